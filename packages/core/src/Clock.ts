@@ -1,0 +1,24 @@
+/**
+ * Everything time-related in Breakwater goes through a `Clock`, so tests can drive time with
+ * {@link ManualClock} and fleets can seed their jitter.
+ */
+export interface Clock {
+  /** Wall-clock time in epoch milliseconds; used for state that other processes read. */
+  now(): number;
+  /** Monotonic milliseconds with sub-millisecond precision; used only to measure durations. */
+  monotonic(): number;
+  /** Schedules `fn` after `ms` milliseconds and returns a handle for {@link Clock.clearTimeout}. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** A number in [0, 1); the only source of randomness (jitter, sampling). */
+  random(): number;
+}
+
+/** The platform clock: `Date.now`, `performance.now`, the global timers and `Math.random`. */
+export const systemClock: Clock = Object.freeze({
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  random: () => Math.random(),
+});

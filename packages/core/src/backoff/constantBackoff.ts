@@ -1,0 +1,27 @@
+import { expectNumber } from '../validate.ts';
+import { applyJitter, type Backoff, type Jitter } from './types.ts';
+import { expectJitter } from './expectJitter.ts';
+
+/** Options for {@link constantBackoff}. */
+export interface ConstantBackoffOptions {
+  /**
+   * Randomness added to each delay.
+   * @defaultValue `0`
+   */
+  jitter?: Jitter;
+}
+
+/**
+ * The same delay every time.
+ * @throws BreakwaterConfigError when `delayMs` is negative or not finite
+ * @example `constantBackoff(5_000)`
+ */
+export function constantBackoff(delayMs: number, options: ConstantBackoffOptions = {}): Backoff {
+  const ms = expectNumber('delayMs', delayMs, 0);
+  const jitter = expectJitter('jitter', options.jitter ?? 0);
+  return Object.freeze({
+    delayMs: (_attempt: number, _previous: number, random: () => number) =>
+      applyJitter(ms, jitter, random),
+    describe: () => `constant(${ms})`,
+  });
+}

@@ -1,0 +1,7 @@
+export { type ConstantBackoffOptions, constantBackoff } from './constantBackoff.ts';
+export {
+  type DecorrelatedJitterBackoffOptions,
+  decorrelatedJitterBackoff,
+} from './decorrelatedJitterBackoff.ts';
+export { type ExponentialBackoffOptions, exponentialBackoff } from './exponentialBackoff.ts';
+export { applyJitter, type Backoff, type Jitter } from './types.ts';

@@ -1,0 +1,60 @@
+import { BreakwaterError, findBreakwaterError, withoutStack } from './BreakwaterError.ts';
+
+/** The state a breaker was in when it rejected a call. */
+export type RejectingState = 'open' | 'half_open' | 'forced_open';
+
+/**
+ * Thrown (or returned by `tryAcquire`) when a breaker rejects a call without running it.
+ * Nothing was sent: the call may be retried after `retryAfterMs`.
+ *
+ * Created without a stack trace (see {@link withoutStack}): a bot hammering an open breaker
+ * throws thousands of these, and the stack would only point into Breakwater.
+ */
+export class BreakerOpenError extends BreakwaterError {
+  readonly code = 'BREAKWATER_OPEN' as const;
+  override readonly name = 'BreakerOpenError';
+  /** The breaker's name (its key: an origin or endpoint group, never a full URL). */
+  readonly breaker: string;
+  /** Why the call was rejected. */
+  readonly state: RejectingState;
+  /**
+   * Milliseconds until the breaker lets a probe through, when known; `undefined` while it is
+   * forced open, or when half-open probes are all taken.
+   */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(breaker: string, state: RejectingState, retryAfterMs?: number) {
+    super(describe(breaker, state, retryAfterMs));
+    this.breaker = breaker;
+    this.state = state;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  /** Creates the error without capturing a stack trace: the fast-fail path. */
+  static fast(breaker: string, state: RejectingState, retryAfterMs?: number): BreakerOpenError {
+    return withoutStack(() => new BreakerOpenError(breaker, state, retryAfterMs));
+  }
+}
+
+function describe(breaker: string, state: RejectingState, retryAfterMs: number | undefined) {
+  if (state === 'forced_open') return `Breaker "${breaker}" is forced open; call reset() or enable() to allow calls.`;
+  if (state === 'half_open') return `Breaker "${breaker}" is half-open and all probes are in flight; retry shortly.`;
+  if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs)) {
+    return `Breaker "${breaker}" is open and will not recover on its own; call reset().`;
+  }
+  return `Breaker "${breaker}" is open; retry after ${Math.ceil(retryAfterMs)} ms.`;
+}
+
+/**
+ * True when `value`, or an error in its `cause` chain, is a {@link BreakerOpenError} from any
+ * copy of Breakwater. Clients wrap errors thrown in their hooks (got's `RequestError`, undici's
+ * `TypeError: fetch failed`), so looking through `cause` is what callers need.
+ */
+export function isBreakerOpenError(value: unknown): value is BreakerOpenError {
+  return findBreakwaterError(value, 'BREAKWATER_OPEN') !== undefined;
+}
+
+/** Returns the {@link BreakerOpenError} in `value`'s `cause` chain, if any. */
+export function getBreakerOpenError(value: unknown): BreakerOpenError | undefined {
+  return findBreakwaterError(value, 'BREAKWATER_OPEN') as BreakerOpenError | undefined;
+}

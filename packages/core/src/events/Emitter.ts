@@ -1,0 +1,97 @@
+/** A listener error handler: gets the error a listener threw and the event's name. */
+export type ListenerErrorHandler = (error: unknown, event: string) => void;
+
+/** Default for `onListenerError`: rethrow in a microtask, outside the call that emitted. */
+export const rethrowInMicrotask: ListenerErrorHandler = (error) => {
+  queueMicrotask(() => {
+    throw error;
+  });
+};
+
+type Listener = (payload: never) => void;
+type Slot = undefined | Listener | Listener[];
+
+/**
+ * A minimal typed emitter, after cockatiel's: each event's slot holds nothing, one function or
+ * an array, so emitting to nobody is one property read and `has()` lets callers skip building a
+ * payload. No `node:events`, so it runs anywhere.
+ *
+ * A listener that throws goes to `onListenerError` and never reaches the emitting code.
+ */
+export class Emitter<Events extends { [K in keyof Events]: unknown }> {
+  #slots = new Map<keyof Events, Slot>();
+  #onListenerError: ListenerErrorHandler;
+
+  constructor(onListenerError: ListenerErrorHandler = rethrowInMicrotask) {
+    this.#onListenerError = onListenerError;
+  }
+
+  /** Subscribes `listener`; returns an idempotent unsubscribe function. */
+  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
+    const fn = listener as Listener;
+    const slot = this.#slots.get(event);
+    if (slot === undefined) this.#slots.set(event, fn);
+    else if (typeof slot === 'function') this.#slots.set(event, [slot, fn]);
+    else this.#slots.set(event, [...slot, fn]);
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.#remove(event, fn);
+    };
+  }
+
+  /** True when at least one listener is subscribed to `event`. */
+  has(event: keyof Events): boolean {
+    return this.#slots.has(event);
+  }
+
+  /** Number of listeners of `event`, or of all events when called without one. */
+  listenerCount(event?: keyof Events): number {
+    if (event !== undefined) return count(this.#slots.get(event));
+    let total = 0;
+    for (const slot of this.#slots.values()) total += count(slot);
+    return total;
+  }
+
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    const slot = this.#slots.get(event);
+    if (slot === undefined) return;
+    if (typeof slot === 'function') {
+      this.#call(slot, payload, event);
+      return;
+    }
+    // Copy-free iteration is safe: on()/remove() replace the array instead of mutating it.
+    for (const fn of slot) this.#call(fn, payload, event);
+  }
+
+  /** Removes every listener. */
+  clear(): void {
+    this.#slots.clear();
+  }
+
+  #call(fn: Listener, payload: unknown, event: keyof Events): void {
+    try {
+      (fn as (payload: unknown) => void)(payload);
+    } catch (error) {
+      this.#onListenerError(error, String(event));
+    }
+  }
+
+  #remove(event: keyof Events, fn: Listener): void {
+    const slot = this.#slots.get(event);
+    if (slot === fn) {
+      this.#slots.delete(event);
+    } else if (Array.isArray(slot)) {
+      const index = slot.indexOf(fn);
+      if (index === -1) return;
+      const rest = slot.filter((_, i) => i !== index);
+      this.#slots.set(event, rest.length === 1 ? rest[0]! : rest);
+    }
+  }
+}
+
+function count(slot: Slot): number {
+  if (slot === undefined) return 0;
+  return typeof slot === 'function' ? 1 : slot.length;
+}
