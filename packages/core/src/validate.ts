@@ -9,7 +9,10 @@ import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 export type KnownKeys<T> = { readonly [K in keyof T]-?: true };
 
 /** Throws unless `value` is a plain object (or undefined when `optional`). */
-export function expectObject(path: string, value: unknown): asserts value is Record<string, unknown> {
+export function expectObject(
+  path: string,
+  value: unknown,
+): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BreakwaterConfigError(path, 'an object', value);
   }
@@ -24,13 +27,22 @@ export function rejectUnknownKeys(
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(known, key)) {
       const where = path ? `${path}.${key}` : key;
-      throw new BreakwaterConfigError(where, `one of ${Object.keys(known).join(', ')}`, `an unknown option`);
+      throw new BreakwaterConfigError(
+        where,
+        `one of ${Object.keys(known).join(', ')}`,
+        `an unknown option`,
+      );
     }
   }
 }
 
 /** An integer within [min, max]. `Infinity` is accepted only when `max` is `Infinity`. */
-export function expectInteger(path: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function expectInteger(
+  path: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const ok =
     typeof value === 'number' &&
     value >= min &&
@@ -59,7 +71,11 @@ export function expectNumber(
     (Number.isFinite(value) || allowInfinity);
   if (!ok) {
     const range = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new BreakwaterConfigError(path, `a ${allowInfinity ? '' : 'finite '}number ${range}`, value);
+    throw new BreakwaterConfigError(
+      path,
+      `a ${allowInfinity ? '' : 'finite '}number ${range}`,
+      value,
+    );
   }
   return value;
 }
@@ -67,7 +83,12 @@ export function expectNumber(
 /** A ratio in (0, 1] by default, as for `failureRate`. */
 export function expectRate(path: string, value: unknown, allowZero = false): number {
   const ok = typeof value === 'number' && value <= 1 && (allowZero ? value >= 0 : value > 0);
-  if (!ok) throw new BreakwaterConfigError(path, `a ratio ${allowZero ? 'from 0' : 'above 0'} to 1`, value);
+  if (!ok)
+    throw new BreakwaterConfigError(
+      path,
+      `a ratio ${allowZero ? 'from 0' : 'above 0'} to 1`,
+      value,
+    );
   return value;
 }
 
@@ -76,7 +97,10 @@ export function expectBoolean(path: string, value: unknown): boolean {
   return value;
 }
 
-export function expectFunction<F extends (...args: never[]) => unknown>(path: string, value: unknown): F {
+export function expectFunction<F extends (...args: never[]) => unknown>(
+  path: string,
+  value: unknown,
+): F {
   if (typeof value !== 'function') throw new BreakwaterConfigError(path, 'a function', value);
   return value as F;
 }
@@ -89,9 +113,17 @@ export function expectString(path: string, value: unknown): string {
 }
 
 /** One of a fixed set of string values. */
-export function expectOneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T {
+export function expectOneOf<T extends string>(
+  path: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (!allowed.includes(value as T)) {
-    throw new BreakwaterConfigError(path, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
+    throw new BreakwaterConfigError(
+      path,
+      `one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+      value,
+    );
   }
   return value as T;
 }

@@ -1,6 +1,6 @@
 import { expectNumber } from '../validate.ts';
-import { applyJitter, type Backoff, type Jitter } from './types.ts';
 import { expectJitter } from './expectJitter.ts';
+import { applyJitter, type Backoff, type Jitter } from './types.ts';
 
 /** Options for {@link constantBackoff}. */
 export interface ConstantBackoffOptions {

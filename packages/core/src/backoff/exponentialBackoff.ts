@@ -26,7 +26,12 @@ export interface ExponentialBackoffOptions {
   jitter?: Jitter;
 }
 
-const known: KnownKeys<ExponentialBackoffOptions> = { initialMs: true, factor: true, maxMs: true, jitter: true };
+const known: KnownKeys<ExponentialBackoffOptions> = {
+  initialMs: true,
+  factor: true,
+  maxMs: true,
+  jitter: true,
+};
 
 /**
  * `initialMs × factor^attempt`, capped at `maxMs`, with optional jitter.
@@ -45,6 +50,7 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
       const delay = Math.min(maxMs, initialMs * factor ** attempt);
       return applyJitter(delay, jitter, random);
     },
-    describe: () => `exponential(${initialMs}×${factor}, max ${maxMs}${jitter ? `, jitter ${jitter}` : ''})`,
+    describe: () =>
+      `exponential(${initialMs}×${factor}, max ${maxMs}${jitter ? `, jitter ${jitter}` : ''})`,
   });
 }

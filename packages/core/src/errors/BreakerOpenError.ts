@@ -37,8 +37,10 @@ export class BreakerOpenError extends BreakwaterError {
 }
 
 function describe(breaker: string, state: RejectingState, retryAfterMs: number | undefined) {
-  if (state === 'forced_open') return `Breaker "${breaker}" is forced open; call reset() or enable() to allow calls.`;
-  if (state === 'half_open') return `Breaker "${breaker}" is half-open and all probes are in flight; retry shortly.`;
+  if (state === 'forced_open')
+    return `Breaker "${breaker}" is forced open; call reset() or enable() to allow calls.`;
+  if (state === 'half_open')
+    return `Breaker "${breaker}" is half-open and all probes are in flight; retry shortly.`;
   if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs)) {
     return `Breaker "${breaker}" is open and will not recover on its own; call reset().`;
   }

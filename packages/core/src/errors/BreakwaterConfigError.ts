@@ -14,7 +14,9 @@ export class BreakwaterConfigError extends BreakwaterError {
   readonly expected: string;
 
   constructor(option: string, expected: string, received: unknown) {
-    super(`Invalid option \`${option}\`: expected ${expected}, received ${describeValue(received)}.`);
+    super(
+      `Invalid option \`${option}\`: expected ${expected}, received ${describeValue(received)}.`,
+    );
     this.option = option;
     this.expected = expected;
   }
@@ -34,5 +36,9 @@ export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `an object with keys ${Object.keys(value as object).slice(0, 5).join(', ') || '(none)'}`;
+  return `an object with keys ${
+    Object.keys(value as object)
+      .slice(0, 5)
+      .join(', ') || '(none)'
+  }`;
 }

@@ -58,11 +58,14 @@ export function findBreakwaterError(value: unknown, code: BreakwaterErrorCode): 
  * point into Breakwater anyway.
  */
 export function withoutStack<T>(create: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  const limit = V8Error.stackTraceLimit;
+  V8Error.stackTraceLimit = 0;
   try {
     return create();
   } finally {
-    Error.stackTraceLimit = limit;
+    V8Error.stackTraceLimit = limit;
   }
 }
+
+/** `stackTraceLimit` is V8's; elsewhere setting it is harmless and stacks are captured. */
+const V8Error = Error as ErrorConstructor & { stackTraceLimit?: number };

@@ -1,1 +1,4 @@
-export const nodePlaceholder = 1;
+/**
+ * @breakwater/core/node: the Node-only parts of the core (file store, `process.env` config).
+ */
+export type { BreakerStore } from '../index.ts';

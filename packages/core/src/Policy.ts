@@ -1,0 +1,25 @@
+import type { CallContext } from './Outcome.ts';
+
+/** Options every policy's `execute` accepts. */
+export interface ExecuteOptions {
+  /** Aborts the call; a caller's abort is `cancelled`, never a failure. */
+  readonly signal?: AbortSignal;
+  /** A deadline for this call, in milliseconds; overrides the policy's default. */
+  readonly timeoutMs?: number;
+  /** What is known about the call (method, idempotency, endpoint) for rules, retry and events. */
+  readonly context?: CallContext;
+}
+
+/**
+ * The action a policy runs. It receives a signal when there is one to honour (a deadline or a
+ * caller's signal) and `undefined` otherwise, so the fast path allocates nothing.
+ */
+export type Action<T> = (signal: AbortSignal | undefined) => PromiseLike<T>;
+
+/**
+ * What every Breakwater policy is: something that runs an action. `pipeline()` composes any of
+ * them, the breaker included, outermost first.
+ */
+export interface Policy {
+  execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T>;
+}
