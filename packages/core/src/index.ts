@@ -13,6 +13,32 @@ export {
   exponentialBackoff,
 } from './backoff/exponentialBackoff.ts';
 // --- engine ---
+export {
+  type BreakerOptions,
+  type HalfOpenOptions,
+  type ResolvedBreakerOptions,
+  resolveBreakerOptions,
+} from './resolveBreakerOptions.ts';
+export { CircuitBreaker } from './CircuitBreaker.ts';
+export type {
+  BreakerEvents,
+  CallEvent,
+  FailureEvent,
+  IgnoredEvent,
+  RejectedEvent,
+  StateChangeEvent,
+  StoreErrorEvent,
+  SuccessEvent,
+  TimeoutEvent,
+  TransitionReason,
+} from './events/BreakerEvents.ts';
+export { Permit } from './Permit.ts';
+export type { BreakerCounters, BreakerSnapshot } from './snapshot.ts';
+export { ConsecutiveStrategy, type ConsecutiveStrategyOptions } from './strategies/ConsecutiveStrategy.ts';
+export { CountStrategy, type CountStrategyOptions } from './strategies/CountStrategy.ts';
+export type { StrategyOptions } from './strategies/resolveStrategy.ts';
+export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrategy.ts';
+export { type BreakerStrategy, type WindowStats } from './strategies/types.ts';
 export { applyJitter, type Backoff, type Jitter } from './backoff/types.ts';
 export { type Clock, systemClock } from './Clock.ts';
 export { type DeadlineMode, runWithDeadline } from './deadline.ts';
@@ -45,8 +71,114 @@ export type { BreakerState, BreakerStore, DurableState } from './store/types.ts'
 
 // --- classification ---
 
+export {
+  type Classifier,
+  type ClassifierOptions,
+  createClassifier,
+} from './classify/createClassifier.ts';
+export { defaultClassifier, responseFromError } from './classify/defaultClassifier.ts';
+export { isAbortError, isTimeoutError, networkErrorCode } from './classify/errorTraits.ts';
+export { parseRetryAfter } from './classify/parseRetryAfter.ts';
+export {
+  type ClassifierRule,
+  failure,
+  type HeaderMatch,
+  ignore,
+  onBody,
+  onErrorCode,
+  onErrorName,
+  onHeader,
+  onStatus,
+  type RuleVerdict,
+  type StatusMatch,
+  success,
+  when,
+} from './classify/rules.ts';
+export {
+  type FailureExtra,
+  failureVerdict,
+  ignoreVerdict,
+  successVerdict,
+  withUncertainEffect,
+} from './classify/verdicts.ts';
+
 // --- policies: retry, fallback ---
 
+export { type FibonacciBackoffOptions, fibonacciBackoff } from './backoff/fibonacciBackoff.ts';
+export { type LinearBackoffOptions, linearBackoff } from './backoff/linearBackoff.ts';
+export {
+  type FallbackEvent,
+  FallbackPolicy,
+  type FallbackPolicyEvents,
+  type FallbackPolicyOptions,
+  fallback,
+  type StaleIfErrorOptions,
+} from './FallbackPolicy.ts';
+export { RetryBudget, type RetryBudgetOptions } from './RetryBudget.ts';
+export {
+  type GiveUpEvent,
+  type GiveUpReason,
+  type RetryBudgetExhaustedEvent,
+  type RetryEvent,
+  RetryPolicy,
+  type RetryPolicyEvents,
+  type RetryPolicyOptions,
+  retry,
+} from './RetryPolicy.ts';
+
 // --- policies: timeout, bulkhead, rate limiter, pipeline ---
+export {
+  type BulkheadExecuteOptions,
+  BulkheadPolicy,
+  type BulkheadPolicyEvents,
+  type BulkheadPolicyOptions,
+  type BulkheadRejectedEvent,
+  bulkhead,
+  type ResolvedBulkheadPolicyOptions,
+  resolveBulkheadPolicyOptions,
+} from './BulkheadPolicy.ts';
+export {
+  BulkheadRejectedError,
+  type BulkheadRejectionReason,
+  getBulkheadRejectedError,
+  isBulkheadRejectedError,
+} from './errors/BulkheadRejectedError.ts';
+export {
+  getRateLimitedError,
+  isRateLimitedError,
+  RateLimitedError,
+  type RateLimitedReason,
+} from './errors/RateLimitedError.ts';
+export {
+  type ExecuteOptionsOf,
+  type Pipeline,
+  type PipelineEventName,
+  type PipelineEventPayload,
+  type PipelineExecuteOptions,
+  type PolicyWithEvents,
+  pipeline,
+  wrapWith,
+} from './pipeline.ts';
+export {
+  type RateLimitDelayedEvent,
+  type RateLimitedEvent,
+  RateLimiter,
+  type RateLimiterEvents,
+  type RateLimiterExecuteOptions,
+  type RateLimiterOptions,
+  type RateLimitReport,
+  type ResolvedRateLimiterOptions,
+  rateLimiter,
+  resolveRateLimiterOptions,
+} from './RateLimiter.ts';
+export {
+  type DeadlineEvent,
+  type ResolvedTimeoutPolicyOptions,
+  resolveTimeoutPolicyOptions,
+  TimeoutPolicy,
+  type TimeoutPolicyEvents,
+  type TimeoutPolicyOptions,
+  timeout,
+} from './TimeoutPolicy.ts';
 
 // --- operations: redaction, stores ---

@@ -1,0 +1,587 @@
+import type { Clock } from './Clock.ts';
+import { successVerdict } from './classify/verdicts.ts';
+import { runWithDeadline } from './deadline.ts';
+import { BreakerOpenError } from './errors/BreakerOpenError.ts';
+import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import type { BreakerEvents, TransitionReason } from './events/BreakerEvents.ts';
+import { perCallEvents } from './events/BreakerEvents.ts';
+import { Emitter } from './events/Emitter.ts';
+import type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
+import { Permit, type PermitHost } from './Permit.ts';
+import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+import {
+  type BreakerOptions,
+  type ResolvedBreakerOptions,
+  resolveBreakerOptions,
+} from './resolveBreakerOptions.ts';
+import { type BreakerSnapshot, createSnapshot, LifetimeCounters } from './snapshot.ts';
+import { type SerializedDurableState, serializeDurableState } from './store/parseDurableState.ts';
+import { StoreLink, toDurableState } from './store/StoreLink.ts';
+import type { BreakerState, DurableState } from './store/types.ts';
+import type { BreakerStrategy } from './strategies/types.ts';
+
+/**
+ * A circuit breaker: stops calling a dependency that keeps failing, and lets a few probes
+ * through once it may have recovered.
+ *
+ * States: `closed` (calls flow; the strategy watches failures), `open` (calls are rejected with
+ * {@link BreakerOpenError} until the recovery delay passes), `half_open` (up to
+ * `halfOpen.maxProbes` probes decide whether to close or re-open), and the manual modes
+ * `forced_open` and `disabled`. Open → half-open is a timestamp comparison on the next call:
+ * no timer runs while the breaker is open.
+ *
+ * Use `execute()` to run a call through it, or `tryAcquire()` and the returned {@link Permit}
+ * when a client's hooks split the call in two (the HTTP adapters do).
+ *
+ * @example
+ * ```ts
+ * const breaker = new CircuitBreaker({ name: 'https://api.kraken.com' });
+ * const ticker = await breaker.execute((signal) => fetch(url, { signal }).then(readJson));
+ * ```
+ */
+export class CircuitBreaker implements Policy, Disposable {
+  #options: ResolvedBreakerOptions;
+  #clock: Clock;
+  #strategy: BreakerStrategy;
+  #emitter: Emitter<BreakerEvents>;
+  readonly #counters = new LifetimeCounters();
+  readonly #host: PermitHost;
+  readonly #store: StoreLink | undefined;
+
+  #state: BreakerState = 'closed';
+  /** Incremented on every transition: outcomes of permits from an older period are not counted. */
+  #generation = 0;
+  #version = 0;
+  #openedAt = 0;
+  #openUntil = 0;
+  #lastRecoveryDelay = 0;
+  #recoveryAttempt = 0;
+  #stateSince: number;
+  #probes = new Set<Permit>();
+  #probeSuccesses = 0;
+  /** Latency is measured when the strategy, the options or a per-call listener need it. */
+  #tracking = false;
+  /** Closed, no timeout, no tracking: `execute()` may take the allocation-free path. */
+  #fast = true;
+  #disposed = false;
+
+  // hot path: bound once, attached to every closed-path call's promise.
+  readonly #onFastSuccess = <T>(value: T): T => {
+    if (this.#state === 'closed') {
+      this.#counters.successes++;
+      const now = this.#strategy.usesTime ? this.#clock.now() : 0;
+      if (this.#strategy.onSuccess(now, 0)) this.#open('failures', undefined, 'none');
+    } else {
+      this.#record(successVerdict, -1, false, this.#generation, undefined);
+    }
+    return value;
+  };
+
+  readonly #onFastFailure = (error: unknown): never => {
+    const verdict = this.#classify({ kind: 'error', error }, undefined);
+    this.#record(verdict, -1, false, this.#generation, undefined);
+    throw error;
+  };
+
+  /**
+   * @throws BreakwaterConfigError when an option is invalid (the message names it)
+   */
+  constructor(options: BreakerOptions = {}) {
+    this.#options = resolveBreakerOptions(options);
+    this.#clock = this.#options.clock;
+    this.#strategy = this.#options.createStrategy();
+    this.#emitter = new Emitter(this.#options.onListenerError);
+    this.#stateSince = this.#clock.now();
+    this.#host = {
+      classify: (outcome, context) => this.#classify(outcome, context),
+      settle: (permit, verdict) => this.#settlePermit(permit, verdict),
+    };
+    this.#updateModes();
+    if (this.#options.initialState !== undefined) {
+      this.#apply(resolveInitialState(this.#options.initialState), 'restored');
+    }
+    if (this.#options.store !== undefined) {
+      this.#store = new StoreLink(this.#options.store, this.#options.name, {
+        apply: (state, reason) => this.#apply(state, reason),
+        report: (operation, error) =>
+          this.#emitter.emit('storeError', { breaker: this.name, operation, error }),
+      });
+    }
+  }
+
+  /** The breaker's name: its key in errors, events, registries and metrics. */
+  get name(): string {
+    return this.#options.name;
+  }
+
+  /** The current state. An open breaker whose recovery is due still reads `open` until a call. */
+  get state(): BreakerState {
+    return this.#state;
+  }
+
+  /** The validated options in force. */
+  get options(): ResolvedBreakerOptions {
+    return this.#options;
+  }
+
+  /**
+   * Runs `fn` through the breaker. Rejects with {@link BreakerOpenError} without calling `fn`
+   * when the breaker does not admit the call; otherwise settles with `fn`'s result, after
+   * recording its outcome.
+   *
+   * `fn` receives an `AbortSignal` when there is a deadline (`timeoutMs`) or a caller's signal,
+   * and `undefined` otherwise. A deadline rejects with `TimeoutError` (a `timeout` failure); a
+   * caller's abort rejects with the signal's reason and counts as nothing.
+   *
+   * @throws BreakerOpenError when the breaker is open, forced open, or out of half-open probes
+   */
+  // hot path: closed breaker, no options, no timeout, nobody listening to per-call events.
+  execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T> {
+    if (options === undefined && this.#fast) {
+      this.#counters.calls++;
+      let result: PromiseLike<T>;
+      try {
+        result = fn(undefined);
+      } catch (error) {
+        return Promise.reject(error).catch(this.#onFastFailure);
+      }
+      const promise = result instanceof Promise ? result : Promise.resolve(result);
+      return promise.then(this.#onFastSuccess, this.#onFastFailure) as Promise<T>;
+    }
+    return this.#executeWithPermit(fn, options);
+  }
+
+  /**
+   * Returns a function with `fn`'s signature whose calls run through this breaker.
+   * @example `const getTicker = breaker.wrap(api.getTicker.bind(api));`
+   */
+  wrap<A extends unknown[], R>(fn: (...args: A) => PromiseLike<R>): (...args: A) => Promise<R> {
+    return (...args: A) => this.execute(() => fn(...args));
+  }
+
+  /**
+   * Asks for a permit to make one call. Never throws: returns a {@link BreakerOpenError} when
+   * the call may not go out. This is the adapters' entry point.
+   */
+  tryAcquire(context?: CallContext): Permit | BreakerOpenError {
+    const state = this.#state;
+    if (state === 'closed' || state === 'disabled') {
+      if (state === 'closed' && this.#strategy.admit !== undefined) {
+        if (!this.#strategy.admit(this.#clock.now())) return this.#reject('open', 0, context);
+      }
+      return this.#issue(context, false);
+    }
+    if (state === 'forced_open') return this.#reject('forced_open', undefined, context);
+    const now = this.#clock.now();
+    if (state === 'open') {
+      if (now < this.#openUntil) return this.#reject('open', this.#openUntil - now, context);
+      if (this.#store !== undefined && !this.#store.mayProbe(this.#options.probeTimeoutMs)) {
+        return this.#reject('open', 0, context);
+      }
+      this.#transition('half_open', 'recoveryDue', undefined);
+    }
+    if (this.#probes.size >= this.#options.maxProbes) {
+      this.#expireProbes(now);
+      if (this.#state !== 'half_open') return this.tryAcquire(context);
+      if (this.#probes.size >= this.#options.maxProbes) {
+        return this.#reject('half_open', undefined, context);
+      }
+    }
+    const permit = this.#issue(context, true);
+    this.#probes.add(permit);
+    return permit;
+  }
+
+  /**
+   * Like {@link CircuitBreaker.tryAcquire}, but throws when the call may not go out.
+   * The permit is `Disposable`: `using permit = breaker.acquire()` releases it if unsettled.
+   * @throws BreakerOpenError when the breaker does not admit the call
+   */
+  acquire(context?: CallContext): Permit {
+    const permit = this.tryAcquire(context);
+    if (permit instanceof BreakerOpenError) throw permit;
+    return permit;
+  }
+
+  /** Classifies an outcome with this breaker's rules, without recording anything. */
+  classify(outcome: Outcome, context?: CallContext): Verdict {
+    return this.#classify(outcome, context);
+  }
+
+  /**
+   * Subscribes to an event; returns an idempotent unsubscribe function. Listening to a per-call
+   * event (`call`, `success`, `failure`, `ignored`, `timeout`) turns on latency measurement.
+   */
+  on<K extends keyof BreakerEvents>(
+    event: K,
+    listener: (payload: BreakerEvents[K]) => void,
+  ): () => void {
+    const unsubscribe = this.#emitter.on(event, listener);
+    this.#updateModes();
+    return () => {
+      unsubscribe();
+      this.#updateModes();
+    };
+  }
+
+  /** Closes the breaker and forgets its failures and recovery attempts. */
+  reset(): void {
+    this.#recoveryAttempt = 0;
+    this.#lastRecoveryDelay = 0;
+    this.#strategy.reset();
+    this.#transition('closed', 'manual', undefined);
+  }
+
+  /** Isolates the dependency: every call is rejected until `reset()` or `enable()`. */
+  forceOpen(): void {
+    this.#transition('forced_open', 'manual', undefined);
+  }
+
+  /** Lets every call through while still recording outcomes; never opens. */
+  disable(): void {
+    this.#transition('disabled', 'manual', undefined);
+  }
+
+  /** Leaves `forced_open` or `disabled` for a fresh `closed` state. */
+  enable(): void {
+    if (this.#state === 'forced_open' || this.#state === 'disabled') this.reset();
+  }
+
+  /**
+   * Re-validates and swaps the options (e.g. a new threshold from an operator). The state is
+   * kept; the strategy's window starts empty when `strategy` changes.
+   * @throws BreakwaterConfigError when the merged options are invalid; nothing changes then
+   */
+  reconfigure(partial: Omit<BreakerOptions, 'name' | 'store' | 'initialState'>): void {
+    const current = this.#options;
+    const next = resolveBreakerOptions({ ...this.#userOptions(), ...partial });
+    this.#options = next;
+    this.#clock = next.clock;
+    if (partial.strategy !== undefined && partial.strategy !== current.strategy) {
+      this.#strategy = next.createStrategy();
+    }
+    this.#updateModes();
+  }
+
+  /**
+   * The durable part of the state in its JSON-safe form (`openUntil: null` for "until reset"),
+   * for `initialState` in a later process: `JSON.stringify(breaker)` just works.
+   */
+  toJSON(): SerializedDurableState {
+    return serializeDurableState(this.#durableState());
+  }
+
+  #durableState(): DurableState {
+    return {
+      state: this.#state,
+      version: this.#version,
+      openedAt: this.#openedAt,
+      openUntil: this.#openUntil,
+      recoveryAttempt: this.#recoveryAttempt,
+    };
+  }
+
+  /** Counters, window rates and state, cheap enough to read at every metrics scrape. */
+  snapshot(): BreakerSnapshot {
+    const now = this.#clock.now();
+    return createSnapshot({
+      name: this.name,
+      state: this.#state,
+      now,
+      stateSince: this.#stateSince,
+      openUntil: this.#openUntil,
+      recoveryAttempt: this.#recoveryAttempt,
+      version: this.#version,
+      probesInFlight: this.#probes.size,
+      probeSuccesses: this.#probeSuccesses,
+      counters: this.#counters,
+      window: this.#strategy.stats(this.#strategy.usesTime ? now : 0),
+      strategy: this.#strategy.describe(),
+    });
+  }
+
+  /**
+   * Releases what the breaker holds: listeners, the store subscription, and every unsettled
+   * permit (settling one later records nothing). Calls made afterwards still work.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#generation++;
+    this.#probes.clear();
+    this.#store?.dispose();
+    this.#emitter.clear();
+    this.#updateModes();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // --- calls ---------------------------------------------------------------------------------
+
+  async #executeWithPermit<T>(fn: Action<T>, options: ExecuteOptions | undefined): Promise<T> {
+    const signal = options?.signal;
+    if (signal?.aborted) throw signal.reason;
+    const permit = this.tryAcquire(options?.context);
+    if (permit instanceof BreakerOpenError) throw permit;
+    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
+    try {
+      const value =
+        timeoutMs !== undefined || signal !== undefined
+          ? await runWithDeadline(fn, timeoutMs ?? Infinity, this.#clock, signal)
+          : await fn(undefined);
+      permit.success();
+      return value;
+    } catch (error) {
+      permit.failure(error);
+      throw error;
+    }
+  }
+
+  #issue(context: CallContext | undefined, probe: boolean): Permit {
+    this.#counters.calls++;
+    const startedAt = this.#tracking ? this.#clock.monotonic() : -1;
+    const permit = new Permit(this.#host, context, probe, this.#generation, startedAt);
+    if (this.#emitter.has('call')) {
+      this.#emitter.emit('call', { breaker: this.name, state: this.#state, probe, context });
+    }
+    return permit;
+  }
+
+  #reject(
+    state: 'open' | 'half_open' | 'forced_open',
+    retryAfterMs: number | undefined,
+    context: CallContext | undefined,
+  ): BreakerOpenError {
+    this.#counters.rejected++;
+    if (this.#emitter.has('rejected')) {
+      this.#emitter.emit('rejected', { breaker: this.name, state, retryAfterMs, context });
+    }
+    return BreakerOpenError.fast(this.name, state, retryAfterMs);
+  }
+
+  #classify(outcome: Outcome, context: CallContext | undefined): Verdict {
+    return this.#options.classifier(outcome, context, this.#clock.now());
+  }
+
+  #settlePermit(permit: Permit, verdict: Verdict | undefined): void {
+    if (permit.probe) this.#probes.delete(permit);
+    const duration = permit.startedAt >= 0 ? this.#clock.monotonic() - permit.startedAt : -1;
+    if (verdict === undefined) {
+      this.#counters.released++;
+      if (permit.probe && permit.generation === this.#generation) this.#probeReleased();
+      return;
+    }
+    this.#record(verdict, duration, permit.probe, permit.generation, permit.context);
+  }
+
+  /** Counts an outcome, emits its events and moves the state machine. */
+  #record(
+    verdict: Verdict,
+    durationMs: number,
+    probe: boolean,
+    generation: number,
+    context: CallContext | undefined,
+  ): void {
+    this.#counters.count(verdict);
+    this.#emitOutcome(verdict, durationMs, context);
+    if (generation !== this.#generation || this.#disposed) return;
+    const state = this.#state;
+    if (probe) {
+      if (state === 'half_open') this.#recordProbe(verdict);
+      return;
+    }
+    if (state !== 'closed' || verdict.verdict === 'ignore') return;
+    const now = this.#strategy.usesTime ? this.#clock.now() : 0;
+    const duration = Math.max(0, durationMs);
+    if (verdict.verdict === 'success') {
+      if (this.#strategy.onSuccess(now, duration)) this.#open('failures', undefined, 'none');
+      return;
+    }
+    const trip = this.#strategy.onFailure(now, duration);
+    if (verdict.retryAfterMs !== undefined && this.#options.openOnRetryAfter) {
+      this.#open('retryAfter', verdict.retryAfterMs, verdict.category);
+    } else if (trip) {
+      this.#open('failures', verdict.retryAfterMs, verdict.category);
+    }
+  }
+
+  #recordProbe(verdict: Verdict): void {
+    if (verdict.verdict === 'ignore') return;
+    if (verdict.verdict === 'success') {
+      if (++this.#probeSuccesses >= this.#options.successCount) {
+        this.#recoveryAttempt = 0;
+        this.#lastRecoveryDelay = 0;
+        this.#strategy.reset();
+        this.#transition('closed', 'probeSucceeded', undefined);
+      }
+      return;
+    }
+    this.#recoveryAttempt++;
+    this.#open('probeFailed', verdict.retryAfterMs, verdict.category);
+  }
+
+  #probeReleased(): void {
+    // A released probe decided nothing; its slot is free again (already removed from #probes).
+  }
+
+  /** Probes unsettled for longer than `probeTimeoutMs` count as failed (leaked or hung). */
+  #expireProbes(now: number): void {
+    const limit = this.#options.probeTimeoutMs;
+    const monotonic = this.#clock.monotonic();
+    for (const permit of this.#probes) {
+      const started = permit.startedAt >= 0 ? permit.startedAt : undefined;
+      const age = started === undefined ? now - this.#stateSince : monotonic - started;
+      if (age >= limit) {
+        this.#probes.delete(permit);
+        this.#recoveryAttempt++;
+        this.#open('probeTimedOut', undefined, 'timeout');
+        return;
+      }
+    }
+  }
+
+  // --- transitions ---------------------------------------------------------------------------
+
+  /** Opens for the recovery delay, or at least `retryAfterMs` when the server asked for it. */
+  #open(reason: TransitionReason, retryAfterMs: number | undefined, category: Category): void {
+    const now = this.#clock.now();
+    const { recovery, maxRecoveryAttempts, maxRetryAfterMs } = this.#options;
+    let until: number;
+    if (this.#recoveryAttempt >= maxRecoveryAttempts) {
+      until = Infinity;
+    } else {
+      const clock = this.#clock;
+      const delay = recovery.delayMs(this.#recoveryAttempt, this.#lastRecoveryDelay, () =>
+        clock.random(),
+      );
+      this.#lastRecoveryDelay = delay;
+      const serverWait = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, maxRetryAfterMs);
+      until = now + Math.max(delay, serverWait);
+    }
+    this.#openedAt = now;
+    this.#openUntil = until;
+    this.#transition('open', reason, category, now);
+  }
+
+  #transition(
+    to: BreakerState,
+    reason: TransitionReason,
+    category: Category | undefined,
+    now = this.#clock.now(),
+  ): void {
+    const from = this.#state;
+    if (from === to && to !== 'open') return;
+    this.#state = to;
+    this.#generation++;
+    this.#version++;
+    this.#stateSince = now;
+    this.#probes.clear();
+    this.#probeSuccesses = 0;
+    if (to !== 'open') this.#openUntil = 0;
+    if (to === 'closed') this.#strategy.reset();
+    this.#updateModes();
+    this.#counters.transition(from, to);
+    this.#emitter.emit('stateChange', {
+      breaker: this.name,
+      from,
+      to,
+      reason,
+      at: now,
+      openUntil: this.#openUntil,
+      category,
+    });
+    if (reason !== 'remote' && reason !== 'restored') this.#store?.save(this.#durableState());
+  }
+
+  /** Adopts a durable state (restored at start, or pushed by another process). */
+  #apply(state: DurableState, reason: 'remote' | 'restored'): void {
+    if (state.version < this.#version || (reason === 'remote' && state.version === this.#version)) {
+      return;
+    }
+    this.#recoveryAttempt = state.recoveryAttempt;
+    this.#openedAt = state.openedAt;
+    // Half-open elsewhere means "probing now"; here that is an open state whose recovery is due,
+    // so this process probes too only if the store lets it.
+    const to = state.state === 'half_open' ? 'open' : state.state;
+    if (to === 'open') {
+      this.#openUntil = state.state === 'half_open' ? this.#clock.now() : state.openUntil;
+    }
+    if (to !== this.#state) this.#transition(to, reason, undefined);
+    this.#version = state.version;
+  }
+
+  #emitOutcome(verdict: Verdict, durationMs: number, context: CallContext | undefined): void {
+    const emitter = this.#emitter;
+    const duration = durationMs < 0 ? undefined : durationMs;
+    if (verdict.verdict === 'success') {
+      if (emitter.has('success')) {
+        emitter.emit('success', { breaker: this.name, durationMs: duration, context });
+      }
+    } else if (verdict.verdict === 'failure') {
+      if (emitter.has('failure')) {
+        emitter.emit('failure', {
+          breaker: this.name,
+          category: verdict.category,
+          durationMs: duration,
+          retryAfterMs: verdict.retryAfterMs,
+          uncertainEffect: verdict.uncertainEffect === true,
+          context,
+        });
+      }
+    } else if (emitter.has('ignored')) {
+      emitter.emit('ignored', { breaker: this.name, category: verdict.category, context });
+    }
+    if (verdict.category === 'timeout' && emitter.has('timeout')) {
+      emitter.emit('timeout', { breaker: this.name, durationMs: duration, context });
+    }
+  }
+
+  #updateModes(): void {
+    this.#tracking =
+      this.#options.trackLatency ||
+      this.#strategy.tracksLatency ||
+      perCallEvents.some((event) => this.#emitter.has(event));
+    this.#fast =
+      this.#state === 'closed' &&
+      !this.#tracking &&
+      this.#options.timeoutMs === undefined &&
+      this.#strategy.admit === undefined;
+  }
+
+  #userOptions(): BreakerOptions {
+    const o = this.#options;
+    return {
+      name: o.name,
+      strategy: o.strategy,
+      recovery: o.recovery,
+      maxRecoveryAttempts: o.maxRecoveryAttempts,
+      halfOpen: {
+        maxProbes: o.maxProbes,
+        successCount: o.successCount,
+        probeTimeoutMs: o.probeTimeoutMs,
+      },
+      ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+      classify: o.classifierRules,
+      openOnRetryAfter: o.openOnRetryAfter,
+      maxRetryAfterMs: o.maxRetryAfterMs,
+      trackLatency: o.trackLatency,
+      clock: o.clock,
+      onListenerError: o.onListenerError,
+    };
+  }
+}
+
+function resolveInitialState(value: unknown): DurableState {
+  try {
+    return toDurableState(value);
+  } catch (error) {
+    const why = error instanceof Error ? ` (${error.message})` : '';
+    throw new BreakwaterConfigError(
+      'initialState',
+      `a DurableState from breaker.toJSON()${why}`,
+      value,
+    );
+  }
+}

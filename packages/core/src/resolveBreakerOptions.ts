@@ -1,0 +1,246 @@
+import { constantBackoff } from './backoff/constantBackoff.ts';
+import { exponentialBackoff } from './backoff/exponentialBackoff.ts';
+import type { Backoff } from './backoff/types.ts';
+import { type Clock, systemClock } from './Clock.ts';
+import { type Classifier, createClassifier } from './classify/createClassifier.ts';
+import type { ClassifierRule } from './classify/rules.ts';
+import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import { type ListenerErrorHandler, rethrowInMicrotask } from './events/Emitter.ts';
+import type { SerializedDurableState } from './store/parseDurableState.ts';
+import type { BreakerStore, DurableState } from './store/types.ts';
+import { resolveStrategy, type StrategyOptions } from './strategies/resolveStrategy.ts';
+import type { BreakerStrategy } from './strategies/types.ts';
+import {
+  expectBoolean,
+  expectFunction,
+  expectInteger,
+  expectNumber,
+  expectObject,
+  expectString,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from './validate.ts';
+
+/** Options of the half-open state. */
+export interface HalfOpenOptions {
+  /**
+   * Probes allowed in flight at once while half-open; other calls are rejected.
+   * @defaultValue `1`
+   */
+  maxProbes?: number;
+  /**
+   * Successful probes needed to close.
+   * @defaultValue `1`
+   */
+  successCount?: number;
+  /**
+   * A probe still unsettled after this long counts as a failed probe (it was leaked, or hangs),
+   * so a breaker can never stay half-open forever.
+   * @defaultValue `60000`
+   */
+  probeTimeoutMs?: number;
+}
+
+/** What users pass to `new CircuitBreaker(options)`. Every option is optional. */
+export interface BreakerOptions {
+  /**
+   * The breaker's name: its key in registries, errors, events and metrics. Use an origin or an
+   * endpoint group, never a URL with a query or anything secret.
+   * @defaultValue `'default'`
+   */
+  name?: string;
+  /**
+   * When a closed breaker opens.
+   * @defaultValue `{ type: 'consecutive', failureCount: 5 }`
+   */
+  strategy?: StrategyOptions;
+  /**
+   * How long the breaker stays open before a probe: milliseconds, or a `Backoff` indexed by
+   * consecutive failed recoveries (reset when the breaker closes).
+   * @defaultValue `exponentialBackoff({ initialMs: 10_000, factor: 2, maxMs: 300_000, jitter: 0.1 })`
+   */
+  recovery?: number | Backoff;
+  /**
+   * Failed recoveries (probes that failed) after which the breaker stays open until `reset()`.
+   * @defaultValue `Infinity`
+   */
+  maxRecoveryAttempts?: number;
+  /** The half-open state. */
+  halfOpen?: HalfOpenOptions;
+  /** A deadline for every `execute()` call, in milliseconds; none by default. */
+  timeoutMs?: number;
+  /**
+   * Rules tried in order before the default classification (see `createClassifier`).
+   * @defaultValue `[]`
+   */
+  classify?: ClassifierRule | readonly ClassifierRule[];
+  /**
+   * A failure that carries `retryAfterMs` (429/503 Retry-After, an exchange ban) opens the
+   * breaker at once and keeps it open at least that long: one 429 must not be followed by four
+   * more requests and a ban.
+   * @defaultValue `true`
+   */
+  openOnRetryAfter?: boolean;
+  /**
+   * Cap on any server-requested wait, so a garbage header cannot lock a bot out for days.
+   * @defaultValue `3_600_000` (1 h)
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * Measure every call's duration even when nothing needs it (for snapshots' latency figures).
+   * @defaultValue `false`
+   */
+  trackLatency?: boolean;
+  /**
+   * Source of time, timers and randomness.
+   * @defaultValue `systemClock`
+   */
+  clock?: Clock;
+  /**
+   * Receives errors thrown by event listeners.
+   * @defaultValue rethrow in a microtask
+   */
+  onListenerError?: ListenerErrorHandler;
+  /** State to start from, e.g. `breaker.toJSON()` saved by a previous process. */
+  initialState?: DurableState | SerializedDurableState;
+  /** Where to load, save and share the breaker's durable state. */
+  store?: BreakerStore;
+}
+
+/** The validated, frozen form of {@link BreakerOptions}. */
+export interface ResolvedBreakerOptions {
+  readonly name: string;
+  readonly createStrategy: () => BreakerStrategy;
+  readonly strategy: StrategyOptions;
+  readonly recovery: Backoff;
+  readonly maxRecoveryAttempts: number;
+  readonly maxProbes: number;
+  readonly successCount: number;
+  readonly probeTimeoutMs: number;
+  readonly timeoutMs: number | undefined;
+  readonly classifier: Classifier;
+  readonly classifierRules: ClassifierRule | readonly ClassifierRule[] | undefined;
+  readonly openOnRetryAfter: boolean;
+  readonly maxRetryAfterMs: number;
+  readonly trackLatency: boolean;
+  readonly clock: Clock;
+  readonly onListenerError: ListenerErrorHandler;
+  readonly initialState: DurableState | SerializedDurableState | undefined;
+  readonly store: BreakerStore | undefined;
+}
+
+const knownKeys: KnownKeys<BreakerOptions> = {
+  name: true,
+  strategy: true,
+  recovery: true,
+  maxRecoveryAttempts: true,
+  halfOpen: true,
+  timeoutMs: true,
+  classify: true,
+  openOnRetryAfter: true,
+  maxRetryAfterMs: true,
+  trackLatency: true,
+  clock: true,
+  onListenerError: true,
+  initialState: true,
+  store: true,
+};
+const halfOpenKeys: KnownKeys<HalfOpenOptions> = {
+  maxProbes: true,
+  successCount: true,
+  probeTimeoutMs: true,
+};
+
+const defaultRecovery = exponentialBackoff({
+  initialMs: 10_000,
+  factor: 2,
+  maxMs: 300_000,
+  jitter: 0.1,
+});
+
+/**
+ * Validates breaker options once, at construction.
+ * @throws BreakwaterConfigError naming the first invalid option
+ */
+export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBreakerOptions {
+  expectObject('options', options as unknown);
+  rejectUnknownKeys('', options, knownKeys);
+  const halfOpen: HalfOpenOptions = options.halfOpen ?? {};
+  expectObject('halfOpen', halfOpen as unknown);
+  rejectUnknownKeys('halfOpen', halfOpen, halfOpenKeys);
+  const strategy: StrategyOptions = options.strategy ?? { type: 'consecutive', failureCount: 5 };
+  return Object.freeze({
+    name: expectString('name', options.name ?? 'default'),
+    createStrategy: resolveStrategy('strategy', strategy),
+    strategy,
+    recovery: resolveRecovery(options.recovery),
+    maxRecoveryAttempts: expectInteger(
+      'maxRecoveryAttempts',
+      options.maxRecoveryAttempts ?? Infinity,
+      1,
+      Infinity,
+    ),
+    maxProbes: expectInteger('halfOpen.maxProbes', halfOpen.maxProbes ?? 1, 1, 10_000),
+    successCount: expectInteger('halfOpen.successCount', halfOpen.successCount ?? 1, 1, 10_000),
+    probeTimeoutMs: expectNumber('halfOpen.probeTimeoutMs', halfOpen.probeTimeoutMs ?? 60_000, 1),
+    timeoutMs:
+      options.timeoutMs === undefined
+        ? undefined
+        : expectNumber('timeoutMs', options.timeoutMs, 1, 2_147_483_647),
+    classifier: createClassifier(options.classify),
+    classifierRules: options.classify,
+    openOnRetryAfter: expectBoolean('openOnRetryAfter', options.openOnRetryAfter ?? true),
+    maxRetryAfterMs: expectNumber('maxRetryAfterMs', options.maxRetryAfterMs ?? 3_600_000, 0),
+    trackLatency: expectBoolean('trackLatency', options.trackLatency ?? false),
+    clock: resolveClock(options.clock),
+    onListenerError:
+      options.onListenerError === undefined
+        ? rethrowInMicrotask
+        : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
+    initialState: options.initialState,
+    store: resolveStore(options.store),
+  });
+}
+
+function resolveRecovery(recovery: unknown): Backoff {
+  if (recovery === undefined) return defaultRecovery;
+  if (typeof recovery === 'number') return constantBackoff(expectNumber('recovery', recovery, 0));
+  if (
+    typeof recovery === 'object' &&
+    recovery !== null &&
+    typeof (recovery as Backoff).delayMs === 'function'
+  ) {
+    return recovery as Backoff;
+  }
+  throw new BreakwaterConfigError(
+    'recovery',
+    'milliseconds (a number >= 0) or a Backoff such as exponentialBackoff()',
+    recovery,
+  );
+}
+
+function resolveClock(clock: unknown): Clock {
+  if (clock === undefined) return systemClock;
+  const methods = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'random'] as const;
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    methods.some((m) => typeof (clock as Record<string, unknown>)[m] !== 'function')
+  ) {
+    throw new BreakwaterConfigError('clock', `a Clock with ${methods.join(', ')}`, clock);
+  }
+  return clock as Clock;
+}
+
+function resolveStore(store: unknown): BreakerStore | undefined {
+  if (store === undefined) return undefined;
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    typeof (store as BreakerStore).load !== 'function' ||
+    typeof (store as BreakerStore).save !== 'function'
+  ) {
+    throw new BreakwaterConfigError('store', 'a BreakerStore with load() and save()', store);
+  }
+  return store as BreakerStore;
+}

@@ -1,0 +1,132 @@
+import type { StoreErrorEvent } from '../events/BreakerEvents.ts';
+import { durableStateFormat, parseDurableState } from './parseDurableState.ts';
+import type { BreakerStore, DurableState } from './types.ts';
+
+/** What a {@link StoreLink} needs from its breaker. */
+export interface StoreLinkHost {
+  apply(state: DurableState, reason: 'remote' | 'restored'): void;
+  report(operation: StoreErrorEvent['operation'], error: unknown): void;
+}
+
+/**
+ * Connects one breaker to a {@link BreakerStore}: loads the saved state at start, applies
+ * transitions pushed by other processes, saves its own without ever blocking a call, and
+ * arbitrates half-open probes. Anything the store throws or returns that is not a valid state
+ * is reported as `storeError`; the breaker keeps working on its local state.
+ */
+export class StoreLink {
+  readonly #store: BreakerStore;
+  readonly #name: string;
+  readonly #host: StoreLinkHost;
+  #unsubscribe: (() => void) | undefined;
+  #claim: 'none' | 'pending' | 'granted' = 'none';
+  #disposed = false;
+
+  constructor(store: BreakerStore, name: string, host: StoreLinkHost) {
+    this.#store = store;
+    this.#name = name;
+    this.#host = host;
+    this.#load();
+    if (store.subscribe !== undefined) {
+      try {
+        this.#unsubscribe = store.subscribe(name, (state) => this.#receive(state, 'remote'));
+      } catch (error) {
+        host.report('subscribe', error);
+      }
+    }
+  }
+
+  save(state: DurableState): void {
+    if (state.state !== 'open') this.#claim = 'none';
+    try {
+      const result = this.#store.save(this.#name, state);
+      if (isThenable(result)) result.then(undefined, (error) => this.#report('save', error));
+    } catch (error) {
+      this.#report('save', error);
+    }
+  }
+
+  /**
+   * Whether this process may turn a due open breaker half-open. Without `claimProbe` it always
+   * may; with one, the breaker stays open until a claim is granted (sync or async).
+   */
+  mayProbe(ttlMs: number): boolean {
+    const claimProbe = this.#store.claimProbe;
+    if (claimProbe === undefined) return true;
+    if (this.#claim === 'granted') {
+      this.#claim = 'none';
+      return true;
+    }
+    if (this.#claim === 'pending') return false;
+    try {
+      const result = claimProbe.call(this.#store, this.#name, ttlMs);
+      if (!isThenable(result)) return result === true;
+      this.#claim = 'pending';
+      result.then(
+        (granted) => {
+          if (this.#claim === 'pending') this.#claim = granted === true ? 'granted' : 'none';
+        },
+        (error) => {
+          this.#claim = 'none';
+          this.#report('claimProbe', error);
+        },
+      );
+    } catch (error) {
+      this.#report('claimProbe', error);
+    }
+    return false;
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  #load(): void {
+    try {
+      const result = this.#store.load(this.#name);
+      if (isThenable(result)) {
+        result.then(
+          (state) => this.#receive(state, 'restored'),
+          (error) => this.#report('load', error),
+        );
+      } else {
+        this.#receive(result, 'restored');
+      }
+    } catch (error) {
+      this.#report('load', error);
+    }
+  }
+
+  #receive(value: unknown, reason: 'remote' | 'restored'): void {
+    if (this.#disposed || value === undefined) return;
+    let state: DurableState;
+    try {
+      state = toDurableState(value);
+    } catch (error) {
+      this.#report(reason === 'remote' ? 'subscribe' : 'load', error);
+      return;
+    }
+    this.#host.apply(state, reason);
+  }
+
+  #report(operation: StoreErrorEvent['operation'], error: unknown): void {
+    if (!this.#disposed) this.#host.report(operation, error);
+  }
+}
+
+/**
+ * Validates a state from a store or `initialState`: either the in-memory form a store returns
+ * or the tagged JSON form of `breaker.toJSON()`.
+ * @throws Error naming the invalid field
+ */
+export function toDurableState(value: unknown): DurableState {
+  const untagged =
+    typeof value === 'object' && value !== null && !('format' in value) && 'state' in value;
+  return parseDurableState(untagged ? { ...value, format: durableStateFormat } : value);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}

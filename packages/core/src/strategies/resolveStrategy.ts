@@ -1,0 +1,108 @@
+import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
+import {
+  expectInteger,
+  expectNumber,
+  expectObject,
+  expectRate,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from '../validate.ts';
+import { ConsecutiveStrategy, type ConsecutiveStrategyOptions } from './ConsecutiveStrategy.ts';
+import { CountStrategy, type CountStrategyOptions, type RateThresholds } from './CountStrategy.ts';
+import { TimeStrategy, type TimeStrategyOptions } from './TimeStrategy.ts';
+import type { BreakerStrategy } from './types.ts';
+
+/**
+ * Which strategy a breaker uses: one of the built-in ones by `type`, or a factory for your own
+ * {@link BreakerStrategy} (called once per breaker, and again on `reconfigure`).
+ */
+export type StrategyOptions =
+  | ConsecutiveStrategyOptions
+  | CountStrategyOptions
+  | TimeStrategyOptions
+  | (() => BreakerStrategy);
+
+const consecutiveKeys: KnownKeys<ConsecutiveStrategyOptions> = { type: true, failureCount: true };
+const countKeys: KnownKeys<CountStrategyOptions> = {
+  type: true,
+  size: true,
+  failureRate: true,
+  minCalls: true,
+  slowCallMs: true,
+  slowCallRate: true,
+};
+const timeKeys: KnownKeys<TimeStrategyOptions> = {
+  type: true,
+  windowMs: true,
+  bucketCount: true,
+  failureRate: true,
+  minCalls: true,
+  slowCallMs: true,
+  slowCallRate: true,
+};
+
+/** Validates strategy options and returns a factory that builds the strategy. */
+export function resolveStrategy(path: string, options: unknown): () => BreakerStrategy {
+  if (typeof options === 'function') return options as () => BreakerStrategy;
+  expectObject(path, options);
+  switch (options.type) {
+    case 'consecutive': {
+      rejectUnknownKeys(path, options, consecutiveKeys);
+      const failureCount = expectInteger(`${path}.failureCount`, options.failureCount ?? 5, 1);
+      return () => new ConsecutiveStrategy(failureCount);
+    }
+    case 'count': {
+      rejectUnknownKeys(path, options, countKeys);
+      const size = expectInteger(`${path}.size`, options.size ?? 100, 1, 1_000_000);
+      const thresholds = resolveThresholds(path, options, size);
+      return () => new CountStrategy(size, thresholds);
+    }
+    case 'time': {
+      rejectUnknownKeys(path, options, timeKeys);
+      const windowMs = expectNumber(`${path}.windowMs`, options.windowMs ?? 60_000, 1);
+      const bucketCount = expectInteger(
+        `${path}.bucketCount`,
+        options.bucketCount ?? 10,
+        1,
+        10_000,
+      );
+      const thresholds = resolveThresholds(path, options, Number.MAX_SAFE_INTEGER);
+      return () => new TimeStrategy(windowMs, bucketCount, thresholds);
+    }
+    default:
+      throw new BreakwaterConfigError(
+        `${path}.type`,
+        "'consecutive', 'count' or 'time' (or pass a function returning a BreakerStrategy)",
+        options.type,
+      );
+  }
+}
+
+function resolveThresholds(
+  path: string,
+  options: Record<string, unknown>,
+  maxCalls: number,
+): RateThresholds {
+  const slowCallMs =
+    options.slowCallMs === undefined
+      ? undefined
+      : expectNumber(`${path}.slowCallMs`, options.slowCallMs, 0);
+  if (options.slowCallRate !== undefined && slowCallMs === undefined) {
+    throw new BreakwaterConfigError(
+      `${path}.slowCallRate`,
+      'to be set together with `slowCallMs`',
+      options.slowCallRate,
+    );
+  }
+  return Object.freeze({
+    failureRate: expectRate(`${path}.failureRate`, options.failureRate ?? 0.5),
+    minCalls: expectInteger(
+      `${path}.minCalls`,
+      options.minCalls ?? Math.min(10, maxCalls),
+      1,
+      maxCalls,
+    ),
+    slowCallMs,
+    slowCallRate: expectRate(`${path}.slowCallRate`, options.slowCallRate ?? 1),
+  });
+}

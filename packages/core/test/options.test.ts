@@ -1,0 +1,74 @@
+import { type BreakerOptions, BreakwaterConfigError, CircuitBreaker } from '@breakwater/core';
+import { describe, expect, it } from 'vitest';
+
+const bad: Array<[string, unknown, string]> = [
+  ['unknown key', { failureTreshold: 5 }, 'Invalid option `failureTreshold`'],
+  ['name empty', { name: '' }, 'Invalid option `name`: expected a non-empty string, received "".'],
+  ['strategy type', { strategy: { type: 'sliding' } }, 'Invalid option `strategy.type`'],
+  [
+    'failureCount 0',
+    { strategy: { type: 'consecutive', failureCount: 0 } },
+    'Invalid option `strategy.failureCount`: expected an integer >= 1, received 0.',
+  ],
+  ['failureRate > 1', { strategy: { type: 'count', failureRate: 1.5 } }, '`strategy.failureRate`'],
+  ['minCalls > size', { strategy: { type: 'count', size: 5, minCalls: 6 } }, '`strategy.minCalls`'],
+  ['window 0', { strategy: { type: 'time', windowMs: 0 } }, '`strategy.windowMs`'],
+  [
+    'slowCallRate without slowCallMs',
+    { strategy: { type: 'count', slowCallRate: 0.5 } },
+    '`strategy.slowCallRate`',
+  ],
+  ['unknown strategy key', { strategy: { type: 'count', windowMs: 5 } }, '`strategy.windowMs`'],
+  ['recovery negative', { recovery: -1 }, '`recovery`'],
+  ['recovery object', { recovery: { ms: 5 } }, '`recovery`: expected milliseconds'],
+  ['maxRecoveryAttempts 0', { maxRecoveryAttempts: 0 }, '`maxRecoveryAttempts`'],
+  [
+    'maxProbes 0',
+    { halfOpen: { maxProbes: 0 } },
+    'Invalid option `halfOpen.maxProbes`: expected an integer from 1 to 10000, received 0.',
+  ],
+  ['successCount 1.5', { halfOpen: { successCount: 1.5 } }, '`halfOpen.successCount`'],
+  ['probeTimeoutMs NaN', { halfOpen: { probeTimeoutMs: Number.NaN } }, '`halfOpen.probeTimeoutMs`'],
+  ['halfOpen unknown', { halfOpen: { probes: 2 } }, '`halfOpen.probes`'],
+  ['timeoutMs 0', { timeoutMs: 0 }, '`timeoutMs`'],
+  ['timeoutMs string', { timeoutMs: '100' }, 'received "100"'],
+  ['classify not a function', { classify: [42] }, '`classify[0]`'],
+  ['openOnRetryAfter', { openOnRetryAfter: 'yes' }, '`openOnRetryAfter`: expected true or false'],
+  ['maxRetryAfterMs', { maxRetryAfterMs: -5 }, '`maxRetryAfterMs`'],
+  ['trackLatency', { trackLatency: 1 }, '`trackLatency`'],
+  ['clock', { clock: { now: () => 0 } }, '`clock`: expected a Clock'],
+  ['onListenerError', { onListenerError: 'log' }, '`onListenerError`: expected a function'],
+  ['store', { store: {} }, '`store`: expected a BreakerStore'],
+  ['options not an object', 'fast', '`options`: expected an object'],
+];
+
+describe('option validation', () => {
+  it.each(bad)('rejects %s with a message naming the option', (_, options, message) => {
+    let error: unknown;
+    try {
+      new CircuitBreaker(options as BreakerOptions);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BreakwaterConfigError);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('accepts every option at once', () => {
+    const breaker = new CircuitBreaker({
+      name: 'https://api.kraken.com',
+      strategy: { type: 'time', windowMs: 30_000, bucketCount: 6, failureRate: 0.3, minCalls: 5 },
+      recovery: 2_000,
+      maxRecoveryAttempts: 3,
+      halfOpen: { maxProbes: 2, successCount: 2, probeTimeoutMs: 10_000 },
+      timeoutMs: 5_000,
+      classify: [],
+      openOnRetryAfter: true,
+      maxRetryAfterMs: 60_000,
+      trackLatency: true,
+      onListenerError: () => {},
+    });
+    expect(breaker.options).toMatchObject({ maxProbes: 2, successCount: 2, timeoutMs: 5_000 });
+    expect(Object.isFrozen(breaker.options)).toBe(true);
+  });
+});
