@@ -1,0 +1,109 @@
+import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
+import type { CallContext, Outcome, Verdict } from '../Outcome.ts';
+import { expectFunction, expectObject, type KnownKeys, rejectUnknownKeys } from '../validate.ts';
+import { applyUncertainEffect, defaultClassifier } from './defaultClassifier.ts';
+import type { ClassifierRule } from './rules.ts';
+import { isVerdict } from './verdicts.ts';
+
+/**
+ * Turns an outcome into a verdict; the breaker calls it once per settled call with its clock's
+ * time. It never throws.
+ */
+export type Classifier = (outcome: Outcome, ctx: CallContext | undefined, nowMs: number) => Verdict;
+
+/** Options for {@link createClassifier}. */
+export interface ClassifierOptions {
+  /**
+   * Receives what a rule threw, or a `BreakwaterConfigError` when a rule returned something that
+   * is not a verdict, with the rule's index. The rule then counts as having no opinion.
+   * @defaultValue rethrows the error in a microtask, outside the call being classified
+   */
+  onRuleError?: (error: unknown, index: number) => void;
+}
+
+const known: KnownKeys<ClassifierOptions> = { onRuleError: true };
+
+/** Default `onRuleError`: a broken rule must surface, but never inside the caller's call. */
+function rethrowInMicrotask(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
+/**
+ * Builds a classifier that tries `rules` in order and takes the first verdict; when no rule has
+ * an opinion, {@link defaultClassifier} decides. A rule that throws counts as no opinion, and its
+ * error goes to `onRuleError`.
+ *
+ * A rule's `server`, `timeout` or `network` failure on a call whose context says
+ * `idempotent: false` is marked `uncertainEffect: true`, as the default classifier's are, unless
+ * the rule set `uncertainEffect` itself (`failure('server', { uncertainEffect: false })`).
+ *
+ * @throws BreakwaterConfigError when a rule is not a function, or an option is invalid
+ * @example
+ * ```ts
+ * const classify = createClassifier([
+ *   onStatus(404, success()),
+ *   onHeader('x-maintenance', 'true', failure('maintenance')),
+ * ]);
+ * classify(outcome, { method: 'POST', idempotent: false }, clock.now());
+ * ```
+ */
+export function createClassifier(
+  rules?: ClassifierRule | readonly ClassifierRule[],
+  options: ClassifierOptions = {},
+): Classifier {
+  const list = ruleList(rules);
+  expectObject('classifier options', options);
+  rejectUnknownKeys('', options, known);
+  const onRuleError =
+    options.onRuleError === undefined
+      ? rethrowInMicrotask
+      : expectFunction<NonNullable<ClassifierOptions['onRuleError']>>(
+          'onRuleError',
+          options.onRuleError,
+        );
+  if (list.length === 0) return defaultClassifier;
+
+  const report = (error: unknown, index: number): void => {
+    try {
+      onRuleError(error, index);
+    } catch (handlerError) {
+      rethrowInMicrotask(handlerError);
+    }
+  };
+
+  return (outcome, ctx, nowMs) => {
+    for (let i = 0; i < list.length; i++) {
+      let verdict: unknown;
+      try {
+        verdict = (list[i] as ClassifierRule)(outcome, ctx, nowMs);
+      } catch (error) {
+        report(error, i);
+        continue;
+      }
+      if (verdict === undefined || verdict === null) continue;
+      if (!isVerdict(verdict)) {
+        const expected = 'a rule that returns a verdict or undefined';
+        report(new BreakwaterConfigError(`classify[${i}]`, expected, verdict), i);
+        continue;
+      }
+      try {
+        return applyUncertainEffect(verdict, outcome, ctx);
+      } catch {
+        // An error whose cause chain cannot be read: keep the rule's verdict as it is.
+        return verdict;
+      }
+    }
+    return defaultClassifier(outcome, ctx, nowMs);
+  };
+}
+
+function ruleList(rules: ClassifierRule | readonly ClassifierRule[] | undefined) {
+  if (rules === undefined) return [];
+  if (typeof rules === 'function') return [rules];
+  if (!Array.isArray(rules)) {
+    throw new BreakwaterConfigError('classify', 'a rule or an array of rules', rules);
+  }
+  return rules.map((rule, i) => expectFunction<ClassifierRule>(`classify[${i}]`, rule));
+}

@@ -1,0 +1,173 @@
+/**
+ * The one place that decides what a thrown value means: timeout, caller's abort, or network
+ * failure. Every client reports these differently (a DOMException, an axios code, a got or ky
+ * class, undici's `TypeError('fetch failed')` with the real error as its `cause`), so each test
+ * looks through the `cause` chain and is driven by the tables below.
+ */
+
+/** How deep the `cause` chain is followed; also what ends a cyclic chain. */
+const maxDepth = 8;
+
+/**
+ * Returns the first link of `error`'s `cause` chain (starting with `error` itself, at most 8
+ * deep) for which `test(link, arg)` is true. `arg` saves callers a closure. Not part of the
+ * public API.
+ */
+export function findCause<A>(
+  error: unknown,
+  test: (link: object, arg: A) => boolean,
+  arg: A,
+): object | undefined {
+  let current = error;
+  for (let depth = 0; depth < maxDepth; depth++) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    if (test(current, arg)) return current;
+    const next: unknown = (current as { cause?: unknown }).cause;
+    if (next === current) return undefined;
+    current = next;
+  }
+  return undefined;
+}
+
+function nameOf(link: object): unknown {
+  return (link as { name?: unknown }).name;
+}
+
+function codeOf(link: object): unknown {
+  return (link as { code?: unknown }).code;
+}
+
+/** True when the link's `code` is one of `codes`. Not part of the public API. */
+export function hasCodeIn(link: object, codes: ReadonlySet<unknown>): boolean {
+  return codes.has(codeOf(link));
+}
+
+/** True when the link's `name` is one of `names`. Not part of the public API. */
+export function hasNameIn(link: object, names: ReadonlySet<unknown>): boolean {
+  return names.has(nameOf(link));
+}
+
+/**
+ * Codes clients use for a deadline that passed: Node's socket timeout, axios (`ECONNABORTED`
+ * for its `timeout` option, `ETIMEDOUT` with `clarifyTimeoutError`), undici's connect, headers
+ * and body timeouts, the `request` library, and Breakwater's own {@link TimeoutError}.
+ */
+const timeoutCodes: ReadonlySet<unknown> = new Set([
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'BREAKWATER_TIMEOUT',
+]);
+
+/** `AbortSignal.timeout()`'s DOMException, ky's, got's and Breakwater's timeout classes. */
+const timeoutNames: ReadonlySet<unknown> = new Set(['TimeoutError']);
+
+/** A caller's abort: the DOM's and Node's `AbortError`, axios' `CanceledError`, got's `CancelError`. */
+const abortNames: ReadonlySet<unknown> = new Set(['AbortError', 'CanceledError', 'CancelError']);
+const abortCodes: ReadonlySet<unknown> = new Set(['ERR_CANCELED', 'ABORT_ERR', 'ERR_ABORTED']);
+
+/**
+ * Connection-level failures: refused, reset, DNS, unreachable, TLS, a socket closed early.
+ * `ERR_SSL_…` and `CERT_…` codes are matched by prefix.
+ */
+const networkCodes: ReadonlySet<unknown> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'EPROTO',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'ERR_NETWORK',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+]);
+const networkCodePrefixes = ['ERR_SSL_', 'CERT_'] as const;
+
+/**
+ * What `fetch` rejects with when the request never got a response, per engine: undici,
+ * Chromium, Firefox, Safari, and MSW's `HttpResponse.error()`.
+ */
+const fetchFailureMessages: ReadonlySet<unknown> = new Set([
+  'fetch failed',
+  'Failed to fetch',
+  'NetworkError when attempting to fetch resource.',
+  'Load failed',
+  'Network error',
+]);
+
+/** Error classes that always mean a network failure (ky's `NetworkError`). */
+const networkNames: ReadonlySet<unknown> = new Set(['NetworkError']);
+
+/** The code reported for a network failure recognised by its class or message, not a code. */
+const genericNetworkCode = 'ERR_NETWORK';
+
+function isTimeoutLink(link: object): boolean {
+  return timeoutNames.has(nameOf(link)) || timeoutCodes.has(codeOf(link));
+}
+
+function isAbortLink(link: object): boolean {
+  return abortNames.has(nameOf(link)) || abortCodes.has(codeOf(link));
+}
+
+function isNetworkCodeLink(link: object): boolean {
+  const code = codeOf(link);
+  if (typeof code !== 'string') return false;
+  if (networkCodes.has(code)) return true;
+  for (const prefix of networkCodePrefixes) if (code.startsWith(prefix)) return true;
+  return false;
+}
+
+function isNetworkShapeLink(link: object): boolean {
+  const name = nameOf(link);
+  if (networkNames.has(name)) return true;
+  return name === 'TypeError' && fetchFailureMessages.has((link as { message?: unknown }).message);
+}
+
+/**
+ * True when `error` means a deadline passed: its name, or a name in its `cause` chain, is
+ * `TimeoutError` (`AbortSignal.timeout()`, ky, got, Breakwater's own), or it carries a client
+ * timeout code (`ETIMEDOUT`, axios' `ECONNABORTED`, undici's `UND_ERR_…_TIMEOUT`,
+ * `ESOCKETTIMEDOUT`). An `AbortError` caused by a `TimeoutError` is a timeout.
+ */
+export function isTimeoutError(error: unknown): boolean {
+  return findCause(error, isTimeoutLink, undefined) !== undefined;
+}
+
+/**
+ * True when `error` means the caller cancelled the call: an `AbortError`, axios'
+ * `CanceledError` or got's `CancelError`, or the codes `ERR_CANCELED`, `ABORT_ERR`,
+ * `ERR_ABORTED`, with no timeout anywhere in its `cause` chain (see {@link isTimeoutError}).
+ * A cancelled call releases its permit and counts as nothing.
+ */
+export function isAbortError(error: unknown): boolean {
+  return findCause(error, isAbortLink, undefined) !== undefined && !isTimeoutError(error);
+}
+
+/**
+ * The network error code of `error` or of an error in its `cause` chain (`ECONNRESET`,
+ * `ECONNREFUSED`, `ENOTFOUND`, undici's `UND_ERR_SOCKET`, TLS `ERR_SSL_…`/`CERT_…`, …), or
+ * `'ERR_NETWORK'` when the error is a network failure known only by its shape: fetch's
+ * `TypeError` (`fetch failed`, `Failed to fetch`, …) or ky's `NetworkError`. `undefined` when it
+ * is not a network failure. Timeouts are not network failures: see {@link isTimeoutError}.
+ */
+export function networkErrorCode(error: unknown): string | undefined {
+  const withCode = findCause(error, isNetworkCodeLink, undefined);
+  if (withCode !== undefined) return codeOf(withCode) as string;
+  return findCause(error, isNetworkShapeLink, undefined) === undefined
+    ? undefined
+    : genericNetworkCode;
+}
