@@ -1,0 +1,23 @@
+import { breakwaterIdle } from '../impls/breakwater.ts';
+import { cockatielIdle } from '../impls/cockatiel.ts';
+import { opossumIdle } from '../impls/opossum.ts';
+import type { IdleImpl } from '../memory.ts';
+import { closedSuccess } from './closedSuccess.ts';
+import { closedWithTimeout } from './closedWithTimeout.ts';
+import { openReject } from './openReject.ts';
+import type { BenchCase } from './types.ts';
+
+export type { BenchCase } from './types.ts';
+
+/**
+ * Every timed case, in table order. To add one (`pipeline`, or the adapter cases `fetch`,
+ * `axios`, `got`, `ky`), write `cases/<name>.ts` exporting a `BenchCase` whose impls come from
+ * `impls/`, and append it here; the harness, table, JSON and `--case` pick it up.
+ */
+export const cases: readonly BenchCase[] = [closedSuccess, closedWithTimeout, openReject];
+
+/** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
+export const memoryCaseName = 'memory';
+
+/** Implementations whose idle breakers are weighed. */
+export const idleImpls: readonly IdleImpl[] = [breakwaterIdle, cockatielIdle, opossumIdle];

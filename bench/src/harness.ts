@@ -1,0 +1,69 @@
+import { collectGarbage } from './gc.ts';
+
+/** One implementation set up for a case: a breaker (or none) and the loop that drives it. */
+export interface Subject {
+  /**
+   * Runs `count` awaited operations one after another and checks each outcome, so a broken
+   * setup fails the run instead of producing a figure.
+   */
+  run(count: number): Promise<void>;
+  /** Releases the timers and handles the subject holds. */
+  dispose(): void;
+}
+
+/** One implementation of a case, with the exact configuration it measures. */
+export interface Impl {
+  readonly name: string;
+  readonly config: string;
+  /** Why the implementation cannot run here; the run skips it and prints this. */
+  readonly unavailable?: string;
+  create(): Subject | Promise<Subject>;
+}
+
+export interface MeasureOptions {
+  /** Rounds; each runs every implementation once, in an order that rotates per round. */
+  readonly rounds: number;
+  /** Awaited operations per implementation per round. */
+  readonly batch: number;
+  /** Unmeasured batches each implementation runs first, so every one is optimised. */
+  readonly warmupBatches: number;
+  /** A full GC before every measured batch; smoke runs skip it, it costs more than they measure. */
+  readonly gcBeforeBatch: boolean;
+}
+
+const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Measures `impls` in interleaved rounds and returns the ns per operation of every round, by
+ * implementation name. Interleaving spreads drift (CPU frequency, other processes, heap growth)
+ * over all implementations instead of charging it to whichever ran last. Each batch starts after
+ * a macrotask turn and (in full runs) a full GC, so no implementation pays for the garbage of the
+ * one before.
+ */
+export async function measureInterleaved(
+  impls: readonly Impl[],
+  options: MeasureOptions,
+): Promise<Map<string, number[]>> {
+  const subjects: { name: string; subject: Subject }[] = [];
+  try {
+    for (const impl of impls) subjects.push({ name: impl.name, subject: await impl.create() });
+    for (const { subject } of subjects) {
+      for (let i = 0; i < options.warmupBatches; i++) await subject.run(options.batch);
+    }
+    const samples = new Map<string, number[]>(subjects.map(({ name }) => [name, []]));
+    for (let round = 0; round < options.rounds; round++) {
+      for (let k = 0; k < subjects.length; k++) {
+        const { name, subject } = subjects[(round + k) % subjects.length]!;
+        await nextMacrotask();
+        if (options.gcBeforeBatch) collectGarbage();
+        const start = process.hrtime.bigint();
+        await subject.run(options.batch);
+        const elapsedNs = Number(process.hrtime.bigint() - start);
+        samples.get(name)!.push(elapsedNs / options.batch);
+      }
+    }
+    return samples;
+  } finally {
+    for (const { subject } of subjects) subject.dispose();
+  }
+}

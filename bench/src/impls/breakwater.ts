@@ -1,0 +1,85 @@
+import { CircuitBreaker, isBreakerOpenError } from '@breakwater/core';
+import { resolveOne, unexpected } from '../actions.ts';
+import type { Impl } from '../harness.ts';
+import type { IdleImpl } from '../memory.ts';
+
+function createBreaker(name = 'bench'): CircuitBreaker {
+  return new CircuitBreaker({ name });
+}
+
+/** Created once, as a caller with a fixed deadline would: the case measures the breaker. */
+const withTimeout = Object.freeze({ timeoutMs: 1000 });
+
+const breakerConfig = "new CircuitBreaker({ name: 'bench' }) (defaults: consecutive(5))";
+
+export const breakwaterClosed: Impl = {
+  name: 'breakwater',
+  config: `${breakerConfig}.execute(fn)`,
+  create() {
+    const breaker = createBreaker();
+    return {
+      async run(count) {
+        for (let i = 0; i < count; i++) {
+          if ((await breaker.execute(resolveOne)) !== 1) {
+            throw unexpected('breakwater', 'resolved a wrong value');
+          }
+        }
+      },
+      dispose: () => breaker.dispose(),
+    };
+  },
+};
+
+export const breakwaterWithTimeout: Impl = {
+  name: 'breakwater',
+  config: `${breakerConfig}.execute(fn, { timeoutMs: 1000 }), options object created once`,
+  create() {
+    const breaker = createBreaker();
+    return {
+      async run(count) {
+        for (let i = 0; i < count; i++) {
+          if ((await breaker.execute(resolveOne, withTimeout)) !== 1) {
+            throw unexpected('breakwater', 'resolved a wrong value');
+          }
+        }
+      },
+      dispose: () => breaker.dispose(),
+    };
+  },
+};
+
+export const breakwaterOpen: Impl = {
+  name: 'breakwater',
+  config: `${breakerConfig}, forceOpen(); rejects with BreakerOpenError`,
+  async create() {
+    const breaker = createBreaker();
+    breaker.forceOpen();
+    try {
+      await breaker.execute(resolveOne);
+      throw unexpected('breakwater', 'let a call through after forceOpen()');
+    } catch (error) {
+      if (!isBreakerOpenError(error)) throw error;
+    }
+    return {
+      async run(count) {
+        let rejected = 0;
+        for (let i = 0; i < count; i++) {
+          try {
+            await breaker.execute(resolveOne);
+          } catch {
+            rejected++;
+          }
+        }
+        if (rejected !== count) throw unexpected('breakwater', 'let a call through while open');
+      },
+      dispose: () => breaker.dispose(),
+    };
+  },
+};
+
+export const breakwaterIdle: IdleImpl = {
+  name: 'breakwater',
+  config: "new CircuitBreaker({ name: 'bench-<i>' })",
+  create: (name) => createBreaker(name),
+  dispose: (breaker) => (breaker as CircuitBreaker).dispose(),
+};

@@ -1,0 +1,35 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/** One implementation's figures in one case (schema version 1). */
+export interface ImplResult {
+  /** Median ns per operation across the interleaved rounds. */
+  readonly ns: number;
+  /** 99th percentile (nearest rank) of the per-round ns per operation. */
+  readonly p99Ns: number;
+  /** How many rounds were measured. */
+  readonly samples: number;
+  /** The exact configuration that was measured. */
+  readonly config: string;
+}
+
+/** What `pnpm bench` writes to `bench/results/*.json`; the shape is fixed by DESIGN.md. */
+export interface BenchResult {
+  readonly schemaVersion: 1;
+  readonly node: string;
+  readonly date: string;
+  readonly cases: Record<string, Record<string, ImplResult>>;
+  /** Heap bytes retained per idle breaker, by implementation. */
+  readonly memory: Record<string, number>;
+}
+
+/** `bench/results/smoke.json` (git-ignored) for smoke runs, `latest.json` for full runs. */
+export function resultPath(smoke: boolean): string {
+  const file = smoke ? 'smoke.json' : 'latest.json';
+  return fileURLToPath(new URL(`../results/${file}`, import.meta.url));
+}
+
+export async function writeResult(result: BenchResult, path: string): Promise<void> {
+  await mkdir(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
+  await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
+}

@@ -1,0 +1,38 @@
+import { cases, idleImpls } from './cases/index.ts';
+import type { BenchResult } from './results.ts';
+
+/** The result as a plain-text table: ns/op, p99 and the ratio to each case's reference. */
+export function formatTable(result: BenchResult): string {
+  const rows: string[][] = [['case', 'impl', 'ns/op', 'p99 ns', 'ratio']];
+  for (const [caseName, figures] of Object.entries(result.cases)) {
+    const reference = cases.find((benchCase) => benchCase.name === caseName)?.reference;
+    const referenceNs = reference === undefined ? undefined : figures[reference]?.ns;
+    for (const [impl, figure] of Object.entries(figures)) {
+      const ratio = referenceNs ? `${(figure.ns / referenceNs).toFixed(2)}×` : '-';
+      rows.push([caseName, impl, figure.ns.toFixed(1), figure.p99Ns.toFixed(1), ratio]);
+    }
+  }
+  const lines = align(rows, [false, false, true, true, true]);
+  const memory = Object.entries(result.memory);
+  if (memory.length > 0) {
+    const memoryRows = [['memory', 'impl', 'bytes per idle breaker']];
+    for (const [impl, bytes] of memory) memoryRows.push(['', impl, String(bytes)]);
+    lines.push('', ...align(memoryRows, [false, false, true]));
+    for (const impl of idleImpls) {
+      if (impl.name in result.memory) lines.push(`  ${impl.name}: ${impl.config}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function align(rows: readonly string[][], right: readonly boolean[]): string[] {
+  const widths = right.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, column) =>
+        right[column] ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+      )
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { runBench } from '../src/run.ts';
+
+describe('bench smoke run', () => {
+  it('produces a schema version 1 result for every case and implementation', async () => {
+    const result = await runBench({ smoke: true, write: false });
+
+    expect(result.schemaVersion).toBe(1);
+    expect(result.node).toBe(process.version);
+    expect(Number.isNaN(Date.parse(result.date))).toBe(false);
+    expect(Object.keys(result.cases)).toEqual([
+      'closed-success',
+      'closed-with-timeout',
+      'open-reject',
+    ]);
+    for (const figures of Object.values(result.cases)) {
+      expect(Object.keys(figures)).toEqual(
+        expect.arrayContaining(['breakwater', 'cockatiel', 'opossum']),
+      );
+      for (const figure of Object.values(figures)) {
+        expect(Object.keys(figure).sort()).toEqual(['config', 'ns', 'p99Ns', 'samples']);
+        expect(figure.ns).toBeGreaterThan(0);
+        expect(figure.p99Ns).toBeGreaterThanOrEqual(figure.ns);
+        expect(Number.isInteger(figure.samples) && figure.samples > 0).toBe(true);
+        expect(typeof figure.config).toBe('string');
+        expect(figure.config.length).toBeGreaterThan(0);
+      }
+    }
+    expect(Object.keys(result.memory)).toEqual(['breakwater', 'cockatiel', 'opossum']);
+    for (const bytes of Object.values(result.memory)) expect(Number.isFinite(bytes)).toBe(true);
+  });
+
+  it('runs only the cases it is asked for', async () => {
+    const result = await runBench({ smoke: true, write: false, only: ['open-reject'] });
+
+    expect(Object.keys(result.cases)).toEqual(['open-reject']);
+    expect(result.memory).toEqual({});
+  });
+
+  it('names the known cases when asked for an unknown one', async () => {
+    await expect(runBench({ smoke: true, write: false, only: ['nope'] })).rejects.toThrow(
+      /Unknown case nope; known cases: closed-success, .*memory/,
+    );
+  });
+});
