@@ -182,3 +182,19 @@ export {
 } from './TimeoutPolicy.ts';
 
 // --- operations: redaction, stores ---
+export { type RedactedError, redactError } from './redact/redactError.ts';
+export {
+  type HeadersInput,
+  type HeaderValue,
+  isSensitiveHeader,
+  type RedactHeadersOptions,
+  redactHeaders,
+} from './redact/redactHeaders.ts';
+export { redactUrl } from './redact/redactUrl.ts';
+export { MemoryStore, type MemoryStoreOptions } from './store/MemoryStore.ts';
+export {
+  durableStateFormat,
+  parseDurableState,
+  type SerializedDurableState,
+  serializeDurableState,
+} from './store/parseDurableState.ts';

@@ -2,3 +2,4 @@
  * @breakwater/core/node: the Node-only parts of the core (file store, `process.env` config).
  */
 export type { BreakerStore } from '../index.ts';
+export { FileStore, type FileStoreOptions, fileStoreFormat } from './FileStore.ts';

@@ -1,0 +1,64 @@
+import { looksLikeSecret, redactedText } from './looksLikeSecret.ts';
+import { redactUrl } from './redactUrl.ts';
+
+/** An error reduced to what is safe to log or put in an event. */
+export interface RedactedError {
+  /** The error's `name`, or `'NonError'` when something other than an error was thrown. */
+  readonly name: string;
+  /** The error's `code` (`ECONNRESET`, `ERR_CANCELED`, `BREAKWATER_OPEN`), when it has one. */
+  readonly code?: string;
+  /** The message, redacted (see {@link redactError}) and cut to 1,000 characters. */
+  readonly message: string;
+}
+
+const maxMessageLength = 1_000;
+// One pass finds URLs (group 1) and token-shaped runs (group 2), so a URL's host and path are
+// judged by redactUrl and never mistaken for a token as a whole.
+const sensitiveText = /([a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]+)|([A-Za-z0-9+/=_~.:-]{32,})/gi;
+const trailingPunctuation = /[.,;:!?)\]}]+$/;
+const assignment =
+  /\b([\w-]*(?:key|secret|token|sign|passphrase|password|auth|session|credential|cookie)[\w-]*)(["']?\s*[=:]\s*["']?)[^\s&,;"'`}]+/gi;
+const bearer = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+
+/**
+ * Reduces anything thrown to `{ name, code?, message }`, safe for logs and events: URLs in the
+ * message go through {@link redactUrl}, `key=value` and `key: value` pairs whose key looks
+ * sensitive and `Bearer`/`Basic` credentials lose their value, and token-shaped runs (32+
+ * base64 or hex characters) become `[redacted]`. The stack, the `cause` and every other
+ * property (a client's `config`, `request`, `response`) are left out.
+ *
+ * @param error - Whatever was thrown.
+ * @returns A new frozen object.
+ * @example
+ * ```ts
+ * redactError(new Error('GET https://api.kraken.com/0/private/Balance?nonce=1 failed'));
+ * // { name: 'Error', message: 'GET https://api.kraken.com/0/private/Balance?[redacted] failed' }
+ * ```
+ */
+export function redactError(error: unknown): RedactedError {
+  if (typeof error === 'string')
+    return Object.freeze({ name: 'NonError', message: redactText(error) });
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') {
+    const type = error === null ? 'null' : typeof error;
+    return Object.freeze({ name: 'NonError', message: `A non-error value was thrown (${type}).` });
+  }
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message: string };
+  const result: { name: string; code?: string; message: string } = {
+    name: typeof name === 'string' && name !== '' ? name : 'Error',
+    message: redactText(message),
+  };
+  if (typeof code === 'string' || typeof code === 'number') result.code = String(code);
+  return Object.freeze(result);
+}
+
+function redactText(text: string): string {
+  const redacted = text
+    .replace(sensitiveText, (match: string, url: string | undefined) => {
+      if (url === undefined) return looksLikeSecret(match) ? redactedText : match;
+      const trailing = trailingPunctuation.exec(url)?.[0] ?? '';
+      return redactUrl(url.slice(0, url.length - trailing.length)) + trailing;
+    })
+    .replace(bearer, `$1 ${redactedText}`)
+    .replace(assignment, `$1$2${redactedText}`);
+  return redacted.length > maxMessageLength ? `${redacted.slice(0, maxMessageLength)}…` : redacted;
+}

@@ -1,0 +1,257 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BreakwaterConfigError,
+  type Clock,
+  type DurableState,
+  ManualClock,
+  systemClock,
+} from '@breakwater/core';
+import { FileStore, type FileStoreOptions } from '@breakwater/core/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+let dir: string;
+let file: string;
+let clock: ManualClock;
+const stores: FileStore[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'breakwater-filestore-'));
+  file = join(dir, 'nested', 'state.json');
+  clock = new ManualClock();
+});
+
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.dispose().catch(() => {});
+  await rm(dir, { recursive: true, force: true });
+});
+
+function createStore(options: Partial<FileStoreOptions> = {}): FileStore {
+  const store = new FileStore({ path: file, clock, ...options });
+  stores.push(store);
+  return store;
+}
+
+function state(version: number, overrides: Partial<DurableState> = {}): DurableState {
+  return {
+    state: 'open',
+    version,
+    openedAt: 1_767_225_600_000,
+    openUntil: 1_767_225_630_000,
+    recoveryAttempt: 1,
+    ...overrides,
+  };
+}
+
+async function readJson(): Promise<{ format: string; breakers: Record<string, unknown> }> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return readFile(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('FileStore', () => {
+  it('loads nothing when the file does not exist', async () => {
+    expect(await createStore().load('api')).toBeUndefined();
+  });
+
+  it('round-trips several breakers through the file', async () => {
+    const writer = createStore();
+    writer.save('https://api.kraken.com', state(3));
+    writer.save('https://api.binance.com', state(7, { state: 'closed', openUntil: 0 }));
+    await writer.flush();
+
+    const reader = createStore();
+    expect(await reader.load('https://api.kraken.com')).toEqual(state(3));
+    expect(await reader.load('https://api.binance.com')).toEqual(
+      state(7, { state: 'closed', openUntil: 0 }),
+    );
+    expect(await reader.load('https://api.bybit.com')).toBeUndefined();
+    expect(await readJson()).toMatchObject({
+      format: 'breakwater.store/1',
+      breakers: { 'https://api.kraken.com': { format: 'breakwater.state/1', version: 3 } },
+    });
+  });
+
+  it('round-trips an endless openUntil as null in the file', async () => {
+    const writer = createStore();
+    writer.save('api', state(2, { state: 'forced_open', openUntil: Infinity }));
+    await writer.flush();
+    expect((await readJson()).breakers.api).toMatchObject({ openUntil: null });
+    expect((await createStore().load('api'))?.openUntil).toBe(Infinity);
+  });
+
+  it('loads the latest state saved by this process before it is written', async () => {
+    const store = createStore();
+    store.save('api', state(1));
+    store.save('api', state(2));
+    expect(await store.load('api')).toEqual(state(2));
+    expect(await exists(file)).toBe(false);
+  });
+
+  it('writes many saves within the debounce once, with the latest states', async () => {
+    const store = createStore({ debounceMs: 100 });
+    const promises = new Set<Promise<void>>();
+    for (let version = 1; version <= 50; version++) {
+      promises.add(store.save(version % 2 ? 'a' : 'b', state(version)));
+      await clock.advance(1);
+    }
+    expect(promises.size).toBe(1);
+    expect(clock.pendingTimers).toBe(1);
+    expect(await exists(file)).toBe(false);
+
+    await clock.advance(50);
+    await Promise.all(promises);
+    const { breakers } = await readJson();
+    expect(breakers.a).toMatchObject({ version: 49 });
+    expect(breakers.b).toMatchObject({ version: 50 });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('writes atomically: the file always parses and no temporary file remains', async () => {
+    const store = createStore();
+    for (let round = 1; round <= 5; round++) {
+      store.save(`breaker-${round}`, state(round));
+      const write = store.flush();
+      store.save(`breaker-${round}`, state(round + 100));
+      await Promise.all([write, store.flush()]);
+      expect(Object.keys((await readJson()).breakers)).toHaveLength(round);
+    }
+    expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
+  });
+
+  it('keeps the entries of breakers this process never saved', async () => {
+    await mkdir(join(dir, 'nested'));
+    const writer = createStore();
+    writer.save('kept', state(9));
+    await writer.flush();
+    const other = createStore();
+    other.save('mine', state(1));
+    await other.flush();
+    expect(Object.keys((await readJson()).breakers).sort()).toEqual(['kept', 'mine']);
+  });
+
+  it.each([
+    ['corrupt', '{"format": "breakwater.store/1", "breakers": {', /is not valid JSON/],
+    [
+      'truncated',
+      JSON.stringify({ format: 'breakwater.store/1', breakers: {} }).slice(0, 20),
+      /is not valid JSON/,
+    ],
+    ['empty', '', /is empty/],
+    ['foreign', JSON.stringify({ users: [] }), /is not a Breakwater state file/],
+    [
+      'another format',
+      JSON.stringify({ format: 'breakwater.store/2', breakers: {} }),
+      /expected format 'breakwater.store\/1'/,
+    ],
+    [
+      'without breakers',
+      JSON.stringify({ format: 'breakwater.store/1' }),
+      /has no `breakers` object/,
+    ],
+  ])(
+    'rejects a %s file with an error naming it, and a later save repairs it',
+    async (_, text, problem) => {
+      await mkdir(join(dir, 'nested'));
+      await writeFile(file, text);
+      const store = createStore();
+      const failure = store.load('api');
+      await expect(failure).rejects.toThrow(problem);
+      await expect(failure).rejects.toThrow(file);
+
+      store.save('api', state(4));
+      await store.flush();
+      expect(await readJson()).toMatchObject({ format: 'breakwater.store/1' });
+      expect(await store.load('other')).toBeUndefined();
+      expect(await createStore().load('api')).toEqual(state(4));
+    },
+  );
+
+  it('rejects an invalid entry for one breaker only, naming the file and the breaker', async () => {
+    await mkdir(join(dir, 'nested'));
+    const good = { format: 'breakwater.state/1', ...state(1) };
+    await writeFile(
+      file,
+      JSON.stringify({
+        format: 'breakwater.store/1',
+        breakers: { good, bad: { ...good, version: -1 } },
+      }),
+    );
+    const store = createStore();
+    expect(await store.load('good')).toEqual(state(1));
+    await expect(store.load('bad')).rejects.toThrow(
+      new RegExp(`${file}.*"bad".*\`version\` must be a non-negative integer`),
+    );
+  });
+
+  it('rejects the saves of a failed write, reports it to onError and retries on flush', async () => {
+    const errors: unknown[] = [];
+    const store = createStore({ onError: (error) => errors.push(error) });
+    expect(await store.load('api')).toBeUndefined();
+    // A non-empty directory where the file should be, once it has been read: the rename fails.
+    await mkdir(join(file, 'occupied'), { recursive: true });
+    const saved = store.save('api', state(1));
+    await clock.advance(100);
+    await expect(saved).rejects.toThrow(`Cannot write breaker state file ${file}`);
+    expect(errors).toEqual([expect.objectContaining({ cause: expect.anything() })]);
+    expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
+
+    await rm(file, { recursive: true });
+    await store.flush();
+    expect(await createStore().load('api')).toEqual(state(1));
+    expect(errors).toHaveLength(1);
+  });
+
+  it('clears its timer on dispose after writing pending states, and refuses later saves', async () => {
+    const store = createStore();
+    store.save('api', state(1));
+    expect(clock.pendingTimers).toBe(1);
+    const disposed = store.dispose();
+    expect(clock.pendingTimers).toBe(0);
+    await disposed;
+    expect((await readJson()).breakers.api).toMatchObject({ version: 1 });
+    await expect(store.save('api', state(2))).rejects.toThrow(/is disposed/);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('resolves flush at once when nothing is pending', async () => {
+    const store = createStore();
+    await store.flush();
+    expect(await exists(file)).toBe(false);
+  });
+
+  it('does not keep the process alive with the system clock', async () => {
+    const handles: NodeJS.Timeout[] = [];
+    const recording: Clock = {
+      ...systemClock,
+      setTimeout: (fn, ms) => {
+        const handle = systemClock.setTimeout(fn, ms) as NodeJS.Timeout;
+        handles.push(handle);
+        return handle;
+      },
+    };
+    const store = createStore({ clock: recording });
+    store.save('api', state(1));
+    expect(handles).toHaveLength(1);
+    expect(handles[0]!.hasRef()).toBe(false);
+    await store.dispose();
+    expect((await readJson()).breakers.api).toMatchObject({ version: 1 });
+  });
+
+  it('validates its options', () => {
+    expect(() => new FileStore({} as never)).toThrow(/`path`/);
+    expect(() => new FileStore({ path: file, debounceMs: -1 })).toThrow(BreakwaterConfigError);
+    expect(() => new FileStore({ path: file, onError: 'log' as never })).toThrow(/`onError`/);
+    expect(() => new FileStore({ path: file, debounce: 5 } as never)).toThrow(/`debounce`/);
+    expect(() => new FileStore({ path: file, clock: {} as never })).toThrow(/`clock.now`/);
+    expect(new FileStore({ path: 'relative/state.json' }).path).toMatch(
+      /^\/.*relative\/state\.json$/,
+    );
+  });
+});
