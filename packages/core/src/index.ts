@@ -152,9 +152,8 @@ export {
 export {
   type ExecuteOptionsOf,
   type Pipeline,
-  type PipelineEventName,
-  type PipelineEventPayload,
   type PipelineExecuteOptions,
+  type PipelineOn,
   type PolicyWithEvents,
   pipeline,
   wrapWith,

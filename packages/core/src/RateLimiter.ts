@@ -1,0 +1,511 @@
+import { type Clock, systemClock } from './Clock.ts';
+import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import { RateLimitedError, type RateLimitedReason } from './errors/RateLimitedError.ts';
+import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
+import type { CallContext } from './Outcome.ts';
+import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+import { TokenBucket, tokenEpsilon } from './TokenBucket.ts';
+import {
+  expectFunction,
+  expectNumber,
+  expectObject,
+  expectString,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from './validate.ts';
+
+/** Options for {@link RateLimiter}. Give exactly one of `refillPerSecond` and `refill`. */
+export interface RateLimiterOptions {
+  /** The most weight the bucket holds, and the most a burst may spend (a number > 0). */
+  capacity: number;
+  /** Weight added per second, continuously (Binance's 6000 per minute is `100`). */
+  refillPerSecond?: number;
+  /** Weight added per interval, spread continuously: `{ amount: 6000, intervalMs: 60_000 }`. */
+  refill?: { amount: number; intervalMs: number };
+  /**
+   * How long a call may wait for its weight, in milliseconds; a call that would wait longer is
+   * rejected at once with `RateLimitedError`. `0` never waits.
+   * @defaultValue `0`
+   */
+  maxWaitMs?: number;
+  /**
+   * Share of the server's limit held in reserve when the server reports its usage through
+   * {@link RateLimiter.update}: with a limit of 6000 and `0.1`, the limiter stops at 600
+   * remaining, before the server starts rejecting (and banning). Does not affect the local bucket.
+   * @defaultValue `0.1`
+   */
+  safetyMarginRate?: number;
+  /**
+   * Cap on a server-reported reset time, in milliseconds from now, so a garbage header cannot
+   * stall the limiter for days.
+   * @defaultValue `3600000` (1 hour)
+   */
+  maxResetWaitMs?: number;
+  /**
+   * Names the limiter in errors and events.
+   * @defaultValue `'default'`
+   */
+  name?: string;
+  /**
+   * Source of time and of the wake-up timer of waiting calls.
+   * @defaultValue `systemClock`
+   */
+  clock?: Clock;
+  /**
+   * Receives errors thrown by event listeners.
+   * @defaultValue rethrow in a microtask
+   */
+  onListenerError?: ListenerErrorHandler;
+}
+
+/** The validated, frozen form of {@link RateLimiterOptions}. */
+export interface ResolvedRateLimiterOptions {
+  readonly capacity: number;
+  /** Weight added per millisecond. */
+  readonly refillPerMs: number;
+  readonly maxWaitMs: number;
+  readonly safetyMarginRate: number;
+  readonly maxResetWaitMs: number;
+  readonly name: string;
+  readonly clock: Clock;
+  readonly onListenerError: ListenerErrorHandler | undefined;
+}
+
+/** {@link ExecuteOptions} plus the call's cost. */
+export interface RateLimiterExecuteOptions extends ExecuteOptions {
+  /**
+   * What the call costs, in the server's units (Binance request weight, Kraken counter points).
+   * A number >= 0.
+   * @defaultValue `1`
+   */
+  readonly weight?: number;
+}
+
+/**
+ * What a server reported about its rate limit, parsed from its response headers by an adapter
+ * or an exchange preset. Every field is optional; a field that is not a finite number >= 0 (a
+ * missing or garbage header) is ignored.
+ */
+export interface RateLimitReport {
+  /** Weight the server still allows in its current window. */
+  readonly remaining?: number;
+  /** Weight already used in the window (Binance `X-MBX-USED-WEIGHT-1M`); read against `limit`. */
+  readonly usedWeight?: number;
+  /**
+   * The server's limit per window.
+   * @defaultValue the limiter's `capacity`
+   */
+  readonly limit?: number;
+  /** When the window resets, in epoch milliseconds (Bybit `X-Bapi-Limit-Reset-Timestamp`). */
+  readonly resetAt?: number;
+  /** When the window resets, in milliseconds from now. */
+  readonly resetInMs?: number;
+  /** The server counts in fixed windows of this length aligned to the epoch (Binance: 60000). */
+  readonly windowMs?: number;
+}
+
+/** Payload of the `rateLimited` event: a call was rejected. */
+export interface RateLimitedEvent {
+  readonly limiter: string;
+  readonly reason: RateLimitedReason;
+  readonly weight: number;
+  readonly retryAfterMs: number | undefined;
+  readonly context: CallContext | undefined;
+}
+
+/** Payload of the `rateLimitDelayed` event: a call waits for its weight. */
+export interface RateLimitDelayedEvent {
+  readonly limiter: string;
+  readonly weight: number;
+  /** The expected wait, in milliseconds. */
+  readonly waitMs: number;
+  readonly context: CallContext | undefined;
+}
+
+/** Events of a {@link RateLimiter}. */
+export interface RateLimiterEvents {
+  rateLimited: RateLimitedEvent;
+  rateLimitDelayed: RateLimitDelayedEvent;
+}
+
+interface Waiter {
+  readonly weight: number;
+  /** Monotonic time after which the call may not be granted. */
+  readonly deadline: number;
+  readonly signal: AbortSignal | undefined;
+  readonly context: CallContext | undefined;
+  readonly resolve: () => void;
+  readonly reject: (reason: unknown) => void;
+  onAbort: (() => void) | undefined;
+}
+
+const known: KnownKeys<RateLimiterOptions> = {
+  capacity: true,
+  refillPerSecond: true,
+  refill: true,
+  maxWaitMs: true,
+  safetyMarginRate: true,
+  maxResetWaitMs: true,
+  name: true,
+  clock: true,
+  onListenerError: true,
+};
+
+const knownRefill: KnownKeys<NonNullable<RateLimiterOptions['refill']>> = {
+  amount: true,
+  intervalMs: true,
+};
+
+/**
+ * Validates {@link RateLimiterOptions} once.
+ * @throws BreakwaterConfigError on a missing, invalid or unknown option, or when both or neither
+ *   of `refillPerSecond` and `refill` are given
+ */
+export function resolveRateLimiterOptions(options: RateLimiterOptions): ResolvedRateLimiterOptions {
+  expectObject('rateLimiter options', options);
+  rejectUnknownKeys('', options, known);
+  const capacity = expectPositive('capacity', options.capacity);
+  let refillPerMs: number;
+  if (options.refill !== undefined) {
+    if (options.refillPerSecond !== undefined) {
+      throw new BreakwaterConfigError(
+        'refill',
+        'no `refill` when `refillPerSecond` is given',
+        options.refill,
+      );
+    }
+    expectObject('refill', options.refill);
+    rejectUnknownKeys('refill', options.refill, knownRefill);
+    const amount = expectPositive('refill.amount', options.refill.amount);
+    refillPerMs = amount / expectNumber('refill.intervalMs', options.refill.intervalMs, 1);
+  } else {
+    refillPerMs = expectPositive('refillPerSecond', options.refillPerSecond) / 1000;
+  }
+  return Object.freeze({
+    capacity,
+    refillPerMs,
+    maxWaitMs: expectNumber('maxWaitMs', options.maxWaitMs ?? 0, 0, Infinity, true),
+    safetyMarginRate: expectNumber('safetyMarginRate', options.safetyMarginRate ?? 0.1, 0, 0.99),
+    maxResetWaitMs: expectNumber('maxResetWaitMs', options.maxResetWaitMs ?? 3_600_000, 0),
+    name: expectString('name', options.name ?? 'default'),
+    clock: options.clock ?? systemClock,
+    onListenerError:
+      options.onListenerError === undefined
+        ? undefined
+        : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
+  });
+}
+
+/**
+ * A token-bucket rate limiter with per-call weights (Binance-style request weights). A call
+ * takes its weight from the bucket and runs; when the weight is not there it waits, first in,
+ * first out, for up to `maxWaitMs`, or is rejected at once with {@link RateLimitedError} and
+ * the time after which it would fit. The bucket refills lazily from timestamps: no timer runs
+ * unless a call is waiting.
+ *
+ * {@link RateLimiter.update} feeds back what the server reports (remaining weight, used weight,
+ * reset time): the limiter never spends more than the server says remains, minus a safety
+ * margin, and when that is exhausted it waits for the server's reset, so it slows down before
+ * the server rejects or bans.
+ *
+ * @example
+ * ```ts
+ * const binance = new RateLimiter({
+ *   name: 'binance',
+ *   capacity: 6000,
+ *   refillPerSecond: 100,
+ *   maxWaitMs: 2_000,
+ * });
+ * const depth = `${api}/api/v3/depth?symbol=BTCUSDT&limit=1000`; // weight 50
+ * const res = await binance.execute((signal) => fetch(depth, { signal }), { weight: 50 });
+ * const used = Number(res.headers.get('x-mbx-used-weight-1m'));
+ * binance.update({ usedWeight: used, limit: 6000, windowMs: 60_000 });
+ * ```
+ */
+export class RateLimiter implements Policy {
+  readonly #options: ResolvedRateLimiterOptions;
+  readonly #emitter: Emitter<RateLimiterEvents>;
+  readonly #bucket: TokenBucket;
+  /** Weight the server allows until `#budgetUntil` (monotonic); `Infinity` when unknown. */
+  #budget = Infinity;
+  #budgetUntil = 0;
+  readonly #queue: Waiter[] = [];
+  #queuedWeight = 0;
+  #timer: unknown = undefined;
+
+  /** @throws BreakwaterConfigError on an invalid option */
+  constructor(options: RateLimiterOptions) {
+    this.#options = resolveRateLimiterOptions(options);
+    this.#emitter = new Emitter(this.#options.onListenerError);
+    const { capacity, refillPerMs, clock } = this.#options;
+    this.#bucket = new TokenBucket(capacity, refillPerMs, clock.monotonic());
+  }
+
+  /** The limiter's name. */
+  get name(): string {
+    return this.#options.name;
+  }
+
+  /** Weight a call could take now: the local tokens, capped by the server's last report. */
+  get available(): number {
+    const now = this.#sync();
+    return Math.min(this.#bucket.tokens(now), this.#budget);
+  }
+
+  /** Calls waiting for their weight. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /**
+   * Takes `options.weight` and runs `fn`, waiting up to `maxWaitMs` for the weight.
+   * @throws RateLimitedError (as a rejection) when the weight would take longer than
+   *   `maxWaitMs` to be available, or exceeds the capacity
+   * @throws the caller's `signal.reason` (as a rejection) when the signal aborts while waiting
+   * @throws BreakwaterConfigError (as a rejection) when `options.weight` is not a number >= 0
+   */
+  execute<T>(fn: Action<T>, options?: RateLimiterExecuteOptions): Promise<T> {
+    // hot path: with the weight there, one clock read and no allocation beyond the action's.
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const weight = options?.weight ?? 1;
+    if (!(weight >= 0 && weight !== Infinity)) {
+      return Promise.reject(new BreakwaterConfigError('weight', 'a finite number >= 0', weight));
+    }
+    const context = options?.context;
+    if (weight > this.#options.capacity) {
+      return Promise.reject(this.#rejection('too_heavy', weight, undefined, context));
+    }
+    // A timer may be about to grant waiting calls: let them go first, in order.
+    if (this.#queue.length > 0) this.#drain();
+    const now = this.#sync();
+    const waitMs = this.#waitMs(this.#queuedWeight + weight, now);
+    if (waitMs === 0) {
+      this.#take(weight);
+      try {
+        return Promise.resolve(fn(signal));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (waitMs > this.#options.maxWaitMs) {
+      return Promise.reject(this.#rejection('exhausted', weight, waitMs, context));
+    }
+    if (this.#emitter.has('rateLimitDelayed')) {
+      const { name } = this.#options;
+      this.#emitter.emit('rateLimitDelayed', { limiter: name, weight, waitMs, context });
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#enqueue({
+        weight,
+        deadline: now + this.#options.maxWaitMs,
+        signal,
+        context,
+        resolve,
+        reject,
+        onAbort: undefined,
+      });
+    }).then(() => fn(signal));
+  }
+
+  /**
+   * For adapters that manage their own waiting: takes `weight` and returns `0` when it is
+   * available now (and nobody is waiting ahead), otherwise takes nothing and returns the
+   * milliseconds until it should be; `Infinity` when the weight exceeds the capacity.
+   * Emits no event: the caller decides what a wait means.
+   * @defaultValue `weight`: `1`
+   * @throws BreakwaterConfigError when `weight` is not a finite number >= 0
+   */
+  tryAcquire(weight = 1): number {
+    if (!(weight >= 0 && weight !== Infinity)) {
+      throw new BreakwaterConfigError('weight', 'a finite number >= 0', weight);
+    }
+    if (weight > this.#options.capacity) return Infinity;
+    const now = this.#sync();
+    const waitMs = this.#waitMs(this.#queuedWeight + weight, now);
+    if (waitMs === 0) this.#take(weight);
+    return Math.ceil(waitMs);
+  }
+
+  /**
+   * Tightens the limiter with what the server reported: afterwards it spends at most the
+   * reported remaining weight minus `safetyMarginRate × limit`, until the reported reset (or,
+   * without a reset time, from the current tokens). A report never loosens the local bucket.
+   * Waiting calls that can no longer be granted within their `maxWaitMs` are rejected.
+   *
+   * @example
+   * ```ts
+   * // Binance: weight used in the current minute
+   * const used = Number(headers.get('x-mbx-used-weight-1m'));
+   * limiter.update({ usedWeight: used, limit: 6000, windowMs: 60_000 });
+   * // Bybit: remaining requests and the reset time in epoch ms
+   * limiter.update({
+   *   remaining: Number(headers.get('x-bapi-limit-status')),
+   *   limit: Number(headers.get('x-bapi-limit')),
+   *   resetAt: Number(headers.get('x-bapi-limit-reset-timestamp')),
+   * });
+   * ```
+   */
+  update(report: RateLimitReport): void {
+    const now = this.#sync();
+    const limit = finite(report.limit) ?? this.#options.capacity;
+    const used = finite(report.usedWeight);
+    const remaining = finite(report.remaining) ?? (used === undefined ? undefined : limit - used);
+    if (remaining === undefined) return;
+    const allowed = Math.max(0, remaining - this.#options.safetyMarginRate * limit);
+    const resetInMs = this.#resetInMs(report);
+    if (resetInMs === undefined) {
+      this.#bucket.tokens(now);
+      this.#bucket.clamp(allowed);
+      if (this.#budget > allowed) this.#budget = allowed;
+    } else if (this.#budget !== Infinity && now + resetInMs <= this.#budgetUntil) {
+      // The same window as the last report: keep the tighter of the two, because responses
+      // arrive out of order and the local count already includes calls sent since.
+      if (this.#budget > allowed) this.#budget = allowed;
+    } else {
+      this.#budget = allowed;
+      this.#budgetUntil = now + resetInMs;
+    }
+    this.#rejectLate(now);
+    this.#drain();
+  }
+
+  /** Subscribes to an event; returns an idempotent unsubscribe function. */
+  on<K extends keyof RateLimiterEvents>(
+    event: K,
+    listener: (payload: RateLimiterEvents[K]) => void,
+  ): () => void {
+    return this.#emitter.on(event, listener);
+  }
+
+  /** Reads the clock once and ends an expired server window. */
+  #sync(): number {
+    const now = this.#options.clock.monotonic();
+    if (this.#budget !== Infinity && now >= this.#budgetUntil) this.#budget = Infinity;
+    return now;
+  }
+
+  /** Milliseconds until `weight` can be taken: the local bucket, then the server's window. */
+  #waitMs(weight: number, now: number): number {
+    const local = this.#bucket.msUntil(weight, now);
+    if (weight <= this.#budget + tokenEpsilon) return local;
+    return Math.max(local, this.#budgetUntil - now);
+  }
+
+  #take(weight: number): void {
+    this.#bucket.take(weight);
+    if (this.#budget !== Infinity) this.#budget = Math.max(0, this.#budget - weight);
+  }
+
+  #resetInMs(report: RateLimitReport): number | undefined {
+    const { clock, maxResetWaitMs } = this.#options;
+    let ms = finite(report.resetInMs);
+    const resetAt = finite(report.resetAt);
+    if (ms === undefined && resetAt !== undefined) ms = resetAt - clock.now();
+    const windowMs = finite(report.windowMs);
+    if (ms === undefined && windowMs !== undefined && windowMs > 0) {
+      ms = windowMs - (clock.now() % windowMs);
+    }
+    if (ms === undefined || ms <= 0) return undefined;
+    return Math.min(ms, maxResetWaitMs);
+  }
+
+  #enqueue(waiter: Waiter): void {
+    this.#queue.push(waiter);
+    this.#queuedWeight += waiter.weight;
+    const signal = waiter.signal;
+    if (signal !== undefined) {
+      waiter.onAbort = () => {
+        this.#remove(waiter);
+        waiter.reject(signal.reason);
+        this.#drain();
+      };
+      signal.addEventListener('abort', waiter.onAbort);
+    }
+    if (this.#queue.length === 1) this.#drain();
+  }
+
+  #remove(waiter: Waiter): void {
+    const index = this.#queue.indexOf(waiter);
+    if (index === -1) return;
+    this.#queue.splice(index, 1);
+    this.#queuedWeight -= waiter.weight;
+    if (waiter.onAbort !== undefined) {
+      waiter.signal!.removeEventListener('abort', waiter.onAbort);
+      waiter.onAbort = undefined;
+    }
+  }
+
+  /** Grants waiting calls in order while their weight is there; wakes up for the next one. */
+  readonly #drain = (): void => {
+    const { clock } = this.#options;
+    if (this.#timer !== undefined) {
+      clock.clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const now = this.#sync();
+    for (let head = this.#queue[0]; head !== undefined; head = this.#queue[0]) {
+      const waitMs = this.#waitMs(head.weight, now);
+      if (waitMs > 0) {
+        this.#timer = clock.setTimeout(this.#drain, Math.ceil(waitMs));
+        return;
+      }
+      this.#remove(head);
+      this.#take(head.weight);
+      head.resolve();
+    }
+  };
+
+  /** After a server report: rejects waiting calls that can no longer be granted in time. */
+  #rejectLate(now: number): void {
+    let ahead = 0;
+    for (const waiter of [...this.#queue]) {
+      const waitMs = this.#waitMs(ahead + waiter.weight, now);
+      if (now + waitMs > waiter.deadline + tokenEpsilon) {
+        this.#remove(waiter);
+        waiter.reject(this.#rejection('exhausted', waiter.weight, waitMs, waiter.context));
+      } else {
+        ahead += waiter.weight;
+      }
+    }
+  }
+
+  #rejection(
+    reason: RateLimitedReason,
+    weight: number,
+    waitMs: number | undefined,
+    context: CallContext | undefined,
+  ): RateLimitedError {
+    const { name } = this.#options;
+    const retryAfterMs = waitMs === undefined ? undefined : Math.ceil(waitMs);
+    if (this.#emitter.has('rateLimited')) {
+      this.#emitter.emit('rateLimited', { limiter: name, reason, weight, retryAfterMs, context });
+    }
+    return RateLimitedError.fast(name, reason, weight, retryAfterMs);
+  }
+}
+
+/** A finite number > 0: a rate or a capacity of 0 would never let anything through. */
+function expectPositive(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0) || value === Infinity) {
+    throw new BreakwaterConfigError(path, 'a finite number > 0', value);
+  }
+  return value;
+}
+
+function finite(value: number | undefined): number | undefined {
+  return typeof value === 'number' && value >= 0 && value !== Infinity ? value : undefined;
+}
+
+/**
+ * Creates a {@link RateLimiter}.
+ * @throws BreakwaterConfigError on an invalid option
+ * @example
+ * ```ts
+ * // Kraken: a counter of 15 that decays by 0.33 per second
+ * const kraken = rateLimiter({ name: 'kraken', capacity: 15, refillPerSecond: 0.33 });
+ * ```
+ */
+export function rateLimiter(options: RateLimiterOptions): RateLimiter {
+  return new RateLimiter(options);
+}

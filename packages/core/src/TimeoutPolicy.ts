@@ -1,0 +1,190 @@
+import { type Clock, systemClock } from './Clock.ts';
+import { type DeadlineMode, runWithDeadline } from './deadline.ts';
+import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import { hasBreakwaterCode } from './errors/BreakwaterError.ts';
+import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
+import type { CallContext } from './Outcome.ts';
+import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+import {
+  expectFunction,
+  expectNumber,
+  expectObject,
+  expectOneOf,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from './validate.ts';
+
+/** Options for {@link TimeoutPolicy}. */
+export interface TimeoutPolicyOptions {
+  /** The deadline of each call, in milliseconds; `ExecuteOptions.timeoutMs` overrides it. */
+  timeoutMs: number;
+  /**
+   * `aggressive` rejects with `TimeoutError` at the deadline and aborts the call's signal;
+   * `cooperative` only aborts the signal and lets the call settle on its own.
+   * @defaultValue `'aggressive'`
+   */
+  mode?: DeadlineMode;
+  /**
+   * Source of timers.
+   * @defaultValue `systemClock`
+   */
+  clock?: Clock;
+  /**
+   * Receives errors thrown by event listeners.
+   * @defaultValue rethrow in a microtask
+   */
+  onListenerError?: ListenerErrorHandler;
+}
+
+/** The validated, frozen form of {@link TimeoutPolicyOptions}. */
+export interface ResolvedTimeoutPolicyOptions {
+  readonly timeoutMs: number;
+  readonly mode: DeadlineMode;
+  readonly clock: Clock;
+  readonly onListenerError: ListenerErrorHandler | undefined;
+}
+
+/** Payload of the timeout policy's `timeout` event: a call's deadline passed. */
+export interface DeadlineEvent {
+  readonly timeoutMs: number;
+  readonly mode: DeadlineMode;
+  readonly context: CallContext | undefined;
+}
+
+/** Events of a {@link TimeoutPolicy}. */
+export interface TimeoutPolicyEvents {
+  timeout: DeadlineEvent;
+}
+
+const known: KnownKeys<TimeoutPolicyOptions> = {
+  timeoutMs: true,
+  mode: true,
+  clock: true,
+  onListenerError: true,
+};
+
+const modes: readonly DeadlineMode[] = ['aggressive', 'cooperative'];
+
+/**
+ * Validates {@link TimeoutPolicyOptions} once.
+ * @throws BreakwaterConfigError on a missing, invalid or unknown option
+ */
+export function resolveTimeoutPolicyOptions(
+  options: TimeoutPolicyOptions,
+): ResolvedTimeoutPolicyOptions {
+  expectObject('timeout options', options);
+  rejectUnknownKeys('', options, known);
+  return Object.freeze({
+    timeoutMs: expectNumber('timeoutMs', options.timeoutMs, 1, Infinity, true),
+    mode: expectOneOf('mode', options.mode ?? 'aggressive', modes),
+    clock: options.clock ?? systemClock,
+    onListenerError:
+      options.onListenerError === undefined
+        ? undefined
+        : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
+  });
+}
+
+/**
+ * Gives each call a deadline. It uses the same deadline primitive ({@link runWithDeadline}) and
+ * the same `TimeoutError` as the breaker's `timeoutMs`, combines the deadline with the caller's
+ * signal, and leaves no timer behind once the call settles.
+ *
+ * The action receives a signal that aborts at the deadline (reason: a `TimeoutError`) or when the
+ * caller's signal aborts (reason: the caller's). In `aggressive` mode the returned promise
+ * rejects at the deadline even if the action ignores its signal; in `cooperative` mode it waits
+ * for the action to settle. A per-call `timeoutMs` overrides the policy's; `Infinity` disables
+ * the deadline for that call.
+ *
+ * @example
+ * ```ts
+ * const policy = new TimeoutPolicy({ timeoutMs: 2_000 });
+ * policy.on('timeout', (event) => console.warn(`deadline of ${event.timeoutMs} ms passed`));
+ * const time = await policy.execute((signal) => fetch(`${kraken}/0/public/Time`, { signal }));
+ * ```
+ */
+export class TimeoutPolicy implements Policy {
+  readonly #options: ResolvedTimeoutPolicyOptions;
+  readonly #emitter: Emitter<TimeoutPolicyEvents>;
+
+  /** @throws BreakwaterConfigError on an invalid option */
+  constructor(options: TimeoutPolicyOptions) {
+    this.#options = resolveTimeoutPolicyOptions(options);
+    this.#emitter = new Emitter(this.#options.onListenerError);
+  }
+
+  /** The policy's default deadline, in milliseconds. */
+  get timeoutMs(): number {
+    return this.#options.timeoutMs;
+  }
+
+  /** How the deadline ends a call. */
+  get mode(): DeadlineMode {
+    return this.#options.mode;
+  }
+
+  /**
+   * Runs `fn` with a deadline.
+   * @throws TimeoutError (as a rejection) in `aggressive` mode when the deadline passes
+   * @throws the caller's `signal.reason` (as a rejection) when the caller aborts
+   * @throws BreakwaterConfigError (as a rejection) when `options.timeoutMs` is not a number > 0
+   */
+  execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T> {
+    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
+    if (!(timeoutMs > 0)) {
+      return Promise.reject(
+        new BreakwaterConfigError('timeoutMs', 'a number > 0 or Infinity', timeoutMs),
+      );
+    }
+    const signal = options?.signal;
+    if (timeoutMs === Infinity) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      try {
+        return Promise.resolve(fn(signal));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const { clock, mode } = this.#options;
+    if (!this.#emitter.has('timeout')) return runWithDeadline(fn, timeoutMs, clock, signal, mode);
+    const context = options?.context;
+    return runWithDeadline(
+      (deadlineSignal) => {
+        deadlineSignal.addEventListener('abort', () => {
+          if (hasBreakwaterCode(deadlineSignal.reason, 'BREAKWATER_TIMEOUT')) {
+            this.#emitter.emit('timeout', { timeoutMs, mode, context });
+          }
+        });
+        return fn(deadlineSignal);
+      },
+      timeoutMs,
+      clock,
+      signal,
+      mode,
+    );
+  }
+
+  /** Subscribes to an event; returns an idempotent unsubscribe function. */
+  on<K extends keyof TimeoutPolicyEvents>(
+    event: K,
+    listener: (payload: TimeoutPolicyEvents[K]) => void,
+  ): () => void {
+    return this.#emitter.on(event, listener);
+  }
+}
+
+/**
+ * Creates a {@link TimeoutPolicy}: `timeout(2_000)` or `timeout(2_000, { mode: 'cooperative' })`.
+ * @throws BreakwaterConfigError on an invalid option
+ * @example
+ * ```ts
+ * const data = await timeout(2_000).execute((signal) => fetch(url, { signal }));
+ * ```
+ */
+export function timeout(
+  timeoutMs: number,
+  options: Omit<TimeoutPolicyOptions, 'timeoutMs'> = {},
+): TimeoutPolicy {
+  expectObject('timeout options', options);
+  return new TimeoutPolicy({ ...options, timeoutMs });
+}
