@@ -57,7 +57,9 @@ for (let i = 1; i <= 45; i++) {
 
 const { counters } = breaker.snapshot();
 console.log('');
-console.log(`calls attempted: 45, reached the exchange: ${exchange.calls}, fast-failed: ${fastFails}`);
+console.log(
+  `calls attempted: 45, reached the exchange: ${exchange.calls}, fast-failed: ${fastFails}`,
+);
 console.log(
   `breaker counters: ${counters.successes} successes, ${counters.failures} failures, ` +
     `${counters.rejected} rejected; transitions ${JSON.stringify(counters.transitions)}`,

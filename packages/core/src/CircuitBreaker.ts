@@ -1,6 +1,6 @@
 import type { Clock } from './Clock.ts';
 import { successVerdict } from './classify/verdicts.ts';
-import { runWithDeadline } from './deadline.ts';
+import { DeadlineCall, runWithDeadline } from './deadline.ts';
 import { BreakerOpenError } from './errors/BreakerOpenError.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import type { BreakerEvents, TransitionReason } from './events/BreakerEvents.ts';
@@ -9,6 +9,7 @@ import { Emitter } from './events/Emitter.ts';
 import type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
 import { Permit, type PermitHost } from './Permit.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+import { rejectDeferred } from './rejectDeferred.ts';
 import {
   type BreakerOptions,
   type ResolvedBreakerOptions,
@@ -61,7 +62,9 @@ export class CircuitBreaker implements Policy, Disposable {
   #probeSuccesses = 0;
   /** Latency is measured when the strategy, the options or a per-call listener need it. */
   #tracking = false;
-  /** Closed, no timeout, no tracking: `execute()` may take the allocation-free path. */
+  /** Closed, no per-call tracking, no admission check: no permit object is needed. */
+  #untracked = true;
+  /** …and no default timeout: `execute()` without options may take the allocation-free path. */
   #fast = true;
   #disposed = false;
 
@@ -147,6 +150,9 @@ export class CircuitBreaker implements Policy, Disposable {
       }
       const promise = result instanceof Promise ? result : Promise.resolve(result);
       return promise.then(this.#onFastSuccess, this.#onFastFailure) as Promise<T>;
+    }
+    if (this.#untracked && options?.context === undefined) {
+      return this.#executeWithDeadline(fn, options);
     }
     return this.#executeWithPermit(fn, options);
   }
@@ -320,23 +326,51 @@ export class CircuitBreaker implements Policy, Disposable {
 
   // --- calls ---------------------------------------------------------------------------------
 
-  async #executeWithPermit<T>(fn: Action<T>, options: ExecuteOptions | undefined): Promise<T> {
+  // hot path: closed, untracked, with a deadline or a signal: no permit object, and the outcome
+  // is recorded inside the deadline's own promise reaction.
+  #executeWithDeadline<T>(fn: Action<T>, options: ExecuteOptions | undefined): Promise<T> {
     const signal = options?.signal;
-    if (signal?.aborted) throw signal.reason;
-    const permit = this.tryAcquire(options?.context);
-    if (permit instanceof BreakerOpenError) throw permit;
     const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
+    if (signal === undefined && timeoutMs === undefined)
+      return this.#executeWithPermit(fn, options);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    this.#counters.calls++;
+    return new DeadlineCall<T>(
+      this.#clock,
+      timeoutMs ?? Infinity,
+      signal,
+      'aggressive',
+      this.#onFastSuccess,
+      this.#onFastFailure,
+    ).run(fn);
+  }
+
+  #executeWithPermit<T>(fn: Action<T>, options: ExecuteOptions | undefined): Promise<T> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const permit = this.tryAcquire(options?.context);
+    if (permit instanceof BreakerOpenError) return rejectDeferred(permit);
+    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
+    let pending: PromiseLike<T>;
     try {
-      const value =
+      pending =
         timeoutMs !== undefined || signal !== undefined
-          ? await runWithDeadline(fn, timeoutMs ?? Infinity, this.#clock, signal)
-          : await fn(undefined);
-      permit.success();
-      return value;
+          ? runWithDeadline(fn, timeoutMs ?? Infinity, this.#clock, signal)
+          : fn(undefined);
     } catch (error) {
       permit.failure(error);
-      throw error;
+      return Promise.reject(error);
     }
+    return Promise.resolve(pending).then(
+      (value) => {
+        permit.success();
+        return value;
+      },
+      (error: unknown) => {
+        permit.failure(error);
+        throw error;
+      },
+    );
   }
 
   #issue(context: CallContext | undefined, probe: boolean): Permit {
@@ -543,11 +577,9 @@ export class CircuitBreaker implements Policy, Disposable {
       this.#options.trackLatency ||
       this.#strategy.tracksLatency ||
       perCallEvents.some((event) => this.#emitter.has(event));
-    this.#fast =
-      this.#state === 'closed' &&
-      !this.#tracking &&
-      this.#options.timeoutMs === undefined &&
-      this.#strategy.admit === undefined;
+    this.#untracked =
+      this.#state === 'closed' && !this.#tracking && this.#strategy.admit === undefined;
+    this.#fast = this.#untracked && this.#options.timeoutMs === undefined;
   }
 
   #userOptions(): BreakerOptions {

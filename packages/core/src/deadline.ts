@@ -13,7 +13,8 @@ export type DeadlineMode = 'aggressive' | 'cooperative';
  * Runs `fn` with a signal that aborts when `timeoutMs` passes (reason: a {@link TimeoutError})
  * or when `callerSignal` aborts (reason: the caller's). This is the one deadline primitive of
  * Breakwater: the breaker's `timeoutMs` and the timeout policy both use it, so both fail with
- * the same `TimeoutError` and leave no timer behind once the call settles.
+ * the same `TimeoutError` and leave no timer behind once the call settles. An infinite
+ * `timeoutMs` sets no timer (the caller's signal alone).
  *
  * A caller's abort always rejects at once with the caller's reason.
  */
@@ -25,51 +26,101 @@ export function runWithDeadline<T>(
   mode: DeadlineMode = 'aggressive',
 ): Promise<T> {
   if (callerSignal?.aborted) return Promise.reject(callerSignal.reason);
-  const controller = new AbortController();
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const finish = () => {
-      settled = true;
-      clock.clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    };
-    const onCallerAbort = () => {
-      if (settled) return;
-      finish();
-      controller.abort(callerSignal!.reason);
-      reject(callerSignal!.reason);
-    };
-    const timer = clock.setTimeout(() => {
-      if (settled) return;
-      const error = new TimeoutError(timeoutMs);
-      if (mode === 'aggressive') {
-        finish();
-        controller.abort(error);
-        reject(error);
-      } else {
-        controller.abort(error);
-      }
-    }, timeoutMs);
-    callerSignal?.addEventListener('abort', onCallerAbort);
+  return new DeadlineCall<T>(clock, timeoutMs, callerSignal, mode, undefined, undefined).run(fn);
+}
+
+/**
+ * One call under a deadline. A class rather than closures: the breaker's closed path with a
+ * timeout runs one of these per call, and each closure saved is measurable (see bench/).
+ * `onValue` / `onError` let the breaker record the outcome inside the same promise reaction
+ * instead of chaining a second `.then`.
+ *
+ * @internal
+ */
+export class DeadlineCall<T> {
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  readonly #callerSignal: AbortSignal | undefined;
+  readonly #aggressive: boolean;
+  readonly #onValue: ((value: T) => T) | undefined;
+  readonly #onError: ((error: unknown) => never) | undefined;
+  readonly #controller = new AbortController();
+  #resolve: ((value: T) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  #timer: unknown;
+  #settled = false;
+
+  constructor(
+    clock: Clock,
+    timeoutMs: number,
+    callerSignal: AbortSignal | undefined,
+    mode: DeadlineMode,
+    onValue: ((value: T) => T) | undefined,
+    onError: ((error: unknown) => never) | undefined,
+  ) {
+    this.#clock = clock;
+    this.#timeoutMs = timeoutMs;
+    this.#callerSignal = callerSignal;
+    this.#aggressive = mode === 'aggressive';
+    this.#onValue = onValue;
+    this.#onError = onError;
+  }
+
+  run(fn: (signal: AbortSignal) => PromiseLike<T>): Promise<T> {
+    const promise = new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    if (Number.isFinite(this.#timeoutMs)) {
+      this.#timer = this.#clock.setTimeout(() => this.#expire(), this.#timeoutMs);
+    }
+    // The call object is the listener (`handleEvent`), so no closure is made for it.
+    this.#callerSignal?.addEventListener('abort', this);
     let pending: PromiseLike<T>;
     try {
-      pending = fn(controller.signal);
+      pending = fn(this.#controller.signal);
     } catch (error) {
-      finish();
-      reject(error);
-      return;
+      this.#settle(false, error);
+      return promise;
     }
-    Promise.resolve(pending).then(
-      (value) => {
-        if (settled) return;
-        finish();
-        resolve(value);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        finish();
-        reject(error);
-      },
+    pending.then(
+      (value) => this.#settle(true, value),
+      (error: unknown) => this.#settle(false, error),
     );
-  });
+    return promise;
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    if (this.#settled) return;
+    const reason = this.#callerSignal!.reason;
+    this.#controller.abort(reason);
+    this.#settle(false, reason);
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    if (this.#settled) return;
+    const error = new TimeoutError(this.#timeoutMs);
+    this.#controller.abort(error);
+    if (this.#aggressive) this.#settle(false, error);
+  }
+
+  #settle(ok: boolean, result: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#callerSignal?.removeEventListener('abort', this);
+    try {
+      if (ok) {
+        this.#resolve!(this.#onValue === undefined ? (result as T) : this.#onValue(result as T));
+      } else if (this.#onError === undefined) {
+        this.#reject!(result);
+      } else {
+        this.#onError(result);
+      }
+    } catch (error) {
+      this.#reject!(error);
+    }
+  }
 }

@@ -12,34 +12,8 @@ export {
   type ExponentialBackoffOptions,
   exponentialBackoff,
 } from './backoff/exponentialBackoff.ts';
-// --- engine ---
-export {
-  type BreakerOptions,
-  type HalfOpenOptions,
-  type ResolvedBreakerOptions,
-  resolveBreakerOptions,
-} from './resolveBreakerOptions.ts';
-export { CircuitBreaker } from './CircuitBreaker.ts';
-export type {
-  BreakerEvents,
-  CallEvent,
-  FailureEvent,
-  IgnoredEvent,
-  RejectedEvent,
-  StateChangeEvent,
-  StoreErrorEvent,
-  SuccessEvent,
-  TimeoutEvent,
-  TransitionReason,
-} from './events/BreakerEvents.ts';
-export { Permit } from './Permit.ts';
-export type { BreakerCounters, BreakerSnapshot } from './snapshot.ts';
-export { ConsecutiveStrategy, type ConsecutiveStrategyOptions } from './strategies/ConsecutiveStrategy.ts';
-export { CountStrategy, type CountStrategyOptions } from './strategies/CountStrategy.ts';
-export type { StrategyOptions } from './strategies/resolveStrategy.ts';
-export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrategy.ts';
-export { type BreakerStrategy, type WindowStats } from './strategies/types.ts';
 export { applyJitter, type Backoff, type Jitter } from './backoff/types.ts';
+export { CircuitBreaker } from './CircuitBreaker.ts';
 export { type Clock, systemClock } from './Clock.ts';
 export { type DeadlineMode, runWithDeadline } from './deadline.ts';
 export {
@@ -55,6 +29,18 @@ export {
   isBreakwaterError,
 } from './errors/BreakwaterError.ts';
 export { isBreakwaterTimeoutError, TimeoutError } from './errors/TimeoutError.ts';
+export type {
+  BreakerEvents,
+  CallEvent,
+  FailureEvent,
+  IgnoredEvent,
+  RejectedEvent,
+  StateChangeEvent,
+  StoreErrorEvent,
+  SuccessEvent,
+  TimeoutEvent,
+  TransitionReason,
+} from './events/BreakerEvents.ts';
 export { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
 export { ManualClock, type ManualClockOptions } from './ManualClock.ts';
 export {
@@ -66,8 +52,25 @@ export {
   type ResponseOutcome,
   type Verdict,
 } from './Outcome.ts';
+export { Permit } from './Permit.ts';
 export type { Action, ExecuteOptions, Policy } from './Policy.ts';
+// --- engine ---
+export {
+  type BreakerOptions,
+  type HalfOpenOptions,
+  type ResolvedBreakerOptions,
+  resolveBreakerOptions,
+} from './resolveBreakerOptions.ts';
+export type { BreakerCounters, BreakerSnapshot } from './snapshot.ts';
 export type { BreakerState, BreakerStore, DurableState } from './store/types.ts';
+export {
+  ConsecutiveStrategy,
+  type ConsecutiveStrategyOptions,
+} from './strategies/ConsecutiveStrategy.ts';
+export { CountStrategy, type CountStrategyOptions } from './strategies/CountStrategy.ts';
+export type { StrategyOptions } from './strategies/resolveStrategy.ts';
+export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrategy.ts';
+export type { BreakerStrategy, WindowStats } from './strategies/types.ts';
 
 // --- classification ---
 
@@ -104,28 +107,6 @@ export {
 
 // --- policies: retry, fallback ---
 
-export { type FibonacciBackoffOptions, fibonacciBackoff } from './backoff/fibonacciBackoff.ts';
-export { type LinearBackoffOptions, linearBackoff } from './backoff/linearBackoff.ts';
-export {
-  type FallbackEvent,
-  FallbackPolicy,
-  type FallbackPolicyEvents,
-  type FallbackPolicyOptions,
-  fallback,
-  type StaleIfErrorOptions,
-} from './FallbackPolicy.ts';
-export { RetryBudget, type RetryBudgetOptions } from './RetryBudget.ts';
-export {
-  type GiveUpEvent,
-  type GiveUpReason,
-  type RetryBudgetExhaustedEvent,
-  type RetryEvent,
-  RetryPolicy,
-  type RetryPolicyEvents,
-  type RetryPolicyOptions,
-  retry,
-} from './RetryPolicy.ts';
-
 // --- policies: timeout, bulkhead, rate limiter, pipeline ---
 export {
   type BulkheadExecuteOptions,
@@ -137,6 +118,8 @@ export {
   type ResolvedBulkheadPolicyOptions,
   resolveBulkheadPolicyOptions,
 } from './BulkheadPolicy.ts';
+export { type FibonacciBackoffOptions, fibonacciBackoff } from './backoff/fibonacciBackoff.ts';
+export { type LinearBackoffOptions, linearBackoff } from './backoff/linearBackoff.ts';
 export {
   BulkheadRejectedError,
   type BulkheadRejectionReason,
@@ -149,6 +132,14 @@ export {
   RateLimitedError,
   type RateLimitedReason,
 } from './errors/RateLimitedError.ts';
+export {
+  type FallbackEvent,
+  FallbackPolicy,
+  type FallbackPolicyEvents,
+  type FallbackPolicyOptions,
+  fallback,
+  type StaleIfErrorOptions,
+} from './FallbackPolicy.ts';
 export {
   type ExecuteOptionsOf,
   type Pipeline,
@@ -170,16 +161,17 @@ export {
   rateLimiter,
   resolveRateLimiterOptions,
 } from './RateLimiter.ts';
+export { RetryBudget, type RetryBudgetOptions } from './RetryBudget.ts';
 export {
-  type DeadlineEvent,
-  type ResolvedTimeoutPolicyOptions,
-  resolveTimeoutPolicyOptions,
-  TimeoutPolicy,
-  type TimeoutPolicyEvents,
-  type TimeoutPolicyOptions,
-  timeout,
-} from './TimeoutPolicy.ts';
-
+  type GiveUpEvent,
+  type GiveUpReason,
+  type RetryBudgetExhaustedEvent,
+  type RetryEvent,
+  RetryPolicy,
+  type RetryPolicyEvents,
+  type RetryPolicyOptions,
+  retry,
+} from './RetryPolicy.ts';
 // --- operations: redaction, stores ---
 export { type RedactedError, redactError } from './redact/redactError.ts';
 export {
@@ -197,3 +189,12 @@ export {
   type SerializedDurableState,
   serializeDurableState,
 } from './store/parseDurableState.ts';
+export {
+  type DeadlineEvent,
+  type ResolvedTimeoutPolicyOptions,
+  resolveTimeoutPolicyOptions,
+  TimeoutPolicy,
+  type TimeoutPolicyEvents,
+  type TimeoutPolicyOptions,
+  timeout,
+} from './TimeoutPolicy.ts';

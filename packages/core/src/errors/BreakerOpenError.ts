@@ -1,4 +1,4 @@
-import { BreakwaterError, findBreakwaterError, withoutStack } from './BreakwaterError.ts';
+import { BreakwaterError, findBreakwaterError } from './BreakwaterError.ts';
 
 /** The state a breaker was in when it rejected a call. */
 export type RejectingState = 'open' | 'half_open' | 'forced_open';
@@ -7,12 +7,12 @@ export type RejectingState = 'open' | 'half_open' | 'forced_open';
  * Thrown (or returned by `tryAcquire`) when a breaker rejects a call without running it.
  * Nothing was sent: the call may be retried after `retryAfterMs`.
  *
- * Created without a stack trace (see {@link withoutStack}): a bot hammering an open breaker
+ * Created without a stack trace on the fast-fail path: a bot hammering an open breaker
  * throws thousands of these, and the stack would only point into Breakwater.
  */
 export class BreakerOpenError extends BreakwaterError {
-  readonly code = 'BREAKWATER_OPEN' as const;
-  override readonly name = 'BreakerOpenError';
+  declare readonly code: 'BREAKWATER_OPEN';
+  declare readonly name: 'BreakerOpenError';
   /** The breaker's name (its key: an origin or endpoint group, never a full URL). */
   readonly breaker: string;
   /** Why the call was rejected. */
@@ -24,17 +24,34 @@ export class BreakerOpenError extends BreakwaterError {
   readonly retryAfterMs: number | undefined;
 
   constructor(breaker: string, state: RejectingState, retryAfterMs?: number) {
-    super(describe(breaker, state, retryAfterMs));
+    // The message is a getter (below): formatting it costs more than the rest of a rejection,
+    // and most fast-fail errors are caught without anyone reading it.
+    super();
     this.breaker = breaker;
     this.state = state;
     this.retryAfterMs = retryAfterMs;
   }
 
+  override get message(): string {
+    return describe(this.breaker, this.state, this.retryAfterMs);
+  }
+
   /** Creates the error without capturing a stack trace: the fast-fail path. */
   static fast(breaker: string, state: RejectingState, retryAfterMs?: number): BreakerOpenError {
-    return withoutStack(() => new BreakerOpenError(breaker, state, retryAfterMs));
+    const limit = V8Error.stackTraceLimit;
+    V8Error.stackTraceLimit = 0;
+    const error = new BreakerOpenError(breaker, state, retryAfterMs);
+    V8Error.stackTraceLimit = limit;
+    return error;
   }
 }
+Object.defineProperties(BreakerOpenError.prototype, {
+  code: { value: 'BREAKWATER_OPEN' },
+  name: { value: 'BreakerOpenError' },
+});
+
+/** `stackTraceLimit` is V8's; elsewhere setting it is harmless. */
+const V8Error = Error as ErrorConstructor & { stackTraceLimit?: number };
 
 function describe(breaker: string, state: RejectingState, retryAfterMs: number | undefined) {
   if (state === 'forced_open')

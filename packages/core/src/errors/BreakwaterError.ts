@@ -17,8 +17,10 @@ export const errorBrand: unique symbol = Symbol.for('breakwater.error') as never
 export abstract class BreakwaterError extends Error {
   /** A stable machine-readable code: branch on this, not on the message. */
   abstract readonly code: BreakwaterErrorCode;
-  readonly [errorBrand] = true;
+  declare readonly [errorBrand]: true;
 }
+// On the prototype, not per instance: fast-fail errors are created in a hot loop.
+Object.defineProperty(BreakwaterError.prototype, errorBrand, { value: true });
 
 /** True when `value` is an error thrown by any copy of Breakwater with the given code. */
 export function hasBreakwaterCode(value: unknown, code: BreakwaterErrorCode): boolean {
