@@ -46,7 +46,8 @@ export class CircuitBreaker implements Policy, Disposable {
   #strategy: BreakerStrategy;
   #emitter: Emitter<BreakerEvents>;
   readonly #counters = new LifetimeCounters();
-  readonly #host: PermitHost;
+  /** Created on the first permit: most breakers behind `execute()` never need one. */
+  #host: PermitHost | undefined;
   readonly #store: StoreLink | undefined;
 
   #state: BreakerState = 'closed';
@@ -58,7 +59,8 @@ export class CircuitBreaker implements Policy, Disposable {
   #lastRecoveryDelay = 0;
   #recoveryAttempt = 0;
   #stateSince: number;
-  #probes = new Set<Permit>();
+  /** Half-open probes in flight; allocated on the first probe. */
+  #probes: Set<Permit> | undefined;
   #probeSuccesses = 0;
   /** Latency is measured when the strategy, the options or a per-call listener need it. */
   #tracking = false;
@@ -95,10 +97,6 @@ export class CircuitBreaker implements Policy, Disposable {
     this.#strategy = this.#options.createStrategy();
     this.#emitter = new Emitter(this.#options.onListenerError);
     this.#stateSince = this.#clock.now();
-    this.#host = {
-      classify: (outcome, context) => this.#classify(outcome, context),
-      settle: (permit, verdict) => this.#settlePermit(permit, verdict),
-    };
     this.#updateModes();
     if (this.#options.initialState !== undefined) {
       this.#apply(resolveInitialState(this.#options.initialState), 'restored');
@@ -186,6 +184,7 @@ export class CircuitBreaker implements Policy, Disposable {
       }
       this.#transition('half_open', 'recoveryDue', undefined);
     }
+    this.#probes ??= new Set();
     if (this.#probes.size >= this.#options.maxProbes) {
       this.#expireProbes(now);
       if (this.#state !== 'half_open') return this.tryAcquire(context);
@@ -298,7 +297,7 @@ export class CircuitBreaker implements Policy, Disposable {
       openUntil: this.#openUntil,
       recoveryAttempt: this.#recoveryAttempt,
       version: this.#version,
-      probesInFlight: this.#probes.size,
+      probesInFlight: this.#probes?.size ?? 0,
       probeSuccesses: this.#probeSuccesses,
       counters: this.#counters,
       window: this.#strategy.stats(this.#strategy.usesTime ? now : 0),
@@ -314,7 +313,7 @@ export class CircuitBreaker implements Policy, Disposable {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#generation++;
-    this.#probes.clear();
+    this.#probes?.clear();
     this.#store?.dispose();
     this.#emitter.clear();
     this.#updateModes();
@@ -376,6 +375,10 @@ export class CircuitBreaker implements Policy, Disposable {
   #issue(context: CallContext | undefined, probe: boolean): Permit {
     this.#counters.calls++;
     const startedAt = this.#tracking ? this.#clock.monotonic() : -1;
+    this.#host ??= {
+      classify: (outcome, ctx) => this.#classify(outcome, ctx),
+      settle: (permit, verdict) => this.#settlePermit(permit, verdict),
+    };
     const permit = new Permit(this.#host, context, probe, this.#generation, startedAt);
     if (this.#emitter.has('call')) {
       this.#emitter.emit('call', { breaker: this.name, state: this.#state, probe, context });
@@ -400,7 +403,7 @@ export class CircuitBreaker implements Policy, Disposable {
   }
 
   #settlePermit(permit: Permit, verdict: Verdict | undefined): void {
-    if (permit.probe) this.#probes.delete(permit);
+    if (permit.probe) this.#probes?.delete(permit);
     const duration = permit.startedAt >= 0 ? this.#clock.monotonic() - permit.startedAt : -1;
     if (verdict === undefined) {
       this.#counters.released++;
@@ -464,11 +467,11 @@ export class CircuitBreaker implements Policy, Disposable {
   #expireProbes(now: number): void {
     const limit = this.#options.probeTimeoutMs;
     const monotonic = this.#clock.monotonic();
-    for (const permit of this.#probes) {
+    for (const permit of this.#probes ?? []) {
       const started = permit.startedAt >= 0 ? permit.startedAt : undefined;
       const age = started === undefined ? now - this.#stateSince : monotonic - started;
       if (age >= limit) {
-        this.#probes.delete(permit);
+        this.#probes?.delete(permit);
         this.#recoveryAttempt++;
         this.#open('probeTimedOut', undefined, 'timeout');
         return;
@@ -511,7 +514,7 @@ export class CircuitBreaker implements Policy, Disposable {
     this.#generation++;
     this.#version++;
     this.#stateSince = now;
-    this.#probes.clear();
+    this.#probes?.clear();
     this.#probeSuccesses = 0;
     if (to !== 'open') this.#openUntil = 0;
     if (to === 'closed') this.#strategy.reset();

@@ -49,10 +49,9 @@ export class LifetimeCounters {
   rejected = 0;
   timeouts = 0;
   released = 0;
-  readonly failuresByCategory: Record<string, number> = Object.fromEntries(
-    failureCategories.map((category) => [category, 0]),
-  );
-  readonly transitions: Record<string, number> = {};
+  /** Allocated on the first failure / transition: an idle breaker holds only numbers. */
+  #failuresByCategory: Record<string, number> | undefined;
+  #transitions: Record<string, number> | undefined;
 
   count(verdict: Verdict): void {
     if (verdict.verdict === 'success') {
@@ -60,7 +59,8 @@ export class LifetimeCounters {
     } else if (verdict.verdict === 'failure') {
       this.failures++;
       const category: Category = verdict.category;
-      this.failuresByCategory[category] = (this.failuresByCategory[category] ?? 0) + 1;
+      this.#failuresByCategory ??= {};
+      this.#failuresByCategory[category] = (this.#failuresByCategory[category] ?? 0) + 1;
       if (category === 'timeout') this.timeouts++;
     } else {
       this.ignored++;
@@ -69,7 +69,8 @@ export class LifetimeCounters {
 
   transition(from: BreakerState, to: BreakerState): void {
     const key = `${from}->${to}`;
-    this.transitions[key] = (this.transitions[key] ?? 0) + 1;
+    this.#transitions ??= {};
+    this.#transitions[key] = (this.#transitions[key] ?? 0) + 1;
   }
 
   toJSON(): BreakerCounters {
@@ -81,8 +82,10 @@ export class LifetimeCounters {
       rejected: this.rejected,
       timeouts: this.timeouts,
       released: this.released,
-      failuresByCategory: { ...this.failuresByCategory } as BreakerCounters['failuresByCategory'],
-      transitions: { ...this.transitions },
+      failuresByCategory: Object.fromEntries(
+        failureCategories.map((category) => [category, this.#failuresByCategory?.[category] ?? 0]),
+      ) as BreakerCounters['failuresByCategory'],
+      transitions: { ...this.#transitions },
     };
   }
 }

@@ -19,7 +19,8 @@ type Slot = undefined | Listener | Listener[];
  * A listener that throws goes to `onListenerError` and never reaches the emitting code.
  */
 export class Emitter<Events extends { [K in keyof Events]: unknown }> {
-  #slots = new Map<keyof Events, Slot>();
+  /** Allocated on the first subscription: most emitters are never listened to. */
+  #slots: Map<keyof Events, Slot> | undefined;
   #onListenerError: ListenerErrorHandler;
 
   constructor(onListenerError: ListenerErrorHandler = rethrowInMicrotask) {
@@ -29,6 +30,7 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
   /** Subscribes `listener`; returns an idempotent unsubscribe function. */
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
     const fn = listener as Listener;
+    this.#slots ??= new Map();
     const slot = this.#slots.get(event);
     if (slot === undefined) this.#slots.set(event, fn);
     else if (typeof slot === 'function') this.#slots.set(event, [slot, fn]);
@@ -43,11 +45,12 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
 
   /** True when at least one listener is subscribed to `event`. */
   has(event: keyof Events): boolean {
-    return this.#slots.has(event);
+    return this.#slots !== undefined && this.#slots.has(event);
   }
 
   /** Number of listeners of `event`, or of all events when called without one. */
   listenerCount(event?: keyof Events): number {
+    if (this.#slots === undefined) return 0;
     if (event !== undefined) return count(this.#slots.get(event));
     let total = 0;
     for (const slot of this.#slots.values()) total += count(slot);
@@ -55,7 +58,7 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const slot = this.#slots.get(event);
+    const slot = this.#slots?.get(event);
     if (slot === undefined) return;
     if (typeof slot === 'function') {
       this.#call(slot, payload, event);
@@ -67,7 +70,7 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
 
   /** Removes every listener. */
   clear(): void {
-    this.#slots.clear();
+    this.#slots = undefined;
   }
 
   #call(fn: Listener, payload: unknown, event: keyof Events): void {
@@ -79,14 +82,16 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
   }
 
   #remove(event: keyof Events, fn: Listener): void {
-    const slot = this.#slots.get(event);
+    const slots = this.#slots;
+    const slot = slots?.get(event);
+    if (slots === undefined || slot === undefined) return;
     if (slot === fn) {
-      this.#slots.delete(event);
+      slots.delete(event);
     } else if (Array.isArray(slot)) {
       const index = slot.indexOf(fn);
       if (index === -1) return;
       const rest = slot.filter((_, i) => i !== index);
-      this.#slots.set(event, rest.length === 1 ? rest[0]! : rest);
+      slots.set(event, rest.length === 1 ? rest[0]! : rest);
     }
   }
 }
