@@ -6,6 +6,7 @@ import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import type { BreakerEvents, TransitionReason } from './events/BreakerEvents.ts';
 import { perCallEvents } from './events/BreakerEvents.ts';
 import { Emitter } from './events/Emitter.ts';
+import { LatencyHistogram } from './metrics/LatencyHistogram.ts';
 import type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
 import { Permit, type PermitHost } from './Permit.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
@@ -15,7 +16,7 @@ import {
   type ResolvedBreakerOptions,
   resolveBreakerOptions,
 } from './resolveBreakerOptions.ts';
-import { type BreakerSnapshot, createSnapshot, LifetimeCounters } from './snapshot.ts';
+import { type BreakerSnapshot, createSnapshot, isDown, LifetimeCounters } from './snapshot.ts';
 import { type SerializedDurableState, serializeDurableState } from './store/parseDurableState.ts';
 import { StoreLink, toDurableState } from './store/StoreLink.ts';
 import type { BreakerState, DurableState } from './store/types.ts';
@@ -59,6 +60,12 @@ export class CircuitBreaker implements Policy, Disposable {
   #lastRecoveryDelay = 0;
   #recoveryAttempt = 0;
   #stateSince: number;
+  readonly #createdAt: number;
+  /** Time spent open, half-open or forced open in finished periods, for `uptimeRate`. */
+  #downMs = 0;
+  #lastFailure: { readonly category: Category; readonly at: number } | undefined;
+  /** Allocated when the first duration is measured. */
+  #latency: LatencyHistogram | undefined;
   /** Half-open probes in flight; allocated on the first probe. */
   #probes: Set<Permit> | undefined;
   #probeSuccesses = 0;
@@ -97,6 +104,7 @@ export class CircuitBreaker implements Policy, Disposable {
     this.#strategy = this.#options.createStrategy();
     this.#emitter = new Emitter(this.#options.onListenerError);
     this.#stateSince = this.#clock.now();
+    this.#createdAt = this.#stateSince;
     this.#updateModes();
     if (this.#options.initialState !== undefined) {
       this.#apply(resolveInitialState(this.#options.initialState), 'restored');
@@ -300,6 +308,10 @@ export class CircuitBreaker implements Policy, Disposable {
       probesInFlight: this.#probes?.size ?? 0,
       probeSuccesses: this.#probeSuccesses,
       counters: this.#counters,
+      createdAt: this.#createdAt,
+      downMs: this.#downMs,
+      lastFailure: this.#lastFailure,
+      latency: this.#latency?.summary(),
       window: this.#strategy.stats(this.#strategy.usesTime ? now : 0),
       strategy: this.#strategy.describe(),
     });
@@ -422,6 +434,13 @@ export class CircuitBreaker implements Policy, Disposable {
     context: CallContext | undefined,
   ): void {
     this.#counters.count(verdict);
+    if (durationMs >= 0 && verdict.verdict !== 'ignore') {
+      this.#latency ??= new LatencyHistogram();
+      this.#latency.record(durationMs);
+    }
+    if (verdict.verdict === 'failure') {
+      this.#lastFailure = { category: verdict.category, at: this.#clock.now() };
+    }
     this.#emitOutcome(verdict, durationMs, context);
     if (generation !== this.#generation || this.#disposed) return;
     const state = this.#state;
@@ -510,6 +529,7 @@ export class CircuitBreaker implements Policy, Disposable {
   ): void {
     const from = this.#state;
     if (from === to && to !== 'open') return;
+    if (isDown(from)) this.#downMs += Math.max(0, now - this.#stateSince);
     this.#state = to;
     this.#generation++;
     this.#version++;

@@ -44,6 +44,11 @@ export type {
 export { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
 export { ManualClock, type ManualClockOptions } from './ManualClock.ts';
 export {
+  LatencyHistogram,
+  type LatencySummary,
+  latencyBucketsMs,
+} from './metrics/LatencyHistogram.ts';
+export {
   type CallContext,
   type Category,
   type ErrorOutcome,

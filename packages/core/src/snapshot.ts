@@ -1,3 +1,4 @@
+import type { LatencySummary } from './metrics/LatencyHistogram.ts';
 import { type Category, failureCategories, type Verdict } from './Outcome.ts';
 import type { BreakerState } from './store/types.ts';
 import type { WindowStats } from './strategies/types.ts';
@@ -35,6 +36,17 @@ export interface BreakerSnapshot {
   readonly version: number;
   readonly halfOpen: { readonly probesInFlight: number; readonly successes: number };
   readonly counters: BreakerCounters;
+  /** successes / (successes + failures) over the breaker's life; 1 before any outcome. */
+  readonly successRate: number;
+  /**
+   * Share (0–1) of the breaker's life spent admitting calls (`closed` or `disabled`); time
+   * open, half-open or forced open counts as down.
+   */
+  readonly uptimeRate: number;
+  /** The most recent failure, if any. */
+  readonly lastFailure: { readonly category: Category; readonly at: number } | undefined;
+  /** Call durations, when latency is tracked (see `trackLatency`); `undefined` otherwise. */
+  readonly latency: LatencySummary | undefined;
   /** What the strategy's window holds now. */
   readonly window: WindowStats;
   readonly strategy: Readonly<Record<string, unknown>>;
@@ -102,6 +114,10 @@ export interface SnapshotInput {
   readonly probesInFlight: number;
   readonly probeSuccesses: number;
   readonly counters: LifetimeCounters;
+  readonly createdAt: number;
+  readonly downMs: number;
+  readonly lastFailure: { readonly category: Category; readonly at: number } | undefined;
+  readonly latency: LatencySummary | undefined;
   readonly window: WindowStats;
   readonly strategy: Readonly<Record<string, unknown>>;
 }
@@ -118,7 +134,29 @@ export function createSnapshot(input: SnapshotInput): BreakerSnapshot {
     version: input.version,
     halfOpen: { probesInFlight: input.probesInFlight, successes: input.probeSuccesses },
     counters: input.counters.toJSON(),
+    successRate: successRate(input.counters),
+    uptimeRate: uptimeRate(input),
+    lastFailure: input.lastFailure,
+    latency: input.latency,
     window: input.window,
     strategy: input.strategy,
   };
+}
+
+function successRate(counters: LifetimeCounters): number {
+  const decided = counters.successes + counters.failures;
+  return decided === 0 ? 1 : counters.successes / decided;
+}
+
+/** Down time includes the current period when the breaker is not admitting calls. */
+function uptimeRate(input: SnapshotInput): number {
+  const life = input.now - input.createdAt;
+  if (life <= 0) return isDown(input.state) ? 0 : 1;
+  const current = isDown(input.state) ? Math.max(0, input.now - input.stateSince) : 0;
+  return Math.min(1, Math.max(0, 1 - (input.downMs + current) / life));
+}
+
+/** True for the states in which a breaker does not admit ordinary calls. */
+export function isDown(state: BreakerState): boolean {
+  return state === 'open' || state === 'half_open' || state === 'forced_open';
 }
