@@ -12,3 +12,8 @@ function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 }
+
+/** A young-generation (scavenge) collection: the garbage of the last batch, nothing more. */
+export function collectYoungGarbage(): void {
+  (collectGarbage as (options?: { type: 'minor' | 'major' }) => void)({ type: 'minor' });
+}

@@ -5,6 +5,7 @@ import type { IdleImpl } from '../memory.ts';
 import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
 import { openReject } from './openReject.ts';
+import { pipelineCase } from './pipeline.ts';
 import type { BenchCase } from './types.ts';
 
 export type { BenchCase } from './types.ts';
@@ -14,7 +15,12 @@ export type { BenchCase } from './types.ts';
  * `axios`, `got`, `ky`), write `cases/<name>.ts` exporting a `BenchCase` whose impls come from
  * `impls/`, and append it here; the harness, table, JSON and `--case` pick it up.
  */
-export const cases: readonly BenchCase[] = [closedSuccess, closedWithTimeout, openReject];
+export const cases: readonly BenchCase[] = [
+  closedSuccess,
+  closedWithTimeout,
+  openReject,
+  pipelineCase,
+];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
 export const memoryCaseName = 'memory';
