@@ -544,3 +544,37 @@ describe('persistence', () => {
     expect(breaker.snapshot().openUntil - clock.now()).toBe(250);
   });
 });
+
+describe('dispose()', () => {
+  it('leaves no timer and no listener behind', async () => {
+    const clock = new ManualClock();
+    const breaker = new CircuitBreaker({
+      clock,
+      timeoutMs: 500,
+      recovery: 100,
+      strategy: { type: 'consecutive', failureCount: 1 },
+    });
+    const seen: string[] = [];
+    breaker.on('stateChange', (e) => seen.push(e.to));
+    breaker.on('success', () => seen.push('success'));
+    await breaker.execute(ok);
+    await expect(breaker.execute(boom)).rejects.toThrow('boom');
+    await clock.advance(100);
+    await breaker.execute(ok);
+    expect(seen).toEqual(['success', 'open', 'half_open', 'closed', 'success']);
+    breaker.dispose();
+    expect(clock.pendingTimers).toBe(0);
+    breaker.forceOpen();
+    breaker.reset();
+    expect(seen).toHaveLength(5);
+  });
+
+  it('is idempotent and available as Symbol.dispose', () => {
+    const clock = new ManualClock();
+    {
+      using breaker = new CircuitBreaker({ clock });
+      breaker.dispose();
+    }
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
