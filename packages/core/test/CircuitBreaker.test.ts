@@ -561,7 +561,7 @@ describe('dispose()', () => {
     await expect(breaker.execute(boom)).rejects.toThrow('boom');
     await clock.advance(100);
     await breaker.execute(ok);
-    expect(seen).toEqual(['success', 'open', 'half_open', 'closed', 'success']);
+    expect(seen).toEqual(['success', 'open', 'half_open', 'success', 'closed']);
     breaker.dispose();
     expect(clock.pendingTimers).toBe(0);
     breaker.forceOpen();
