@@ -2,10 +2,10 @@ import type { Clock } from './Clock.ts';
 import { successVerdict } from './classify/verdicts.ts';
 import { DeadlineCall, runWithDeadline } from './deadline.ts';
 import { BreakerOpenError } from './errors/BreakerOpenError.ts';
-import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import type { BreakerEvents, TransitionReason } from './events/BreakerEvents.ts';
 import { perCallEvents } from './events/BreakerEvents.ts';
 import { Emitter } from './events/Emitter.ts';
+import { emitOutcome } from './events/emitOutcome.ts';
 import { LatencyHistogram } from './metrics/LatencyHistogram.ts';
 import type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
 import { Permit, type PermitHost } from './Permit.ts';
@@ -15,10 +15,11 @@ import {
   type BreakerOptions,
   type ResolvedBreakerOptions,
   resolveBreakerOptions,
+  toBreakerOptions,
 } from './resolveBreakerOptions.ts';
 import { type BreakerSnapshot, createSnapshot, isDown, LifetimeCounters } from './snapshot.ts';
 import { type SerializedDurableState, serializeDurableState } from './store/parseDurableState.ts';
-import { StoreLink, toDurableState } from './store/StoreLink.ts';
+import { StoreLink } from './store/StoreLink.ts';
 import type { BreakerState, DurableState } from './store/types.ts';
 import type { BreakerStrategy } from './strategies/types.ts';
 
@@ -107,7 +108,7 @@ export class CircuitBreaker implements Policy, Disposable {
     this.#createdAt = this.#stateSince;
     this.#updateModes();
     if (this.#options.initialState !== undefined) {
-      this.#apply(resolveInitialState(this.#options.initialState), 'restored');
+      this.#apply(this.#options.initialState, 'restored');
     }
     if (this.#options.store !== undefined) {
       this.#store = new StoreLink(this.#options.store, this.#options.name, {
@@ -267,7 +268,12 @@ export class CircuitBreaker implements Policy, Disposable {
    */
   reconfigure(partial: Omit<BreakerOptions, 'name' | 'store' | 'initialState'>): void {
     const current = this.#options;
-    const next = resolveBreakerOptions({ ...this.#userOptions(), ...partial });
+    const next = resolveBreakerOptions({
+      ...toBreakerOptions(current),
+      ...partial,
+      name: current.name,
+      ...(current.store === undefined ? {} : { store: current.store }),
+    });
     this.#options = next;
     this.#clock = next.clock;
     if (partial.strategy !== undefined && partial.strategy !== current.strategy) {
@@ -419,7 +425,7 @@ export class CircuitBreaker implements Policy, Disposable {
     const duration = permit.startedAt >= 0 ? this.#clock.monotonic() - permit.startedAt : -1;
     if (verdict === undefined) {
       this.#counters.released++;
-      if (permit.probe && permit.generation === this.#generation) this.#probeReleased();
+      // A released probe decided nothing: its slot (removed from #probes above) is free again.
       return;
     }
     this.#record(verdict, duration, permit.probe, permit.generation, permit.context);
@@ -441,7 +447,7 @@ export class CircuitBreaker implements Policy, Disposable {
     if (verdict.verdict === 'failure') {
       this.#lastFailure = { category: verdict.category, at: this.#clock.now() };
     }
-    this.#emitOutcome(verdict, durationMs, context);
+    emitOutcome(this.#emitter, this.name, verdict, durationMs, context);
     if (generation !== this.#generation || this.#disposed) return;
     const state = this.#state;
     if (probe) {
@@ -476,10 +482,6 @@ export class CircuitBreaker implements Policy, Disposable {
     }
     this.#recoveryAttempt++;
     this.#open('probeFailed', verdict.retryAfterMs, verdict.category);
-  }
-
-  #probeReleased(): void {
-    // A released probe decided nothing; its slot is free again (already removed from #probes).
   }
 
   /** Probes unsettled for longer than `probeTimeoutMs` count as failed (leaked or hung). */
@@ -569,32 +571,6 @@ export class CircuitBreaker implements Policy, Disposable {
     this.#version = state.version;
   }
 
-  #emitOutcome(verdict: Verdict, durationMs: number, context: CallContext | undefined): void {
-    const emitter = this.#emitter;
-    const duration = durationMs < 0 ? undefined : durationMs;
-    if (verdict.verdict === 'success') {
-      if (emitter.has('success')) {
-        emitter.emit('success', { breaker: this.name, durationMs: duration, context });
-      }
-    } else if (verdict.verdict === 'failure') {
-      if (emitter.has('failure')) {
-        emitter.emit('failure', {
-          breaker: this.name,
-          category: verdict.category,
-          durationMs: duration,
-          retryAfterMs: verdict.retryAfterMs,
-          uncertainEffect: verdict.uncertainEffect === true,
-          context,
-        });
-      }
-    } else if (emitter.has('ignored')) {
-      emitter.emit('ignored', { breaker: this.name, category: verdict.category, context });
-    }
-    if (verdict.category === 'timeout' && emitter.has('timeout')) {
-      emitter.emit('timeout', { breaker: this.name, durationMs: duration, context });
-    }
-  }
-
   #updateModes(): void {
     this.#tracking =
       this.#options.trackLatency ||
@@ -603,40 +579,5 @@ export class CircuitBreaker implements Policy, Disposable {
     this.#untracked =
       this.#state === 'closed' && !this.#tracking && this.#strategy.admit === undefined;
     this.#fast = this.#untracked && this.#options.timeoutMs === undefined;
-  }
-
-  #userOptions(): BreakerOptions {
-    const o = this.#options;
-    return {
-      name: o.name,
-      strategy: o.strategy,
-      recovery: o.recovery,
-      maxRecoveryAttempts: o.maxRecoveryAttempts,
-      halfOpen: {
-        maxProbes: o.maxProbes,
-        successCount: o.successCount,
-        probeTimeoutMs: o.probeTimeoutMs,
-      },
-      ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
-      classify: o.classifierRules,
-      openOnRetryAfter: o.openOnRetryAfter,
-      maxRetryAfterMs: o.maxRetryAfterMs,
-      trackLatency: o.trackLatency,
-      clock: o.clock,
-      onListenerError: o.onListenerError,
-    };
-  }
-}
-
-function resolveInitialState(value: unknown): DurableState {
-  try {
-    return toDurableState(value);
-  } catch (error) {
-    const why = error instanceof Error ? ` (${error.message})` : '';
-    throw new BreakwaterConfigError(
-      'initialState',
-      `a DurableState from breaker.toJSON()${why}`,
-      value,
-    );
   }
 }

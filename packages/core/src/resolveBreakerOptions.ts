@@ -7,6 +7,7 @@ import type { ClassifierRule } from './classify/rules.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import { type ListenerErrorHandler, rethrowInMicrotask } from './events/Emitter.ts';
 import type { SerializedDurableState } from './store/parseDurableState.ts';
+import { toDurableState } from './store/StoreLink.ts';
 import type { BreakerStore, DurableState } from './store/types.ts';
 import { resolveStrategy, type StrategyOptions } from './strategies/resolveStrategy.ts';
 import type { BreakerStrategy } from './strategies/types.ts';
@@ -125,7 +126,7 @@ export interface ResolvedBreakerOptions {
   readonly trackLatency: boolean;
   readonly clock: Clock;
   readonly onListenerError: ListenerErrorHandler;
-  readonly initialState: DurableState | SerializedDurableState | undefined;
+  readonly initialState: DurableState | undefined;
   readonly store: BreakerStore | undefined;
 }
 
@@ -197,7 +198,8 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
       options.onListenerError === undefined
         ? rethrowInMicrotask
         : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
-    initialState: options.initialState,
+    initialState:
+      options.initialState === undefined ? undefined : resolveInitialState(options.initialState),
     store: resolveStore(options.store),
   });
 }
@@ -243,4 +245,41 @@ function resolveStore(store: unknown): BreakerStore | undefined {
     throw new BreakwaterConfigError('store', 'a BreakerStore with load() and save()', store);
   }
   return store as BreakerStore;
+}
+
+function resolveInitialState(value: unknown): DurableState {
+  try {
+    return toDurableState(value);
+  } catch (error) {
+    const why = error instanceof Error ? ` (${error.message})` : '';
+    throw new BreakwaterConfigError(
+      'initialState',
+      `a DurableState from breaker.toJSON()${why}`,
+      value,
+    );
+  }
+}
+
+/**
+ * The user-facing form of resolved options, for `reconfigure()` to merge a partial update into.
+ * `name`, `store` and `initialState` are left out: they cannot change after construction.
+ */
+export function toBreakerOptions(o: ResolvedBreakerOptions): BreakerOptions {
+  return {
+    strategy: o.strategy,
+    recovery: o.recovery,
+    maxRecoveryAttempts: o.maxRecoveryAttempts,
+    halfOpen: {
+      maxProbes: o.maxProbes,
+      successCount: o.successCount,
+      probeTimeoutMs: o.probeTimeoutMs,
+    },
+    ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+    ...(o.classifierRules === undefined ? {} : { classify: o.classifierRules }),
+    openOnRetryAfter: o.openOnRetryAfter,
+    maxRetryAfterMs: o.maxRetryAfterMs,
+    trackLatency: o.trackLatency,
+    clock: o.clock,
+    onListenerError: o.onListenerError,
+  };
 }

@@ -533,6 +533,14 @@ describe('persistence', () => {
     expect(breaker.state).toBe('open');
     expect(() => breaker.reconfigure({ halfOpen: { maxProbes: 0 } })).toThrow('halfOpen.maxProbes');
     expect(breaker.options.maxProbes).toBe(1);
+    expect(breaker.name).toBe('default');
+  });
+
+  it('reconfigure keeps the name and the options it is not given', () => {
+    const { breaker } = create({ name: 'https://api.kraken.com', timeoutMs: 250 });
+    breaker.reconfigure({ halfOpen: { maxProbes: 3 } });
+    expect(breaker.name).toBe('https://api.kraken.com');
+    expect(breaker.options).toMatchObject({ maxProbes: 3, timeoutMs: 250 });
   });
 
   it('uses a constant recovery for a number', async () => {
