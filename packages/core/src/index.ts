@@ -187,6 +187,31 @@ export {
   redactHeaders,
 } from './redact/redactHeaders.ts';
 export { redactUrl } from './redact/redactUrl.ts';
+// --- operations: registry, configuration from the environment ---
+export { BreakerRegistry } from './registry/BreakerRegistry.ts';
+export { defaultRegistry, setDefaultRegistry } from './registry/defaultRegistry.ts';
+export {
+  type BreakerEnvConfig,
+  breakerOptionsFromEnv,
+  type Env,
+  type RegistryFromEnvOptions,
+  registryFromEnv,
+} from './registry/fromEnv.ts';
+export {
+  type BreakerOverrides,
+  type BreakerRegistryOptions,
+  type RegistryBreakerOptions,
+  type ResolvedBreakerRegistryOptions,
+  resolveBreakerRegistryOptions,
+} from './registry/resolveBreakerRegistryOptions.ts';
+export type {
+  BreakerAddedEvent,
+  BreakerRegistryEvents,
+  BreakerRemovalReason,
+  BreakerRemovedEvent,
+  RegistryHealth,
+  RegistryHealthStatus,
+} from './registry/types.ts';
 export { MemoryStore, type MemoryStoreOptions } from './store/MemoryStore.ts';
 export {
   durableStateFormat,

@@ -1,0 +1,53 @@
+import type { CircuitBreaker } from '../CircuitBreaker.ts';
+import type { StateChangeEvent } from '../events/BreakerEvents.ts';
+import type { BreakerState } from '../store/types.ts';
+
+/** Emitted when a registry creates a breaker, after it is in the registry. */
+export interface BreakerAddedEvent {
+  readonly name: string;
+  /** The new breaker, so observers (metrics, tracing) can subscribe to its own events. */
+  readonly breaker: CircuitBreaker;
+}
+
+/**
+ * Why a breaker left a registry:
+ * - `deleted`: `registry.delete(name)`;
+ * - `evicted`: the registry was at `maxSize` and the breaker was closed and idle;
+ * - `disposed`: `registry.dispose()`.
+ */
+export type BreakerRemovalReason = 'deleted' | 'evicted' | 'disposed';
+
+/** Emitted when a breaker leaves a registry, after it has been disposed. */
+export interface BreakerRemovedEvent {
+  readonly name: string;
+  readonly reason: BreakerRemovalReason;
+  /** The disposed breaker, so observers can drop what they hold for it. */
+  readonly breaker: CircuitBreaker;
+}
+
+/** Every event a {@link BreakerRegistry} emits, by name. */
+export interface BreakerRegistryEvents {
+  added: BreakerAddedEvent;
+  removed: BreakerRemovedEvent;
+  /** A transition of any breaker in the registry: the breaker's own event, passed on. */
+  stateChange: StateChangeEvent;
+}
+
+/**
+ * The aggregate health of a registry:
+ * - `healthy`: every breaker is `closed` or `disabled` (an empty registry is healthy);
+ * - `unhealthy`: every breaker is `open` or `forced_open`: nothing gets through;
+ * - `degraded`: anything in between, e.g. one dependency open, or a breaker probing `half_open`.
+ */
+export type RegistryHealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+/** What `registry.health()` returns: a status for a health check, and what it is made of. */
+export interface RegistryHealth {
+  readonly status: RegistryHealthStatus;
+  /** Breakers in the registry. */
+  readonly total: number;
+  /** Breakers per state; every state is present, with 0 when none is in it. */
+  readonly byState: Readonly<Record<BreakerState, number>>;
+  /** Names of the breakers that are `open`, `half_open` or `forced_open`, sorted. */
+  readonly unhealthy: readonly string[];
+}

@@ -1,0 +1,550 @@
+import {
+  type BreakerAddedEvent,
+  BreakerRegistry,
+  type BreakerRegistryOptions,
+  type BreakerRemovedEvent,
+  type BreakerStore,
+  BreakwaterConfigError,
+  type CircuitBreaker,
+  type DurableState,
+  ManualClock,
+  MemoryStore,
+  type StateChangeEvent,
+} from '@breakwater/core';
+import { describe, expect, it } from 'vitest';
+
+function setup(options: BreakerRegistryOptions = {}) {
+  const clock = new ManualClock();
+  const registry = new BreakerRegistry({
+    clock,
+    defaults: { strategy: { type: 'consecutive', failureCount: 1 }, recovery: 1_000 },
+    ...options,
+  });
+  return { clock, registry };
+}
+
+/** One failure: opens a breaker whose strategy trips after one. */
+function trip(breaker: CircuitBreaker): void {
+  breaker.acquire().failure(new Error('boom'));
+}
+
+/** Trips, waits out the recovery and takes the probe, leaving it in flight. */
+function halfOpen(breaker: CircuitBreaker, clock: ManualClock): void {
+  trip(breaker);
+  clock.tick(1_000);
+  breaker.acquire();
+}
+
+function recorder(registry: BreakerRegistry) {
+  const events: string[] = [];
+  const off = [
+    registry.on('added', ({ name }: BreakerAddedEvent) => events.push(`added ${name}`)),
+    registry.on('removed', ({ name, reason }: BreakerRemovedEvent) =>
+      events.push(`removed ${name} ${reason}`),
+    ),
+    registry.on('stateChange', ({ breaker, from, to }: StateChangeEvent) =>
+      events.push(`${breaker} ${from}->${to}`),
+    ),
+  ];
+  return {
+    events,
+    off: () => {
+      for (const unsubscribe of off) unsubscribe();
+    },
+  };
+}
+
+describe('BreakerRegistry: get-or-create', () => {
+  it('returns the same breaker for a name and creates one per name', () => {
+    const { registry } = setup();
+    const a = registry.get('https://a.example');
+    expect(registry.get('https://a.example')).toBe(a);
+    const b = registry.get('https://b.example');
+    expect(b).not.toBe(a);
+    expect(a.name).toBe('https://a.example');
+    expect(registry.size).toBe(2);
+    expect([...registry.breakers()]).toEqual([a, b]);
+  });
+
+  it('answers has() and peek() without creating a breaker', () => {
+    const { registry } = setup();
+    expect(registry.has('api')).toBe(false);
+    expect(registry.peek('api')).toBeUndefined();
+    expect(registry.size).toBe(0);
+    const api = registry.get('api');
+    expect(registry.has('api')).toBe(true);
+    expect(registry.peek('api')).toBe(api);
+  });
+
+  it('rejects a name that is not a non-empty string', () => {
+    const { registry } = setup();
+    expect(() => registry.get('')).toThrow(BreakwaterConfigError);
+    expect(() => registry.get(42 as unknown as string)).toThrow(
+      'Invalid option `name`: expected a non-empty string, received 42.',
+    );
+    expect(registry.size).toBe(0);
+  });
+
+  it('uses Map semantics for names, so prototype keys are ordinary names', () => {
+    const { registry } = setup({ overrides: { api: { timeoutMs: 5 } } });
+    expect(registry.get('constructor').options.timeoutMs).toBeUndefined();
+    expect(registry.get('__proto__').name).toBe('__proto__');
+    expect(registry.size).toBe(2);
+  });
+});
+
+describe('BreakerRegistry: options', () => {
+  it('merges defaults, then overrides, then the first get() options, and names the breaker', () => {
+    const { registry } = setup({
+      defaults: { recovery: 1_000, timeoutMs: 100, maxRetryAfterMs: 10 },
+      overrides: { api: { timeoutMs: 200, maxRetryAfterMs: 20 } },
+    });
+    const api = registry.get('api', { maxRetryAfterMs: 30 });
+    expect(api.options).toMatchObject({ timeoutMs: 200, maxRetryAfterMs: 30, name: 'api' });
+    expect(api.options.recovery.delayMs(0, 0, () => 0)).toBe(1_000);
+    const other = registry.get('other');
+    expect(other.options).toMatchObject({ timeoutMs: 100, maxRetryAfterMs: 10 });
+  });
+
+  it('accepts overrides as a function of the name', () => {
+    const seen: string[] = [];
+    const { registry } = setup({
+      defaults: { timeoutMs: 100 },
+      overrides: (name) => {
+        seen.push(name);
+        return name.startsWith('https://slow.') ? { timeoutMs: 5_000 } : undefined;
+      },
+    });
+    expect(registry.get('https://slow.example').options.timeoutMs).toBe(5_000);
+    expect(registry.get('https://fast.example').options.timeoutMs).toBe(100);
+    expect(registry.get('https://fast.example', { timeoutMs: 1 }).options.timeoutMs).toBe(100);
+    expect(seen).toEqual(['https://slow.example', 'https://fast.example']);
+  });
+
+  it('ignores the options of later get() calls for an existing breaker', () => {
+    const { registry } = setup();
+    const api = registry.get('api', { timeoutMs: 50 });
+    expect(registry.get('api', { timeoutMs: 999 })).toBe(api);
+    expect(api.options.timeoutMs).toBe(50);
+  });
+
+  it('gives breakers the registry clock, listener error handler and store by default', () => {
+    const store = new MemoryStore();
+    const errors: unknown[] = [];
+    const { clock, registry } = setup({ store, onListenerError: (error) => errors.push(error) });
+    const api = registry.get('api');
+    expect(api.options.clock).toBe(clock);
+    expect(api.options.store).toBe(store);
+    api.on('stateChange', () => {
+      throw new Error('listener');
+    });
+    trip(api);
+    expect(errors).toHaveLength(1);
+    expect(store.load('api')?.state).toBe('open');
+    const own = new MemoryStore();
+    expect(registry.get('own', { store: own }).options.store).toBe(own);
+  });
+
+  it('takes its clock from defaults.clock when it has none of its own', () => {
+    const clock = new ManualClock();
+    const registry = new BreakerRegistry({ defaults: { clock } });
+    expect(registry.options.clock).toBe(clock);
+    expect(registry.get('api').options.clock).toBe(clock);
+  });
+
+  it('validates defaults and an overrides object once, at construction', () => {
+    expect(() => new BreakerRegistry({ defaults: { timeoutMs: -1 } })).toThrow(
+      'Invalid option `timeoutMs`',
+    );
+    expect(
+      () => new BreakerRegistry({ overrides: { api: { halfOpen: { maxProbes: 0 } } } }),
+    ).toThrow('Invalid option `halfOpen.maxProbes`');
+    expect(
+      () => new BreakerRegistry({ defaults: { name: 'x' } as BreakerRegistryOptions['defaults'] }),
+    ).toThrow('Invalid option `defaults.name`');
+    expect(() => new BreakerRegistry({ maxsize: 3 } as BreakerRegistryOptions)).toThrow(
+      'Invalid option `maxsize`',
+    );
+    expect(() => new BreakerRegistry({ maxSize: 0 })).toThrow('Invalid option `maxSize`');
+    expect(() => new BreakerRegistry({ idleMs: -1 })).toThrow('Invalid option `idleMs`');
+    expect(() => new BreakerRegistry({ enabled: 'no' as unknown as boolean })).toThrow(
+      'Invalid option `enabled`',
+    );
+    expect(() => new BreakerRegistry({ store: {} as BreakerStore })).toThrow(
+      'Invalid option `store`',
+    );
+  });
+
+  it('adds nothing when the merged options of a new breaker are invalid', () => {
+    const { registry } = setup({
+      overrides: (name) => (name === 'bad' ? { timeoutMs: 0 } : undefined),
+    });
+    const { events } = recorder(registry);
+    expect(() => registry.get('bad')).toThrow('Invalid option `timeoutMs`');
+    expect(() => registry.get('api', { halfOpen: { maxProbes: -1 } })).toThrow(
+      BreakwaterConfigError,
+    );
+    expect(registry.size).toBe(0);
+    expect(events).toEqual([]);
+  });
+});
+
+describe('BreakerRegistry: list and health', () => {
+  it('lists a snapshot of every breaker, sorted by name', () => {
+    const { registry } = setup();
+    expect(registry.list()).toEqual([]);
+    registry.get('b');
+    trip(registry.get('a'));
+    const list = registry.list();
+    expect(list.map(({ name, state }) => [name, state])).toEqual([
+      ['a', 'open'],
+      ['b', 'closed'],
+    ]);
+    expect(list[0]!.counters.failures).toBe(1);
+  });
+
+  it('is healthy when empty', () => {
+    const { registry } = setup();
+    expect(registry.health()).toEqual({
+      status: 'healthy',
+      total: 0,
+      byState: { closed: 0, open: 0, half_open: 0, forced_open: 0, disabled: 0 },
+      unhealthy: [],
+    });
+  });
+
+  it('is healthy when every breaker is closed or disabled', () => {
+    const { registry } = setup();
+    registry.get('a');
+    registry.get('b').disable();
+    expect(registry.health()).toMatchObject({
+      status: 'healthy',
+      total: 2,
+      byState: { closed: 1, disabled: 1 },
+      unhealthy: [],
+    });
+  });
+
+  it('is degraded when some breakers are open, half-open or forced open', () => {
+    const { clock, registry } = setup();
+    registry.get('ok');
+    trip(registry.get('open'));
+    halfOpen(registry.get('probing'), clock);
+    registry.forceOpen('isolated');
+    expect(registry.health()).toEqual({
+      status: 'degraded',
+      total: 4,
+      byState: { closed: 1, open: 1, half_open: 1, forced_open: 1, disabled: 0 },
+      unhealthy: ['isolated', 'open', 'probing'],
+    });
+  });
+
+  it('is degraded when every breaker is half-open: probes still go out', () => {
+    const { clock, registry } = setup();
+    halfOpen(registry.get('a'), clock);
+    expect(registry.health()).toMatchObject({ status: 'degraded', unhealthy: ['a'] });
+  });
+
+  it('is unhealthy when every breaker is open or forced open', () => {
+    const { registry } = setup();
+    trip(registry.get('b'));
+    registry.forceOpen('a');
+    expect(registry.health()).toMatchObject({
+      status: 'unhealthy',
+      total: 2,
+      byState: { open: 1, forced_open: 1, closed: 0 },
+      unhealthy: ['a', 'b'],
+    });
+    registry.reset('b');
+    expect(registry.health().status).toBe('degraded');
+    registry.reset('a');
+    expect(registry.health().status).toBe('healthy');
+  });
+});
+
+describe('BreakerRegistry: operations', () => {
+  it('resets every breaker with resetAll()', () => {
+    const { clock, registry } = setup();
+    trip(registry.get('a'));
+    registry.forceOpen('b');
+    halfOpen(registry.get('c'), clock);
+    registry.resetAll();
+    expect([...registry.breakers()].map((b) => b.state)).toEqual(['closed', 'closed', 'closed']);
+    expect(registry.get('a').snapshot().recoveryAttempt).toBe(0);
+  });
+
+  it('resets one breaker by name and creates none for an unknown name', () => {
+    const { registry } = setup();
+    trip(registry.get('a'));
+    expect(registry.reset('a')).toBe(true);
+    expect(registry.get('a').state).toBe('closed');
+    expect(registry.reset('missing')).toBe(false);
+    expect(registry.has('missing')).toBe(false);
+  });
+
+  it('forces a breaker open by name, creating it so it is isolated before its first call', () => {
+    const { registry } = setup();
+    const api = registry.forceOpen('api');
+    expect(api).toBe(registry.peek('api'));
+    expect(api.state).toBe('forced_open');
+    expect(() => api.acquire()).toThrow(/forced|open/i);
+  });
+
+  it('reconfigures a breaker by name and creates none for an unknown name', () => {
+    const { registry } = setup();
+    const api = registry.get('api');
+    expect(registry.reconfigure('api', { timeoutMs: 250 })).toBe(true);
+    expect(api.options.timeoutMs).toBe(250);
+    expect(() => registry.reconfigure('api', { timeoutMs: -5 })).toThrow(BreakwaterConfigError);
+    expect(api.options.timeoutMs).toBe(250);
+    expect(registry.reconfigure('missing', { timeoutMs: 250 })).toBe(false);
+    expect(registry.has('missing')).toBe(false);
+  });
+
+  it('deletes a breaker: disposes it and a later get() creates a fresh one', () => {
+    const { registry } = setup();
+    const api = registry.get('api');
+    trip(api);
+    expect(registry.delete('api')).toBe(true);
+    expect(registry.delete('api')).toBe(false);
+    expect(registry.has('api')).toBe(false);
+    const fresh = registry.get('api');
+    expect(fresh).not.toBe(api);
+    expect(fresh.state).toBe('closed');
+  });
+});
+
+describe('BreakerRegistry: events', () => {
+  it('emits added, stateChange of any breaker, and removed with the reason', () => {
+    const { registry } = setup();
+    const { events } = recorder(registry);
+    const added: BreakerAddedEvent[] = [];
+    registry.on('added', (event) => added.push(event));
+    const api = registry.get('api');
+    registry.get('api');
+    trip(api);
+    api.reset();
+    registry.delete('api');
+    expect(events).toEqual([
+      'added api',
+      'api closed->open',
+      'api open->closed',
+      'removed api deleted',
+    ]);
+    expect(added).toEqual([{ name: 'api', breaker: api }]);
+  });
+
+  it('stops calling a listener once it unsubscribes, idempotently', () => {
+    const { registry } = setup();
+    const { events, off } = recorder(registry);
+    registry.get('a');
+    off();
+    off();
+    trip(registry.get('a'));
+    registry.get('b');
+    registry.delete('b');
+    expect(events).toEqual(['added a']);
+  });
+
+  it('no longer passes on the transitions of a deleted breaker', () => {
+    const { registry } = setup();
+    const api = registry.get('api');
+    const { events } = recorder(registry);
+    registry.delete('api');
+    api.forceOpen();
+    trip(registry.get('api'));
+    expect(events).toEqual(['removed api deleted', 'added api', 'api closed->open']);
+  });
+
+  it('sends a throwing listener to onListenerError and keeps notifying the others', () => {
+    const errors: unknown[] = [];
+    const { registry } = setup({ onListenerError: (error) => errors.push(error) });
+    const names: string[] = [];
+    registry.on('added', () => {
+      throw new Error('listener');
+    });
+    registry.on('added', ({ name }) => names.push(name));
+    registry.get('api');
+    expect(names).toEqual(['api']);
+    expect(errors).toEqual([new Error('listener')]);
+    expect(registry.has('api')).toBe(true);
+  });
+
+  it('disposes every breaker on dispose(), emits removed for each, then drops its listeners', () => {
+    const { registry } = setup();
+    const a = registry.get('a');
+    const b = registry.get('b');
+    const { events } = recorder(registry);
+    const lateStateChanges: StateChangeEvent[] = [];
+    a.on('stateChange', (event) => lateStateChanges.push(event));
+    registry.dispose();
+    expect(events).toEqual(['removed a disposed', 'removed b disposed']);
+    expect(registry.size).toBe(0);
+    // Disposed breakers hold no listeners, and the registry forwards nothing any more.
+    a.forceOpen();
+    b.forceOpen();
+    expect(lateStateChanges).toEqual([]);
+    const c = registry.get('c');
+    trip(c);
+    expect(events).toEqual(['removed a disposed', 'removed b disposed']);
+    expect(c.state).toBe('open');
+  });
+
+  it('supports `using`', () => {
+    let breaker: CircuitBreaker | undefined;
+    const removed: string[] = [];
+    {
+      using registry = new BreakerRegistry();
+      registry.on('removed', ({ name }) => removed.push(name));
+      breaker = registry.get('api');
+    }
+    expect(removed).toEqual(['api']);
+    expect(breaker?.state).toBe('closed');
+  });
+});
+
+describe('BreakerRegistry: size bound', () => {
+  it('evicts the least recently used closed, idle breaker when adding beyond maxSize', async () => {
+    const { clock, registry } = setup({ maxSize: 2, idleMs: 1_000 });
+    const { events } = recorder(registry);
+    registry.get('a');
+    registry.get('b');
+    await clock.advance(500);
+    registry.get('a');
+    await clock.advance(1_000);
+    registry.get('c');
+    expect(events).toEqual(['added a', 'added b', 'removed b evicted', 'added c']);
+    expect([...registry.breakers()].map((b) => b.name).sort()).toEqual(['a', 'c']);
+  });
+
+  it('grows past maxSize rather than evict a breaker used within idleMs', async () => {
+    const { clock, registry } = setup({ maxSize: 2, idleMs: 1_000 });
+    registry.get('a');
+    registry.get('b');
+    await clock.advance(999);
+    registry.get('c');
+    expect(registry.size).toBe(3);
+    await clock.advance(1);
+    registry.get('d');
+    // a and b are idle now: both go, bringing the registry back to its bound.
+    expect([...registry.breakers()].map((b) => b.name).sort()).toEqual(['c', 'd']);
+  });
+
+  it('never evicts a breaker that is open, half-open, forced open, disabled or reconfigured', () => {
+    const { clock, registry } = setup({ maxSize: 1, idleMs: 1_000 });
+    trip(registry.get('open'));
+    halfOpen(registry.get('probing'), clock);
+    registry.forceOpen('isolated');
+    registry.get('off').disable();
+    registry.get('tuned');
+    registry.reconfigure('tuned', { timeoutMs: 100 });
+    clock.tick(10_000);
+    registry.get('new');
+    expect(registry.size).toBe(6);
+    registry.reset('open');
+    clock.tick(1_000);
+    registry.get('newer');
+    // 'open' had calls since the registry last looked: they count as a use at this look.
+    expect(registry.has('new')).toBe(false);
+    expect(registry.has('open')).toBe(true);
+    clock.tick(1_000);
+    registry.get('newest');
+    expect(registry.has('open')).toBe(false);
+    expect(registry.has('newer')).toBe(false);
+    expect([...registry.breakers()].map((b) => b.name).sort()).toEqual([
+      'isolated',
+      'newest',
+      'off',
+      'probing',
+      'tuned',
+    ]);
+  });
+
+  it('counts calls made through a held reference since its last look as a use', async () => {
+    const { clock, registry } = setup({ maxSize: 2, idleMs: 1_000 });
+    const a = registry.get('a');
+    registry.get('b');
+    await clock.advance(1_000);
+    await a.execute(async () => 'ok');
+    registry.get('c');
+    expect(registry.has('a')).toBe(true);
+    expect(registry.has('b')).toBe(false);
+    await clock.advance(1_000);
+    registry.get('d');
+    expect(registry.has('a')).toBe(false);
+  });
+
+  it('does not count peek() as use', () => {
+    const { clock, registry } = setup({ maxSize: 1, idleMs: 1_000 });
+    registry.get('a');
+    clock.tick(1_000);
+    registry.peek('a');
+    registry.get('b');
+    expect(registry.has('a')).toBe(false);
+  });
+
+  it('restores an evicted breaker from the store when it comes back', () => {
+    const store = new MemoryStore();
+    const { clock, registry } = setup({ maxSize: 1, idleMs: 1_000, store });
+    const a = registry.get('a');
+    trip(a);
+    a.reset();
+    clock.tick(1_000);
+    registry.get('b');
+    clock.tick(1_000);
+    registry.get('c');
+    expect(registry.has('a')).toBe(false);
+    expect(registry.get('a').snapshot().version).toBe(a.snapshot().version);
+  });
+});
+
+describe('BreakerRegistry: enabled = false', () => {
+  function recordingStore() {
+    const calls: string[] = [];
+    const store: BreakerStore = {
+      load: (name) => {
+        calls.push(`load ${name}`);
+        return undefined;
+      },
+      save: (name, state: DurableState) => {
+        calls.push(`save ${name} ${state.state}`);
+      },
+    };
+    return { calls, store };
+  }
+
+  it('creates breakers disabled and keeps them off the store', async () => {
+    const { calls, store } = recordingStore();
+    const { registry } = setup({ enabled: false, store });
+    const { events } = recorder(registry);
+    const api = registry.get('api');
+    expect(api.state).toBe('disabled');
+    expect(api.options.store).toBeUndefined();
+    await api.execute(() => Promise.reject(new Error('boom'))).catch(() => {});
+    expect(api.state).toBe('disabled');
+    expect(api.snapshot().counters.failures).toBe(1);
+    expect(events).toEqual(['added api']);
+    expect(calls).toEqual([]);
+    expect(registry.health().status).toBe('healthy');
+  });
+
+  it('resets breakers back to disabled', () => {
+    const { registry } = setup({ enabled: false });
+    const api = registry.get('api');
+    api.enable();
+    trip(api);
+    registry.resetAll();
+    expect(api.state).toBe('disabled');
+    api.forceOpen();
+    registry.reset('api');
+    expect(api.state).toBe('disabled');
+  });
+
+  it('evicts idle disabled breakers: disabled is their fresh state', () => {
+    const { clock, registry } = setup({ enabled: false, maxSize: 1, idleMs: 1_000 });
+    registry.get('a');
+    clock.tick(1_000);
+    registry.get('b');
+    expect(registry.has('a')).toBe(false);
+  });
+});
