@@ -1,6 +1,6 @@
 import { bareClosed } from '../impls/bare.ts';
 import { baselineThenClosed } from '../impls/baseline.ts';
-import { breakwaterClosed } from '../impls/breakwater.ts';
+import { breakwaterClosed, breakwaterListened, breakwaterTracked } from '../impls/breakwater.ts';
 import { cockatielClosed } from '../impls/cockatiel.ts';
 import { opossumClosed } from '../impls/opossum.ts';
 import type { BenchCase } from './types.ts';
@@ -10,5 +10,13 @@ export const closedSuccess: BenchCase = {
   summary: 'closed breaker, no timeout, action () => Promise.resolve(1)',
   reference: 'bare',
   batch: 20_000,
-  impls: [bareClosed, baselineThenClosed, breakwaterClosed, cockatielClosed, opossumClosed],
+  impls: [
+    bareClosed,
+    baselineThenClosed,
+    breakwaterClosed,
+    breakwaterTracked,
+    breakwaterListened,
+    cockatielClosed,
+    opossumClosed,
+  ],
 };

@@ -30,6 +30,52 @@ export const breakwaterClosed: Impl = {
   },
 };
 
+/** The closed path with latency measured: `trackLatency`, the clock read twice per call. */
+export const breakwaterTracked: Impl = {
+  name: 'breakwater+latency',
+  config: `new CircuitBreaker({ name: 'bench', trackLatency: true }).execute(fn)`,
+  create() {
+    const breaker = new CircuitBreaker({ name: 'bench', trackLatency: true });
+    return {
+      async run(count) {
+        for (let i = 0; i < count; i++) {
+          if ((await breaker.execute(resolveOne)) !== 1) {
+            throw unexpected('breakwater+latency', 'resolved a wrong value');
+          }
+        }
+      },
+      dispose: () => breaker.dispose(),
+    };
+  },
+};
+
+/** The closed path with a `success` listener: a payload per call, and latency measured. */
+export const breakwaterListened: Impl = {
+  name: 'breakwater+listener',
+  config: `${breakerConfig}, breaker.on('success', listener).execute(fn)`,
+  create() {
+    const breaker = createBreaker();
+    let successes = 0;
+    breaker.on('success', () => {
+      successes++;
+    });
+    return {
+      async run(count) {
+        const before = successes;
+        for (let i = 0; i < count; i++) {
+          if ((await breaker.execute(resolveOne)) !== 1) {
+            throw unexpected('breakwater+listener', 'resolved a wrong value');
+          }
+        }
+        if (successes - before !== count) {
+          throw unexpected('breakwater+listener', 'missed success events');
+        }
+      },
+      dispose: () => breaker.dispose(),
+    };
+  },
+};
+
 export const breakwaterWithTimeout: Impl = {
   name: 'breakwater',
   config: `${breakerConfig}.execute(fn, { timeoutMs: 1000 }), options object created once`,
