@@ -1,5 +1,4 @@
 import { type CallContext, createClassifier, type ResponseOutcome } from '@breakwater/core';
-import { describe, expect, it } from 'vitest';
 import {
   binanceRules,
   bybitRules,
@@ -8,6 +7,7 @@ import {
   krakenRules,
   okxRules,
 } from '@breakwater/exchanges';
+import { describe, expect, it } from 'vitest';
 import { type ExchangeFixture, fixtureNowMs, fixtures } from './fixtures/index.ts';
 
 const rules = {

@@ -1,0 +1,121 @@
+import {
+  BreakwaterConfigError,
+  type CallContext,
+  type Outcome,
+  parseRetryAfter,
+  type RateLimiter,
+  type RateLimitReport,
+} from '@breakwater/core';
+import { responseOf } from '../shared/responseOf.ts';
+import { expectNumber, expectOptions, type KnownKeys } from '../shared/validate.ts';
+
+/** Options for {@link binanceRateLimitFeedback}. */
+export interface BinanceRateLimitFeedbackOptions {
+  /**
+   * The IP's request-weight limit per interval (`/api/v3/exchangeInfo` → `rateLimits`,
+   * `REQUEST_WEIGHT`).
+   * @defaultValue `6000` (spot, per minute)
+   */
+  limit?: number;
+  /**
+   * The interval of the used-weight header to read, as in `X-MBX-USED-WEIGHT-1M`: a number and
+   * one of `S`, `M`, `H`, `D` (any case).
+   * @defaultValue `'1m'`
+   */
+  interval?: string;
+}
+
+const known: KnownKeys<BinanceRateLimitFeedbackOptions> = { limit: true, interval: true };
+
+const unitMs: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+interface ResolvedFeedback {
+  readonly limit: number;
+  readonly header: string;
+  readonly windowMs: number;
+}
+
+function resolve(options: BinanceRateLimitFeedbackOptions | undefined): ResolvedFeedback {
+  const o = expectOptions('options', options, known);
+  const limit = expectNumber('limit', o.limit, 6000, 1);
+  const interval = o.interval ?? '1m';
+  const match = typeof interval === 'string' ? /^(\d{1,4})([smhd])$/i.exec(interval) : null;
+  if (match === null) {
+    throw new BreakwaterConfigError(
+      'interval',
+      "a number and S, M, H or D, such as '1m'",
+      interval,
+    );
+  }
+  const windowMs = Number(match[1]) * (unitMs[match[2]!.toLowerCase()] ?? 0);
+  if (!(windowMs > 0)) {
+    throw new BreakwaterConfigError('interval', 'an interval longer than 0', interval);
+  }
+  return Object.freeze({ limit, header: `x-mbx-used-weight-${match[0].toLowerCase()}`, windowMs });
+}
+
+/**
+ * What a Binance response says about the IP's request weight: the used weight of the current
+ * interval (`X-MBX-USED-WEIGHT-1M`, counted in fixed windows aligned to the clock) and, on a
+ * 429 or 418, the `Retry-After` wait during which nothing may be sent. `undefined` when the
+ * response carries neither.
+ * @see {@link https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits}
+ * @throws BreakwaterConfigError on an invalid option
+ */
+export function binanceRateLimitReport(
+  outcome: Outcome,
+  options?: BinanceRateLimitFeedbackOptions,
+  nowMs?: number,
+): RateLimitReport | undefined {
+  return reportOf(outcome, resolve(options), nowMs);
+}
+
+function reportOf(
+  outcome: Outcome,
+  { limit, header, windowMs }: ResolvedFeedback,
+  nowMs: number | undefined,
+): RateLimitReport | undefined {
+  const response = responseOf(outcome);
+  if (response === undefined) return undefined;
+  if (response.status === 429 || response.status === 418) {
+    // Retry-After dates are rare here; seconds need no clock.
+    const wait = parseRetryAfter(response.header('retry-after'), nowMs ?? 0);
+    if (wait !== undefined && wait > 0) return { remaining: 0, limit, resetInMs: wait };
+  }
+  const value = response.header(header);
+  const used = value === null || value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(used)) return undefined;
+  return { usedWeight: used, limit, windowMs };
+}
+
+/**
+ * An `onResponse` hook for the HTTP adapters that feeds Binance's used-weight header to a core
+ * {@link RateLimiter}: the limiter then never spends more than the server says remains (minus
+ * its safety margin) until the interval resets, so the bot slows down before a 429 and never
+ * earns a 418 ban. After a 429 or 418 it holds every call for the `Retry-After` wait.
+ *
+ * @throws BreakwaterConfigError on an invalid option
+ * @example
+ * ```ts
+ * const weight = new RateLimiter({ name: 'binance', capacity: 6000, refillPerSecond: 100 });
+ * const fetchBinance = withBreaker(fetch, {
+ *   ...binancePreset(),
+ *   onResponse: binanceRateLimitFeedback(weight),
+ * });
+ * ```
+ */
+export function binanceRateLimitFeedback(
+  limiter: RateLimiter,
+  options?: BinanceRateLimitFeedbackOptions,
+): (outcome: Outcome, context: CallContext) => void {
+  const resolved = resolve(options);
+  return (outcome) => {
+    const report = reportOf(outcome, resolved, undefined);
+    if (report !== undefined) limiter.update(report);
+  };
+}

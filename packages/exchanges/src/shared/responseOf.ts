@@ -1,0 +1,9 @@
+import { type Outcome, type ResponseOutcome, responseFromError } from '@breakwater/core';
+
+/**
+ * The response of an outcome: itself, or the one an error carries (axios, got, ky throw on
+ * 4xx/5xx with the response attached). Not part of the public API.
+ */
+export function responseOf(outcome: Outcome): ResponseOutcome | undefined {
+  return outcome.kind === 'response' ? outcome : responseFromError(outcome.error);
+}
