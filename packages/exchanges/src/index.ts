@@ -22,6 +22,8 @@ export type {
   FailureTrend,
   PatternCount,
 } from './analyzer/types.ts';
+export { binanceEndpoint } from './binance/endpoints.ts';
+export { type BinancePresetOptions, binancePreset } from './binance/preset.ts';
 // --- Binance ---
 export {
   type BinanceRateLimitFeedbackOptions,
@@ -30,12 +32,24 @@ export {
 } from './binance/rateLimitHeaders.ts';
 export { binanceCodeVerdict, binanceRetryAfterMs, binanceRules } from './binance/rules.ts';
 export { binanceSystemStatus } from './binance/systemStatus.ts';
+export { bybitEndpoint } from './bybit/endpoints.ts';
+export { type BybitPresetOptions, bybitPreset } from './bybit/preset.ts';
 // --- Bybit ---
 export { bybitRateLimitFeedback, bybitRateLimitReport } from './bybit/rateLimitHeaders.ts';
 export { bybitIpBanMs, bybitResetInMs, bybitRetCodeVerdict, bybitRules } from './bybit/rules.ts';
 export { bybitSystemStatus } from './bybit/systemStatus.ts';
+// --- ccxt ---
+export {
+  type CcxtExchangeLike,
+  type ProtectCcxtOptions,
+  protectCcxt,
+} from './ccxt/protectCcxt.ts';
 // --- Coinbase ---
+export { coinbaseEndpoint } from './coinbase/endpoints.ts';
+export { coinbasePreset } from './coinbase/preset.ts';
 export { coinbaseErrorVerdict, coinbaseRules } from './coinbase/rules.ts';
+export { krakenEndpoint } from './kraken/endpoints.ts';
+export { krakenPreset } from './kraken/preset.ts';
 // --- Kraken ---
 export {
   krakenErrorArrayRule,
@@ -45,9 +59,12 @@ export {
 } from './kraken/rules.ts';
 export { krakenSystemStatus } from './kraken/systemStatus.ts';
 // --- OKX ---
+export { okxEndpoint } from './okx/endpoints.ts';
+export { okxPreset } from './okx/preset.ts';
 export { okxCodeVerdict, okxRules } from './okx/rules.ts';
 export { okxSystemStatus } from './okx/systemStatus.ts';
 // --- shared types ---
+export type { ExchangePresetOptions } from './shared/createPreset.ts';
 export type {
   FetchLike,
   StatusResponseLike,

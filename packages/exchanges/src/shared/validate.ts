@@ -1,4 +1,4 @@
-import { BreakwaterConfigError } from '@breakwater/core';
+import { BreakwaterConfigError, type RateLimiter } from '@breakwater/core';
 
 /**
  * Option checks for this package's own options, reporting errors the way the core does (option
@@ -55,4 +55,17 @@ export function expectOptionalFunction<F>(path: string, value: unknown): F | und
   if (value === undefined) return undefined;
   if (typeof value !== 'function') throw new BreakwaterConfigError(path, 'a function', value);
   return value as F;
+}
+
+/** A core `RateLimiter` (anything with `update()`), or `undefined`. */
+export function expectLimiter(path: string, value: unknown): RateLimiter | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as RateLimiter).update !== 'function'
+  ) {
+    throw new BreakwaterConfigError(path, 'a RateLimiter', value);
+  }
+  return value as RateLimiter;
 }

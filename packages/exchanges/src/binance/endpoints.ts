@@ -1,0 +1,20 @@
+import { type HttpHeaders, readHeader } from '@breakwater/core';
+import type { ExchangeEndpoint } from '../types.ts';
+
+const orderPath = /\/(order|batchOrders|allOpenOrders|openOrders|orderList|sor\/order)(\/|$)/;
+
+/**
+ * The endpoint group of a Binance REST request (spot `api`, `fapi`, `dapi`, `eapi`, `papi`):
+ * placing, replacing or cancelling orders (`POST`/`PUT`/`DELETE` on `/order`, `/orderList/*`,
+ * `/batchOrders`, `/openOrders`, …) is `order`; any other request carrying an API key
+ * (`X-MBX-APIKEY`) or a signature is `private`; the rest is `public` market data.
+ * @example `binanceEndpoint(new URL('https://api.binance.com/api/v3/order'), 'POST')`
+ */
+export function binanceEndpoint(url: URL, method = 'GET', headers?: HttpHeaders): ExchangeEndpoint {
+  const endpoint = url.pathname;
+  if (method.toUpperCase() !== 'GET' && orderPath.test(url.pathname)) {
+    return { exchange: 'binance', group: 'order', endpoint };
+  }
+  const signed = url.searchParams.has('signature') || readHeader(headers, 'x-mbx-apikey') !== null;
+  return { exchange: 'binance', group: signed ? 'private' : 'public', endpoint };
+}

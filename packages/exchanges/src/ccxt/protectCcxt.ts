@@ -1,0 +1,128 @@
+/**
+ * ccxt adapter. Extension point: an Exchange instance's `fetchImplementation`, which ccxt
+ * calls as `fetchImplementation(url, { method, headers, body, timeout, signal })` when set.
+ * Imports only public exports of `@breakwater/core` and `@breakwater/fetch`; ccxt itself is an
+ * optional peer and is never imported.
+ */
+import { BreakwaterConfigError, type HttpBreakerOptions } from '@breakwater/core';
+import { type FetchFunction, withBreaker } from '@breakwater/fetch';
+import { expectOptions, type KnownKeys } from '../shared/validate.ts';
+
+/**
+ * The part of a ccxt `Exchange` that {@link protectCcxt} uses. ccxt's own types are not
+ * imported, so this package does not need ccxt installed.
+ */
+export interface CcxtExchangeLike {
+  /** ccxt's request timeout, in milliseconds. */
+  timeout: number;
+  /** A custom fetch; ccxt uses it for every REST request when set. */
+  fetchImplementation: unknown;
+  /** ccxt's flag for its own native transport; cleared so the custom fetch is used. */
+  fetchIsNative?: boolean;
+  fetch: (...args: never[]) => Promise<unknown>;
+}
+
+/** Options for {@link protectCcxt}. */
+export interface ProtectCcxtOptions {
+  /**
+   * The fetch the guard sends with: undici's `fetch` bound to a proxy `dispatcher`, a test
+   * double of the network, …
+   * @defaultValue `globalThis.fetch`
+   */
+  fetch?: FetchFunction;
+}
+
+const known: KnownKeys<ProtectCcxtOptions> = { fetch: true };
+
+/** What ccxt passes as the second argument of a custom `fetchImplementation`. */
+interface CcxtRequestInit extends RequestInit {
+  /** ccxt's timeout, for node-style clients; fetch has no such option. */
+  timeout?: number;
+  /** A node-style agent (ccxt's proxy settings): fetch ignores it, so it is dropped. */
+  agent?: unknown;
+}
+
+/**
+ * Puts a ccxt exchange's REST requests behind Breakwater: sets its `fetchImplementation` to
+ * `withBreaker(fetch, preset)` and turns off ccxt's native transport so that function is used.
+ * Pass an exchange preset (`krakenPreset()`, `binancePreset()`, …) or any HTTP breaker options.
+ *
+ * What ccxt sees and does:
+ * - responses reach ccxt unchanged, so its own error mapping (`handleErrors`: `InsufficientFunds`,
+ *   `ExchangeNotAvailable`, `DDoSProtection`, …) still runs, while the breaker classifies the
+ *   same response with the preset's rules;
+ * - ccxt aborts its request signal only when its `timeout` elapses; the guard turns that abort
+ *   into a `TimeoutError`, so the breaker counts a `timeout` failure (`uncertainEffect` on an
+ *   order) and ccxt still throws its `RequestTimeout`;
+ * - network errors reach ccxt as they are and become its `NetworkError`.
+ *
+ * **`BreakerOpenError` is not a ccxt error class.** When a breaker is open, the call rejects
+ * with Breakwater's `BreakerOpenError` (nothing was sent): ccxt rethrows it unchanged, so it is
+ * not an `instanceof ccxt.NetworkError` or `ccxt.ExchangeError`. Check `isBreakerOpenError(e)`
+ * before ccxt's classes, and read `e.retryAfterMs`. The same holds for `RateLimitedError` when
+ * a rate limiter rejects.
+ *
+ * @param exchange - a ccxt `Exchange` instance (`new ccxt.kraken()`); it is changed in place
+ * @param preset - HTTP breaker options, usually an exchange preset
+ * @returns `exchange`
+ * @throws BreakwaterConfigError when `exchange` is not a ccxt exchange, or an option is invalid
+ * @example
+ * ```ts
+ * import ccxt from 'ccxt';
+ * const kraken = protectCcxt(new ccxt.kraken({ apiKey, secret }), krakenPreset());
+ * try {
+ *   await kraken.createOrder('BTC/USD', 'limit', 'buy', 0.01, 30_000);
+ * } catch (error) {
+ *   if (isBreakerOpenError(error)) return later(error.retryAfterMs); // not sent
+ *   if (error instanceof ccxt.RequestTimeout) return reconcile(); // may have been placed
+ *   throw error;
+ * }
+ * ```
+ */
+export function protectCcxt<E extends CcxtExchangeLike>(
+  exchange: E,
+  preset: HttpBreakerOptions,
+  options?: ProtectCcxtOptions,
+): E {
+  if (
+    typeof exchange !== 'object' ||
+    exchange === null ||
+    !('fetchImplementation' in exchange) ||
+    typeof exchange.fetch !== 'function'
+  ) {
+    throw new BreakwaterConfigError('exchange', 'a ccxt Exchange instance', exchange);
+  }
+  const o = expectOptions('options', options, known) as ProtectCcxtOptions;
+  const base = o.fetch ?? (globalThis.fetch as unknown as FetchFunction | undefined);
+  if (typeof base !== 'function')
+    throw new BreakwaterConfigError('fetch', 'a fetch function', base);
+  const guarded = withBreaker(base, preset) as unknown as (
+    url: string,
+    init: RequestInit,
+  ) => Promise<unknown>;
+
+  const fetchImplementation = (url: string, params?: CcxtRequestInit): Promise<unknown> => {
+    const { timeout, agent: _agent, signal, ...init } = params ?? {};
+    if (signal === undefined || signal === null) return guarded(url, init);
+    // ccxt's signal belongs to its timeout timer and nothing else: its abort is a timeout, and
+    // the guard must see it as one, not as a caller's cancel that releases the permit.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(timeoutReason(signal.reason, timeout));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return guarded(url, { ...init, signal: controller.signal }).finally(() =>
+      signal.removeEventListener('abort', onAbort),
+    );
+  };
+
+  exchange.fetchImplementation = fetchImplementation;
+  // ccxt prefers its own undici transport once it has loaded it; a custom fetch must win.
+  exchange.fetchIsNative = false;
+  return exchange;
+}
+
+function timeoutReason(reason: unknown, timeoutMs: number | undefined): unknown {
+  if ((reason as { name?: unknown } | undefined)?.name === 'TimeoutError') return reason;
+  const after = typeof timeoutMs === 'number' ? ` after ${timeoutMs} ms` : '';
+  return new DOMException(`The ccxt request timed out${after}.`, 'TimeoutError');
+}

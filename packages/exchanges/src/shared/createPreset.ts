@@ -1,0 +1,127 @@
+import {
+  type BodyRule,
+  type BreakerRegistry,
+  BreakwaterConfigError,
+  type CallContext,
+  type ClassifierRule,
+  type HttpBreakerOptions,
+  type HttpRequestInfo,
+  type Outcome,
+  type RegistryBreakerOptions,
+} from '@breakwater/core';
+import type { EndpointGroup, ExchangeEndpoint, ExchangeId } from '../types.ts';
+import { expectOptionalFunction, expectOptions, type KnownKeys } from './validate.ts';
+
+/** Options every exchange preset accepts. */
+export interface ExchangePresetOptions {
+  /**
+   * One breaker per endpoint group (`<prefix>:public`, `<prefix>:private`, `<prefix>:order`):
+   * market data, account reads and orders fail for different reasons and recover apart, and a
+   * flood of 429s on market data must not stop a stop-loss order. `false` puts every request
+   * of the exchange behind one breaker named `<prefix>`.
+   * @defaultValue `true`
+   */
+  groups?: boolean;
+  /**
+   * The first part of every breaker key.
+   * @defaultValue the exchange id (`'kraken'`, `'binance'`, …)
+   */
+  keyPrefix?: string;
+  /** Called with every outcome, after the preset's own rate-limit feedback (if any). */
+  onResponse?: (outcome: Outcome, context: CallContext) => void;
+  /** Where the breakers live. @defaultValue the adapter's default, the process-wide registry */
+  registry?: BreakerRegistry;
+  /** Options of the breakers the adapter creates. @defaultValue the registry's defaults */
+  breaker?: RegistryBreakerOptions;
+}
+
+/** What an exchange module gives {@link createPreset}. Not part of the public API. */
+export interface PresetSpec {
+  readonly exchange: ExchangeId;
+  readonly rules: readonly ClassifierRule[];
+  readonly endpointOf: (url: URL, method: string, request: HttpRequestInfo) => ExchangeEndpoint;
+  readonly bodyRule: BodyRule;
+  /** The preset's own `onResponse` (rate-limit feedback), when configured. */
+  readonly feedback?: ((outcome: Outcome, context: CallContext) => void) | undefined;
+}
+
+/** The keys of {@link ExchangePresetOptions}, for presets that add their own. */
+export const presetOptionKeys: KnownKeys<ExchangePresetOptions> = {
+  groups: true,
+  keyPrefix: true,
+  onResponse: true,
+  registry: true,
+  breaker: true,
+};
+
+/**
+ * Builds an exchange preset: plain {@link HttpBreakerOptions} (key, classify, bodyRules,
+ * idempotent, onResponse) that every Breakwater HTTP adapter accepts. Not part of the public
+ * API.
+ * @throws BreakwaterConfigError on an invalid option
+ */
+export function createPreset(
+  spec: PresetSpec,
+  options: ExchangePresetOptions | undefined,
+  known: Readonly<Record<string, true>> = presetOptionKeys,
+): HttpBreakerOptions {
+  const o = expectOptions('options', options, known) as ExchangePresetOptions;
+  if (o.groups !== undefined && typeof o.groups !== 'boolean') {
+    throw new BreakwaterConfigError('groups', 'true or false', o.groups);
+  }
+  const prefix = o.keyPrefix ?? spec.exchange;
+  if (typeof prefix !== 'string' || prefix === '' || /[?#\s]/.test(prefix)) {
+    throw new BreakwaterConfigError(
+      'keyPrefix',
+      'a non-empty string without spaces, ? or #',
+      prefix,
+    );
+  }
+  const user = expectOptionalFunction<ExchangePresetOptions['onResponse']>(
+    'onResponse',
+    o.onResponse,
+  );
+  const grouped = o.groups !== false;
+  const { endpointOf, feedback } = spec;
+  const keys: Readonly<Record<EndpointGroup, string>> = {
+    public: grouped ? `${prefix}:public` : prefix,
+    private: grouped ? `${prefix}:private` : prefix,
+    order: grouped ? `${prefix}:order` : prefix,
+  };
+  const preset: HttpBreakerOptions = {
+    key: (request) => keys[endpointOf(request.url, request.method.toUpperCase(), request).group],
+    classify: spec.rules,
+    bodyRules: spec.bodyRule,
+    // Placing an order is never safe to repeat, whatever the method check says; other requests
+    // keep it (GET and DELETE, or an Idempotency-Key header).
+    idempotent: (request) => {
+      const method = request.method.toUpperCase();
+      return endpointOf(request.url, method, request).group === 'order' && method === 'POST'
+        ? false
+        : undefined;
+    },
+  };
+  const onResponse = combine(feedback, user);
+  if (onResponse !== undefined) preset.onResponse = onResponse;
+  if (o.registry !== undefined) preset.registry = o.registry;
+  if (o.breaker !== undefined) preset.breaker = o.breaker;
+  return Object.freeze(preset);
+}
+
+function combine(
+  first: ((outcome: Outcome, context: CallContext) => void) | undefined,
+  second: ((outcome: Outcome, context: CallContext) => void) | undefined,
+): ((outcome: Outcome, context: CallContext) => void) | undefined {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return (outcome, context) => {
+    first(outcome, context);
+    second(outcome, context);
+  };
+}
+
+/** The last path segment, as a low-cardinality endpoint name. Not part of the public API. */
+export function lastSegment(pathname: string): string {
+  const trimmed = pathname.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1) || '/';
+}

@@ -1,0 +1,208 @@
+import {
+  BreakerRegistry,
+  constantBackoff,
+  type FailureEvent,
+  isBreakerOpenError,
+  ManualClock,
+} from '@breakwater/core';
+import { binancePreset, krakenPreset, protectCcxt } from '@breakwater/exchanges';
+import ccxt from 'ccxt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Loopback, sendJson, startLoopback } from './support/loopback.ts';
+
+let server: Loopback | undefined;
+const registries: BreakerRegistry[] = [];
+
+afterEach(async () => {
+  for (const registry of registries.splice(0)) registry.dispose();
+  await server?.close();
+  server = undefined;
+});
+
+function registry(recovery = 60_000): BreakerRegistry {
+  const clock = new ManualClock({ startMs: 1_767_225_600_000 });
+  const created = new BreakerRegistry({
+    defaults: { strategy: { type: 'consecutive', failureCount: 2 }, recovery, clock },
+  });
+  registries.push(created);
+  return created;
+}
+
+/** A ccxt Kraken instance pointed at the loopback server, with a well-formed fake key. */
+function kraken(url: string) {
+  return new ccxt.kraken({
+    // ccxt's own throttle would space the test's calls out by real seconds.
+    enableRateLimit: false,
+    apiKey: 'test-key',
+    secret: Buffer.from('not-a-real-secret-but-valid-base64').toString('base64'),
+    urls: { api: { public: url, private: url } },
+  });
+}
+
+const time = {
+  error: [],
+  result: { unixtime: 1_767_225_600, rfc1123: 'Thu, 01 Jan 26 00:00:00 +0000' },
+};
+
+describe('protectCcxt with a real ccxt exchange', () => {
+  it('sends ccxt requests through the breaker and keeps ccxt’s parsing', async () => {
+    server = await startLoopback((_req, res) => sendJson(res, 200, time));
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }));
+    expect(await exchange.fetchTime()).toBe(1_767_225_600_000);
+    expect(server.requests).toEqual(['GET /0/public/Time']);
+    expect(breakers.peek('kraken:public')?.snapshot().counters).toMatchObject({
+      calls: 1,
+      successes: 1,
+    });
+  });
+
+  it('lets ccxt map a Kraken error body while the breaker counts it, then opens', async () => {
+    server = await startLoopback((_req, res) =>
+      sendJson(res, 200, { error: ['EService:Unavailable'] }),
+    );
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }));
+    await expect(exchange.fetchTime()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    await expect(exchange.fetchTime()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    const breaker = breakers.peek('kraken:public');
+    expect(breaker?.state).toBe('open');
+    expect(breaker?.snapshot().counters.failuresByCategory.maintenance).toBe(2);
+
+    // Open: nothing is sent, and the error is Breakwater's, not one of ccxt's classes.
+    const error = await exchange.fetchTime().catch((e: unknown) => e);
+    expect(isBreakerOpenError(error)).toBe(true);
+    expect(error).not.toBeInstanceOf(ccxt.BaseError);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('ignores an invalid key: ccxt throws AuthenticationError, the breaker stays closed', async () => {
+    server = await startLoopback((_req, res) =>
+      sendJson(res, 200, { error: ['EAPI:Invalid key'] }),
+    );
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }));
+    for (let i = 0; i < 3; i++) {
+      await expect(exchange.privatePostBalance()).rejects.toBeInstanceOf(ccxt.AuthenticationError);
+    }
+    expect(breakers.peek('kraken:private')?.state).toBe('closed');
+    expect(breakers.peek('kraken:private')?.snapshot().counters.ignored).toBe(3);
+  });
+
+  it('counts a ccxt timeout as a timeout failure, marked uncertain on an order', async () => {
+    // The route never answers: ccxt's own 50 ms timer aborts, as it does in production.
+    server = await startLoopback(() => {});
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }));
+    exchange.timeout = 50;
+    const failures: FailureEvent[] = [];
+    const order = exchange.privatePostAddOrder({
+      pair: 'XBTUSD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '1',
+      volume: '1',
+    });
+    await expect(order).rejects.toBeInstanceOf(ccxt.RequestTimeout);
+    const breaker = breakers.peek('kraken:order');
+    expect(breaker?.snapshot().counters).toMatchObject({ failures: 1, timeouts: 1, released: 0 });
+    breaker?.on('failure', (e) => failures.push(e));
+    await expect(
+      exchange.privatePostAddOrder({
+        pair: 'XBTUSD',
+        type: 'buy',
+        ordertype: 'limit',
+        price: '1',
+        volume: '1',
+      }),
+    ).rejects.toBeInstanceOf(ccxt.RequestTimeout);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ category: 'timeout', uncertainEffect: true });
+    expect(failures[0]?.context).toMatchObject({
+      key: 'kraken:order',
+      method: 'POST',
+      idempotent: false,
+    });
+    expect(server.requests.every((r) => r === 'POST /0/private/AddOrder')).toBe(true);
+  });
+
+  it('marks a 5xx on an order uncertain and never retries it', async () => {
+    server = await startLoopback((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html><body>502 Bad Gateway</body></html>');
+    });
+    const breakers = registry();
+    const preset = {
+      ...krakenPreset({ registry: breakers }),
+      retry: { maxAttempts: 3, backoff: constantBackoff(0) },
+    };
+    const exchange = protectCcxt(kraken(server.url), preset);
+    const failures: FailureEvent[] = [];
+    await expect(
+      exchange.privatePostAddOrder({
+        pair: 'XBTUSD',
+        type: 'buy',
+        ordertype: 'limit',
+        price: '1',
+        volume: '1',
+      }),
+    ).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    breakers.peek('kraken:order')?.on('failure', (e) => failures.push(e));
+    await expect(
+      exchange.privatePostAddOrder({
+        pair: 'XBTUSD',
+        type: 'buy',
+        ordertype: 'limit',
+        price: '1',
+        volume: '1',
+      }),
+    ).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect(failures[0]).toMatchObject({ category: 'server', uncertainEffect: true });
+    // Two calls, two requests: the retry policy never repeats an order.
+    expect(server.requests).toEqual(['POST /0/private/AddOrder', 'POST /0/private/AddOrder']);
+  });
+
+  it('reports a refused connection as ccxt’s NetworkError and a network failure', async () => {
+    server = await startLoopback(() => {});
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(url), krakenPreset({ registry: breakers }));
+    await expect(exchange.fetchTime()).rejects.toBeInstanceOf(ccxt.NetworkError);
+    expect(breakers.peek('kraken:public')?.snapshot().counters.failuresByCategory.network).toBe(1);
+  });
+
+  it('works with Binance: a 429 with Retry-After opens the breaker at once', async () => {
+    server = await startLoopback((_req, res) =>
+      sendJson(
+        res,
+        429,
+        {
+          code: -1003,
+          msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.',
+        },
+        { 'retry-after': '30' },
+      ),
+    );
+    const breakers = registry(1_000);
+    const exchange = new ccxt.binance({
+      enableRateLimit: false,
+      urls: { api: { public: `${server.url}/api/v3`, private: `${server.url}/api/v3` } },
+    });
+    protectCcxt(exchange, binancePreset({ registry: breakers }));
+    await expect(exchange.publicGetTime()).rejects.toBeInstanceOf(ccxt.DDoSProtection);
+    const breaker = breakers.peek('binance:public');
+    expect(breaker?.state).toBe('open');
+    const error = await exchange.publicGetTime().catch((e: unknown) => e);
+    expect(isBreakerOpenError(error) && error.retryAfterMs).toBe(30_000);
+    expect(server.requests).toEqual(['GET /api/v3/time']);
+  });
+
+  it('rejects what is not a ccxt exchange', () => {
+    expect(() => protectCcxt({} as never, krakenPreset())).toThrow(/exchange/);
+    expect(() =>
+      protectCcxt(kraken('http://127.0.0.1:1'), krakenPreset(), { fetsh: fetch } as never),
+    ).toThrow(/fetsh/);
+  });
+});
