@@ -2,6 +2,9 @@
  * @breakwater/exchanges: classification rules, breaker presets, rate-limit feedback and system
  * status checks for Kraken, Binance, Coinbase, Bybit and OKX, a ccxt guard, and a failure
  * analyzer. Presets are plain HTTP breaker options that work with every Breakwater HTTP adapter.
+ *
+ * Extension points: the HTTP adapters' options (`HttpBreakerOptions`: `key`, `classify`,
+ * `bodyRules`, `idempotent`, `onResponse`) and, for ccxt, an Exchange's `fetchImplementation`.
  */
 
 // --- failure analyzer ---
