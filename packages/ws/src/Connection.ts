@@ -1,0 +1,47 @@
+import type { Clock, Permit } from '@breakwater/core';
+import type { ConnectReason } from './events.ts';
+import type { Heartbeat } from './heartbeat.ts';
+import type { SocketAdapter, WebSocketLike } from './socketAdapter.ts';
+
+/**
+ * One connection attempt and, if it opens, the connection: its raw socket, the breaker permit
+ * it holds until it is settled, and its timers. The lifecycle (`ResilientWebSocket`) owns it.
+ */
+export class Connection<S extends WebSocketLike> {
+  readonly reason: ConnectReason;
+  /** Settled once: success at `minUptimeMs`, failure at an earlier close, or released. */
+  readonly permit: Permit;
+  /** Set once the factory has returned the socket. */
+  adapter: SocketAdapter<S> | undefined = undefined;
+  /** An async factory's pending socket: waited for by `close()`. */
+  pendingSocket: Promise<void> | undefined = undefined;
+  /** Monotonic time of the `open` event; -1 until then. */
+  openedAt = -1;
+  /** True once open and resubscribed. */
+  ready = false;
+  /** True once ended: nothing it reports counts any more. */
+  ended = false;
+  heartbeat: Heartbeat | undefined = undefined;
+  connectTimer: unknown = undefined;
+  uptimeTimer: unknown = undefined;
+  lifetimeTimer: unknown = undefined;
+  overlapTimer: unknown = undefined;
+
+  constructor(reason: ConnectReason, permit: Permit) {
+    this.reason = reason;
+    this.permit = permit;
+  }
+
+  /** Clears every timer of this connection. */
+  clearTimers(clock: Clock): void {
+    if (this.connectTimer !== undefined) clock.clearTimeout(this.connectTimer);
+    if (this.uptimeTimer !== undefined) clock.clearTimeout(this.uptimeTimer);
+    if (this.lifetimeTimer !== undefined) clock.clearTimeout(this.lifetimeTimer);
+    if (this.overlapTimer !== undefined) clock.clearTimeout(this.overlapTimer);
+    this.connectTimer = undefined;
+    this.uptimeTimer = undefined;
+    this.lifetimeTimer = undefined;
+    this.overlapTimer = undefined;
+    this.heartbeat?.stop();
+  }
+}

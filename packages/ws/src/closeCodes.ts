@@ -1,0 +1,77 @@
+/**
+ * What a WebSocket close code means for the guard.
+ * - `normal`: the peer is done (1000); no reconnect unless `reconnect.onNormalClose` asks for one.
+ * - `transient`: going away, abnormal closure, server error or restart, try again later (1001,
+ *   1006, 1011, 1012, 1013, …) and any code not listed: reconnect with backoff.
+ * - `auth`: policy violation (1008) and the application codes listed in `closeCodes.auth`, such as
+ *   OKX's 4001–4009 (login failed, invalid key): reconnecting would fail the same way, so the guard
+ *   halts until `reconnect()` is called.
+ */
+export type CloseKind = 'normal' | 'transient' | 'auth';
+
+/** One close code, or an inclusive range `[from, to]`. */
+export type CloseCodeMatch = number | readonly [from: number, to: number];
+
+/**
+ * Overrides of the close-code table. A code listed here wins over the defaults; when listed in
+ * several, `auth` wins over `normal`, which wins over `transient`.
+ */
+export interface CloseCodeOptions {
+  /**
+   * Codes after which the guard halts instead of reconnecting.
+   * @defaultValue `[1008]`
+   */
+  auth?: readonly CloseCodeMatch[];
+  /**
+   * Codes that end the connection on purpose; reconnected only with `reconnect.onNormalClose`.
+   * @defaultValue `[1000]`
+   */
+  normal?: readonly CloseCodeMatch[];
+  /**
+   * Codes that are reconnected with backoff. Every code not listed elsewhere already is; list a
+   * default `auth` or `normal` code here to retry it (e.g. `[1008]`).
+   * @defaultValue every other code
+   */
+  transient?: readonly CloseCodeMatch[];
+}
+
+/** The validated close-code table: user lists in precedence order, then the defaults. */
+export interface CloseCodeTable {
+  readonly auth: readonly CloseCodeMatch[];
+  readonly normal: readonly CloseCodeMatch[];
+  readonly transient: readonly CloseCodeMatch[];
+}
+
+/** The defaults, as a table with no overrides. */
+export const defaultCloseCodes: CloseCodeTable = Object.freeze({
+  auth: Object.freeze([]),
+  normal: Object.freeze([]),
+  transient: Object.freeze([]),
+});
+
+function matches(list: readonly CloseCodeMatch[], code: number): boolean {
+  for (const entry of list) {
+    if (typeof entry === 'number' ? entry === code : code >= entry[0] && code <= entry[1]) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Classifies a close code with `table`'s overrides, then the defaults: 1000 is `normal`, 1008 is
+ * `auth`, everything else (1001, 1005, 1006, 1011–1015, application codes) is `transient`.
+ * @see {@link https://www.rfc-editor.org/rfc/rfc6455#section-7.4.1 | RFC 6455 §7.4.1 status codes}
+ * @example `classifyCloseCode(4003, { ...defaultCloseCodes, auth: [[4001, 4009]] }) // 'auth'`
+ */
+export function classifyCloseCode(
+  code: number,
+  table: CloseCodeTable = defaultCloseCodes,
+): CloseKind {
+  if (matches(table.auth, code)) return 'auth';
+  if (matches(table.normal, code)) return 'normal';
+  if (matches(table.transient, code)) return 'transient';
+  if (code === 1000) return 'normal';
+  if (code === 1008) return 'auth';
+  return 'transient';
+}

@@ -1,0 +1,115 @@
+import type { CloseKind } from './closeCodes.ts';
+import type { MessageData, OutgoingData } from './socketAdapter.ts';
+
+/**
+ * The guard's state:
+ * - `connecting`: the first connection is being made;
+ * - `open`: a connection is up and resubscribed; `send()` goes straight out;
+ * - `reconnecting`: the connection was lost; waiting (backoff, open breaker, rate limit) or
+ *   connecting again; `send()` queues;
+ * - `halted`: stopped after a close that must not be retried blindly (an `auth` close code, a
+ *   refused upgrade with 401/403, a `normal` close without `reconnect.onNormalClose`) or because
+ *   the breaker was forced open; `reconnect()` resumes (and a forced-open breaker's `reset()`);
+ * - `closed`: `close()` was called; final.
+ */
+export type GuardState = 'connecting' | 'open' | 'reconnecting' | 'halted' | 'closed';
+
+/** Why a connection was made: the first one, after a loss, or to replace an ageing one. */
+export type ConnectReason = 'initial' | 'reconnect' | 'rotation';
+
+/**
+ * Who or what ended a connection: `remote` (the server or the network), `factory` (the socket
+ * factory threw or rejected), `heartbeat` (a ping went unanswered), `connectTimeout` (not open
+ * and resubscribed within `connectTimeoutMs`), `resubscribe` (the hook threw), `rotated`
+ * (replaced by a newer connection), `halted` (the guard halted: the breaker was forced open, or
+ * the connection it replaces closed with an `auth` code), `closed` (`close()`).
+ */
+export type CloseCause =
+  | 'remote'
+  | 'factory'
+  | 'heartbeat'
+  | 'connectTimeout'
+  | 'resubscribe'
+  | 'rotated'
+  | 'halted'
+  | 'closed';
+
+/** Payload of `open`: a connection is up, resubscribed, and the queue flushed. */
+export interface GuardOpenEvent {
+  readonly name: string;
+  readonly reason: ConnectReason;
+}
+
+/** Payload of `close`: one connection (or connection attempt) ended. */
+export interface GuardCloseEvent {
+  readonly name: string;
+  /** The close code; 1006 when the connection failed or was terminated by the guard. */
+  readonly code: number;
+  readonly reason: string;
+  /** What the code means for the guard (see `classifyCloseCode`). */
+  readonly kind: CloseKind;
+  readonly cause: CloseCause;
+  readonly wasClean: boolean;
+  /** How long the connection was open; `undefined` when it never opened. */
+  readonly uptimeMs: number | undefined;
+  /** The HTTP status of a refused upgrade (`ws` only). */
+  readonly status: number | undefined;
+  /** The client's error, if one came first (`ECONNREFUSED`, a timeout). */
+  readonly error: unknown;
+  /** True when the guard will connect again on its own. */
+  readonly willReconnect: boolean;
+}
+
+/**
+ * Why the guard waits before its next attempt: `backoff` after a failure or loss, `breakerOpen`
+ * while the breaker rejects attempts, `rateLimited` when `maxConnectsPerWindow` is spent.
+ */
+export type WaitCause = 'backoff' | 'breakerOpen' | 'rateLimited';
+
+/** Payload of `reconnecting`: the next attempt is scheduled. */
+export interface GuardReconnectingEvent {
+  readonly name: string;
+  /** Consecutive failed attempts so far (0 after a connection that had lived `minUptimeMs`). */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly cause: WaitCause;
+  /** True when this is a rotation's replacement attempt: the old connection is still up. */
+  readonly rotation: boolean;
+}
+
+/** Payload of `drop`: an outgoing message was given up. */
+export interface GuardDropEvent {
+  readonly name: string;
+  readonly data: OutgoingData;
+  /** `overflow`: the queue was full; `closed`: the guard was closed with it queued. */
+  readonly reason: 'overflow' | 'closed';
+  /** Messages still queued. */
+  readonly queued: number;
+}
+
+/** Payload of `state`. */
+export interface GuardStateEvent {
+  readonly name: string;
+  readonly from: GuardState;
+  readonly to: GuardState;
+}
+
+/** Payload of `error`: something failed that the guard handled (and will retry, if it can). */
+export interface GuardErrorEvent {
+  readonly name: string;
+  /** `connect`: the factory threw; `resubscribe`: the hook threw or rejected. */
+  readonly phase: 'connect' | 'resubscribe';
+  readonly error: unknown;
+}
+
+/** Events of a `ResilientWebSocket`, for `on(event, listener)`. */
+export interface GuardEvents {
+  open: GuardOpenEvent;
+  close: GuardCloseEvent;
+  reconnecting: GuardReconnectingEvent;
+  /** A received message, from exactly one socket at a time. Pongs matched by `isPong` are not. */
+  message: MessageData;
+  drop: GuardDropEvent;
+  state: GuardStateEvent;
+  error: GuardErrorEvent;
+}

@@ -1,0 +1,74 @@
+import { BreakwaterConfigError, redactUrl } from '@breakwater/core';
+import { ResilientWebSocket } from './ResilientWebSocket.ts';
+import type { GuardOptions, WebSocketFactory } from './resolveGuardOptions.ts';
+import type { WebSocketLike } from './socketAdapter.ts';
+
+/** {@link GuardOptions} when `guardWebSocket()` is given a URL. */
+export interface UrlGuardOptions extends GuardOptions {
+  /** Subprotocols for the standard WebSocket constructor. */
+  protocols?: string | readonly string[];
+}
+
+/**
+ * Guards a WebSocket: reconnects with backoff through a circuit breaker and a connect rate
+ * limiter, checks liveness with a heartbeat, queues while disconnected, resubscribes after
+ * every reconnect and rotates ageing connections (see {@link ResilientWebSocket}).
+ *
+ * Given a URL, it uses the standard `WebSocket` (browsers, Node ≥ 22, Deno, Bun), with
+ * `binaryType = 'arraybuffer'`; given a factory, whatever the factory returns: a `ws`
+ * WebSocket gets protocol pings, `terminate()` and the status of a refused upgrade.
+ *
+ * @throws BreakwaterConfigError when an option is invalid, or given a URL where there is no
+ *   global `WebSocket` (Node 20: pass a factory using `ws`)
+ * @example
+ * ```ts
+ * import WebSocket from 'ws';
+ * const feed = guardWebSocket(() => new WebSocket('wss://ws.kraken.com/v2'), {
+ *   resubscribe: ({ send }) => {
+ *     send(JSON.stringify({ method: 'subscribe', params: { channel: 'ticker', symbol: ['BTC/USD'] } }));
+ *   },
+ * });
+ * feed.on('message', (data) => console.log(String(data)));
+ * ```
+ */
+export function guardWebSocket(
+  url: string | URL,
+  options?: UrlGuardOptions,
+): ResilientWebSocket<WebSocket>;
+export function guardWebSocket<S extends WebSocketLike>(
+  factory: WebSocketFactory<S>,
+  options?: GuardOptions,
+): ResilientWebSocket<S>;
+export function guardWebSocket(
+  target: string | URL | WebSocketFactory,
+  options: UrlGuardOptions = {},
+): ResilientWebSocket {
+  if (typeof target === 'function') return new ResilientWebSocket(target, options);
+  if (typeof target !== 'string' && !(target instanceof URL)) {
+    throw new BreakwaterConfigError('url', 'a URL or a factory returning a WebSocket', target);
+  }
+  const href = String(target);
+  const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  if (typeof Native !== 'function') {
+    throw new BreakwaterConfigError(
+      'url',
+      'a factory such as `() => new WebSocket(url)` from `ws`: this runtime has no global WebSocket',
+      redactUrl(href),
+    );
+  }
+  const { protocols, ...rest } = options ?? {};
+  if (
+    protocols !== undefined &&
+    typeof protocols !== 'string' &&
+    (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string'))
+  ) {
+    throw new BreakwaterConfigError('protocols', 'a string or an array of strings', protocols);
+  }
+  const list = typeof protocols === 'string' ? protocols : protocols && [...protocols];
+  const factory = () => {
+    const socket = new Native(href, list);
+    socket.binaryType = 'arraybuffer';
+    return socket;
+  };
+  return new ResilientWebSocket(factory, { ...rest, name: rest.name ?? redactUrl(href) });
+}

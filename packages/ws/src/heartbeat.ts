@@ -1,0 +1,94 @@
+import type { Clock } from '@breakwater/core';
+import type { MessageData, OutgoingData } from './socketAdapter.ts';
+
+/**
+ * How the guard checks that a connection is alive. Every `intervalMs` it sends a ping and
+ * expects a frame back within `timeoutMs`; any frame counts (a pong or a message), and a
+ * missed deadline terminates the socket, which then reconnects.
+ *
+ * - With `ws` and no `message`: a protocol ping (`socket.ping()`), answered by a pong frame.
+ * - With `message`: an application ping, for servers that want one (OKX's text `'ping'`,
+ *   `{"method":"ping"}` on Kraken v2, `{"op":"ping"}` on Bybit). `isPong` recognises the
+ *   answer so it is not delivered as a message. This works with the standard WebSocket too.
+ * - With the standard WebSocket and no `message`: no heartbeat (it cannot send protocol pings;
+ *   it still answers the server's).
+ */
+export interface HeartbeatOptions {
+  /**
+   * Time between pings, in milliseconds.
+   * @defaultValue `15000`
+   */
+  intervalMs?: number;
+  /**
+   * How long to wait for a frame after a ping before the connection counts as dead.
+   * @defaultValue `10000`
+   */
+  timeoutMs?: number;
+  /** An application-level ping to send instead of a protocol ping, or a function making one. */
+  message?: OutgoingData | (() => OutgoingData);
+  /** Recognises the server's answer to `message`; matching messages are not delivered. */
+  isPong?: (data: MessageData) => boolean;
+}
+
+/** The validated form of {@link HeartbeatOptions}. */
+export interface ResolvedHeartbeatOptions {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly message: (() => OutgoingData) | undefined;
+  readonly isPong: ((data: MessageData) => boolean) | undefined;
+}
+
+/**
+ * One connection's heartbeat: a ping every `intervalMs`, a deadline of `timeoutMs` after each.
+ * At most one timer runs at a time, all on the injected clock; a received frame costs one
+ * boolean check unless a ping is waiting for its answer.
+ */
+export class Heartbeat {
+  readonly #clock: Clock;
+  readonly #options: ResolvedHeartbeatOptions;
+  readonly #ping: () => void;
+  readonly #onDead: () => void;
+  #timer: unknown;
+  /** True between a ping and the first frame after it. */
+  awaiting = false;
+
+  constructor(
+    clock: Clock,
+    options: ResolvedHeartbeatOptions,
+    ping: () => void,
+    onDead: () => void,
+  ) {
+    this.#clock = clock;
+    this.#options = options;
+    this.#ping = ping;
+    this.#onDead = onDead;
+    this.#timer = clock.setTimeout(this.#tick, options.intervalMs);
+  }
+
+  /** A frame arrived: the peer is alive. Call only while `awaiting`. */
+  alive(): void {
+    this.awaiting = false;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = this.#clock.setTimeout(this.#tick, this.#options.intervalMs);
+  }
+
+  /** Clears the timer. Idempotent. */
+  stop(): void {
+    if (this.#timer === undefined) return;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.awaiting = false;
+  }
+
+  readonly #tick = (): void => {
+    this.awaiting = true;
+    this.#timer = this.#clock.setTimeout(this.#expire, this.#options.timeoutMs);
+    this.#ping();
+  };
+
+  readonly #expire = (): void => {
+    this.#timer = undefined;
+    this.awaiting = false;
+    this.#onDead();
+  };
+}

@@ -1,0 +1,151 @@
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
+import { CircuitBreaker, constantBackoff, isBreakwaterTimeoutError } from '@breakwater/core';
+import { guardWebSocket } from '@breakwater/ws';
+import { describe, expect, it } from 'vitest';
+import WsWebSocket from 'ws';
+import { clients, listenersOn, next, record, useWorld, wsClient } from './helpers.ts';
+
+describe.each(clients)('the lifecycle with %s', (client) => {
+  const world = useWorld();
+
+  it('close() leaves no timer and no listener on the raw socket', async () => {
+    const { server, clock } = world;
+    const guard = world.guard(client, {
+      heartbeat: { intervalMs: 10_000, message: 'ping', isPong: (data) => data === 'pong' },
+      rotation: { maxLifetimeMs: 3_600_000 },
+    });
+    await next(guard, 'open');
+    const socket = guard.socket!;
+    expect(listenersOn(socket)).toBeGreaterThan(0);
+    expect(clock.pendingTimers).toBeGreaterThan(0);
+    const states = record(guard, 'state');
+    const closes = record(guard, 'close');
+    const serverSide = server.connections[0]!;
+    const serverSawClose = once(serverSide, 'close');
+    await guard.close(1000, 'bye');
+    expect(clock.pendingTimers).toBe(0);
+    expect(listenersOn(socket)).toBe(0);
+    expect(socket.readyState).toBe(3);
+    expect(guard.state).toBe('closed');
+    expect(states).toEqual([{ name: guard.name, from: 'open', to: 'closed' }]);
+    expect(closes).toMatchObject([{ cause: 'closed', code: 1000, willReconnect: false }]);
+    const [code, reason] = await serverSawClose;
+    expect([code, String(reason)]).toEqual([1000, 'bye']);
+  });
+
+  it('close() while waiting to reconnect clears the wait', async () => {
+    const { server, clock } = world;
+    server.refuseUpgrades(503);
+    const guard = world.guard(client);
+    await next(guard, 'reconnecting');
+    expect(clock.pendingTimers).toBe(1);
+    await guard.close();
+    expect(clock.pendingTimers).toBe(0);
+    await clock.advance(600_000);
+    expect(server.attempts).toBe(1);
+  });
+
+  it('halts when the breaker is forced open, and resumes when it is reset', async () => {
+    const { server } = world;
+    const breaker = new CircuitBreaker({ name: 'feed', clock: world.clock });
+    const guard = world.guard(client, { breaker });
+    await next(guard, 'open');
+    const closed = next(guard, 'close');
+    breaker.forceOpen();
+    expect(guard.state).toBe('halted');
+    expect(await closed).toMatchObject({ cause: 'halted', willReconnect: false });
+    const opened = next(guard, 'open');
+    breaker.reset();
+    await opened;
+    expect(server.attempts).toBe(2);
+    await guard.close();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('accepts an async factory', async () => {
+    const { server } = world;
+    const guard = world.guard(
+      { ...client, connect: (url) => async (context) => client.connect(url)(context) },
+      { name: 'async' },
+    );
+    await next(guard, 'open');
+    expect(server.attempts).toBe(1);
+    expect(guard.name).toBe('async');
+  });
+});
+
+describe('connect timeout', () => {
+  const world = useWorld();
+
+  it('fails an attempt that does not open within connectTimeoutMs as a timeout', async () => {
+    const { clock } = world;
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as { port: number };
+    try {
+      const guard = world.guard(
+        { ...wsClient, connect: () => () => new WsWebSocket(`ws://127.0.0.1:${port}/`) },
+        { connectTimeoutMs: 3_000, reconnect: { backoff: constantBackoff(1_000) } },
+      );
+      const failures = record(guard, 'close');
+      await once(silent, 'connection');
+      await clock.advance(3_000);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ cause: 'connectTimeout', uptimeMs: undefined });
+      expect(isBreakwaterTimeoutError(failures[0]?.error)).toBe(true);
+      expect(guard.breaker.snapshot().counters).toMatchObject({ failures: 1 });
+      await guard.close();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+});
+
+describe('refused upgrades with the ws package', () => {
+  const world = useWorld();
+
+  it('opens the breaker for the Retry-After of a 429', async () => {
+    const { server, clock } = world;
+    server.refuseUpgrades(429, { headers: { 'Retry-After': '120' }, times: 1 });
+    const guard = world.guard(wsClient, { reconnect: { backoff: constantBackoff(1_000) } });
+    const closed = await next(guard, 'close');
+    expect(closed).toMatchObject({ status: 429, kind: 'transient', willReconnect: true });
+    expect(guard.breaker.state).toBe('open');
+    await clock.advance(119_000);
+    expect(server.attempts).toBe(1);
+    const opened = next(guard, 'open');
+    await clock.advance(1_000);
+    await opened;
+    expect(server.attempts).toBe(2);
+  });
+
+  it('halts on a 401 without counting it against the breaker', async () => {
+    const { server, clock } = world;
+    server.refuseUpgrades(401);
+    const guard = world.guard(wsClient);
+    const closed = await next(guard, 'close');
+    expect(closed).toMatchObject({ status: 401, kind: 'auth', willReconnect: false });
+    expect(guard.state).toBe('halted');
+    expect(guard.breaker.state).toBe('closed');
+    await clock.advance(600_000);
+    expect(server.attempts).toBe(1);
+  });
+});
+
+describe('guardWebSocket with a URL', () => {
+  const world = useWorld();
+
+  it("uses the global WebSocket and names the guard by the URL's origin and path", async () => {
+    const { server, clock } = world;
+    const guard = guardWebSocket(`${server.url}feed?token=secret`, { clock, heartbeat: false });
+    expect(guard.name).toBe(`${server.url}feed?[redacted]`);
+    await next(guard, 'open');
+    expect(guard.socket).toBeInstanceOf(WebSocket);
+    expect(guard.socket?.binaryType).toBe('arraybuffer');
+    await guard.close();
+  });
+});

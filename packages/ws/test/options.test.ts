@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CircuitBreaker,
+  isBreakwaterConfigError,
+  ManualClock,
+  RateLimiter,
+} from '@breakwater/core';
+import { type GuardOptions, guardWebSocket, ResilientWebSocket } from '@breakwater/ws';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import WsWebSocket from 'ws';
+
+const factory = () => new WsWebSocket('ws://127.0.0.1:9/');
+
+function configError(options: unknown): string {
+  try {
+    new ResilientWebSocket(factory, options as GuardOptions).close();
+  } catch (error) {
+    if (isBreakwaterConfigError(error)) return error.message;
+    throw error;
+  }
+  throw new Error('expected a BreakwaterConfigError');
+}
+
+describe('guard options', () => {
+  it.each([
+    [{ minUptimeMs: -1 }, '`minUptimeMs`'],
+    [{ heartbeatt: {} }, '`heartbeatt`: expected one of'],
+    [{ queue: { maxSize: 1.5 } }, '`queue.maxSize`'],
+    [{ queue: { dropPolicy: 'random' } }, '`queue.dropPolicy`'],
+    [{ maxConnectsPerWindow: { limit: 1, windowMs: 1000 } }, '`maxConnectsPerWindow.limit`'],
+    [{ closeCodes: { auth: [[4009, 4001]] } }, '`closeCodes.auth[0][1]`'],
+    [
+      { rotation: { maxLifetimeMs: 1_000 } },
+      '`rotation.maxLifetimeMs`: expected a number > minUptimeMs',
+    ],
+    [{ reconnect: { backoff: 5 } }, '`reconnect.backoff`'],
+    [
+      { breaker: { halfOpen: { probeTimeoutMs: 12_000 } } },
+      '> connectTimeoutMs + minUptimeMs (15000)',
+    ],
+  ])('rejects %j, naming the option', (options, message) => {
+    expect(configError(options)).toContain(message);
+  });
+
+  it('rejects a breaker whose probes would expire before a connection is settled', () => {
+    const breaker = new CircuitBreaker({ halfOpen: { probeTimeoutMs: 10_000 } });
+    expect(configError({ breaker })).toContain('`breaker.halfOpen.probeTimeoutMs`');
+  });
+
+  it('gives a breaker it creates a probe timeout above connectTimeoutMs + minUptimeMs', () => {
+    const guard = new ResilientWebSocket(factory, { minUptimeMs: 120_000 });
+    expect(guard.breaker.options.probeTimeoutMs).toBe(131_000);
+    expect(guard.breaker.name).toBe('websocket');
+    guard.close();
+  });
+
+  it("takes a shared RateLimiter and an existing breaker's clock", async () => {
+    const clock = new ManualClock();
+    const breaker = new CircuitBreaker({ name: 'binance', clock });
+    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 0.01, clock });
+    const guard = new ResilientWebSocket(factory, { breaker, maxConnectsPerWindow: limiter });
+    expect(guard.breaker).toBe(breaker);
+    await guard.close();
+  });
+
+  it('types the raw socket after the factory, and the standard WebSocket for a URL', () => {
+    expectTypeOf<ResilientWebSocket<WsWebSocket>['socket']>().toEqualTypeOf<
+      WsWebSocket | undefined
+    >();
+    expectTypeOf<ReturnType<typeof guardWebSocket<WsWebSocket>>>().toEqualTypeOf<
+      ResilientWebSocket<WsWebSocket>
+    >();
+    expectTypeOf(guardWebSocket).toBeCallableWith('wss://ws.kraken.com/v2', { protocols: 'v2' });
+  });
+});
+
+describe('the main entry of @breakwater/ws', () => {
+  const src = fileURLToPath(new URL('../src', import.meta.url));
+  const files = (function walk(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === 'testing' ? [] : walk(path);
+      return entry.name.endsWith('.ts') ? [path] : [];
+    });
+  })(src);
+
+  it('imports neither ws nor a node: module: it runs in browsers', () => {
+    const offenders = files.filter((file) => {
+      const code = readFileSync(file, 'utf8').replace(/^\s*(\/\/|\*|\/\*\*).*$/gm, '');
+      return /from\s+'(?!\.{1,2}\/|@breakwater\/core')[^']+'/.test(code);
+    });
+    expect(offenders.map((file) => relative(src, file))).toEqual([]);
+  });
+
+  it('never touches process, Date.now() or global timers: only the Clock', () => {
+    const offenders = files.filter((file) => {
+      const code = readFileSync(file, 'utf8').replace(/^\s*(\/\/|\*|\/\*\*).*$/gm, '');
+      return /\bprocess\.|\bDate\.now\(|(?<![.\w])set(Timeout|Interval)\(/.test(code);
+    });
+    expect(offenders.map((file) => relative(src, file))).toEqual([]);
+  });
+});
