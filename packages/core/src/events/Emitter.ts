@@ -45,7 +45,7 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
 
   /** True when at least one listener is subscribed to `event`. */
   has(event: keyof Events): boolean {
-    return this.#slots !== undefined && this.#slots.has(event);
+    return this.#slots?.has(event) === true;
   }
 
   /** Number of listeners of `event`, or of all events when called without one. */
