@@ -113,4 +113,38 @@ describe.each(clients)('rotation with %s', (client) => {
     expect(server.attempts).toBe(3);
     expect(guard.state).toBe('open');
   });
+
+  it('lets the replacement take over when the old connection dies mid-rotation', async () => {
+    const { server, clock } = world;
+    let release = () => {};
+    const guard = world.guard(client, {
+      minUptimeMs: 1_000,
+      rotation: { maxLifetimeMs: 60_000 },
+      resubscribe: ({ reason }) =>
+        reason === 'rotation'
+          ? new Promise<void>((resolve) => {
+              release = resolve;
+            })
+          : undefined,
+    });
+    await next(guard, 'open');
+    const replacement = server.nextConnection();
+    await clock.advance(60_000);
+    const newSide = await replacement;
+    const states = record(guard, 'state');
+    const closed = next(guard, 'close');
+    server.connections[0]!.terminate();
+    expect(await closed).toMatchObject({ cause: 'remote', willReconnect: true });
+    expect(guard.state).toBe('reconnecting');
+    expect(guard.send('queued')).toBe(true);
+    const message = next(guard, 'message');
+    newSide.send('from the new socket');
+    expect(await message).toBe('from the new socket');
+    const opened = next(guard, 'open');
+    release();
+    expect(await opened).toMatchObject({ reason: 'rotation' });
+    expect(states.map((state) => state.to)).toEqual(['reconnecting', 'open']);
+    expect((await server.nextMessage((m) => m.data === 'queued')).connection).toBe(1);
+    expect(server.attempts).toBe(2);
+  });
 });
