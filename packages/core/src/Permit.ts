@@ -1,5 +1,5 @@
-import { successVerdict } from './classify/verdicts.ts';
-import type { CallContext, Outcome, Verdict } from './Outcome.ts';
+import { failureVerdict, successVerdict } from './classify/verdicts.ts';
+import type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
 
 /** What a permit needs from its breaker; implemented privately by `CircuitBreaker`. */
 export interface PermitHost {
@@ -84,9 +84,19 @@ export class Permit implements Disposable {
     this.#host.settle(this, successVerdict);
   }
 
-  /** Classifies a thrown error and records it; returns the verdict (e.g. `cancelled`). */
-  failure(error: unknown): Verdict {
-    return this.settle({ kind: 'error', error });
+  /**
+   * Classifies a thrown error and records it; returns the verdict (e.g. `cancelled`). Pass a
+   * `category` when the caller knows better than the classifier (a WebSocket closed before
+   * `minUptimeMs` is a `network` failure whatever error, if any, came with it).
+   */
+  failure(error: unknown, category?: Exclude<Category, 'none'>): Verdict {
+    if (category === undefined) return this.settle({ kind: 'error', error });
+    if (this.#verdict !== undefined)
+      return this.#verdict === released ? failureVerdict(category) : this.#verdict;
+    const verdict = failureVerdict(category);
+    this.#verdict = verdict;
+    this.#host.settle(this, verdict);
+    return verdict;
   }
 
   /** Gives the permit back without recording anything, as for a call the caller aborted. */

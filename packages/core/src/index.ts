@@ -76,6 +76,18 @@ export { CountStrategy, type CountStrategyOptions } from './strategies/CountStra
 export type { StrategyOptions } from './strategies/resolveStrategy.ts';
 export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrategy.ts';
 export type { BreakerStrategy, WindowStats } from './strategies/types.ts';
+export {
+  expectBoolean,
+  expectFunction,
+  expectInteger,
+  expectNumber,
+  expectObject,
+  expectOneOf,
+  expectRate,
+  expectString,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from './validate.ts';
 
 // --- classification ---
 
@@ -145,6 +157,49 @@ export {
   fallback,
   type StaleIfErrorOptions,
 } from './FallbackPolicy.ts';
+// --- HTTP glue: shared by every HTTP adapter ---
+export { createCallContext } from './http/createCallContext.ts';
+export { deriveKey } from './http/deriveKey.ts';
+export {
+  type FetchInitLike,
+  type FetchInput,
+  type FetchRequestLike,
+  fetchRequestInfo,
+  fetchSignal,
+} from './http/fetchRequestInfo.ts';
+export { fetchResponseAdapter } from './http/fetchResponseAdapter.ts';
+export type { HttpCall } from './http/HttpCall.ts';
+export { HttpGuard } from './http/HttpGuard.ts';
+export { isIdempotent } from './http/isIdempotent.ts';
+export {
+  type ByteStreamLike,
+  type FetchBodyResponseLike,
+  parseBodyText,
+  readBodyForRules,
+  readResponseBody,
+  selectBodyRule,
+} from './http/readBodyForRules.ts';
+export { readHeader } from './http/readHeader.ts';
+export { resolveBreakerRequestOptions } from './http/resolveBreakerRequestOptions.ts';
+export {
+  defaultBodyMaxBytes,
+  type HttpBreakerOptions,
+  type ResolvedHttpBreakerOptions,
+  resolveHttpBreakerOptions,
+} from './http/resolveHttpBreakerOptions.ts';
+export {
+  type FetchResponseLike,
+  outcomeFromResponse,
+  responseOutcome,
+} from './http/responseOutcome.ts';
+export type {
+  BodyRule,
+  BreakerRequestOptions,
+  HttpHeaders,
+  HttpRequestInfo,
+  HttpResponseAdapter,
+  ResolvedBodyRule,
+} from './http/types.ts';
 export {
   type ExecuteOptionsOf,
   type Pipeline,

@@ -2,7 +2,9 @@ import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 
 /**
  * The option checks every `resolve…Options()` uses, so all of Breakwater reports bad options the
- * same way: which option, what is allowed, what was received. Not part of the public API.
+ * same way: which option, what is allowed, what was received. Exported for Breakwater's own
+ * packages (adapters, the WebSocket guard, presets) and for anyone writing one: each throws a
+ * {@link BreakwaterConfigError} naming `path`.
  */
 
 /** Every key of `T`, required: a compile error reminds us to list a new option. */

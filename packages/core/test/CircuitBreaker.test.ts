@@ -586,3 +586,15 @@ describe('dispose()', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe('permit.failure(error, category)', () => {
+  it('records the given category instead of classifying the error', () => {
+    const { breaker } = create({ strategy: { type: 'consecutive', failureCount: 1 } });
+    const failures: string[] = [];
+    breaker.on('failure', (e) => failures.push(e.category));
+    const verdict = breaker.acquire().failure(new Error('closed early'), 'network');
+    expect(verdict).toEqual({ verdict: 'failure', category: 'network' });
+    expect(failures).toEqual(['network']);
+    expect(breaker.state).toBe('open');
+  });
+});
