@@ -240,4 +240,11 @@ describe('FailureAnalyzer', () => {
     }
     expect(() => setup().analyzer.record('', {})).toThrow(/service/);
   });
+
+  it('names the pattern of an unknown pattern option', () => {
+    const pattern = { name: 'x', category: 'server', severity: 'low', keyword: ['x'] };
+    expect(() => new FailureAnalyzer({ patterns: [pattern] } as never)).toThrow(
+      '`patterns[0].keyword`: expected one of',
+    );
+  });
 });

@@ -528,9 +528,13 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     if (permit.settled) return kind;
     if (kind === 'auth' || (kind === 'normal' && !this.#reconnectsAfter(kind, cause))) {
       permit.release();
-    } else {
-      permit.failure(end.error ?? this.#closeError(end.code, uptimeMs));
+      return kind;
     }
+    // A socket that closed under us is a network failure whatever came with it (the standard
+    // WebSocket gives a bare Event, or nothing); the guard's own kills (a connect or heartbeat
+    // timeout, a factory or resubscribe error) are classified by their error.
+    const category = cause === 'remote' ? 'network' : undefined;
+    permit.failure(end.error ?? this.#closeError(end.code, uptimeMs), category);
     return kind;
   }
 

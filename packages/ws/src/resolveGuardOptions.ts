@@ -4,9 +4,17 @@ import {
   BreakwaterConfigError,
   CircuitBreaker,
   type Clock,
+  expectBoolean,
+  expectFunction,
+  expectInteger,
+  expectNumber,
+  expectObject,
+  expectString,
   exponentialBackoff,
+  type KnownKeys,
   type ListenerErrorHandler,
   RateLimiter,
+  rejectUnknownKeys,
   systemClock,
 } from '@breakwater/core';
 import type { CloseCodeMatch, CloseCodeOptions, CloseCodeTable } from './closeCodes.ts';
@@ -165,8 +173,6 @@ export interface ResolvedGuardOptions {
   readonly onListenerError: ListenerErrorHandler | undefined;
 }
 
-type KnownKeys<T> = { readonly [K in keyof T]-?: true };
-
 const known: KnownKeys<GuardOptions> = {
   name: true,
   breaker: true,
@@ -209,13 +215,16 @@ const defaultBackoff = exponentialBackoff({
 /** Longest a timer can wait (setTimeout's 32-bit bound). */
 const maxDelayMs = 2_147_483_647;
 
+/** The largest count option (connects per window, queue size) the guard accepts. */
+const maxCount = 1_000_000_000;
+
 /**
  * Validates the guard's options once, at construction, and creates the breaker and the connect
  * rate limiter it will use.
  * @throws BreakwaterConfigError naming the first invalid or unknown option
  */
 export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOptions {
-  expectObject('options', options);
+  expectObject('options', options as unknown);
   rejectUnknownKeys('', options, known);
   const name = expectString('name', options.name ?? 'websocket');
   const minUptimeMs = expectNumber('minUptimeMs', options.minUptimeMs ?? 5_000, 0, maxDelayMs);
@@ -230,7 +239,7 @@ export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOp
     options.clock ?? (given instanceof CircuitBreaker ? given.options.clock : systemClock),
   );
   const reconnect = options.reconnect ?? {};
-  expectObject('reconnect', reconnect);
+  expectObject('reconnect', reconnect as unknown);
   rejectUnknownKeys('reconnect', reconnect, knownReconnect);
   const queue = resolveQueue(options.queue);
   const onListenerError = options.onListenerError;
@@ -283,7 +292,7 @@ function resolveBreaker(
     return given;
   }
   const user = given ?? {};
-  expectObject('breaker', user);
+  expectObject('breaker', user as unknown);
   const halfOpen = user.halfOpen;
   const probeTimeoutMs = isPlainObject(halfOpen) ? halfOpen.probeTimeoutMs : undefined;
   if (probeTimeoutMs !== undefined && !(probeTimeoutMs > settleBound)) {
@@ -311,9 +320,9 @@ function resolveLimiter(
   if (value === false) return undefined;
   if (value instanceof RateLimiter) return value;
   const rate = value ?? { limit: 30, windowMs: 300_000 };
-  expectObject('maxConnectsPerWindow', rate);
+  expectObject('maxConnectsPerWindow', rate as unknown);
   rejectUnknownKeys('maxConnectsPerWindow', rate, knownRate);
-  const limit = expectInteger('maxConnectsPerWindow.limit', rate.limit, 2);
+  const limit = expectInteger('maxConnectsPerWindow.limit', rate.limit, 2, maxCount);
   const windowMs = expectNumber('maxConnectsPerWindow.windowMs', rate.windowMs, 1, maxDelayMs);
   // A token bucket lets a full bucket plus a window's refill through in one window: half the
   // limit as the burst and half as the refill keep every window at or below `limit`.
@@ -328,7 +337,7 @@ function resolveLimiter(
 function resolveHeartbeat(value: GuardOptions['heartbeat']): ResolvedHeartbeatOptions | undefined {
   if (value === false) return undefined;
   const heartbeat = value ?? {};
-  expectObject('heartbeat', heartbeat);
+  expectObject('heartbeat', heartbeat as unknown);
   rejectUnknownKeys('heartbeat', heartbeat, knownHeartbeat);
   const message = heartbeat.message;
   let makeMessage: (() => OutgoingData) | undefined;
@@ -361,13 +370,16 @@ function resolveHeartbeat(value: GuardOptions['heartbeat']): ResolvedHeartbeatOp
 function resolveQueue(value: GuardOptions['queue']): { maxSize: number; dropPolicy: DropPolicy } {
   if (value === false) return { maxSize: 0, dropPolicy: 'newest' };
   const queue = value ?? {};
-  expectObject('queue', queue);
+  expectObject('queue', queue as unknown);
   rejectUnknownKeys('queue', queue, knownQueue);
   const dropPolicy = queue.dropPolicy ?? 'newest';
   if (dropPolicy !== 'newest' && dropPolicy !== 'oldest') {
     throw new BreakwaterConfigError('queue.dropPolicy', "'newest' or 'oldest'", dropPolicy);
   }
-  return { maxSize: expectInteger('queue.maxSize', queue.maxSize ?? 1000, 0), dropPolicy };
+  return {
+    maxSize: expectInteger('queue.maxSize', queue.maxSize ?? 1000, 0, maxCount),
+    dropPolicy,
+  };
 }
 
 function resolveRotation(
@@ -375,7 +387,7 @@ function resolveRotation(
   minUptimeMs: number,
 ): ResolvedRotationOptions | undefined {
   if (value === undefined) return undefined;
-  expectObject('rotation', value);
+  expectObject('rotation', value as unknown);
   rejectUnknownKeys('rotation', value, knownRotation);
   const maxLifetimeMs = expectNumber('rotation.maxLifetimeMs', value.maxLifetimeMs, 1, maxDelayMs);
   if (!(maxLifetimeMs > minUptimeMs)) {
@@ -396,7 +408,7 @@ function resolveRotation(
 
 function resolveCloseCodes(value: CloseCodeOptions | undefined): CloseCodeTable {
   const codes = value ?? {};
-  expectObject('closeCodes', codes);
+  expectObject('closeCodes', codes as unknown);
   rejectUnknownKeys('closeCodes', codes, knownCloseCodes);
   return Object.freeze({
     auth: resolveCodeList('closeCodes.auth', codes.auth),
@@ -449,7 +461,7 @@ function resolveClock(value: unknown): Clock {
   return value as Clock;
 }
 
-// --- checks (the core keeps its own private; these report the same way) ------------------------
+// Predicates, not core's expectObject: their callers throw their own message, or none.
 
 function isPlainObjectOrInstance(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -459,50 +471,4 @@ function isPlainObject(value: unknown): value is Record<string, unknown> & {
   probeTimeoutMs?: number;
 } {
   return isPlainObjectOrInstance(value);
-}
-
-function expectObject(path: string, value: unknown): asserts value is object {
-  if (!isPlainObjectOrInstance(value)) throw new BreakwaterConfigError(path, 'an object', value);
-}
-
-function rejectUnknownKeys(path: string, value: object, knownKeys: object): void {
-  for (const key of Object.keys(value)) {
-    if (!Object.hasOwn(knownKeys, key)) {
-      throw new BreakwaterConfigError(
-        path ? `${path}.${key}` : key,
-        `one of ${Object.keys(knownKeys).join(', ')}`,
-        'an unknown option',
-      );
-    }
-  }
-}
-
-function expectNumber(path: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    throw new BreakwaterConfigError(path, `a number from ${min} to ${max}`, value);
-  }
-  return value;
-}
-
-function expectInteger(path: string, value: unknown, min: number, max = 1_000_000_000): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new BreakwaterConfigError(path, `an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
-
-function expectString(path: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new BreakwaterConfigError(path, 'a non-empty string', value);
-  }
-  return value;
-}
-
-function expectBoolean(path: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new BreakwaterConfigError(path, 'true or false', value);
-  return value;
-}
-
-function expectFunction(path: string, value: unknown): void {
-  if (typeof value !== 'function') throw new BreakwaterConfigError(path, 'a function', value);
 }

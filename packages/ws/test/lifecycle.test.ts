@@ -96,7 +96,7 @@ describe('connect timeout', () => {
       expect(failures).toHaveLength(1);
       expect(failures[0]).toMatchObject({ cause: 'connectTimeout', uptimeMs: undefined });
       expect(isBreakwaterTimeoutError(failures[0]?.error)).toBe(true);
-      expect(guard.breaker.snapshot().counters).toMatchObject({ failures: 1 });
+      expect(guard.breaker.snapshot().counters).toMatchObject({ failures: 1, timeouts: 1 });
       await guard.close();
     } finally {
       for (const socket of sockets) socket.destroy();

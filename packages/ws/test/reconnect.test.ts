@@ -54,6 +54,10 @@ describe.each(clients)('reconnecting with %s', (client) => {
     }
     expect(failures.every((close) => close.uptimeMs !== undefined)).toBe(true);
     expect(guard.breaker.state).toBe('open');
+    expect(guard.breaker.snapshot().counters.failuresByCategory).toMatchObject({
+      network: 3,
+      unknown: 0,
+    });
     await clock.advance(58_900);
     expect(server.attempts).toBe(3);
     expect(waits.map((wait) => wait.cause)).toEqual([
@@ -117,6 +121,8 @@ describe.each(clients)('reconnecting with %s', (client) => {
     expect(server.attempts).toBe(2);
     expect(closes.map((close) => close.uptimeMs)).toEqual([undefined, undefined]);
     if (client.isWs) expect(closes.map((close) => close.status)).toEqual([503, 503]);
+    // The standard WebSocket reports a refused upgrade as a bare `error` event and a 1006 close.
+    else expect(guard.breaker.snapshot().counters.failuresByCategory.network).toBe(2);
     server.heal();
     const opened = next(guard, 'open');
     await clock.advance(1_000);

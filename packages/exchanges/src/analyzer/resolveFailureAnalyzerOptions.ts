@@ -1,5 +1,15 @@
-import { BreakwaterConfigError, type Clock, systemClock } from '@breakwater/core';
-import { expectInteger, expectNumber, expectOptions, type KnownKeys } from '../shared/validate.ts';
+import {
+  BreakwaterConfigError,
+  type Clock,
+  expectBoolean,
+  expectInteger,
+  expectNumber,
+  expectObject,
+  expectString,
+  type KnownKeys,
+  rejectUnknownKeys,
+  systemClock,
+} from '@breakwater/core';
 import { builtInPatterns } from './builtInPatterns.ts';
 import type { FailurePattern, FailureSeverity } from './types.ts';
 
@@ -104,16 +114,16 @@ const categories = [
  * @throws BreakwaterConfigError naming the first invalid option
  */
 export function resolveFailureAnalyzerOptions(
-  options?: FailureAnalyzerOptions,
+  options: FailureAnalyzerOptions = {},
 ): ResolvedFailureAnalyzerOptions {
-  const o = expectOptions('options', options, known) as FailureAnalyzerOptions;
-  if (o.builtInPatterns !== undefined && typeof o.builtInPatterns !== 'boolean') {
-    throw new BreakwaterConfigError('builtInPatterns', 'true or false', o.builtInPatterns);
+  expectObject('options', options as unknown);
+  rejectUnknownKeys('', options, known);
+  if (options.builtInPatterns !== undefined)
+    expectBoolean('builtInPatterns', options.builtInPatterns);
+  if (options.patterns !== undefined && !Array.isArray(options.patterns)) {
+    throw new BreakwaterConfigError('patterns', 'an array of patterns', options.patterns);
   }
-  if (o.patterns !== undefined && !Array.isArray(o.patterns)) {
-    throw new BreakwaterConfigError('patterns', 'an array of patterns', o.patterns);
-  }
-  const user = (o.patterns ?? []).map((p, i) => compilePattern(`patterns[${i}]`, p));
+  const user = (options.patterns ?? []).map((p, i) => compilePattern(`patterns[${i}]`, p));
   const names = new Set<string>();
   for (const [i, p] of user.entries()) {
     if (names.has(p.name))
@@ -121,28 +131,27 @@ export function resolveFailureAnalyzerOptions(
     names.add(p.name);
   }
   const builtIn =
-    o.builtInPatterns === false
+    options.builtInPatterns === false
       ? []
       : builtInPatterns.filter((p) => !names.has(p.name)).map((p) => compilePattern('builtIn', p));
-  const clock = o.clock ?? systemClock;
+  const clock = options.clock ?? systemClock;
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
     throw new BreakwaterConfigError('clock', 'a Clock', clock);
   }
   return Object.freeze({
-    windowMs: expectNumber('windowMs', o.windowMs, 300_000, 1),
-    maxEvents: expectInteger('maxEvents', o.maxEvents, 1000, 1),
-    maxServices: expectInteger('maxServices', o.maxServices, 100, 1),
+    windowMs: expectNumber('windowMs', options.windowMs ?? 300_000, 1),
+    maxEvents: expectInteger('maxEvents', options.maxEvents ?? 1000, 1),
+    maxServices: expectInteger('maxServices', options.maxServices ?? 100, 1),
     patterns: Object.freeze([...user, ...builtIn]),
-    minFailures: expectInteger('minFailures', o.minFailures, 5, 1),
+    minFailures: expectInteger('minFailures', options.minFailures ?? 5, 1),
     clock,
   });
 }
 
-function compilePattern(path: string, pattern: FailurePattern): CompiledPattern {
-  const p = expectOptions(path, pattern, patternKeys) as unknown as FailurePattern;
-  if (typeof p.name !== 'string' || p.name === '') {
-    throw new BreakwaterConfigError(`${path}.name`, 'a non-empty string', p.name);
-  }
+function compilePattern(path: string, p: FailurePattern): CompiledPattern {
+  expectObject(path, p as unknown);
+  rejectUnknownKeys(path, p, patternKeys);
+  expectString(`${path}.name`, p.name);
   if (!categories.includes(p.category)) {
     throw new BreakwaterConfigError(
       `${path}.category`,
@@ -168,17 +177,14 @@ function compilePattern(path: string, pattern: FailurePattern): CompiledPattern 
     }
     throw new BreakwaterConfigError(`${path}.regex[${i}]`, 'a RegExp or a valid pattern string', r);
   });
-  const keywords = list(`${path}.keywords`, p.keywords).map((k, i) => {
-    if (typeof k !== 'string' || k === '') {
-      throw new BreakwaterConfigError(`${path}.keywords[${i}]`, 'a non-empty string', k);
-    }
-    return k.toLowerCase();
-  });
+  const keywords = list(`${path}.keywords`, p.keywords).map((k, i) =>
+    expectString(`${path}.keywords[${i}]`, k).toLowerCase(),
+  );
   const statusCodes = list(`${path}.statusCodes`, p.statusCodes).map((s, i) =>
-    expectInteger(`${path}.statusCodes[${i}]`, s, 0, 100),
+    expectInteger(`${path}.statusCodes[${i}]`, s, 100),
   );
   if (regex.length + keywords.length + statusCodes.length === 0) {
-    throw new BreakwaterConfigError(path, 'at least one of regex, keywords, statusCodes', pattern);
+    throw new BreakwaterConfigError(path, 'at least one of regex, keywords, statusCodes', p);
   }
   return Object.freeze({
     name: p.name,
@@ -187,7 +193,7 @@ function compilePattern(path: string, pattern: FailurePattern): CompiledPattern 
     regex: Object.freeze(regex),
     keywords: Object.freeze(keywords),
     statusCodes: new Set(statusCodes),
-    frequencyThreshold: expectInteger(`${path}.frequencyThreshold`, p.frequencyThreshold, 3, 1),
+    frequencyThreshold: expectInteger(`${path}.frequencyThreshold`, p.frequencyThreshold ?? 3, 1),
   });
 }
 

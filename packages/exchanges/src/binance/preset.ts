@@ -1,10 +1,10 @@
-import type { HttpBreakerOptions, RateLimiter } from '@breakwater/core';
+import type { HttpBreakerOptions, KnownKeys, RateLimiter } from '@breakwater/core';
 import {
   createPreset,
   type ExchangePresetOptions,
   presetOptionKeys,
 } from '../shared/createPreset.ts';
-import { expectLimiter, type KnownKeys } from '../shared/validate.ts';
+import { expectLimiter } from '../shared/expectLimiter.ts';
 import { binanceEndpoint } from './endpoints.ts';
 import {
   type BinanceRateLimitFeedbackOptions,

@@ -1,13 +1,16 @@
 import {
   BreakwaterConfigError,
   type CallContext,
+  expectNumber,
+  expectObject,
+  type KnownKeys,
   type Outcome,
   parseRetryAfter,
   type RateLimiter,
   type RateLimitReport,
+  rejectUnknownKeys,
 } from '@breakwater/core';
 import { responseOf } from '../shared/responseOf.ts';
-import { expectNumber, expectOptions, type KnownKeys } from '../shared/validate.ts';
 
 /** Options for {@link binanceRateLimitFeedback}. */
 export interface BinanceRateLimitFeedbackOptions {
@@ -40,10 +43,11 @@ interface ResolvedFeedback {
   readonly windowMs: number;
 }
 
-function resolve(options: BinanceRateLimitFeedbackOptions | undefined): ResolvedFeedback {
-  const o = expectOptions('options', options, known);
-  const limit = expectNumber('limit', o.limit, 6000, 1);
-  const interval = o.interval ?? '1m';
+function resolve(options: BinanceRateLimitFeedbackOptions = {}): ResolvedFeedback {
+  expectObject('options', options as unknown);
+  rejectUnknownKeys('', options, known);
+  const limit = expectNumber('limit', options.limit ?? 6000, 1);
+  const interval = options.interval ?? '1m';
   const match = typeof interval === 'string' ? /^(\d{1,4})([smhd])$/i.exec(interval) : null;
   if (match === null) {
     throw new BreakwaterConfigError(

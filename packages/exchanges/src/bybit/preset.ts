@@ -1,10 +1,10 @@
-import type { CallContext, HttpBreakerOptions, RateLimiter } from '@breakwater/core';
+import type { CallContext, HttpBreakerOptions, KnownKeys, RateLimiter } from '@breakwater/core';
 import {
   createPreset,
   type ExchangePresetOptions,
   presetOptionKeys,
 } from '../shared/createPreset.ts';
-import { expectLimiter, type KnownKeys } from '../shared/validate.ts';
+import { expectLimiter } from '../shared/expectLimiter.ts';
 import { bybitEndpoint } from './endpoints.ts';
 import { bybitRateLimitFeedback } from './rateLimitHeaders.ts';
 import { bybitRules } from './rules.ts';

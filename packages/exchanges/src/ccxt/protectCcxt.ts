@@ -4,9 +4,14 @@
  * Imports only public exports of `@breakwater/core` and `@breakwater/fetch`; ccxt itself is an
  * optional peer and is never imported.
  */
-import { BreakwaterConfigError, type HttpBreakerOptions } from '@breakwater/core';
+import {
+  BreakwaterConfigError,
+  expectObject,
+  type HttpBreakerOptions,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from '@breakwater/core';
 import { type FetchFunction, withBreaker } from '@breakwater/fetch';
-import { expectOptions, type KnownKeys } from '../shared/validate.ts';
 
 /**
  * The part of a ccxt `Exchange` that {@link protectCcxt} uses. ccxt's own types are not
@@ -82,7 +87,7 @@ interface CcxtRequestInit extends RequestInit {
 export function protectCcxt<E extends CcxtExchangeLike>(
   exchange: E,
   preset: HttpBreakerOptions,
-  options?: ProtectCcxtOptions,
+  options: ProtectCcxtOptions = {},
 ): E {
   if (
     typeof exchange !== 'object' ||
@@ -92,8 +97,9 @@ export function protectCcxt<E extends CcxtExchangeLike>(
   ) {
     throw new BreakwaterConfigError('exchange', 'a ccxt Exchange instance', exchange);
   }
-  const o = expectOptions('options', options, known) as ProtectCcxtOptions;
-  const base = o.fetch ?? (globalThis.fetch as unknown as FetchFunction | undefined);
+  expectObject('options', options as unknown);
+  rejectUnknownKeys('', options, known);
+  const base = options.fetch ?? (globalThis.fetch as unknown as FetchFunction | undefined);
   if (typeof base !== 'function')
     throw new BreakwaterConfigError('fetch', 'a fetch function', base);
   const guarded = withBreaker(base, preset) as unknown as (

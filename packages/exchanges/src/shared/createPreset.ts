@@ -4,13 +4,17 @@ import {
   BreakwaterConfigError,
   type CallContext,
   type ClassifierRule,
+  expectBoolean,
+  expectFunction,
+  expectObject,
   type HttpBreakerOptions,
   type HttpRequestInfo,
+  type KnownKeys,
   type Outcome,
   type RegistryBreakerOptions,
+  rejectUnknownKeys,
 } from '@breakwater/core';
 import type { EndpointGroup, ExchangeEndpoint, ExchangeId } from '../types.ts';
-import { expectOptionalFunction, expectOptions, type KnownKeys } from './validate.ts';
 
 /** Options every exchange preset accepts. */
 export interface ExchangePresetOptions {
@@ -62,14 +66,13 @@ export const presetOptionKeys: KnownKeys<ExchangePresetOptions> = {
  */
 export function createPreset(
   spec: PresetSpec,
-  options: ExchangePresetOptions | undefined,
+  options: ExchangePresetOptions = {},
   known: Readonly<Record<string, true>> = presetOptionKeys,
 ): HttpBreakerOptions {
-  const o = expectOptions('options', options, known) as ExchangePresetOptions;
-  if (o.groups !== undefined && typeof o.groups !== 'boolean') {
-    throw new BreakwaterConfigError('groups', 'true or false', o.groups);
-  }
-  const prefix = o.keyPrefix ?? spec.exchange;
+  expectObject('options', options as unknown);
+  rejectUnknownKeys('', options, known);
+  if (options.groups !== undefined) expectBoolean('groups', options.groups);
+  const prefix = options.keyPrefix ?? spec.exchange;
   if (typeof prefix !== 'string' || prefix === '' || /[?#\s]/.test(prefix)) {
     throw new BreakwaterConfigError(
       'keyPrefix',
@@ -77,11 +80,8 @@ export function createPreset(
       prefix,
     );
   }
-  const user = expectOptionalFunction<ExchangePresetOptions['onResponse']>(
-    'onResponse',
-    o.onResponse,
-  );
-  const grouped = o.groups !== false;
+  if (options.onResponse !== undefined) expectFunction('onResponse', options.onResponse);
+  const grouped = options.groups !== false;
   const { endpointOf, feedback } = spec;
   const keys: Readonly<Record<EndpointGroup, string>> = {
     public: grouped ? `${prefix}:public` : prefix,
@@ -101,10 +101,10 @@ export function createPreset(
         : undefined;
     },
   };
-  const onResponse = combine(feedback, user);
+  const onResponse = combine(feedback, options.onResponse);
   if (onResponse !== undefined) preset.onResponse = onResponse;
-  if (o.registry !== undefined) preset.registry = o.registry;
-  if (o.breaker !== undefined) preset.breaker = o.breaker;
+  if (options.registry !== undefined) preset.registry = options.registry;
+  if (options.breaker !== undefined) preset.breaker = options.breaker;
   return Object.freeze(preset);
 }
 

@@ -1,5 +1,9 @@
-import { BreakwaterConfigError } from '@breakwater/core';
-import { expectOptions, type KnownKeys } from '../shared/validate.ts';
+import {
+  BreakwaterConfigError,
+  expectObject,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from '@breakwater/core';
 import type { FetchLike, SystemStatusOptions } from './types.ts';
 
 const known: KnownKeys<SystemStatusOptions> = { baseUrl: true, signal: true };
@@ -14,11 +18,12 @@ export async function fetchStatusJson(
   fetch: FetchLike,
   defaultBaseUrl: string,
   path: string,
-  options: SystemStatusOptions | undefined,
+  options: SystemStatusOptions = {},
 ): Promise<{ ok: true; body: unknown } | { ok: false; detail: string }> {
   if (typeof fetch !== 'function') throw new BreakwaterConfigError('fetch', 'a function', fetch);
-  const o = expectOptions('options', options, known);
-  const base = o.baseUrl ?? defaultBaseUrl;
+  expectObject('options', options as unknown);
+  rejectUnknownKeys('', options, known);
+  const base = options.baseUrl ?? defaultBaseUrl;
   if (typeof base !== 'string' || !/^https?:\/\//.test(base)) {
     throw new BreakwaterConfigError('baseUrl', 'an http(s) URL', base);
   }
@@ -27,7 +32,7 @@ export async function fetchStatusJson(
     headers: { accept: 'application/json' },
     breakwater: { bypass: true },
   };
-  if (o.signal !== undefined) init.signal = o.signal as AbortSignal;
+  if (options.signal !== undefined) init.signal = options.signal as AbortSignal;
   const response = await fetch(base.replace(/\/+$/, '') + path, init);
   if (!response.ok) return { ok: false, detail: `HTTP ${response.status}` };
   try {
