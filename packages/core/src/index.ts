@@ -78,6 +78,7 @@ export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrateg
 export type { BreakerStrategy, WindowStats } from './strategies/types.ts';
 export {
   expectBoolean,
+  expectClock,
   expectFunction,
   expectInteger,
   expectNumber,

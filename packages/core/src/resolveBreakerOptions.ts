@@ -13,6 +13,7 @@ import { resolveStrategy, type StrategyOptions } from './strategies/resolveStrat
 import type { BreakerStrategy } from './strategies/types.ts';
 import {
   expectBoolean,
+  expectClock,
   expectFunction,
   expectInteger,
   expectNumber,
@@ -193,7 +194,7 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
     openOnRetryAfter: expectBoolean('openOnRetryAfter', options.openOnRetryAfter ?? true),
     maxRetryAfterMs: expectNumber('maxRetryAfterMs', options.maxRetryAfterMs ?? 3_600_000, 0),
     trackLatency: expectBoolean('trackLatency', options.trackLatency ?? false),
-    clock: resolveClock(options.clock),
+    clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
     onListenerError:
       options.onListenerError === undefined
         ? rethrowInMicrotask
@@ -219,19 +220,6 @@ function resolveRecovery(recovery: unknown): Backoff {
     'milliseconds (a number >= 0) or a Backoff such as exponentialBackoff()',
     recovery,
   );
-}
-
-function resolveClock(clock: unknown): Clock {
-  if (clock === undefined) return systemClock;
-  const methods = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'random'] as const;
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    methods.some((m) => typeof (clock as Record<string, unknown>)[m] !== 'function')
-  ) {
-    throw new BreakwaterConfigError('clock', `a Clock with ${methods.join(', ')}`, clock);
-  }
-  return clock as Clock;
 }
 
 function resolveStore(store: unknown): BreakerStore | undefined {

@@ -1,3 +1,4 @@
+import type { Clock } from './Clock.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 
 /**
@@ -128,4 +129,18 @@ export function expectOneOf<T extends string>(
     );
   }
   return value as T;
+}
+
+const clockMethods = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'random'] as const;
+
+/** A {@link Clock}: an object with every clock method. */
+export function expectClock(path: string, value: unknown): Clock {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    clockMethods.some((m) => typeof (value as Record<string, unknown>)[m] !== 'function')
+  ) {
+    throw new BreakwaterConfigError(path, `a Clock with ${clockMethods.join(', ')}`, value);
+  }
+  return value as Clock;
 }

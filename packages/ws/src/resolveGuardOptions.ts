@@ -5,6 +5,7 @@ import {
   CircuitBreaker,
   type Clock,
   expectBoolean,
+  expectClock,
   expectFunction,
   expectInteger,
   expectNumber,
@@ -235,7 +236,8 @@ export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOp
     maxDelayMs,
   );
   const given = options.breaker;
-  const clock = resolveClock(
+  const clock = expectClock(
+    'clock',
     options.clock ?? (given instanceof CircuitBreaker ? given.options.clock : systemClock),
   );
   const reconnect = options.reconnect ?? {};
@@ -448,17 +450,6 @@ function resolveBackoff(value: unknown): Backoff {
     'a Backoff such as exponentialBackoff() from @breakwater/core',
     value,
   );
-}
-
-function resolveClock(value: unknown): Clock {
-  const methods = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'random'] as const;
-  if (
-    !isPlainObjectOrInstance(value) ||
-    methods.some((m) => typeof (value as Record<string, unknown>)[m] !== 'function')
-  ) {
-    throw new BreakwaterConfigError('clock', `a Clock with ${methods.join(', ')}`, value);
-  }
-  return value as Clock;
 }
 
 // Predicates, not core's expectObject: their callers throw their own message, or none.

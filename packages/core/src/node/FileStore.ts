@@ -9,6 +9,7 @@ import {
   systemClock,
 } from '../index.ts';
 import {
+  expectClock,
   expectFunction,
   expectNumber,
   expectObject,
@@ -68,7 +69,6 @@ const knownOptions: KnownKeys<FileStoreOptions> = {
   clock: true,
   onError: true,
 };
-const clockMethods = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'random'] as const;
 const maxTimerMs = 2_147_483_647;
 const noop = () => {};
 let writeCount = 0;
@@ -367,16 +367,10 @@ function resolveFileStoreOptions(options: FileStoreOptions): ResolvedFileStoreOp
   return Object.freeze({
     path: resolve(expectString('path', options.path)),
     debounceMs: expectNumber('debounceMs', options.debounceMs ?? 100, 0, maxTimerMs),
-    clock: expectClock(options.clock ?? systemClock),
+    clock: expectClock('clock', options.clock ?? systemClock),
     onError:
       options.onError === undefined
         ? undefined
         : expectFunction<(error: unknown) => void>('onError', options.onError),
   });
-}
-
-function expectClock(value: unknown): Clock {
-  expectObject('clock', value);
-  for (const method of clockMethods) expectFunction(`clock.${method}`, value[method]);
-  return value as unknown as Clock;
 }

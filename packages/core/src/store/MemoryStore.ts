@@ -1,5 +1,11 @@
 import { type Clock, systemClock } from '../Clock.ts';
-import { expectFunction, expectObject, type KnownKeys, rejectUnknownKeys } from '../validate.ts';
+import {
+  expectClock,
+  expectFunction,
+  expectObject,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from '../validate.ts';
 import type { BreakerStore, DurableState } from './types.ts';
 
 /** Options for {@link MemoryStore}. */
@@ -14,7 +20,6 @@ export interface MemoryStoreOptions {
 type Subscriber = (state: DurableState) => void;
 
 const knownOptions: KnownKeys<MemoryStoreOptions> = { clock: true };
-const clockMethods = ['now', 'monotonic', 'setTimeout', 'clearTimeout', 'random'] as const;
 
 /**
  * A {@link BreakerStore} that keeps states in memory, shared by every breaker given the same
@@ -53,7 +58,7 @@ export class MemoryStore implements BreakerStore {
   constructor(options: MemoryStoreOptions = {}) {
     expectObject('options', options);
     rejectUnknownKeys('', options, knownOptions);
-    this.#clock = expectClock(options.clock ?? systemClock);
+    this.#clock = expectClock('clock', options.clock ?? systemClock);
   }
 
   /** The last state saved for `name`, or `undefined`. */
@@ -122,10 +127,4 @@ export class MemoryStore implements BreakerStore {
     this.#subscribers.clear();
     this.#claims.clear();
   }
-}
-
-function expectClock(value: unknown): Clock {
-  expectObject('clock', value);
-  for (const method of clockMethods) expectFunction(`clock.${method}`, value[method]);
-  return value as unknown as Clock;
 }

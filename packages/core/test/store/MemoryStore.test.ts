@@ -114,7 +114,7 @@ describe('MemoryStore', () => {
 
   it('rejects unknown options and a clock that is not a Clock', () => {
     expect(() => new MemoryStore({ clok: null } as never)).toThrow(BreakwaterConfigError);
-    expect(() => new MemoryStore({ clock: {} as never })).toThrow('`clock.now`');
+    expect(() => new MemoryStore({ clock: {} as never })).toThrow('`clock`: expected a Clock');
     expect(() => new MemoryStore({ clock: 5 as never })).toThrow('`clock`');
   });
 });
