@@ -4,10 +4,10 @@ import {
   expectFunction,
   expectInteger,
   expectNumber,
-  expectProbability,
+  expectRate,
   expectString,
-  readOptions,
-} from '../internal/validate.ts';
+} from '@breakwater/core';
+import { readOptions } from '../internal/validate.ts';
 import type { Check, CheckResult, ExperimentRecord } from './types.ts';
 
 /**
@@ -134,7 +134,7 @@ export interface FailureRateOptions {
  * @throws BreakwaterConfigError when `rate` is not in [0, 1] or an option is invalid
  */
 export function failureRateBelow(rate: number, options?: FailureRateOptions): Check {
-  const limit = expectProbability('rate', rate);
+  const limit = expectRate('rate', rate, true);
   const raw = readOptions('', options, { includeRejected: true, minCalls: true });
   const includeRejected = expectBoolean('includeRejected', raw.includeRejected ?? true);
   const minCalls = expectInteger('minCalls', raw.minCalls ?? 1, 1);

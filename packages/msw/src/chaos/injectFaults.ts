@@ -1,7 +1,12 @@
-import { BreakwaterConfigError } from '@breakwater/core';
+import {
+  BreakwaterConfigError,
+  expectFunction,
+  expectNumber,
+  expectString,
+} from '@breakwater/core';
 import { http, type RequestHandler } from 'msw';
 import type { Fault } from '../http/types.ts';
-import { expectFunction, expectNumber, expectString, readOptions } from '../internal/validate.ts';
+import { readOptions } from '../internal/validate.ts';
 import type { FaultWindow } from './types.ts';
 
 /** HTTP methods a fault can target; `ALL` matches every method. */
@@ -83,7 +88,7 @@ export function buildFaults(
     }
     const fault = expectFunction<Fault>(`${path}.fault`, raw.fault);
     const startMs = expectNumber(`${path}.startMs`, raw.startMs ?? 0, 0);
-    const endMs = expectNumber(`${path}.endMs`, raw.endMs ?? Infinity, 0, true);
+    const endMs = expectNumber(`${path}.endMs`, raw.endMs ?? Infinity, 0, Infinity, true);
     if (endMs <= startMs)
       throw new BreakwaterConfigError(`${path}.endMs`, 'a time after startMs', endMs);
     const name =

@@ -1,13 +1,15 @@
-import { BreakwaterConfigError, type Clock, systemClock } from '@breakwater/core';
-import type { RequestHandler } from 'msw';
 import {
+  BreakwaterConfigError,
+  type Clock,
   expectClock,
   expectFunction,
   expectInteger,
   expectNumber,
   expectString,
-  readOptions,
-} from '../internal/validate.ts';
+  systemClock,
+} from '@breakwater/core';
+import type { RequestHandler } from 'msw';
+import { readOptions } from '../internal/validate.ts';
 import type { FaultInjection } from './injectFaults.ts';
 import type { Check, ObservedBreaker } from './types.ts';
 
@@ -122,7 +124,7 @@ export function resolveExperimentOptions(options: ExperimentOptions): ResolvedEx
     hypothesis: checks('hypothesis', raw.hypothesis),
     guards: raw.guards === undefined ? [] : checks('guards', raw.guards),
     maxDurationMs: expectNumber('maxDurationMs', raw.maxDurationMs, 0),
-    clock: expectClock<Clock>('clock', raw.clock ?? systemClock),
+    clock: expectClock('clock', raw.clock ?? systemClock),
     tickMs: expectNumber('tickMs', raw.tickMs ?? 1, Number.MIN_VALUE),
   };
 }

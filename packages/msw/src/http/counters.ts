@@ -1,4 +1,4 @@
-import { expectFunction, expectString } from '../internal/validate.ts';
+import { expectFunction, expectString } from '@breakwater/core';
 import type { Fault } from './types.ts';
 
 /**

@@ -1,5 +1,6 @@
+import { expectInteger } from '@breakwater/core';
 import { HttpResponse, type JsonBodyType } from 'msw';
-import { expectHeaders, expectInteger, readOptions } from '../internal/validate.ts';
+import { expectHeaders, readOptions } from '../internal/validate.ts';
 import type { Fault } from './types.ts';
 
 /** Options for {@link errorBody}. */

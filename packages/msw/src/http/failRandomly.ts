@@ -1,12 +1,8 @@
 import type { Clock } from '@breakwater/core';
+import { expectClock, expectFunction, expectRate } from '@breakwater/core';
 import { defaultFailure } from '../internal/defaultFailure.ts';
 import { type RandomOptions, resolveRandom } from '../internal/randomSource.ts';
-import {
-  expectClock,
-  expectFunction,
-  expectProbability,
-  readOptions,
-} from '../internal/validate.ts';
+import { readOptions } from '../internal/validate.ts';
 import type { FallThroughOptions, Fault } from './types.ts';
 
 /** Options for {@link failRandomly}. */
@@ -37,7 +33,7 @@ export interface FailRandomlyOptions extends RandomOptions, FallThroughOptions {
  * `random` are given, or when an option is invalid
  */
 export function failRandomly(probability: number, options?: FailRandomlyOptions): Fault {
-  const p = expectProbability('probability', probability);
+  const p = expectRate('probability', probability, true);
   const raw = readOptions('', options, {
     with: true,
     otherwise: true,
@@ -45,7 +41,7 @@ export function failRandomly(probability: number, options?: FailRandomlyOptions)
     seed: true,
     clock: true,
   });
-  const clock = raw.clock === undefined ? undefined : expectClock<Clock>('clock', raw.clock);
+  const clock = raw.clock === undefined ? undefined : expectClock('clock', raw.clock);
   const random = resolveRandom('', raw, clock);
   const failure = expectFunction<Fault>('with', raw.with ?? defaultFailure);
   const otherwise =

@@ -1,5 +1,6 @@
+import { expectFunction, expectInteger } from '@breakwater/core';
 import { defaultFailure } from '../internal/defaultFailure.ts';
-import { expectFunction, expectInteger, readOptions } from '../internal/validate.ts';
+import { readOptions } from '../internal/validate.ts';
 import type { Fault } from './types.ts';
 
 /** Options for {@link failTimes}. */
@@ -31,7 +32,7 @@ export interface FailTimesOptions {
  * @throws BreakwaterConfigError when `count` is not an integer >= 0 or an option is invalid
  */
 export function failTimes(count: number, options?: FailTimesOptions): Fault {
-  const times = expectInteger('count', count, 0, Number.MAX_SAFE_INTEGER, true);
+  const times = expectInteger('count', count, 0, Infinity);
   const raw = readOptions('', options, { with: true, after: true });
   const failure = expectFunction<Fault>('with', raw.with ?? defaultFailure);
   const recovered = raw.after === undefined ? undefined : expectFunction<Fault>('after', raw.after);

@@ -1,7 +1,14 @@
-import { BreakwaterConfigError, type Clock, systemClock } from '@breakwater/core';
+import {
+  BreakwaterConfigError,
+  type Clock,
+  expectClock,
+  expectFunction,
+  expectNumber,
+  systemClock,
+} from '@breakwater/core';
 import { HttpResponse } from 'msw';
 import { type RandomOptions, resolveRandom } from '../internal/randomSource.ts';
-import { expectClock, expectFunction, expectNumber, readOptions } from '../internal/validate.ts';
+import { readOptions } from '../internal/validate.ts';
 import { wait } from '../internal/wait.ts';
 import type { Fault } from './types.ts';
 
@@ -49,7 +56,7 @@ export interface LatencyOptions extends RandomOptions {
  */
 export function latency(ms: LatencySpec, options?: LatencyOptions): Fault {
   const raw = readOptions('', options, { clock: true, after: true, random: true, seed: true });
-  const clock = expectClock<Clock>('clock', raw.clock ?? systemClock);
+  const clock = expectClock('clock', raw.clock ?? systemClock);
   const after = raw.after === undefined ? undefined : expectFunction<Fault>('after', raw.after);
   const nextDelay = resolveLatency(ms, () =>
     resolveRandom('', raw, raw.clock === undefined ? undefined : clock),

@@ -1,12 +1,12 @@
-import { BreakwaterConfigError, type Clock, systemClock } from '@breakwater/core';
-import { HttpResponse, type JsonBodyType } from 'msw';
 import {
+  BreakwaterConfigError,
+  type Clock,
   expectClock,
-  expectErrorStatus,
   expectFunction,
-  expectInstant,
-  readOptions,
-} from '../internal/validate.ts';
+  systemClock,
+} from '@breakwater/core';
+import { HttpResponse, type JsonBodyType } from 'msw';
+import { expectErrorStatus, expectInstant, readOptions } from '../internal/validate.ts';
 import type { FallThroughOptions, Fault } from './types.ts';
 
 /** Options for {@link maintenanceWindow}. */
@@ -67,7 +67,7 @@ export function maintenanceWindow(options: MaintenanceWindowOptions): Fault {
   const start = expectInstant('start', raw.start);
   const end = expectInstant('end', raw.end);
   if (end <= start) throw new BreakwaterConfigError('end', 'a time after `start`', raw.end);
-  const clock = expectClock<Clock>('clock', raw.clock ?? systemClock);
+  const clock = expectClock('clock', raw.clock ?? systemClock);
   const status = expectErrorStatus('status', raw.status ?? 503);
   const retryAfter = raw.retryAfter ?? 'http-date';
   if (retryAfter !== 'http-date' && retryAfter !== 'seconds' && retryAfter !== 'none') {

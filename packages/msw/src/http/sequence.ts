@@ -1,5 +1,5 @@
-import { BreakwaterConfigError } from '@breakwater/core';
-import { expectFunction, expectInteger, readOptions } from '../internal/validate.ts';
+import { BreakwaterConfigError, expectFunction, expectInteger } from '@breakwater/core';
+import { readOptions } from '../internal/validate.ts';
 import type { Fault } from './types.ts';
 
 /** One step of a {@link sequence}: a fault and how many requests it answers. */
@@ -86,6 +86,6 @@ function resolveStep(path: string, step: Fault | SequenceStep): Required<Sequenc
   const raw = readOptions(path, step, { fault: true, times: true });
   return {
     fault: expectFunction<Fault>(`${path}.fault`, raw.fault),
-    times: expectInteger(`${path}.times`, raw.times ?? 1, 0, Number.MAX_SAFE_INTEGER, true),
+    times: expectInteger(`${path}.times`, raw.times ?? 1, 0, Infinity),
   };
 }

@@ -1,11 +1,6 @@
-import { BreakwaterConfigError, type Clock, systemClock } from '@breakwater/core';
+import { BreakwaterConfigError, type Clock, expectClock, systemClock } from '@breakwater/core';
 import { HttpResponse, type JsonBodyType } from 'msw';
-import {
-  expectClock,
-  expectErrorStatus,
-  expectHeaders,
-  readOptions,
-} from '../internal/validate.ts';
+import { expectErrorStatus, expectHeaders, readOptions } from '../internal/validate.ts';
 import type { Fault } from './types.ts';
 
 /**
@@ -71,7 +66,7 @@ export function statusStorm(
   });
   const retryAfter = resolveRetryAfter(raw.retryAfter);
   const headers = expectHeaders('headers', raw.headers ?? {});
-  const clock = expectClock<Clock>('clock', raw.clock ?? systemClock);
+  const clock = expectClock('clock', raw.clock ?? systemClock);
   const body = raw.body as JsonBodyType | undefined;
   let next = 0;
   return () => {

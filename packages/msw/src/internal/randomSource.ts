@@ -1,5 +1,10 @@
-import { BreakwaterConfigError, type Clock, ManualClock } from '@breakwater/core';
-import { expectFunction, expectInteger } from './validate.ts';
+import {
+  BreakwaterConfigError,
+  type Clock,
+  expectFunction,
+  expectInteger,
+  ManualClock,
+} from '@breakwater/core';
 
 /** Where a builder takes its randomness from; the first given wins: `random`, `seed`, `clock`. */
 export interface RandomOptions {

@@ -1,4 +1,13 @@
-import { BreakwaterConfigError, type Clock, systemClock } from '@breakwater/core';
+import {
+  BreakwaterConfigError,
+  type Clock,
+  expectClock,
+  expectFunction,
+  expectInteger,
+  expectNumber,
+  expectRate,
+  systemClock,
+} from '@breakwater/core';
 import {
   WebSocketConnectionEvent,
   type WebSocketData,
@@ -6,14 +15,7 @@ import {
   type WebSocketLink,
 } from 'msw';
 import { type RandomOptions, resolveRandom } from '../internal/randomSource.ts';
-import {
-  expectClock,
-  expectFunction,
-  expectInteger,
-  expectNumber,
-  expectProbability,
-  readOptions,
-} from '../internal/validate.ts';
+import { readOptions } from '../internal/validate.ts';
 import { FaultyConnection, type ResolvedPings, type WsFaultSettings } from './FaultyConnection.ts';
 
 /** Application-level pings (`{"op":"ping"}`) that the mock server stops answering. */
@@ -129,7 +131,7 @@ export function wsFaults(
   });
   const onConnection =
     listener === undefined ? undefined : expectFunction<WsConnectionListener>('listener', listener);
-  const clock = expectClock<Clock>('clock', raw.clock ?? systemClock);
+  const clock = expectClock('clock', raw.clock ?? systemClock);
   const close = readOptions('close', raw.close as WsFaultOptions['close'], {
     code: true,
     reason: true,
@@ -139,11 +141,11 @@ export function wsFaults(
   }
   const settings: WsFaultSettings = {
     dropAfterMessages: expectCount('dropAfterMessages', raw.dropAfterMessages),
-    dropAfterMs: expectNumber('dropAfterMs', raw.dropAfterMs ?? Infinity, 0, true),
+    dropAfterMs: expectNumber('dropAfterMs', raw.dropAfterMs ?? Infinity, 0, Infinity, true),
     code: expectInteger('close.code', close.code ?? 1006, 1000, 4999),
     reason: close.reason as string | undefined,
     delayMs: expectNumber('delayMs', raw.delayMs ?? 0, 0),
-    dropRate: expectProbability('dropRate', raw.dropRate ?? 0),
+    dropRate: expectRate('dropRate', raw.dropRate ?? 0, true),
     pings: resolvePings(raw.pings),
     clock,
     random: resolveRandom('', raw, raw.clock === undefined ? undefined : clock),
@@ -170,7 +172,7 @@ export function wsFaults(
 }
 
 function expectCount(path: string, value: unknown): number {
-  return expectInteger(path, value ?? Infinity, 0, Number.MAX_SAFE_INTEGER, true);
+  return expectInteger(path, value ?? Infinity, 0, Infinity);
 }
 
 function resolvePings(value: unknown): ResolvedPings | undefined {
@@ -186,6 +188,6 @@ function resolvePings(value: unknown): ResolvedPings | undefined {
     match: expectFunction('pings.match', raw.match),
     reply: raw.reply === undefined ? undefined : expectFunction('pings.reply', raw.reply),
     answerCount: expectCount('pings.answerCount', silent ? 0 : raw.answerCount),
-    answerForMs: expectNumber('pings.answerForMs', raw.answerForMs ?? Infinity, 0, true),
+    answerForMs: expectNumber('pings.answerForMs', raw.answerForMs ?? Infinity, 0, Infinity, true),
   };
 }
