@@ -1,0 +1,270 @@
+import type { CircuitBreaker } from '../CircuitBreaker.ts';
+import { isAbortError, isTimeoutError } from '../classify/errorTraits.ts';
+import { BreakerOpenError } from '../errors/BreakerOpenError.ts';
+import { rethrowInMicrotask } from '../events/Emitter.ts';
+import type { Outcome, Verdict } from '../Outcome.ts';
+import { type RetryPolicy, type RetryPolicyOptions, retry } from '../RetryPolicy.ts';
+import { defaultRegistry } from '../registry/defaultRegistry.ts';
+import { rejectDeferred } from '../rejectDeferred.ts';
+import { createCallContext } from './createCallContext.ts';
+import { deriveKey } from './deriveKey.ts';
+import { AttemptMemory, GuardedRun, outcomeOf } from './GuardedRun.ts';
+import { GuardedCall, type HttpCall } from './HttpCall.ts';
+import { selectBodyRule } from './readBodyForRules.ts';
+import { resolveBreakerRequestOptions } from './resolveBreakerRequestOptions.ts';
+import {
+  type HttpBreakerOptions,
+  type ResolvedHttpBreakerOptions,
+  resolveHttpBreakerOptions,
+  resolveRetryOptions,
+} from './resolveHttpBreakerOptions.ts';
+import type {
+  BreakerRequestOptions,
+  HttpHeaders,
+  HttpRequestInfo,
+  HttpResponseAdapter,
+  ResolvedBodyRule,
+} from './types.ts';
+
+/**
+ * The shared core of every HTTP adapter: names the breaker of a request, builds its context,
+ * admits or rejects it, and settles it with the client's response or error, calling `onResponse`
+ * and reading bodies for body rules. An adapter is only the glue between its client's extension
+ * point and these methods:
+ *
+ * - hook clients (axios, got, ky, undici's interceptor): `acquire()` in the request hook (throw
+ *   the `BreakerOpenError` it returns: nothing is sent), `settle()` in the response and error
+ *   hooks, `release()` when the caller aborts;
+ * - clients wrapped whole (fetch): `execute()`, which adds the `retry` and `timeoutMs` options.
+ *
+ * A caller's abort (its signal aborted without a timeout reason, or an `AbortError`) releases the
+ * permit and counts as nothing; a timeout is a `timeout` failure.
+ *
+ * @throws BreakwaterConfigError from the constructor when an option is invalid
+ * @example
+ * ```ts
+ * const guard = new HttpGuard({ timeoutMs: 5_000 });
+ * const call = guard.acquire({ url: new URL(config.url), method: config.method, headers });
+ * if (isBreakerOpenError(call)) throw call; // nothing was sent
+ * try {
+ *   const res = await send(config);
+ *   guard.settle(call, responseOutcome(res.status, res.headers));
+ * } catch (error) {
+ *   guard.settle(call, { kind: 'error', error });
+ *   throw error;
+ * }
+ * ```
+ */
+export class HttpGuard {
+  readonly #options: ResolvedHttpBreakerOptions;
+  /** Retry policies by the options object they were built from (per-request ones included). */
+  readonly #policies = new WeakMap<RetryPolicyOptions, RetryPolicy>();
+  /** What attempts under a retry policy leave for it, so it reads them as the breaker did. */
+  readonly #memory = new AttemptMemory();
+
+  constructor(options: HttpBreakerOptions = {}) {
+    this.#options = resolveHttpBreakerOptions(options);
+  }
+
+  /** The validated options. */
+  get options(): ResolvedHttpBreakerOptions {
+    return this.#options;
+  }
+
+  /** The breaker named `key`, created in the registry with the adapter's `breaker` options. */
+  breakerFor(key: string): CircuitBreaker {
+    return (this.#options.registry ?? defaultRegistry()).get(key, this.#options.breaker);
+  }
+
+  /**
+   * Admits a request: a {@link HttpCall} holding its permit (or none when `bypass` is set), or
+   * the {@link BreakerOpenError} to throw before anything is sent.
+   * @param options - the request's per-request options, checked here
+   * @param signal - the caller's signal, so that its abort releases the permit
+   * @throws BreakwaterConfigError when a per-request option is invalid or `key` returns no key
+   */
+  acquire(
+    request: HttpRequestInfo,
+    options?: BreakerRequestOptions,
+    signal?: AbortSignal,
+  ): HttpCall | BreakerOpenError {
+    const call = this.#prepare(request, options, signal, false);
+    if (call.breaker === undefined) return call;
+    const permit = call.breaker.tryAcquire(call.context);
+    if (permit instanceof BreakerOpenError) return permit;
+    call.permit = permit;
+    return call;
+  }
+
+  /**
+   * The body rule that applies to a response of `call`, if any: read (or attach an already
+   * buffered) body only then. See `selectBodyRule`.
+   */
+  bodyRule(
+    call: Pick<HttpCall, 'request'>,
+    status: number,
+    headers: HttpHeaders | null | undefined,
+  ): ResolvedBodyRule | undefined {
+    return selectBodyRule(this.#options.bodyRules, status, headers, call.request.url);
+  }
+
+  /**
+   * Records the outcome of `call`: calls `onResponse`, then settles the permit, which classifies
+   * the outcome. A caller's abort releases the permit instead. Settling a call twice, or a
+   * bypassed call, does nothing.
+   * @returns the breaker's verdict, or `undefined` when nothing was recorded
+   */
+  settle(call: HttpCall, outcome: Outcome): Verdict | undefined {
+    const permit = call.permit;
+    if (permit === undefined || permit.settled) return undefined;
+    if (outcome.kind === 'error' && isCancellation(outcome.error, call.signal)) {
+      permit.release();
+      return undefined;
+    }
+    const onResponse = this.#options.onResponse;
+    if (onResponse !== undefined) {
+      try {
+        onResponse(outcome, call.context);
+      } catch (error) {
+        rethrowInMicrotask(error, 'onResponse');
+      }
+    }
+    return permit.settle(outcome);
+  }
+
+  /** Gives the permit of `call` back without recording anything (the caller aborted). */
+  release(call: HttpCall): void {
+    call.permit?.release();
+  }
+
+  /**
+   * Runs a whole request through the breaker: `send` is called once per attempt with the signal
+   * to honour (the caller's, joined with the deadline when `timeoutMs` applies), and its resolved
+   * value is read through `adapter` into an outcome. Adds the `retry` option (idempotent,
+   * replayable requests only; each attempt is one breaker call, and an open breaker ends the
+   * retries) and the deadline. A rejected request rejects with `BreakerOpenError` before `send`
+   * is called; client errors are rethrown unchanged.
+   *
+   * @param signal - the caller's signal
+   * @example
+   * ```ts
+   * guard.execute(request, init?.breakwater, (signal) => fetch(url, { ...init, signal }),
+   *   fetchResponseAdapter, init?.signal ?? undefined);
+   * ```
+   */
+  execute<R>(
+    request: HttpRequestInfo,
+    options: BreakerRequestOptions | undefined,
+    send: (signal: AbortSignal | undefined) => Promise<R>,
+    adapter: HttpResponseAdapter<NoInfer<R>>,
+    signal: AbortSignal | undefined,
+  ): Promise<R> {
+    let call: GuardedCall;
+    try {
+      call = this.#prepare(request, options, signal, true);
+      if (call.breaker === undefined) return send(signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (call.retry === undefined && call.timeoutMs === undefined) {
+      return this.#once(call, send, adapter);
+    }
+    const run = new GuardedRun(this, call, send, adapter, this.#memory);
+    if (call.retry === undefined) return run.attempt(signal);
+    return call.retry.execute(run.attempt, { signal, context: call.context });
+  }
+
+  /** One attempt without deadline or retry: the common case, so it allocates the least. */
+  #once<R>(
+    call: GuardedCall,
+    send: (signal: AbortSignal | undefined) => Promise<R>,
+    adapter: HttpResponseAdapter<R>,
+  ): Promise<R> {
+    const permit = call.breaker!.tryAcquire(call.context);
+    if (permit instanceof BreakerOpenError) return rejectDeferred(permit);
+    call.permit = permit;
+    let pending: Promise<R>;
+    try {
+      pending = send(call.signal);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending.then(
+      (value) => {
+        const outcome = outcomeOf(this, call, value, adapter);
+        if (!(outcome instanceof Promise)) {
+          this.settle(call, outcome);
+          return value;
+        }
+        return outcome.then((read) => {
+          this.settle(call, read);
+          return value;
+        });
+      },
+      (error: unknown) => {
+        this.settle(call, { kind: 'error', error });
+        throw error;
+      },
+    );
+  }
+
+  #prepare(
+    request: HttpRequestInfo,
+    input: BreakerRequestOptions | undefined,
+    signal: AbortSignal | undefined,
+    withRetry: boolean,
+  ): GuardedCall {
+    const o = this.#options;
+    const options = input === undefined ? undefined : resolveBreakerRequestOptions(input);
+    if (options?.bypass === true) {
+      const context = createCallContext(request, '', options.idempotent, options.context);
+      return new GuardedCall(request, context, undefined, undefined, undefined, signal);
+    }
+    const key = options?.key ?? deriveKey(request, o.key);
+    const breaker = this.breakerFor(key);
+    const configured = typeof o.idempotent === 'function' ? o.idempotent(request) : o.idempotent;
+    const context = createCallContext(
+      request,
+      key,
+      options?.idempotent ?? configured,
+      options?.context,
+    );
+    const timeoutMs = options?.timeoutMs ?? o.timeoutMs ?? breaker.options.timeoutMs;
+    const retryOptions = options?.retry === undefined ? o.retry : options.retry || undefined;
+    const retries =
+      withRetry && retryOptions !== undefined && request.replayable !== false
+        ? this.#retryPolicy(
+            retryOptions,
+            options?.retry === undefined ? 'retry' : 'breakwater.retry',
+          )
+        : undefined;
+    const deadline = timeoutMs === Infinity ? undefined : timeoutMs;
+    return new GuardedCall(request, context, breaker, deadline, retries, signal);
+  }
+
+  #retryPolicy(options: RetryPolicyOptions, path: string): RetryPolicy {
+    const cached = this.#policies.get(options);
+    if (cached !== undefined) return cached;
+    resolveRetryOptions(path, options);
+    const clock =
+      options.clock ??
+      this.#options.breaker?.clock ??
+      (this.#options.registry ?? defaultRegistry()).options.clock;
+    const own = options.classify ?? [];
+    const policy = retry({
+      ...options,
+      clock,
+      // The user's retry rules first, then the breaker's verdict on the attempt, so both agree.
+      classify: [...(typeof own === 'function' ? [own] : own), this.#memory.verdictRule],
+      classifyResult: this.#memory.classifyResult,
+    });
+    this.#policies.set(options, policy);
+    return policy;
+  }
+}
+
+/** The caller aborted: its signal has a reason that is not a timeout, or the error is an abort. */
+function isCancellation(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted === true && !isTimeoutError(signal.reason)) return true;
+  return isAbortError(error);
+}

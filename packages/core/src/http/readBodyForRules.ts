@@ -1,0 +1,146 @@
+import { readHeader } from './readHeader.ts';
+import type { FetchResponseLike } from './responseOutcome.ts';
+import type { HttpHeaders, ResolvedBodyRule } from './types.ts';
+
+/**
+ * A body stream as far as the glue uses it. Structural, so that the DOM's `ReadableStream`,
+ * Node's `stream/web` one (undici's `Response`) and a polyfill's all fit.
+ */
+export interface ByteStreamLike {
+  getReader(): {
+    read(): PromiseLike<{ readonly done: boolean; readonly value?: unknown }>;
+    cancel(reason?: unknown): PromiseLike<void>;
+  };
+  cancel(reason?: unknown): PromiseLike<void>;
+}
+
+/** A Fetch `Response` as far as reading a body for rules goes: global, undici's, a polyfill's. */
+export interface FetchBodyResponseLike extends FetchResponseLike {
+  readonly bodyUsed: boolean;
+  readonly body: ByteStreamLike | null;
+  clone(): { readonly body: ByteStreamLike | null };
+}
+
+/**
+ * The first body rule that applies to a response, or `undefined` when its body must not be read:
+ * no rule matches, the content type is neither JSON (`application/json`, `…+json`) nor text
+ * (`text/…`), or the declared `Content-Length` is 0 or above the `maxBytes` of every matching rule. Adapters
+ * whose client already buffered the body (axios' `data`, got's `body`) attach it to the outcome
+ * only when this returns a rule.
+ *
+ * @example
+ * ```ts
+ * const rule = selectBodyRule(rules, res.status, res.headers, url);
+ * const outcome = responseOutcome(res.status, res.headers, rule ? res.data : undefined);
+ * ```
+ */
+export function selectBodyRule(
+  rules: readonly ResolvedBodyRule[],
+  status: number,
+  headers: HttpHeaders | null | undefined,
+  url: URL,
+): ResolvedBodyRule | undefined {
+  if (rules.length === 0) return undefined;
+  const contentType = mediaType(readHeader(headers, 'content-type'));
+  if (!isReadable(contentType)) return undefined;
+  const length = readHeader(headers, 'content-length');
+  // A garbage Content-Length is treated as absent: the read is capped at maxBytes anyway.
+  const declared = length === null || length.trim() === '' ? Number.NaN : Number(length);
+  if (declared === 0) return undefined;
+  for (const rule of rules) {
+    if (declared > rule.maxBytes) continue;
+    if (rule.match === undefined || rule.match(status, contentType, url)) return rule;
+  }
+  return undefined;
+}
+
+/**
+ * Reads a Fetch `Response`'s body for classifier rules, when a rule applies (see
+ * {@link selectBodyRule}): from a `clone()`, so the caller's body stays unread, and at most the
+ * rule's `maxBytes`; a longer body is abandoned. JSON is parsed (its text is kept when it does not
+ * parse), text is returned as a string. Resolves `undefined` when nothing was read, and never
+ * rejects: a body that fails to arrive fails for the caller too.
+ *
+ * @example
+ * ```ts
+ * const body = await readBodyForRules(response, guard.options.bodyRules, url);
+ * permit.settle(outcomeFromResponse(response, body));
+ * ```
+ */
+export function readBodyForRules(
+  response: FetchBodyResponseLike,
+  rules: readonly ResolvedBodyRule[],
+  url: URL,
+): Promise<unknown> {
+  const rule = selectBodyRule(rules, response.status, response.headers, url);
+  if (rule === undefined) return Promise.resolve(undefined);
+  return readResponseBody(response, rule.maxBytes);
+}
+
+/**
+ * Reads at most `maxBytes` of a clone of `response`'s body and parses it by its content type;
+ * `undefined` when the body is used, absent, longer than `maxBytes` or fails. Prefer
+ * {@link readBodyForRules}, which checks the rules first.
+ */
+export async function readResponseBody(
+  response: FetchBodyResponseLike,
+  maxBytes: number,
+): Promise<unknown> {
+  if (response.bodyUsed || response.body === null) return undefined;
+  const stream = response.clone().body;
+  if (stream === null) return undefined;
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const chunk = ArrayBuffer.isView(value) ? value : undefined;
+      bytes += chunk === undefined ? Infinity : chunk.byteLength;
+      if (chunk === undefined || bytes > maxBytes) {
+        // Not awaited: cancelling one branch of a tee does not settle while the caller's
+        // branch is unread, and the caller may never read it.
+        Promise.resolve(reader.cancel()).catch(ignore);
+        return undefined;
+      }
+      text += decoder.decode(chunk, { stream: true });
+    }
+  } catch {
+    return undefined;
+  }
+  text += decoder.decode();
+  return parseBodyText(text, mediaType(response.headers.get('content-type')));
+}
+
+/**
+ * A body's text as rules see it: parsed when the content type is JSON (the text itself when it
+ * does not parse, such as an HTML error page labelled JSON), the text otherwise. For adapters
+ * whose client hands over text.
+ */
+export function parseBodyText(text: string, contentType: string): unknown {
+  if (!isJson(contentType)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function ignore(): void {}
+
+/** The lower-case media type without parameters: `application/json; charset=utf-8` → `application/json`. */
+function mediaType(value: string | null): string {
+  if (value === null) return '';
+  const semicolon = value.indexOf(';');
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+}
+
+function isJson(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json') || type === 'text/json';
+}
+
+function isReadable(type: string): boolean {
+  return isJson(type) || type.startsWith('text/');
+}

@@ -1,0 +1,37 @@
+import {
+  expectBoolean,
+  expectObject,
+  expectString,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from '../validate.ts';
+import { resolveRetryOptions, resolveTimeoutMs } from './resolveHttpBreakerOptions.ts';
+import type { BreakerRequestOptions } from './types.ts';
+
+const knownKeys: KnownKeys<BreakerRequestOptions> = {
+  bypass: true,
+  key: true,
+  timeoutMs: true,
+  retry: true,
+  idempotent: true,
+  context: true,
+};
+
+/**
+ * Checks the per-request options of one request (`init.breakwater` for fetch); option paths in
+ * errors start with `breakwater.`. Runs only for requests that carry such options.
+ * @throws BreakwaterConfigError naming the first invalid option
+ */
+export function resolveBreakerRequestOptions(options: unknown): BreakerRequestOptions {
+  const path = 'breakwater';
+  expectObject(path, options);
+  rejectUnknownKeys(path, options, knownKeys);
+  const o = options as BreakerRequestOptions;
+  if (o.bypass !== undefined) expectBoolean(`${path}.bypass`, o.bypass);
+  if (o.key !== undefined) expectString(`${path}.key`, o.key);
+  resolveTimeoutMs(`${path}.timeoutMs`, o.timeoutMs);
+  if (o.retry !== undefined && o.retry !== false) resolveRetryOptions(`${path}.retry`, o.retry);
+  if (o.idempotent !== undefined) expectBoolean(`${path}.idempotent`, o.idempotent);
+  if (o.context !== undefined) expectObject(`${path}.context`, o.context);
+  return o;
+}

@@ -1,0 +1,251 @@
+import { createClassifier } from '../classify/createClassifier.ts';
+import type { ClassifierRule } from '../classify/rules.ts';
+import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
+import type { CallContext, Outcome } from '../Outcome.ts';
+import { type RetryPolicyOptions, retry } from '../RetryPolicy.ts';
+import type { BreakerRegistry } from '../registry/BreakerRegistry.ts';
+import type { RegistryBreakerOptions } from '../registry/resolveBreakerRegistryOptions.ts';
+import { resolveBreakerOptions } from '../resolveBreakerOptions.ts';
+import {
+  expectBoolean,
+  expectFunction,
+  expectInteger,
+  expectNumber,
+  expectObject,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from '../validate.ts';
+import type { BodyRule, HttpRequestInfo, ResolvedBodyRule } from './types.ts';
+
+/**
+ * What every HTTP adapter accepts (`withBreaker(fetch, options)`, the axios interceptors, got
+ * and ky hooks, the undici interceptor). Exchange presets are objects of this type, so one
+ * preset works with every client. Every option is optional.
+ */
+export interface HttpBreakerOptions {
+  /**
+   * Where the breakers live, one per key.
+   * @defaultValue `defaultRegistry()`, the process-wide registry, read at each request
+   */
+  registry?: BreakerRegistry;
+  /**
+   * Options of the breakers this adapter creates in the registry (without `name`: each breaker
+   * is named after its key). A breaker that already exists keeps its own options.
+   * @defaultValue the registry's defaults
+   */
+  breaker?: RegistryBreakerOptions;
+  /**
+   * Names the breaker of a request (see `deriveKey`): an endpoint group for APIs whose
+   * endpoints fail apart. The result names the breaker in errors and metrics: never put a
+   * query string or a secret in it.
+   * @defaultValue the request's origin, `url.origin`
+   */
+  key?: (request: HttpRequestInfo) => string;
+  /**
+   * Classification rules for the breakers this adapter creates, tried before `breaker.classify`
+   * and the default classification.
+   * @defaultValue `[]`
+   */
+  classify?: ClassifierRule | readonly ClassifierRule[];
+  /**
+   * When to read a response body so that rules (`onBody`) see it as `outcome.body`; see
+   * {@link BodyRule}.
+   * @defaultValue `[]`: bodies are never read
+   */
+  bodyRules?: BodyRule | readonly BodyRule[];
+  /**
+   * Called with the outcome of every request that went out (a response, or an error such as a
+   * reset or a timeout), before the breaker records it: exchange presets feed rate-limit headers
+   * to a limiter here. Not called for rejected, bypassed or cancelled requests. What it throws
+   * is rethrown in a microtask and never affects the request.
+   */
+  onResponse?: (outcome: Outcome, context: CallContext) => void;
+  /**
+   * Retries of idempotent requests with the core `RetryPolicy`, each attempt one breaker call;
+   * an open breaker ends them. Applies where the adapter runs the whole request (fetch); hook
+   * adapters use their client's own retry. `classifyResult` is the adapter's.
+   * @defaultValue `false`: no retry
+   */
+  retry?: false | RetryPolicyOptions;
+  /**
+   * A deadline for each attempt, in milliseconds, until the response (and a body read for
+   * rules) arrives; a `timeout` failure. Hook adapters map it to their client's timeout.
+   * @defaultValue the breaker's `timeoutMs`, else none
+   */
+  timeoutMs?: number;
+  /**
+   * Whether requests are safe to repeat, instead of the method and `Idempotency-Key` check
+   * (`isIdempotent`): a boolean, or a function that may return `undefined` to keep the check.
+   * @defaultValue `isIdempotent(method, headers)`
+   */
+  idempotent?: boolean | ((request: HttpRequestInfo) => boolean | undefined);
+}
+
+/** The validated, frozen form of {@link HttpBreakerOptions}. */
+export interface ResolvedHttpBreakerOptions {
+  readonly registry: BreakerRegistry | undefined;
+  /** Options passed to `registry.get(key, …)`, with `classify` merged in; `undefined` if none. */
+  readonly breaker: RegistryBreakerOptions | undefined;
+  readonly key: ((request: HttpRequestInfo) => string) | undefined;
+  readonly bodyRules: readonly ResolvedBodyRule[];
+  readonly onResponse: ((outcome: Outcome, context: CallContext) => void) | undefined;
+  readonly retry: RetryPolicyOptions | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly idempotent: boolean | ((request: HttpRequestInfo) => boolean | undefined) | undefined;
+}
+
+const knownKeys: KnownKeys<HttpBreakerOptions> = {
+  registry: true,
+  breaker: true,
+  key: true,
+  classify: true,
+  bodyRules: true,
+  onResponse: true,
+  retry: true,
+  timeoutMs: true,
+  idempotent: true,
+};
+
+const bodyRuleKeys: KnownKeys<BodyRule> = { match: true, maxBytes: true };
+
+/** The default `maxBytes` of a body rule: 64 KiB, more than any exchange's error body. */
+export const defaultBodyMaxBytes = 65_536;
+
+/**
+ * Validates {@link HttpBreakerOptions} once, when an adapter is created; adapters pass the
+ * options through and never check them again.
+ * @throws BreakwaterConfigError naming the first invalid option
+ */
+export function resolveHttpBreakerOptions(
+  options: HttpBreakerOptions = {},
+): ResolvedHttpBreakerOptions {
+  expectObject('options', options as unknown);
+  rejectUnknownKeys('', options, knownKeys);
+  return Object.freeze({
+    registry: resolveRegistry(options.registry),
+    breaker: resolveBreaker(options.breaker, options.classify),
+    key:
+      options.key === undefined
+        ? undefined
+        : expectFunction<(request: HttpRequestInfo) => string>('key', options.key),
+    bodyRules: resolveBodyRules(options.bodyRules),
+    onResponse:
+      options.onResponse === undefined
+        ? undefined
+        : expectFunction<(outcome: Outcome, context: CallContext) => void>(
+            'onResponse',
+            options.onResponse,
+          ),
+    retry: resolveRetryOptions('retry', options.retry),
+    timeoutMs: resolveTimeoutMs('timeoutMs', options.timeoutMs),
+    idempotent: resolveIdempotent(options.idempotent),
+  });
+}
+
+/**
+ * Checks retry options by building a policy from them once. Not part of the public API.
+ * @throws BreakwaterConfigError naming the invalid option under `path`
+ */
+export function resolveRetryOptions(
+  path: string,
+  value: false | RetryPolicyOptions | undefined,
+): RetryPolicyOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  expectObject(path, value as unknown);
+  try {
+    retry(value);
+  } catch (error) {
+    throw prefixed(path, error);
+  }
+  return value;
+}
+
+/**
+ * A deadline: a number >= 1, or `Infinity` for none. Not part of the public API.
+ * @throws BreakwaterConfigError naming `path`
+ */
+export function resolveTimeoutMs(path: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  return expectNumber(path, value, 1, Infinity, true);
+}
+
+function resolveRegistry(registry: unknown): BreakerRegistry | undefined {
+  if (registry === undefined) return undefined;
+  if (
+    typeof registry !== 'object' ||
+    registry === null ||
+    typeof (registry as BreakerRegistry).get !== 'function'
+  ) {
+    throw new BreakwaterConfigError('registry', 'a BreakerRegistry', registry);
+  }
+  return registry as BreakerRegistry;
+}
+
+function resolveBreaker(
+  breaker: RegistryBreakerOptions | undefined,
+  classify: ClassifierRule | readonly ClassifierRule[] | undefined,
+): RegistryBreakerOptions | undefined {
+  // Rule errors already name `classify[i]`.
+  if (classify !== undefined) createClassifier(classify);
+  if (breaker === undefined) {
+    return classify === undefined ? undefined : Object.freeze({ classify });
+  }
+  expectObject('breaker', breaker as unknown);
+  if (Object.hasOwn(breaker, 'name')) {
+    throw new BreakwaterConfigError(
+      'breaker.name',
+      'no name: each breaker is named after its key',
+      (breaker as { name?: unknown }).name,
+    );
+  }
+  try {
+    resolveBreakerOptions(breaker);
+  } catch (error) {
+    throw prefixed('breaker', error);
+  }
+  if (classify === undefined) return breaker;
+  return Object.freeze({
+    ...breaker,
+    classify: [...ruleList(classify), ...ruleList(breaker.classify)],
+  });
+}
+
+function ruleList(
+  rules: ClassifierRule | readonly ClassifierRule[] | undefined,
+): readonly ClassifierRule[] {
+  if (rules === undefined) return [];
+  return typeof rules === 'function' ? [rules] : rules;
+}
+
+function resolveBodyRules(rules: unknown): readonly ResolvedBodyRule[] {
+  if (rules === undefined) return [];
+  const list: readonly unknown[] = Array.isArray(rules) ? rules : [rules];
+  return Object.freeze(
+    list.map((rule, i) => {
+      const path = Array.isArray(rules) ? `bodyRules[${i}]` : 'bodyRules';
+      expectObject(path, rule);
+      rejectUnknownKeys(path, rule, bodyRuleKeys);
+      const { match, maxBytes } = rule as BodyRule;
+      return Object.freeze({
+        match: match === undefined ? undefined : expectFunction(`${path}.match`, match),
+        maxBytes: expectInteger(`${path}.maxBytes`, maxBytes ?? defaultBodyMaxBytes, 1),
+      }) as ResolvedBodyRule;
+    }),
+  );
+}
+
+function resolveIdempotent(value: unknown): ResolvedHttpBreakerOptions['idempotent'] {
+  if (value === undefined || typeof value === 'function') {
+    return value as ResolvedHttpBreakerOptions['idempotent'];
+  }
+  return expectBoolean('idempotent', value);
+}
+
+/** The same config error with its option path moved under `path`. */
+function prefixed(path: string, error: unknown): unknown {
+  if (!(error instanceof BreakwaterConfigError)) return error;
+  const option = `${path}.${error.option}`;
+  const moved = new BreakwaterConfigError(option, error.expected, undefined);
+  moved.message = error.message.replace(`\`${error.option}\``, `\`${option}\``);
+  return moved;
+}

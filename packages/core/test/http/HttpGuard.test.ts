@@ -1,0 +1,279 @@
+import {
+  BreakerRegistry,
+  constantBackoff,
+  failure,
+  fetchResponseAdapter,
+  type HttpBreakerOptions,
+  type HttpCall,
+  HttpGuard,
+  type HttpRequestInfo,
+  isBreakerOpenError,
+  isBreakwaterTimeoutError,
+  ManualClock,
+  type Outcome,
+  onBody,
+  responseOutcome,
+} from '@breakwater/core';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const origin = 'https://api.example.com';
+const get: HttpRequestInfo = { url: new URL(`${origin}/v1/ticker?pair=XBTUSD`), method: 'GET' };
+const post: HttpRequestInfo = { url: new URL(`${origin}/v1/order`), method: 'POST' };
+
+let registries: BreakerRegistry[] = [];
+afterEach(() => {
+  for (const registry of registries) registry.dispose();
+  registries = [];
+});
+
+function create(options: HttpBreakerOptions = {}) {
+  const clock = new ManualClock();
+  const registry = new BreakerRegistry({
+    defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 2 } },
+  });
+  registries.push(registry);
+  const guard = new HttpGuard({ registry, ...options });
+  return { clock, registry, guard, breaker: () => registry.get(origin) };
+}
+
+function admitted(call: HttpCall | Error): HttpCall {
+  if (call instanceof Error) throw call;
+  return call;
+}
+
+const response = (status: number, body = '{}', headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/** A send function: each call returns the next response, and counts. */
+function sequence(...responses: (() => Response)[]) {
+  const sent = { count: 0 };
+  const send = () => {
+    const next = responses[Math.min(sent.count, responses.length - 1)]!;
+    sent.count++;
+    return Promise.resolve(next());
+  };
+  return { send, sent };
+}
+
+describe('HttpGuard.acquire and settle', () => {
+  it('admits a request with its context and settles it through the breaker', () => {
+    const { guard, breaker } = create();
+    const call = admitted(guard.acquire(get));
+    expect(call.context).toEqual({
+      key: origin,
+      method: 'GET',
+      endpoint: origin,
+      idempotent: true,
+    });
+    expect(call.breaker).toBe(breaker());
+    expect(guard.settle(call, responseOutcome(200, {}))).toEqual({
+      verdict: 'success',
+      category: 'none',
+    });
+    expect(breaker().snapshot().counters.successes).toBe(1);
+  });
+
+  it('returns the BreakerOpenError to throw while the breaker is open', () => {
+    const { guard } = create();
+    for (let i = 0; i < 2; i++)
+      guard.settle(admitted(guard.acquire(get)), responseOutcome(500, {}));
+    const rejected = guard.acquire(get);
+    expect(isBreakerOpenError(rejected)).toBe(true);
+  });
+
+  it('calls onResponse once per call, before the breaker records the outcome', () => {
+    const seen: string[] = [];
+    const { guard, breaker } = create({
+      onResponse: (outcome, context) => {
+        seen.push(`${(outcome as { status: number }).status} ${context.key} ${breaker().state}`);
+      },
+    });
+    for (let i = 0; i < 2; i++) {
+      const call = admitted(guard.acquire(get));
+      guard.settle(call, responseOutcome(503, {}));
+      guard.settle(call, responseOutcome(503, {}));
+    }
+    expect(seen).toEqual([`503 ${origin} closed`, `503 ${origin} closed`]);
+    expect(breaker().state).toBe('open');
+  });
+
+  it("releases the permit when the caller's signal aborted, whatever the error", () => {
+    const { guard, breaker } = create();
+    const controller = new AbortController();
+    const call = admitted(guard.acquire(get, undefined, controller.signal));
+    controller.abort('user left');
+    expect(guard.settle(call, { kind: 'error', error: 'user left' })).toBeUndefined();
+    const { counters } = breaker().snapshot();
+    expect([counters.released, counters.failures]).toEqual([1, 0]);
+  });
+
+  it('counts a caller signal that timed out as a timeout', () => {
+    const { guard, breaker } = create();
+    const reason = new DOMException('The operation timed out.', 'TimeoutError');
+    const call = admitted(guard.acquire(get, undefined, AbortSignal.abort(reason)));
+    expect(guard.settle(call, { kind: 'error', error: reason })?.category).toBe('timeout');
+    expect(breaker().snapshot().counters.timeouts).toBe(1);
+  });
+
+  it('lets a bypassed request through an open breaker and records nothing', () => {
+    const seen: Outcome[] = [];
+    const { guard, breaker } = create({ onResponse: (outcome) => seen.push(outcome) });
+    breaker().forceOpen();
+    const call = admitted(guard.acquire(get, { bypass: true }));
+    expect([call.permit, call.breaker]).toEqual([undefined, undefined]);
+    expect(guard.settle(call, responseOutcome(500, {}))).toBeUndefined();
+    expect(seen).toEqual([]);
+  });
+
+  it('takes the key, idempotency, deadline and context of a request from its options', () => {
+    const { guard, registry } = create({ timeoutMs: 2_000, idempotent: () => undefined });
+    const call = admitted(
+      guard.acquire(post, {
+        key: 'orders',
+        idempotent: true,
+        timeoutMs: 500,
+        context: { endpoint: 'place-order' },
+      }),
+    );
+    expect(call.context).toEqual({
+      key: 'orders',
+      method: 'POST',
+      endpoint: 'place-order',
+      idempotent: true,
+    });
+    expect(call.timeoutMs).toBe(500);
+    expect(call.breaker).toBe(registry.peek('orders'));
+    expect(admitted(guard.acquire(get, { timeoutMs: Infinity })).timeoutMs).toBeUndefined();
+    expect(admitted(guard.acquire(get)).timeoutMs).toBe(2_000);
+  });
+
+  it('checks per-request options', () => {
+    const { guard } = create();
+    expect(() => guard.acquire(get, { timeoutMs: -1 })).toThrow(
+      'Invalid option `breakwater.timeoutMs`: expected a number >= 1, received -1.',
+    );
+    expect(() => guard.acquire(get, { bypas: true } as never)).toThrow(/`breakwater.bypas`/);
+  });
+});
+
+describe('HttpGuard.execute', () => {
+  it('reads the body for body rules, so an HTTP 200 error body opens the breaker', async () => {
+    const { guard, breaker } = create({
+      bodyRules: [{ match: (status) => status === 200 }],
+      classify: onBody((body) => (body as { code?: number }).code === -1003, failure('rate_limit')),
+    });
+    const { send, sent } = sequence(() => response(200, '{"code":-1003}'));
+    for (let i = 0; i < 2; i++) {
+      const res = await guard.execute(get, undefined, send, fetchResponseAdapter, undefined);
+      expect(await res.json()).toEqual({ code: -1003 });
+    }
+    expect(breaker().state).toBe('open');
+    await expect(
+      guard.execute(get, undefined, send, fetchResponseAdapter, undefined),
+    ).rejects.toSatisfy(isBreakerOpenError);
+    expect(sent.count).toBe(2);
+  });
+
+  it('gives each attempt a deadline on the breaker clock, as a timeout failure', async () => {
+    const { guard, clock, breaker } = create({ timeoutMs: 1_000 });
+    let signal: AbortSignal | undefined;
+    const hang = (s: AbortSignal | undefined) => {
+      signal = s;
+      return new Promise<Response>((_, reject) =>
+        s?.addEventListener('abort', () => reject(s.reason)),
+      );
+    };
+    const pending = guard.execute(get, undefined, hang, fetchResponseAdapter, undefined);
+    await clock.advance(1_000);
+    const error = await pending.catch((e: unknown) => e);
+    expect(isBreakwaterTimeoutError(error)).toBe(true);
+    expect(signal?.aborted).toBe(true);
+    expect(breaker().snapshot().counters.timeouts).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('keeps the caller signal linked to the request after the deadline is cleared', async () => {
+    const { guard, clock } = create({ timeoutMs: 1_000 });
+    const controller = new AbortController();
+    let signal: AbortSignal | undefined;
+    const send = (s: AbortSignal | undefined) => {
+      signal = s;
+      return Promise.resolve(response(200));
+    };
+    await guard.execute(get, undefined, send, fetchResponseAdapter, controller.signal);
+    expect(clock.pendingTimers).toBe(0);
+    controller.abort();
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it('retries idempotent requests, one breaker call each, cancelling the bodies it skips', async () => {
+    const { guard, breaker } = create({
+      retry: { maxAttempts: 3, backoff: constantBackoff(0) },
+      breaker: { strategy: { type: 'consecutive', failureCount: 5 } },
+    });
+    const cancelled: number[] = [];
+    const failing = (n: number) => () =>
+      new Response(
+        new ReadableStream({
+          cancel: () => {
+            cancelled.push(n);
+          },
+        }),
+        { status: 503 },
+      );
+    const { send, sent } = sequence(failing(1), failing(2), () => response(200, '{"ok":true}'));
+    const res = await guard.execute(get, undefined, send, fetchResponseAdapter, undefined);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(sent.count).toBe(3);
+    expect(cancelled).toEqual([1, 2]);
+    const { counters } = breaker().snapshot();
+    expect([counters.calls, counters.failures, counters.successes]).toEqual([3, 2, 1]);
+  });
+
+  it('never retries a non-idempotent or non-replayable request, or with retry: false', async () => {
+    const { guard } = create({
+      retry: { maxAttempts: 3, backoff: constantBackoff(0) },
+      breaker: { strategy: { type: 'consecutive', failureCount: 5 } },
+    });
+    const cases: [HttpRequestInfo, object | undefined][] = [
+      [post, undefined],
+      [{ ...get, replayable: false }, undefined],
+      [get, { retry: false }],
+    ];
+    for (const [request, options] of cases) {
+      const { send, sent } = sequence(() => response(503));
+      const res = await guard.execute(request, options, send, fetchResponseAdapter, undefined);
+      expect([res.status, sent.count]).toEqual([503, 1]);
+    }
+  });
+
+  it('stops retrying once the breaker opens', async () => {
+    const { guard } = create({ retry: { maxAttempts: 5, backoff: constantBackoff(0) } });
+    const { send, sent } = sequence(() => response(500));
+    await expect(
+      guard.execute(get, undefined, send, fetchResponseAdapter, undefined),
+    ).rejects.toSatisfy(isBreakerOpenError);
+    expect(sent.count).toBe(2);
+  });
+
+  it('sends a bypassed request as it is', async () => {
+    const { guard, breaker } = create({ timeoutMs: 10 });
+    breaker().forceOpen();
+    let signal: AbortSignal | undefined = AbortSignal.abort();
+    const send = (s: AbortSignal | undefined) => {
+      signal = s;
+      return Promise.resolve(response(200));
+    };
+    const res = await guard.execute(get, { bypass: true }, send, fetchResponseAdapter, undefined);
+    expect([res.status, signal]).toEqual([200, undefined]);
+  });
+
+  it('rejects invalid per-request options without sending', async () => {
+    const { guard } = create();
+    const { send, sent } = sequence(() => response(200));
+    await expect(
+      guard.execute(get, { key: '' }, send, fetchResponseAdapter, undefined),
+    ).rejects.toThrow('Invalid option `breakwater.key`');
+    expect(sent.count).toBe(0);
+  });
+});

@@ -1,0 +1,78 @@
+import {
+  BreakerRegistry,
+  failure,
+  type HttpBreakerOptions,
+  onStatus,
+  resolveHttpBreakerOptions,
+} from '@breakwater/core';
+import { describe, expect, it } from 'vitest';
+
+function messageOf(options: unknown): string {
+  try {
+    resolveHttpBreakerOptions(options as HttpBreakerOptions);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the options to be rejected');
+}
+
+describe('resolveHttpBreakerOptions', () => {
+  it('resolves the defaults: no rules, no retry, no deadline', () => {
+    const resolved = resolveHttpBreakerOptions();
+    expect(resolved).toEqual({
+      registry: undefined,
+      breaker: undefined,
+      key: undefined,
+      bodyRules: [],
+      onResponse: undefined,
+      retry: undefined,
+      timeoutMs: undefined,
+      idempotent: undefined,
+    });
+    expect(Object.isFrozen(resolved)).toBe(true);
+  });
+
+  it('merges classify rules before the breaker options own rules', () => {
+    const mine = onStatus(520, failure('server'));
+    const theirs = onStatus(404, failure('client'));
+    const resolved = resolveHttpBreakerOptions({
+      classify: mine,
+      breaker: { recovery: 5_000, classify: [theirs] },
+    });
+    expect(resolved.breaker).toEqual({ recovery: 5_000, classify: [mine, theirs] });
+    expect(resolveHttpBreakerOptions({ classify: [mine] }).breaker).toEqual({ classify: [mine] });
+  });
+
+  it('defaults a body rule to 64 KiB', () => {
+    const registry = new BreakerRegistry();
+    const resolved = resolveHttpBreakerOptions({ registry, bodyRules: {} });
+    expect(resolved.bodyRules).toEqual([{ match: undefined, maxBytes: 65_536 }]);
+    expect(resolved.registry).toBe(registry);
+  });
+
+  it('names the invalid option, what it accepts and what it got', () => {
+    expect(messageOf({ timeoutMs: 0 })).toBe(
+      'Invalid option `timeoutMs`: expected a number >= 1, received 0.',
+    );
+    expect(messageOf({ bodyRules: [{}, { maxBytes: 0 }] })).toBe(
+      'Invalid option `bodyRules[1].maxBytes`: expected an integer >= 1, received 0.',
+    );
+    expect(messageOf({ bodyRules: { limit: 1 } })).toMatch(/^Invalid option `bodyRules.limit`/);
+    expect(messageOf({ retry: { maxAttempts: 0 } })).toBe(
+      'Invalid option `retry.maxAttempts`: expected an integer from 1 to Infinity, received 0.',
+    );
+    expect(messageOf({ breaker: { halfOpen: { maxProbes: 0 } } })).toBe(
+      'Invalid option `breaker.halfOpen.maxProbes`: expected an integer from 1 to 10000, received 0.',
+    );
+    expect(messageOf({ breaker: { name: 'x' } })).toMatch(/^Invalid option `breaker.name`/);
+    expect(messageOf({ registry: {} })).toMatch(
+      /^Invalid option `registry`: expected a BreakerRegistry/,
+    );
+    expect(messageOf({ key: 'origin' })).toMatch(/^Invalid option `key`: expected a function/);
+    expect(messageOf({ idempotent: 'yes' })).toMatch(/^Invalid option `idempotent`/);
+    expect(messageOf({ classify: [42] })).toMatch(/^Invalid option `classify\[0\]`/);
+    expect(messageOf({ onRespnse: () => {} })).toMatch(
+      /^Invalid option `onRespnse`: expected one of/,
+    );
+  });
+});
