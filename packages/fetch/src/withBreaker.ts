@@ -1,0 +1,86 @@
+import {
+  type BreakerRequestOptions,
+  type FetchBodyResponseLike,
+  type FetchInitLike,
+  type FetchInput,
+  fetchRequestInfo,
+  fetchResponseAdapter,
+  fetchSignal,
+  type HttpBreakerOptions,
+  HttpGuard,
+} from '@breakwater/core';
+
+/** The per-request field `withBreaker` adds to fetch's `init`. */
+export interface BreakwaterInit {
+  /** Per-request options: `bypass`, `key`, `timeoutMs`, `retry`, `idempotent`, `context`. */
+  breakwater?: BreakerRequestOptions;
+}
+
+/**
+ * Any fetch-compatible function: `globalThis.fetch`, undici's `fetch`, a polyfill. Its
+ * parameters are `never` here so that every fetch, whatever its own input and init types, fits.
+ */
+export type FetchFunction = (input: never, init?: never) => Promise<FetchBodyResponseLike>;
+
+/** How the wrapper calls the fetch it wraps: with what its caller passed. */
+type CallableFetch = (input: unknown, init?: unknown) => Promise<FetchBodyResponseLike>;
+
+/**
+ * `fetchFn`'s own signature, with `init.breakwater` added: `typeof fetch` for the global fetch,
+ * undici's types for undici's.
+ */
+export type BreakerFetch<F extends FetchFunction = typeof fetch> = (
+  input: Parameters<F>[0],
+  init?: InitOf<F> & BreakwaterInit,
+) => ReturnType<F>;
+
+/** The `init` type of a fetch function (`NonNullable` would collapse to `never` here). */
+type InitOf<F> = F extends (input: never, init?: infer I) => unknown
+  ? Exclude<I, undefined>
+  : never;
+
+/**
+ * Wraps a fetch function in circuit breakers, one per origin (or per `key`): a request to an
+ * open breaker rejects with `BreakerOpenError` before anything is sent; responses and errors are
+ * classified by the core (5xx, 429 with Retry-After, network errors and timeouts count; 4xx and
+ * auth errors do not); a caller's abort releases the permit. With `retry`, idempotent requests
+ * are retried, each attempt one breaker call; with `timeoutMs`, each attempt gets a deadline.
+ * Responses and errors reach the caller unchanged.
+ *
+ * @param fetchFn - the fetch to wrap: `globalThis.fetch`, undici's `fetch`, a polyfill
+ * @param options - see `HttpBreakerOptions`; validated here, once
+ * @throws BreakwaterConfigError when an option is invalid
+ * @example
+ * ```ts
+ * const fetch = withBreaker(globalThis.fetch, { timeoutMs: 5_000, retry: { maxAttempts: 3 } });
+ * const res = await fetch('https://api.kraken.com/0/public/Time');
+ * await fetch(url, { method: 'POST', body, breakwater: { bypass: true } });
+ * ```
+ */
+export function withBreaker<F extends FetchFunction = typeof fetch>(
+  fetchFn: F,
+  options?: HttpBreakerOptions,
+): BreakerFetch<F> {
+  const guard = new HttpGuard(options);
+  const send = fetchFn as unknown as CallableFetch;
+  const wrapped = (input: FetchInput, init?: FetchInitLike & BreakwaterInit) => {
+    const request = fetchRequestInfo(input, init);
+    // A URL fetch cannot parse: fetch rejects it as it always does.
+    if (request === undefined) return send(input, init);
+    const callerSignal = fetchSignal(input, init);
+    const perRequest = init?.breakwater;
+    return guard.execute(
+      request,
+      perRequest,
+      (signal) => {
+        if (signal === callerSignal && perRequest === undefined) return send(input, init);
+        // The wrapped fetch gets fetch's own init: no `breakwater`, and the signal to honour.
+        const { breakwater: _, ...own } = init ?? {};
+        return send(input, { ...own, signal });
+      },
+      fetchResponseAdapter,
+      callerSignal,
+    );
+  };
+  return wrapped as unknown as BreakerFetch<F>;
+}
