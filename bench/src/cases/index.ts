@@ -4,6 +4,7 @@ import { opossumIdle } from '../impls/opossum.ts';
 import type { IdleImpl } from '../memory.ts';
 import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
+import { fetchCase } from './fetch.ts';
 import { openReject } from './openReject.ts';
 import { pipelineCase } from './pipeline.ts';
 import type { BenchCase } from './types.ts';
@@ -20,6 +21,7 @@ export const cases: readonly BenchCase[] = [
   closedWithTimeout,
   openReject,
   pipelineCase,
+  fetchCase,
 ];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
