@@ -129,6 +129,15 @@ export class CircuitBreaker implements Policy, Disposable {
     return this.#state;
   }
 
+  /**
+   * Settles once the state saved in the `store` has been loaded and applied (or the failure to
+   * load it reported as `storeError`); at once without a store. Never rejects. Await it at
+   * start-up so the first calls see a breaker a previous process left open.
+   */
+  get ready(): Promise<void> {
+    return this.#store?.loaded ?? Promise.resolve();
+  }
+
   /** The validated options in force. */
   get options(): ResolvedBreakerOptions {
     return this.#options;

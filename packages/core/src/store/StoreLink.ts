@@ -21,12 +21,14 @@ export class StoreLink {
   #unsubscribe: (() => void) | undefined;
   #claim: 'none' | 'pending' | 'granted' = 'none';
   #disposed = false;
+  /** Settles once the initial load has been applied or reported; never rejects. */
+  readonly loaded: Promise<void>;
 
   constructor(store: BreakerStore, name: string, host: StoreLinkHost) {
     this.#store = store;
     this.#name = name;
     this.#host = host;
-    this.#load();
+    this.loaded = this.#load();
     if (store.subscribe !== undefined) {
       try {
         this.#unsubscribe = store.subscribe(name, (state) => this.#receive(state, 'remote'));
@@ -83,20 +85,20 @@ export class StoreLink {
     this.#unsubscribe = undefined;
   }
 
-  #load(): void {
+  #load(): Promise<void> {
     try {
       const result = this.#store.load(this.#name);
       if (isThenable(result)) {
-        result.then(
+        return Promise.resolve(result).then(
           (state) => this.#receive(state, 'restored'),
-          (error) => this.#report('load', error),
+          (error: unknown) => this.#report('load', error),
         );
-      } else {
-        this.#receive(result, 'restored');
       }
+      this.#receive(result, 'restored');
     } catch (error) {
       this.#report('load', error);
     }
+    return Promise.resolve();
   }
 
   #receive(value: unknown, reason: 'remote' | 'restored'): void {
