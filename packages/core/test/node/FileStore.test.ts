@@ -249,7 +249,9 @@ describe('FileStore', () => {
     expect(() => new FileStore({ path: file, debounceMs: -1 })).toThrow(BreakwaterConfigError);
     expect(() => new FileStore({ path: file, onError: 'log' as never })).toThrow(/`onError`/);
     expect(() => new FileStore({ path: file, debounce: 5 } as never)).toThrow(/`debounce`/);
-    expect(() => new FileStore({ path: file, clock: {} as never })).toThrow(/`clock`: expected a Clock/);
+    expect(() => new FileStore({ path: file, clock: {} as never })).toThrow(
+      /`clock`: expected a Clock/,
+    );
     expect(new FileStore({ path: 'relative/state.json' }).path).toMatch(
       /^\/.*relative\/state\.json$/,
     );
