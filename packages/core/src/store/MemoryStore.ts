@@ -1,7 +1,6 @@
 import { type Clock, systemClock } from '../Clock.ts';
 import {
   expectClock,
-  expectFunction,
   expectObject,
   type KnownKeys,
   rejectUnknownKeys,
