@@ -1,4 +1,5 @@
 import type { Clock } from './Clock.ts';
+import { seededRandom } from './seededRandom.ts';
 
 /** Options for {@link ManualClock}. */
 export interface ManualClockOptions {
@@ -44,7 +45,7 @@ export class ManualClock implements Clock {
   constructor(options: ManualClockOptions = {}) {
     this.#now = options.startMs ?? Date.UTC(2026, 0, 1);
     const random = options.random ?? 1;
-    this.#random = typeof random === 'function' ? random : mulberry32(random);
+    this.#random = typeof random === 'function' ? random : seededRandom(random);
   }
 
   now(): number {
@@ -71,6 +72,15 @@ export class ManualClock implements Clock {
   clearTimeout(handle: unknown): void {
     const index = this.#timers.findIndex((timer) => timer.id === handle);
     if (index !== -1) this.#timers.splice(index, 1);
+  }
+
+  /**
+   * Milliseconds until the next scheduled timer fires, or `undefined` when none is scheduled:
+   * `await clock.advance(clock.nextTimerInMs() ?? 0)` jumps straight to it.
+   */
+  nextTimerInMs(): number | undefined {
+    const next = this.#timers[0];
+    return next === undefined ? undefined : Math.max(0, next.at - this.#monotonic);
   }
 
   /** Number of timers scheduled and not yet fired or cleared. */
@@ -118,16 +128,4 @@ export class ManualClock implements Clock {
 /** Lets promise chains that are ready to run finish before time moves on. */
 async function flushMicrotasks(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
-}
-
-/** A tiny, well-distributed seeded PRNG (public domain), enough for jitter in tests. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

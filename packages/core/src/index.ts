@@ -66,6 +66,7 @@ export {
   type ResolvedBreakerOptions,
   resolveBreakerOptions,
 } from './resolveBreakerOptions.ts';
+export { seededRandom } from './seededRandom.ts';
 export type { BreakerCounters, BreakerSnapshot } from './snapshot.ts';
 export type { BreakerState, BreakerStore, DurableState } from './store/types.ts';
 export {

@@ -1,4 +1,4 @@
-import { ManualClock } from '@breakwater/core';
+import { ManualClock, seededRandom } from '@breakwater/core';
 import { describe, expect, it } from 'vitest';
 
 describe('ManualClock', () => {
@@ -45,5 +45,34 @@ describe('ManualClock', () => {
     clock.setTimeout(() => order.push('second'), 2);
     await clock.advance(2);
     expect(order).toEqual(['chain', 'second']);
+  });
+});
+
+describe('ManualClock.nextTimerInMs', () => {
+  it('tells how far the next timer is, so a test can jump to it', async () => {
+    const clock = new ManualClock();
+    expect(clock.nextTimerInMs()).toBeUndefined();
+    let fired = false;
+    clock.setTimeout(() => {
+      fired = true;
+    }, 250);
+    await clock.advance(100);
+    expect(clock.nextTimerInMs()).toBe(150);
+    await clock.advance(clock.nextTimerInMs() ?? 0);
+    expect(fired).toBe(true);
+  });
+});
+
+describe('seededRandom', () => {
+  it('repeats its sequence for a seed and stays in [0, 1)', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    for (let i = 0; i < 100; i++) {
+      const value = a();
+      expect(value).toBe(b());
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThan(1);
+    }
+    expect(seededRandom(1)()).not.toBe(seededRandom(2)());
   });
 });

@@ -3,7 +3,7 @@ import {
   type Clock,
   expectFunction,
   expectInteger,
-  ManualClock,
+  seededRandom,
 } from '@breakwater/core';
 
 /** Where a builder takes its randomness from; the first given wins: `random`, `seed`, `clock`. */
@@ -32,8 +32,5 @@ export function resolveRandom(
   if (options.random !== undefined) return expectFunction(`${path}random`, options.random);
   if (options.seed === undefined && clock !== undefined) return () => clock.random();
   const seed = expectInteger(`${path}seed`, options.seed ?? 1, 0, 0xffff_ffff);
-  // The core's ManualClock carries the seeded generator its own tests use; borrowing it keeps
-  // one PRNG in Breakwater.
-  const generator = new ManualClock({ random: seed });
-  return () => generator.random();
+  return seededRandom(seed);
 }
