@@ -2,6 +2,7 @@ import { breakwaterIdle } from '../impls/breakwater.ts';
 import { cockatielIdle } from '../impls/cockatiel.ts';
 import { opossumIdle } from '../impls/opossum.ts';
 import type { IdleImpl } from '../memory.ts';
+import { axiosCase } from './axios.ts';
 import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
 import { fetchCase } from './fetch.ts';
@@ -22,6 +23,7 @@ export const cases: readonly BenchCase[] = [
   openReject,
   pipelineCase,
   fetchCase,
+  axiosCase,
 ];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */

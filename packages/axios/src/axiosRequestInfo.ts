@@ -1,0 +1,36 @@
+import type { HttpHeaders, HttpRequestInfo } from '@breakwater/core';
+import type { AxiosRequestConfig } from 'axios';
+
+/** axios' own test for an absolute URL: a scheme and `//`, or a protocol-relative `//`. */
+const absoluteUrl = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/**
+ * The request as the HTTP glue sees it: the URL axios will call (`baseURL` joined with `url`
+ * the way axios joins them, without `params`), the method and the headers. `undefined` when the
+ * URL cannot be parsed: axios then fails the request as it always does.
+ */
+export function axiosRequestInfo(config: AxiosRequestConfig): HttpRequestInfo | undefined {
+  const url = fullUrl(config);
+  if (url === undefined) return undefined;
+  return { url, method: config.method ?? 'get', headers: config.headers as HttpHeaders };
+}
+
+function fullUrl(config: AxiosRequestConfig): URL | undefined {
+  const { baseURL, url = '' } = config;
+  const joined =
+    baseURL && (!absoluteUrl.test(url) || config.allowAbsoluteUrls === false)
+      ? joinUrl(baseURL, url)
+      : url;
+  try {
+    // In a browser a relative URL goes to the page's origin, as axios' XHR and fetch adapters do.
+    return new URL(joined, (globalThis as { location?: { href: string } }).location?.href);
+  } catch {
+    return undefined;
+  }
+}
+
+/** axios' `combineURLs`: one `/` between the base and the path, whatever either has. */
+function joinUrl(baseURL: string, url: string): string {
+  if (url === '') return baseURL;
+  return `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+}

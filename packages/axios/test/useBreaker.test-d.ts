@@ -1,0 +1,44 @@
+import {
+  type BreakerInterceptor,
+  breakerInterceptor,
+  type InstalledBreaker,
+  useBreaker,
+} from '@breakwater/axios';
+import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { expectTypeOf } from 'vitest';
+
+interface Ticker {
+  readonly price: number;
+}
+
+const api = axios.create({ baseURL: 'https://api.kraken.com' });
+expectTypeOf(useBreaker(api)).toEqualTypeOf<InstalledBreaker>();
+expectTypeOf(useBreaker(axios, { timeoutMs: 5_000 })).toEqualTypeOf<InstalledBreaker>();
+
+// The instance keeps axios' own generics.
+expectTypeOf(api.get<Ticker>('/0/public/Ticker'))
+  .resolves.toHaveProperty('data')
+  .toEqualTypeOf<Ticker>();
+expectTypeOf(api.post<Ticker, AxiosResponse<Ticker>, { pair: string }>).toBeCallableWith('/o', {
+  pair: 'XBTUSD',
+});
+
+// Per-request options are typed through the request config, as an instance default too.
+expectTypeOf(api.get).toBeCallableWith('/0/public/Time', {
+  breakwater: { bypass: true, key: 'kraken', timeoutMs: 500, idempotent: true },
+});
+axios.create({ breakwater: { key: 'kraken:public' } });
+// @ts-expect-error: per-request options are typed
+api.get('/0/public/Time', { breakwater: { bypas: true } });
+
+// Both halves fit axios' `use()` and hand on exactly what they are given.
+const halves = breakerInterceptor();
+expectTypeOf(halves).toEqualTypeOf<BreakerInterceptor>();
+api.interceptors.request.use(halves.request.onFulfilled, null, halves.request.options);
+api.interceptors.response.use(halves.response.onFulfilled, halves.response.onRejected);
+expectTypeOf(
+  halves.request.onFulfilled<InternalAxiosRequestConfig<{ pair: string }>>,
+).returns.toEqualTypeOf<InternalAxiosRequestConfig<{ pair: string }>>();
+expectTypeOf(halves.response.onFulfilled<AxiosResponse<Ticker>>).returns.toEqualTypeOf<
+  AxiosResponse<Ticker>
+>();
