@@ -6,6 +6,7 @@ import { axiosCase } from './axios.ts';
 import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
 import { fetchCase } from './fetch.ts';
+import { gotCase } from './got.ts';
 import { openReject } from './openReject.ts';
 import { pipelineCase } from './pipeline.ts';
 import type { BenchCase } from './types.ts';
@@ -24,6 +25,7 @@ export const cases: readonly BenchCase[] = [
   pipelineCase,
   fetchCase,
   axiosCase,
+  gotCase,
 ];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
