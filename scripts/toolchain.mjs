@@ -113,7 +113,8 @@ function main() {
     return 2;
   }
   const env = ensureToolchain();
-  ensureDependencies(env);
+  // `pnpm` itself is how a changed manifest gets installed: a frozen install first would fail.
+  if (name !== 'pnpm') ensureDependencies(env);
   let failed = 0;
   commands.forEach(([command, ...args], index) => {
     const argv = index === commands.length - 1 ? [...args, ...extra] : args;
