@@ -10,6 +10,7 @@ import { gotCase } from './got.ts';
 import { openReject } from './openReject.ts';
 import { pipelineCase } from './pipeline.ts';
 import type { BenchCase } from './types.ts';
+import { undiciCase } from './undici.ts';
 
 export type { BenchCase } from './types.ts';
 
@@ -24,6 +25,7 @@ export const cases: readonly BenchCase[] = [
   openReject,
   pipelineCase,
   fetchCase,
+  undiciCase,
   axiosCase,
   gotCase,
 ];

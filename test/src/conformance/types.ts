@@ -75,6 +75,14 @@ export interface Driver {
    */
   readonly supportsClientRetry: boolean;
   /**
+   * Whether a request can carry per-request Breakwater options
+   * ({@link DriverRequestOptions.breakwater}). `false` for a client that builds the requests the
+   * adapter sees itself (the global `fetch` under the undici interceptor): the per-request
+   * scenario is then not defined for it.
+   * @defaultValue `true`
+   */
+  readonly supportsRequestOptions?: boolean;
+  /**
    * Creates a client wrapped with Breakwater, passing `options` to the adapter unchanged (they
    * carry the scenario's registry, clock and rules).
    */

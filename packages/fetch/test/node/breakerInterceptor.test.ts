@@ -1,0 +1,253 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import {
+  BreakerOpenError,
+  BreakerRegistry,
+  failure,
+  getBreakerOpenError,
+  isBreakerOpenError,
+  isBreakwaterConfigError,
+  ManualClock,
+  onBody,
+} from '@breakwater/core';
+import { type BreakerInterceptorOptions, breakerInterceptor } from '@breakwater/fetch/node';
+import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
+import { Agent, type Dispatcher, getGlobalDispatcher, request, setGlobalDispatcher } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getTicker } from './fixtures/tickerSdk.ts';
+
+const original = getGlobalDispatcher();
+let server: LoopbackServer;
+const cleanups: (() => unknown)[] = [];
+
+beforeEach(async () => {
+  server = await startLoopbackServer();
+});
+
+afterEach(async () => {
+  setGlobalDispatcher(original);
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await server.close();
+});
+
+/** A registry on a `ManualClock` (3 failures open a breaker) and an Agent guarded with it. */
+function guarded(options: BreakerInterceptorOptions = {}) {
+  const registry = new BreakerRegistry({
+    defaults: {
+      clock: new ManualClock(),
+      recovery: 1_000,
+      strategy: { type: 'consecutive', failureCount: 3 },
+    },
+  });
+  const agent = new Agent().compose(breakerInterceptor({ registry, ...options }));
+  cleanups.push(
+    () => registry.dispose(),
+    () => agent.close(),
+  );
+  return { registry, agent, breaker: (origin = server.origin) => registry.get(origin) };
+}
+
+/** Makes `agent` the global dispatcher, under every `fetch` in this test file's process. */
+function install(agent: Dispatcher): void {
+  setGlobalDispatcher(agent);
+}
+
+/** The status of `fetch(url)`, its body read so that the Agent can close. */
+async function statusOf(url: string): Promise<number> {
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+/**
+ * A server for what the loopback server does not send: chunked and gzipped JSON bodies, and a
+ * 503 after a 103 Early Hints.
+ */
+async function startBodyServer(): Promise<{ origin: string; hits: () => number }> {
+  const errorBody = JSON.stringify({ error: ['EService:Unavailable'], result: {} });
+  let hits = 0;
+  const bodies: Server = createServer((req, res) => {
+    hits++;
+    if (req.url === '/early-hints') {
+      res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
+      res.writeHead(503).end();
+      return;
+    }
+    if (req.url === '/gzip-error') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(errorBody));
+      return;
+    }
+    // No Content-Length: the size is only known once the chunks arrive.
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(errorBody.slice(0, 10));
+    setImmediate(() => res.end(errorBody.slice(10)));
+  });
+  bodies.listen(0, '127.0.0.1');
+  await once(bodies, 'listening');
+  cleanups.push(() => {
+    bodies.closeAllConnections();
+    bodies.close();
+  });
+  return {
+    origin: `http://127.0.0.1:${(bodies.address() as AddressInfo).port}`,
+    hits: () => hits,
+  };
+}
+
+const exchangeErrors = {
+  bodyRules: { match: (status: number) => status === 200 },
+  classify: onBody(
+    (body) => (body as { error?: unknown[] } | undefined)?.error?.length === 1,
+    failure('server'),
+  ),
+};
+
+describe('breakerInterceptor', () => {
+  it('protects a module that calls fetch itself, without any change to it', async () => {
+    const { agent, breaker } = guarded();
+    install(agent);
+    for (let i = 0; i < 3; i++) {
+      await expect(getTicker(server.url('/status/503'))).rejects.toThrow('HTTP 503');
+    }
+    expect(breaker().state).toBe('open');
+
+    const error = await rejection(getTicker(server.url('/ok')));
+    expect(isBreakerOpenError(error)).toBe(true);
+    expect(server.hits()).toBe(3);
+    expect(server.hits('/ok')).toBe(0);
+  });
+
+  it("rejects fetch with TypeError('fetch failed') whose cause is the BreakerOpenError", async () => {
+    const { agent, breaker } = guarded();
+    install(agent);
+    breaker().forceOpen();
+
+    const error = await rejection(fetch(server.url('/ok')));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe('fetch failed');
+    expect((error as TypeError).cause).toBeInstanceOf(BreakerOpenError);
+    expect(isBreakerOpenError(error)).toBe(true);
+    expect(getBreakerOpenError(error)).toBe((error as TypeError).cause);
+    expect(getBreakerOpenError(error)?.breaker).toBe(server.origin);
+    expect(server.hits()).toBe(0);
+  });
+
+  it('rejects undici.request with the BreakerOpenError itself', async () => {
+    const { agent, breaker } = guarded();
+    breaker().forceOpen();
+    const error = await rejection(request(server.url('/ok'), { dispatcher: agent }));
+    expect(error).toBeInstanceOf(BreakerOpenError);
+    expect(server.hits()).toBe(0);
+  });
+
+  it('keeps one breaker per origin', async () => {
+    const other = await startLoopbackServer();
+    cleanups.push(() => other.close());
+    const { agent, breaker } = guarded();
+    install(agent);
+    for (let i = 0; i < 3; i++) expect(await statusOf(server.url('/status/500'))).toBe(500);
+    expect(breaker().state).toBe('open');
+
+    expect(await statusOf(other.url('/ok'))).toBe(200);
+    expect(breaker(other.origin).state).toBe('closed');
+    expect(isBreakerOpenError(await rejection(fetch(server.url('/ok'))))).toBe(true);
+  });
+
+  it('reads a chunked body for a body rule from a copy, leaving the caller its body', async () => {
+    const bodies = await startBodyServer();
+    const { agent, breaker } = guarded(exchangeErrors);
+    install(agent);
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${bodies.origin}/chunked-error`);
+      expect(await response.json()).toEqual({ error: ['EService:Unavailable'], result: {} });
+    }
+    expect(breaker(bodies.origin).snapshot().counters.failuresByCategory.server).toBe(3);
+    expect(breaker(bodies.origin).state).toBe('open');
+    expect(bodies.hits()).toBe(3);
+  });
+
+  it('does not read a body longer than maxBytes, or a compressed one', async () => {
+    const bodies = await startBodyServer();
+    // Any body read would count as a failure: successes prove nothing was read.
+    const anyBody = { classify: onBody(() => true, failure('server')) };
+    const capped = guarded({ ...anyBody, bodyRules: { maxBytes: 16 } });
+    install(capped.agent);
+    const long = await fetch(`${bodies.origin}/chunked-error`);
+    expect(await long.json()).toEqual({ error: ['EService:Unavailable'], result: {} });
+
+    const uncapped = guarded({ ...anyBody, bodyRules: {} });
+    install(uncapped.agent);
+    const gzipped = await fetch(`${bodies.origin}/gzip-error`);
+    expect(await gzipped.json()).toEqual({ error: ['EService:Unavailable'], result: {} });
+
+    for (const { breaker } of [capped, uncapped]) {
+      const { counters } = breaker(bodies.origin).snapshot();
+      expect([counters.successes, counters.failures]).toEqual([1, 0]);
+    }
+  });
+
+  it('settles on the final response, not on a 1xx before it', async () => {
+    const bodies = await startBodyServer();
+    const { agent, breaker } = guarded();
+    install(agent);
+    for (let i = 0; i < 3; i++) {
+      expect(await statusOf(`${bodies.origin}/early-hints`)).toBe(503);
+    }
+    expect(breaker(bodies.origin).snapshot().counters.failures).toBe(3);
+  });
+
+  it('releases the permit of a fetch aborted with any reason but a timeout', async () => {
+    const { agent, breaker } = guarded();
+    install(agent);
+    const controller = new AbortController();
+    const pending = rejection(fetch(server.url('/hang'), { signal: controller.signal }));
+    await server.waitForHits('/hang', 1);
+    controller.abort(new Error('the user left'));
+    expect(((await pending) as Error).message).toBe('the user left');
+
+    const { counters } = breaker().snapshot();
+    expect([counters.calls, counters.released, counters.failures]).toEqual([1, 1, 0]);
+  });
+
+  it("turns timeoutMs into undici's headersTimeout, a timeout failure", async () => {
+    const { agent, breaker } = guarded({ timeoutMs: 20 });
+    const error = await rejection(request(server.url('/hang'), { dispatcher: agent }));
+    expect((error as { code?: string }).code).toBe('UND_ERR_HEADERS_TIMEOUT');
+    expect(breaker().snapshot().counters.failuresByCategory.timeout).toBe(1);
+  });
+
+  it('reports an invalid per-request option to the caller, and sends nothing', async () => {
+    const { agent } = guarded({
+      key: () => '',
+    });
+    install(agent);
+    const error = await rejection(fetch(server.url('/ok')));
+    expect(isBreakwaterConfigError((error as TypeError).cause)).toBe(true);
+    expect(server.hits()).toBe(0);
+  });
+
+  it('leaves a handler it cannot wrap (undici 7 style) to undici, which rejects it', () => {
+    const { agent, registry } = guarded();
+    const legacy = { onConnect() {}, onHeaders() {}, onData() {}, onComplete() {}, onError() {} };
+    const { origin } = server;
+    expect(() =>
+      agent.dispatch(
+        { origin, path: '/ok', method: 'GET' },
+        legacy as unknown as Dispatcher.DispatchHandler,
+      ),
+    ).toThrow('onRequestStart');
+    expect(registry.peek(origin)).toBeUndefined();
+  });
+});
