@@ -1,10 +1,12 @@
 import {
   BreakerOpenError,
   type BreakerRequestOptions,
+  bufferedBody,
   type HttpBreakerOptions,
   type HttpCall,
   HttpGuard,
   type HttpHeaders,
+  readHeader,
   responseOutcome,
 } from '@breakwater/core';
 import type {
@@ -111,7 +113,10 @@ export function breakerInterceptor(options?: HttpBreakerOptions): BreakerInterce
     // axios has buffered and parsed the body already: rules get it only when one applies.
     const headers = response.headers as HttpHeaders;
     const rule = guard.bodyRule(call, response.status, headers);
-    const body = rule === undefined ? undefined : parsedBody(response.data);
+    const body =
+      rule === undefined
+        ? undefined
+        : bufferedBody(response.data, readHeader(headers, 'content-type'), rule.maxBytes);
     guard.settle(call, responseOutcome(response.status, headers, body));
     return response;
   }
@@ -132,15 +137,4 @@ export function breakerInterceptor(options?: HttpBreakerOptions): BreakerInterce
     request: { onFulfilled: admit, options: { synchronous: true } },
     response: { onFulfilled: settleResponse, onRejected: settleError },
   };
-}
-
-/**
- * The body when it is what rules can read: text, or parsed JSON (a plain object or an array).
- * A stream, `Buffer`, `ArrayBuffer` or `Blob` (another `responseType`) is never handed over.
- */
-function parsedBody(data: unknown): unknown {
-  if (typeof data === 'string' || Array.isArray(data)) return data;
-  if (typeof data !== 'object' || data === null) return undefined;
-  const proto: unknown = Object.getPrototypeOf(data);
-  return proto === Object.prototype || proto === null ? data : undefined;
 }

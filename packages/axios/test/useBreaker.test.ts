@@ -150,7 +150,7 @@ describe('useBreaker', () => {
     expect(breaker().snapshot().counters.failuresByCategory.timeout).toBe(1);
   });
 
-  it('hands body rules the parsed body, never a buffer', async () => {
+  it('hands body rules the parsed body whatever the responseType', async () => {
     const bodies: unknown[] = [];
     const { api } = create({
       bodyRules: {},
@@ -166,7 +166,8 @@ describe('useBreaker', () => {
       .get(server.url('/status/404'), { validateStatus: (status) => status < 400 })
       .catch(() => undefined);
     const text = '{"error":["EService:Unavailable"],"result":{}}';
-    expect(bodies).toEqual([JSON.parse(text), text, { status: 404 }]);
+    const parsed = JSON.parse(text);
+    expect(bodies).toEqual([parsed, parsed, parsed, { status: 404 }]);
   });
 
   it('takes per-request options as an instance default too', async () => {

@@ -175,6 +175,7 @@ export { HttpGuard } from './http/HttpGuard.ts';
 export { isIdempotent } from './http/isIdempotent.ts';
 export {
   type ByteStreamLike,
+  bufferedBody,
   type FetchBodyResponseLike,
   parseBodyText,
   readBodyForRules,

@@ -2,11 +2,11 @@ import {
   BreakerOpenError,
   type BreakerRequestOptions,
   BreakwaterError,
+  bufferedBody,
   type HttpBreakerOptions,
   type HttpCall,
   HttpGuard,
   type Outcome,
-  parseBodyText,
   type ResponseOutcome,
   responseOutcome,
 } from '@breakwater/core';
@@ -154,8 +154,6 @@ class Attempt {
   }
 }
 
-const decoder = new TextDecoder();
-
 /**
  * The outcome of a response, with its body when a body rule applies: got has buffered it
  * (`rawBody`) before afterResponse runs, so it is only decoded, or taken as got parsed it.
@@ -166,11 +164,6 @@ function outcomeOf(guard: HttpGuard, call: HttpCall, response: Response): Respon
   if (rule === undefined || (response.rawBody?.byteLength ?? 0) > rule.maxBytes) {
     return responseOutcome(statusCode, headers);
   }
-  const body: unknown = response.body;
-  if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
-    return responseOutcome(statusCode, headers, body);
-  }
-  const text = typeof body === 'string' ? body : decoder.decode(body);
-  const type = (headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
-  return responseOutcome(statusCode, headers, parseBodyText(text, type));
+  const body = bufferedBody(response.body, headers['content-type'], rule.maxBytes);
+  return responseOutcome(statusCode, headers, body);
 }

@@ -111,16 +111,16 @@ export async function readResponseBody(
     return undefined;
   }
   text += decoder.decode();
-  return parseBodyText(text, mediaType(response.headers.get('content-type')));
+  return parseBodyText(text, response.headers.get('content-type'));
 }
 
 /**
  * A body's text as rules see it: parsed when the content type is JSON (the text itself when it
  * does not parse, such as an HTML error page labelled JSON), the text otherwise. For adapters
- * whose client hands over text.
+ * whose client hands over text. `contentType` is the header as sent (parameters are ignored).
  */
-export function parseBodyText(text: string, contentType: string): unknown {
-  if (!isJson(contentType)) return text;
+export function parseBodyText(text: string, contentType: string | null | undefined): unknown {
+  if (!isJson(mediaType(contentType ?? null))) return text;
   try {
     return JSON.parse(text);
   } catch {
@@ -129,6 +129,32 @@ export function parseBodyText(text: string, contentType: string): unknown {
 }
 
 function ignore(): void {}
+
+const utf8 = new TextDecoder();
+
+/**
+ * A body the client has already buffered (axios' `response.data`, got's `body`), as rules see
+ * it: text and parsed JSON (a plain object or an array) as they are, bytes decoded and parsed by
+ * `contentType`; `undefined` for anything else (a stream, a Blob, an ArrayBuffer of another
+ * `responseType`) and for bytes or text over `maxBytes`.
+ */
+export function bufferedBody(
+  data: unknown,
+  contentType: string | null | undefined,
+  maxBytes: number,
+): unknown {
+  if (typeof data === 'string') {
+    // UTF-16 length ≤ UTF-8 bytes: a cheap lower bound that rejects what is surely too large.
+    return data.length > maxBytes ? undefined : parseBodyText(data, contentType);
+  }
+  if (data instanceof Uint8Array) {
+    return data.byteLength > maxBytes ? undefined : parseBodyText(utf8.decode(data), contentType);
+  }
+  if (Array.isArray(data)) return data;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const proto: unknown = Object.getPrototypeOf(data);
+  return proto === Object.prototype || proto === null ? data : undefined;
+}
 
 /** The lower-case media type without parameters: `application/json; charset=utf-8` → `application/json`. */
 function mediaType(value: string | null): string {
