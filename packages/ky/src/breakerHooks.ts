@@ -1,0 +1,164 @@
+import {
+  BreakerOpenError,
+  type BreakerRequestOptions,
+  fetchRequestInfo,
+  type HttpBreakerOptions,
+  type HttpCall,
+  HttpGuard,
+  readResponseBody,
+  resolveBreakerRequestOptions,
+  responseOutcome,
+} from '@breakwater/core';
+import { type InitHook, type Options, TimeoutError } from 'ky';
+
+/** The field of ky's `context` option that carries per-request Breakwater options. */
+export interface BreakwaterContext {
+  /** Per-request options: `bypass`, `key`, `timeoutMs`, `retry`, `idempotent`, `context`. */
+  breakwater?: BreakerRequestOptions;
+}
+
+/**
+ * ky's `Options` with `context.breakwater` typed. ky types `context` as
+ * `Record<string, unknown>` and its option types cannot be augmented, so annotate (or
+ * `satisfies`) per-request options with this type to have them checked.
+ * @example `api.get(url, { context: { breakwater: { bypass: true } } } satisfies BreakerKyOptions)`
+ */
+export type BreakerKyOptions = Options & { context?: Record<string, unknown> & BreakwaterContext };
+
+/** What `breakerHooks()` returns: ky options holding one `init` hook, for `extend` or `create`. */
+export interface BreakerHooks {
+  readonly hooks: { readonly init: InitHook[] };
+}
+
+/** ky's `fetch` option. */
+type KyFetch = NonNullable<Options['fetch']>;
+
+/** ky's default fetch, read at each call as ky reads it (tests and polyfills replace it). */
+const globalFetch: KyFetch = (input, init) => globalThis.fetch(input, init);
+
+/**
+ * Hooks that put ky behind circuit breakers, one per origin (or per `key`): use them as
+ * `ky.extend(breakerHooks(options))` or `ky.create(breakerHooks(options))`. Each attempt ky
+ * makes (the first and every retry) is one breaker call; an attempt to an open breaker rejects
+ * with `BreakerOpenError` before anything is sent, which also ends ky's retries. Responses and
+ * errors are classified by the core (5xx, 429 with Retry-After, network errors and timeouts
+ * count; 4xx and auth errors do not); a caller's abort releases the permit. Responses, ky's
+ * errors and the caller's abort reason reach the caller unchanged.
+ *
+ * Per-request options go in `context.breakwater` (see {@link BreakerKyOptions}). `timeoutMs`
+ * (the adapter's or the request's) becomes ky's `timeout` when the request sets none; retries
+ * are ky's own `retry` option, so `HttpBreakerOptions.retry` does not apply here.
+ *
+ * @param options - see `HttpBreakerOptions`; validated here, once
+ * @throws BreakwaterConfigError when an option is invalid
+ * @example
+ * ```ts
+ * import ky from 'ky';
+ * const api = ky.extend(breakerHooks({ timeoutMs: 5_000 }));
+ * const time = await api.get('https://api.kraken.com/0/public/Time').json();
+ * await api.get(url, { context: { breakwater: { bypass: true } } });
+ * ```
+ */
+export function breakerHooks(options?: HttpBreakerOptions): BreakerHooks {
+  const guard = new HttpGuard(options);
+  const adapterTimeoutMs = guard.options.timeoutMs;
+  // ky's `init` hook runs once per request, on a copy of its options, before the request is
+  // built: the one place where a hook can still choose the request's `timeout` and `fetch`.
+  const init: InitHook = (kyOptions) => {
+    const perRequest = (kyOptions.context as BreakwaterContext | undefined)?.breakwater;
+    if (kyOptions.timeout === undefined) {
+      const timeoutMs = deadline(perRequest, adapterTimeoutMs);
+      if (timeoutMs !== undefined) kyOptions.timeout = timeoutMs === Infinity ? false : timeoutMs;
+    }
+    kyOptions.fetch = guardedFetch(
+      guard,
+      kyOptions.fetch ?? globalFetch,
+      perRequest,
+      kyOptions.signal ?? undefined,
+    );
+  };
+  return { hooks: { init: [init] } };
+}
+
+/**
+ * The deadline of a request: its own `timeoutMs`, else the adapter's; none when it bypasses
+ * Breakwater or its options are invalid (its attempt then rejects with the config error).
+ */
+function deadline(
+  perRequest: BreakerRequestOptions | undefined,
+  adapterTimeoutMs: number | undefined,
+): number | undefined {
+  if (perRequest === undefined) return adapterTimeoutMs;
+  try {
+    resolveBreakerRequestOptions(perRequest);
+  } catch {
+    return undefined;
+  }
+  return perRequest.bypass === true ? undefined : (perRequest.timeoutMs ?? adapterTimeoutMs);
+}
+
+/**
+ * The `fetch` of one ky request: ky calls it once per attempt, so each call is one breaker
+ * call, settled with that attempt's response or error whatever ky's hooks then do.
+ */
+function guardedFetch(
+  guard: HttpGuard,
+  send: KyFetch,
+  perRequest: BreakerRequestOptions | undefined,
+  callerSignal: AbortSignal | undefined,
+): KyFetch {
+  return (input, init) => {
+    const request = fetchRequestInfo(input, init);
+    if (request === undefined) return send(input, init);
+    let call: HttpCall | BreakerOpenError;
+    let pending: Promise<Response>;
+    try {
+      call = guard.acquire(request, perRequest, callerSignal);
+      if (call instanceof BreakerOpenError) return Promise.reject(call);
+      if (call.permit === undefined) return send(input, init);
+      pending = send(input, init);
+    } catch (error) {
+      // Never throw synchronously: ky's timeout wrapper would leave its timer running.
+      return Promise.reject(error);
+    }
+    const admitted = call;
+    return pending.then(
+      (response) => settleResponse(guard, admitted, response),
+      (error: unknown) => {
+        guard.settle(admitted, { kind: 'error', error: attemptError(input, error, callerSignal) });
+        throw error;
+      },
+    );
+  };
+}
+
+/** Settles `call` with `response`, read from a clone first when a body rule applies. */
+function settleResponse(guard: HttpGuard, call: HttpCall, response: Response): Promise<Response> {
+  const { status, headers } = response;
+  const rule = guard.bodyRule(call, status, headers);
+  if (rule === undefined) {
+    guard.settle(call, responseOutcome(status, headers));
+    return Promise.resolve(response);
+  }
+  return readResponseBody(response, rule.maxBytes).then(
+    (body) => {
+      guard.settle(call, responseOutcome(status, headers, body));
+      return response;
+    },
+    () => {
+      guard.settle(call, responseOutcome(status, headers));
+      return response;
+    },
+  );
+}
+
+/**
+ * What an attempt failed with, for the breaker. ky aborts an attempt itself only when its
+ * `timeout` (or `totalTimeout`) runs out: the attempt's fetch then rejects with a plain
+ * `AbortError` while ky rejects with its `TimeoutError`, which is what the breaker records.
+ */
+function attemptError(input: unknown, error: unknown, callerSignal: AbortSignal | undefined) {
+  const request = input as Request;
+  const abortedByKy = request.signal?.aborted === true && callerSignal?.aborted !== true;
+  return abortedByKy ? new TimeoutError(request) : error;
+}

@@ -1,0 +1,45 @@
+import {
+  type BreakerHooks,
+  type BreakerKyOptions,
+  type BreakerRequestOptions,
+  breakerHooks,
+} from '@breakwater/ky';
+import ky, { type KyInstance, type KyResponse, type Options } from 'ky';
+import { expectTypeOf } from 'vitest';
+
+const hooks = breakerHooks({ timeoutMs: 5_000 });
+expectTypeOf(hooks).toEqualTypeOf<BreakerHooks>();
+expectTypeOf(hooks).toExtend<Options>();
+
+// ky's own instance types are kept.
+const api = ky.extend(breakerHooks());
+expectTypeOf(api).toEqualTypeOf<KyInstance>();
+expectTypeOf(ky.create(breakerHooks())).toEqualTypeOf<KyInstance>();
+expectTypeOf(ky.extend((parent) => ({ ...parent, ...breakerHooks() }))).toEqualTypeOf<KyInstance>();
+expectTypeOf(api.get('https://api.kraken.com').json<{ ok: boolean }>()).resolves.toEqualTypeOf<{
+  ok: boolean;
+}>();
+expectTypeOf(api.get('https://api.kraken.com')).resolves.toEqualTypeOf<KyResponse>();
+
+// Per-request options are typed through BreakerKyOptions, which ky's methods accept.
+const perRequest: BreakerKyOptions = {
+  context: {
+    breakwater: { bypass: true, key: 'kraken', timeoutMs: 500, retry: false, idempotent: true },
+    traceId: 'abc',
+  },
+};
+expectTypeOf(api.get).toBeCallableWith('https://api.kraken.com', perRequest);
+expectTypeOf<
+  NonNullable<NonNullable<BreakerKyOptions['context']>['breakwater']>
+>().toEqualTypeOf<BreakerRequestOptions>();
+// @ts-expect-error: per-request options are typed
+const typo: BreakerKyOptions = { context: { breakwater: { bypas: true } } };
+void typo;
+const wrongValue = {
+  // @ts-expect-error: so are their values
+  context: { breakwater: { timeoutMs: '5s' } },
+} satisfies BreakerKyOptions;
+void wrongValue;
+
+// @ts-expect-error: adapter options are checked too
+breakerHooks({ retries: 3 });

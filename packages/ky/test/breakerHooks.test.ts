@@ -1,0 +1,232 @@
+import {
+  BreakerOpenError,
+  BreakerRegistry,
+  defaultRegistry,
+  failure,
+  type HttpBreakerOptions,
+  isBreakwaterConfigError,
+  ManualClock,
+  onBody,
+  setDefaultRegistry,
+} from '@breakwater/core';
+import { type BreakerKyOptions, breakerHooks } from '@breakwater/ky';
+import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
+import ky, { isKyError, isTimeoutError, type Options } from 'ky';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+let server: LoopbackServer;
+let registries: BreakerRegistry[] = [];
+
+beforeEach(async () => {
+  server = await startLoopbackServer();
+});
+
+afterEach(async () => {
+  for (const registry of registries) registry.dispose();
+  registries = [];
+  await server.close();
+});
+
+function create(options: HttpBreakerOptions = {}, kyOptions: Options = {}) {
+  const clock = new ManualClock();
+  const registry = new BreakerRegistry({
+    defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
+  });
+  registries.push(registry);
+  const api = ky.extend(breakerHooks({ registry, ...options })).extend({
+    throwHttpErrors: false,
+    retry: 0,
+    ...kyOptions,
+  });
+  return { api, clock, registry, breaker: () => registry.get(server.origin) };
+}
+
+async function openBreaker(api: ReturnType<typeof create>['api']): Promise<void> {
+  for (let i = 0; i < 3; i++) expect((await api.get(server.url('/status/500'))).status).toBe(500);
+}
+
+describe('breakerHooks', () => {
+  it('rejects with the exact BreakerOpenError, unwrapped, sending nothing', async () => {
+    const seenByHook: unknown[] = [];
+    const { api, breaker } = create(
+      {},
+      {
+        hooks: {
+          beforeError: [
+            ({ error }) => {
+              seenByHook.push(error);
+              return error;
+            },
+          ],
+        },
+      },
+    );
+    await openBreaker(api);
+    const error = await api.get(server.url('/ok')).catch((e: unknown) => e);
+    expect(Object.getPrototypeOf(error)).toBe(BreakerOpenError.prototype);
+    expect((error as BreakerOpenError).breaker).toBe(server.origin);
+    expect((error as BreakerOpenError).state).toBe('open');
+    expect((error as Error).cause).toBeUndefined();
+    expect(isKyError(error)).toBe(false);
+    expect(seenByHook.at(-1)).toBe(error);
+    expect(server.hits('/ok')).toBe(0);
+    expect(breaker().snapshot().counters.rejected).toBe(1);
+  });
+
+  it("ends ky's retries when the breaker opens between attempts", async () => {
+    const retries: number[] = [];
+    const { api, breaker } = create(
+      { breaker: { strategy: { type: 'consecutive', failureCount: 2 } } },
+      {
+        throwHttpErrors: true,
+        retry: { limit: 5, delay: () => 0 },
+        hooks: { beforeRetry: [({ retryCount }) => void retries.push(retryCount)] },
+      },
+    );
+    const error = await api.get(server.url('/status/503')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BreakerOpenError);
+    expect(server.hits('/status/503')).toBe(2);
+    expect(retries).toEqual([1, 2]);
+    const { counters } = breaker().snapshot();
+    expect([counters.calls, counters.failures, counters.rejected]).toEqual([2, 2, 1]);
+  });
+
+  it('releases the permit of an aborted request; the caller gets the abort reason as is', async () => {
+    const { api, breaker, clock } = create({ breaker: { halfOpen: { maxProbes: 1 } } });
+    await openBreaker(api);
+    await clock.advance(1_000);
+    const controller = new AbortController();
+    const reason = new Error('user navigated away');
+    const pending = api.get(server.url('/hang'), { signal: controller.signal });
+    await server.waitForHits('/hang', 1);
+    controller.abort(reason);
+    expect(await pending.catch((e: unknown) => e)).toBe(reason);
+    const { counters } = breaker().snapshot();
+    expect([counters.released, counters.failures, breaker().state]).toEqual([1, 3, 'half_open']);
+    // The probe slot is free again.
+    expect((await api.get(server.url('/ok'))).status).toBe(200);
+    expect(breaker().state).toBe('closed');
+  });
+
+  it("reads a body for rules from a clone, leaving the caller's body whole", async () => {
+    const bodies: unknown[] = [];
+    const { api, breaker } = create({
+      bodyRules: { match: (status) => status === 200, maxBytes: 64 },
+      classify: [
+        (outcome) => void (outcome.kind === 'response' && bodies.push(outcome.body)),
+        onBody((body) => (body as { error?: unknown[] }).error?.length === 1, failure('server')),
+      ],
+    });
+    const response = await api.get(server.url('/json-error'));
+    expect(await response.json()).toEqual({ error: ['EService:Unavailable'], result: {} });
+    expect(bodies).toEqual([{ error: ['EService:Unavailable'], result: {} }]);
+    expect(breaker().snapshot().counters.failuresByCategory.server).toBe(1);
+
+    // Above maxBytes: not read at all, and still whole for the caller.
+    const echo = await api.post(server.url('/echo'), { body: 'x'.repeat(100) });
+    expect(((await echo.json()) as { body: string }).body).toHaveLength(100);
+    expect(bodies).toEqual([{ error: ['EService:Unavailable'], result: {} }, undefined]);
+    // The caller's own shortcut reads the same body.
+    expect(await api.get(server.url('/ok')).json()).toEqual({ ok: true });
+  });
+
+  it("maps timeoutMs to ky's timeout only when the request sets none", async () => {
+    const seen: unknown[] = [];
+    const { api } = create(
+      { timeoutMs: 5_000 },
+      { hooks: { init: [(options) => void seen.push(options.timeout)] } },
+    );
+    await api.get(server.url('/ok'));
+    await api.get(server.url('/ok'), { timeout: 1_000 });
+    await api.get(server.url('/ok'), { timeout: false });
+    await api.get(server.url('/ok'), { context: { breakwater: { timeoutMs: 2_000 } } });
+    await api.get(server.url('/ok'), { context: { breakwater: { timeoutMs: Infinity } } });
+    await api.get(server.url('/ok'), { context: { breakwater: { bypass: true } } });
+    expect(seen).toEqual([5_000, 1_000, false, 2_000, false, undefined]);
+  });
+
+  it('counts the timeout it maps as a timeout failure', async () => {
+    const { api, breaker } = create({ timeoutMs: 30 });
+    const error = await api.get(server.url('/hang')).catch((e: unknown) => e);
+    expect(isTimeoutError(error)).toBe(true);
+    expect(breaker().snapshot().counters.timeouts).toBe(1);
+  });
+
+  it('wraps the fetch the ky instance was given, once per attempt', async () => {
+    const calls: string[] = [];
+    const registry = new BreakerRegistry();
+    registries.push(registry);
+    const api = ky
+      .create({
+        fetch: (input, init) => {
+          calls.push((input as Request).url);
+          return globalThis.fetch(input, init);
+        },
+        retry: { limit: 2, delay: () => 0 },
+      })
+      .extend(breakerHooks({ registry }));
+    await expect(api.get(server.url('/status/503'))).rejects.toThrow('503');
+    expect(calls).toHaveLength(3);
+    expect(registry.get(server.origin).snapshot().counters.calls).toBe(3);
+  });
+
+  it('makes no breaker call for a response a beforeRequest hook supplies', async () => {
+    const { api, registry } = create(
+      {},
+      { hooks: { beforeRequest: [() => Response.json({ cached: true })] } },
+    );
+    expect(await api.get(server.url('/ok')).json()).toEqual({ cached: true });
+    expect([server.hits(), registry.size]).toEqual([0, 0]);
+  });
+
+  it('settles each attempt even when a beforeRetry hook stops ky with ky.stop', async () => {
+    const { api, breaker, clock } = create(
+      { breaker: { halfOpen: { maxProbes: 1 } } },
+      {
+        throwHttpErrors: true,
+        retry: { limit: 2, delay: () => 0 },
+        hooks: { beforeRetry: [() => ky.stop] },
+      },
+    );
+    for (let i = 0; i < 3; i++) expect(await api.get(server.url('/status/500'))).toBeUndefined();
+    expect(breaker().state).toBe('open');
+    await clock.advance(1_000);
+    // The probe's 500 is recorded although ky stops before its beforeError hooks.
+    expect(await api.get(server.url('/status/500'))).toBeUndefined();
+    expect(breaker().state).toBe('open');
+    expect(breaker().snapshot().halfOpen.probesInFlight).toBe(0);
+    expect(server.hits()).toBe(4);
+  });
+
+  it('takes per-request options from context.breakwater and checks them', async () => {
+    const { api, breaker, registry } = create();
+    await openBreaker(api);
+    const bypass: BreakerKyOptions = { context: { breakwater: { bypass: true } } };
+    expect((await api.get(server.url('/ok'), bypass)).status).toBe(200);
+    const keyed = await api.get(server.url('/ok'), { context: { breakwater: { key: 'ok' } } });
+    expect(keyed.status).toBe(200);
+    expect(registry.peek('ok')?.snapshot().counters.successes).toBe(1);
+
+    const invalid = { context: { breakwater: { timeoutMs: -1, key: 'ok' } } };
+    const error = await api.get(server.url('/ok'), invalid).catch((e: unknown) => e);
+    expect(isBreakwaterConfigError(error)).toBe(true);
+    expect(server.hits('/ok')).toBe(2);
+    expect(breaker().snapshot().counters.calls).toBe(3);
+  });
+
+  it('rejects invalid options when created', () => {
+    expect(() => breakerHooks({ timeoutMs: 0 })).toThrow('`timeoutMs`');
+    expect(() => breakerHooks({ retries: 3 } as HttpBreakerOptions)).toThrow('`retries`');
+  });
+
+  it('uses the default registry when given none', async () => {
+    const previous = setDefaultRegistry(new BreakerRegistry());
+    try {
+      const api = ky.create(breakerHooks());
+      expect(await api.get(server.url('/ok')).json()).toEqual({ ok: true });
+      expect(defaultRegistry().peek(server.origin)?.snapshot().counters.successes).toBe(1);
+    } finally {
+      setDefaultRegistry(previous)?.dispose();
+    }
+  });
+});
