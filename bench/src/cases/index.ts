@@ -7,6 +7,7 @@ import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
 import { fetchCase } from './fetch.ts';
 import { gotCase } from './got.ts';
+import { kyCase } from './ky.ts';
 import { openReject } from './openReject.ts';
 import { pipelineCase } from './pipeline.ts';
 import type { BenchCase } from './types.ts';
@@ -28,6 +29,7 @@ export const cases: readonly BenchCase[] = [
   undiciCase,
   axiosCase,
   gotCase,
+  kyCase,
 ];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
