@@ -78,23 +78,28 @@ export class CircuitBreaker implements Policy, Disposable {
   #fast = true;
   #disposed = false;
 
-  // hot path: bound once, attached to every closed-path call's promise.
-  readonly #onFastSuccess = <T>(value: T): T => {
-    if (this.#state === 'closed') {
-      this.#counters.successes++;
-      const now = this.#strategy.usesTime ? this.#clock.now() : 0;
-      if (this.#strategy.onSuccess(now, 0)) this.#open('failures', undefined, 'none');
-    } else {
-      this.#record(successVerdict, -1, false, this.#generation, undefined);
-    }
-    return value;
-  };
+  // hot path: bound once per breaker, on its first call (an idle breaker holds no closure),
+  // and attached to every closed-path call's promise.
+  #onFastSuccess: (<T>(value: T) => T) | undefined;
+  #onFastFailure: ((error: unknown) => never) | undefined;
 
-  readonly #onFastFailure = (error: unknown): never => {
-    const verdict = this.#classify({ kind: 'error', error }, undefined);
-    this.#record(verdict, -1, false, this.#generation, undefined);
-    throw error;
-  };
+  #bindFastHandlers(): void {
+    this.#onFastSuccess = <T>(value: T): T => {
+      if (this.#state === 'closed') {
+        this.#counters.successes++;
+        const now = this.#strategy.usesTime ? this.#clock.now() : 0;
+        if (this.#strategy.onSuccess(now, 0)) this.#open('failures', undefined, 'none');
+      } else {
+        this.#record(successVerdict, -1, false, this.#generation, undefined);
+      }
+      return value;
+    };
+    this.#onFastFailure = (error: unknown): never => {
+      const verdict = this.#classify({ kind: 'error', error }, undefined);
+      this.#record(verdict, -1, false, this.#generation, undefined);
+      throw error;
+    };
+  }
 
   /**
    * @throws BreakwaterConfigError when an option is invalid (the message names it)
@@ -158,11 +163,12 @@ export class CircuitBreaker implements Policy, Disposable {
   execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T> {
     if (options === undefined && this.#fast) {
       this.#counters.calls++;
+      if (this.#onFastSuccess === undefined) this.#bindFastHandlers();
       let result: PromiseLike<T>;
       try {
         result = fn(undefined);
       } catch (error) {
-        return Promise.reject(error).catch(this.#onFastFailure);
+        return Promise.reject(error).catch(this.#onFastFailure!);
       }
       const promise = result instanceof Promise ? result : Promise.resolve(result);
       return promise.then(this.#onFastSuccess, this.#onFastFailure) as Promise<T>;
@@ -361,6 +367,7 @@ export class CircuitBreaker implements Policy, Disposable {
       return this.#executeWithPermit(fn, options);
     if (signal?.aborted) return Promise.reject(signal.reason);
     this.#counters.calls++;
+    if (this.#onFastSuccess === undefined) this.#bindFastHandlers();
     return new DeadlineCall<T>(
       this.#clock,
       timeoutMs ?? Infinity,
