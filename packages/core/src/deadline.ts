@@ -1,4 +1,4 @@
-import type { Clock } from './Clock.ts';
+import { type Clock, setTimeoutWith } from './Clock.ts';
 import { TimeoutError } from './errors/TimeoutError.ts';
 
 /**
@@ -72,7 +72,7 @@ export class DeadlineCall<T> {
       this.#reject = reject;
     });
     if (Number.isFinite(this.#timeoutMs)) {
-      this.#timer = this.#clock.setTimeout(() => this.#expire(), this.#timeoutMs);
+      this.#timer = setTimeoutWith(this.#clock, expire, this.#timeoutMs, this);
     }
     // The call object is the listener (`handleEvent`), so no closure is made for it.
     this.#callerSignal?.addEventListener('abort', this);
@@ -98,7 +98,8 @@ export class DeadlineCall<T> {
     this.#settle(false, reason);
   }
 
-  #expire(): void {
+  /** @internal The deadline passed; called by the timer. */
+  expire(): void {
     this.#timer = undefined;
     if (this.#settled) return;
     const error = new TimeoutError(this.#timeoutMs);
@@ -123,4 +124,9 @@ export class DeadlineCall<T> {
       this.#reject!(error);
     }
   }
+}
+
+/** One shared timer callback for every deadline: no closure per call. */
+function expire(call: DeadlineCall<unknown>): void {
+  call.expire();
 }
