@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { useBreaker } from '@breakwater/axios';
 import { BreakerRegistry } from '@breakwater/core';
 import axios, { type AxiosInstance } from 'axios';
 import { unexpected } from '../actions.ts';
 import type { Impl, Subject } from '../harness.ts';
+import { acquireServer, loopbackBody, releaseServer } from '../loopbackServer.ts';
 
 /**
  * The axios case: one `GET /` to a loopback `node:http` server per operation, answered with a
@@ -13,30 +12,6 @@ import type { Impl, Subject } from '../harness.ts';
  * subject, closed with the last) and Node's global agent, so they differ only by the
  * interceptors.
  */
-
-const body = '{}';
-let shared: { server: Server; url: string; users: number } | undefined;
-
-async function acquireServer(): Promise<string> {
-  if (shared === undefined) {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      res.end(body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    shared = { server, url: `http://127.0.0.1:${port}/`, users: 0 };
-  }
-  shared.users++;
-  return shared.url;
-}
-
-function releaseServer(): void {
-  if (shared === undefined || --shared.users > 0) return;
-  shared.server.closeAllConnections();
-  shared.server.close();
-  shared = undefined;
-}
 
 function subject(name: string, url: string, client: AxiosInstance): Subject {
   return {

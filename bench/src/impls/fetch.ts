@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BreakerRegistry } from '@breakwater/core';
 import { withBreaker } from '@breakwater/fetch';
 import { unexpected } from '../actions.ts';
 import type { Impl, Subject } from '../harness.ts';
+import { acquireServer, loopbackBody, releaseServer } from '../loopbackServer.ts';
 
 /**
  * The fetch case: one `GET /` to a loopback `node:http` server per operation, answered with a
@@ -12,36 +11,12 @@ import type { Impl, Subject } from '../harness.ts';
  * differ only by the wrapper.
  */
 
-const body = '{}';
-let shared: { server: Server; url: string; users: number } | undefined;
-
-async function acquireServer(): Promise<string> {
-  if (shared === undefined) {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      res.end(body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    shared = { server, url: `http://127.0.0.1:${port}/`, users: 0 };
-  }
-  shared.users++;
-  return shared.url;
-}
-
-function releaseServer(): void {
-  if (shared === undefined || --shared.users > 0) return;
-  shared.server.closeAllConnections();
-  shared.server.close();
-  shared = undefined;
-}
-
 function subject(name: string, url: string, fetch: typeof globalThis.fetch): Subject {
   return {
     async run(count) {
       for (let i = 0; i < count; i++) {
         const response = await fetch(url);
-        if (response.status !== 200 || (await response.text()) !== body) {
+        if (response.status !== 200 || (await response.text()) !== loopbackBody) {
           throw unexpected(name, 'got a wrong response');
         }
       }

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BreakerRegistry } from '@breakwater/core';
 import { breakerHooks } from '@breakwater/got';
 import got, { type Got } from 'got';
 import { unexpected } from '../actions.ts';
 import type { Impl, Subject } from '../harness.ts';
+import { acquireServer, loopbackBody, releaseServer } from '../loopbackServer.ts';
 
 /**
  * The got case: one `GET /` to a loopback `node:http` server per operation, answered with a
@@ -13,36 +12,12 @@ import type { Impl, Subject } from '../harness.ts';
  * only by the hooks.
  */
 
-const body = '{}';
-let shared: { server: Server; url: string; users: number } | undefined;
-
-async function acquireServer(): Promise<string> {
-  if (shared === undefined) {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      res.end(body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    shared = { server, url: `http://127.0.0.1:${port}/`, users: 0 };
-  }
-  shared.users++;
-  return shared.url;
-}
-
-function releaseServer(): void {
-  if (shared === undefined || --shared.users > 0) return;
-  shared.server.closeAllConnections();
-  shared.server.close();
-  shared = undefined;
-}
-
 function subject(name: string, url: string, client: Got): Subject {
   return {
     async run(count) {
       for (let i = 0; i < count; i++) {
         const response = await client(url);
-        if (response.statusCode !== 200 || response.body !== body) {
+        if (response.statusCode !== 200 || response.body !== loopbackBody) {
           throw unexpected(name, 'got a wrong response');
         }
       }
