@@ -72,7 +72,7 @@ export class DeadlineCall<T> {
       this.#reject = reject;
     });
     if (Number.isFinite(this.#timeoutMs)) {
-      this.#timer = setTimeoutWith(this.#clock, expire, this.#timeoutMs, this);
+      this.#timer = setTimeoutWith<DeadlineCall<T>>(this.#clock, expire, this.#timeoutMs, this);
     }
     // The call object is the listener (`handleEvent`), so no closure is made for it.
     this.#callerSignal?.addEventListener('abort', this);
@@ -127,6 +127,6 @@ export class DeadlineCall<T> {
 }
 
 /** One shared timer callback for every deadline: no closure per call. */
-function expire(call: DeadlineCall<unknown>): void {
+function expire<T>(call: DeadlineCall<T>): void {
   call.expire();
 }
