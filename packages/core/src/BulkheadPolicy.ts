@@ -8,6 +8,7 @@ import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
 import type { CallContext } from './Outcome.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
 import {
+  expectClock,
   expectFunction,
   expectInteger,
   expectNumber,
@@ -124,7 +125,7 @@ export function resolveBulkheadPolicyOptions(
       true,
     ),
     name: expectString('name', options.name ?? 'default'),
-    clock: options.clock ?? systemClock,
+    clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
     onListenerError:
       options.onListenerError === undefined
         ? undefined

@@ -6,6 +6,7 @@ import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
 import type { CallContext, Category, Verdict } from './Outcome.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
 import {
+  expectClock,
   expectFunction,
   expectInteger,
   expectNumber,
@@ -283,7 +284,7 @@ function resolveFallbackPolicyOptions(
     stale:
       options.staleIfError === undefined ? undefined : resolveStaleOptions(options.staleIfError),
     classify: createClassifier(options.classify),
-    clock: options.clock ?? systemClock,
+    clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
   });
 }
 

@@ -57,6 +57,20 @@ export const failureCategories = [
   'unknown',
 ] as const satisfies readonly Category[];
 
+/** Every category a failure or an ignored outcome can have: all but `none`. */
+export const verdictCategories = [
+  'network',
+  'timeout',
+  'rate_limit',
+  'server',
+  'maintenance',
+  'client',
+  'auth',
+  'cancelled',
+  'rejected',
+  'unknown',
+] as const satisfies readonly Exclude<Category, 'none'>[];
+
 /** How a breaker treats an outcome. */
 export interface Verdict {
   /** `failure` counts toward opening; `success` toward closing; `ignore` counts toward neither. */

@@ -6,6 +6,7 @@ import type { CallContext } from './Outcome.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
 import { TokenBucket, tokenEpsilon } from './TokenBucket.ts';
 import {
+  expectClock,
   expectFunction,
   expectNumber,
   expectObject,
@@ -188,7 +189,7 @@ export function resolveRateLimiterOptions(options: RateLimiterOptions): Resolved
     safetyMarginRate: expectNumber('safetyMarginRate', options.safetyMarginRate ?? 0.1, 0, 0.99),
     maxResetWaitMs: expectNumber('maxResetWaitMs', options.maxResetWaitMs ?? 3_600_000, 0),
     name: expectString('name', options.name ?? 'default'),
-    clock: options.clock ?? systemClock,
+    clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
     onListenerError:
       options.onListenerError === undefined
         ? undefined

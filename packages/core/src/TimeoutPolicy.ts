@@ -6,6 +6,7 @@ import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
 import type { CallContext } from './Outcome.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
 import {
+  expectClock,
   expectFunction,
   expectNumber,
   expectObject,
@@ -77,7 +78,7 @@ export function resolveTimeoutPolicyOptions(
   return Object.freeze({
     timeoutMs: expectNumber('timeoutMs', options.timeoutMs, 1, Infinity, true),
     mode: expectOneOf('mode', options.mode ?? 'aggressive', modes),
-    clock: options.clock ?? systemClock,
+    clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
     onListenerError:
       options.onListenerError === undefined
         ? undefined

@@ -56,6 +56,7 @@ export {
   type Outcome,
   type ResponseOutcome,
   type Verdict,
+  verdictCategories,
 } from './Outcome.ts';
 export { Permit } from './Permit.ts';
 export type { Action, ExecuteOptions, Policy } from './Policy.ts';

@@ -1,5 +1,5 @@
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
-import type { Category, Verdict } from '../Outcome.ts';
+import { type Category, type Verdict, verdictCategories } from '../Outcome.ts';
 
 /** What a failure may carry besides its category. */
 export interface FailureExtra {
@@ -13,18 +13,7 @@ export interface FailureExtra {
 }
 
 /** Every category a failure or an ignore can have: all but `none`, which only a success has. */
-const categories = [
-  'network',
-  'timeout',
-  'rate_limit',
-  'server',
-  'maintenance',
-  'client',
-  'auth',
-  'cancelled',
-  'rejected',
-  'unknown',
-] as const satisfies readonly Exclude<Category, 'none'>[];
+const categories = verdictCategories;
 
 type VerdictTable = Readonly<Partial<Record<Category, Verdict>>>;
 

@@ -1,10 +1,5 @@
 import { type Clock, systemClock } from '../Clock.ts';
-import {
-  expectClock,
-  expectObject,
-  type KnownKeys,
-  rejectUnknownKeys,
-} from '../validate.ts';
+import { expectClock, expectObject, type KnownKeys, rejectUnknownKeys } from '../validate.ts';
 import type { BreakerStore, DurableState } from './types.ts';
 
 /** Options for {@link MemoryStore}. */

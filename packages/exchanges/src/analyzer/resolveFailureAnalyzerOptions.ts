@@ -9,6 +9,7 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
   systemClock,
+  verdictCategories,
 } from '@breakwater/core';
 import { builtInPatterns } from './builtInPatterns.ts';
 import type { FailurePattern, FailureSeverity } from './types.ts';
@@ -96,18 +97,7 @@ const patternKeys: KnownKeys<FailurePattern> = {
 };
 
 const severities: readonly FailureSeverity[] = ['low', 'medium', 'high', 'critical'];
-const categories = [
-  'network',
-  'timeout',
-  'rate_limit',
-  'server',
-  'maintenance',
-  'client',
-  'auth',
-  'cancelled',
-  'rejected',
-  'unknown',
-];
+const categories: readonly string[] = verdictCategories;
 
 /**
  * Validates {@link FailureAnalyzerOptions} once, compiling the patterns.
