@@ -1,7 +1,8 @@
-import type { Clock } from './Clock.ts';
+import { type Clock, maxTimerMs } from './Clock.ts';
 import { successVerdict } from './classify/verdicts.ts';
 import { DeadlineCall, runWithDeadline } from './deadline.ts';
 import { BreakerOpenError } from './errors/BreakerOpenError.ts';
+import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import type { BreakerEvents, TransitionReason } from './events/BreakerEvents.ts';
 import { perCallEvents } from './events/BreakerEvents.ts';
 import { Emitter } from './events/Emitter.ts';
@@ -10,6 +11,7 @@ import { LatencyHistogram } from './metrics/LatencyHistogram.ts';
 import type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
 import { Permit, type PermitHost } from './Permit.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+import { redactError } from './redact/redactError.ts';
 import { rejectDeferred } from './rejectDeferred.ts';
 import {
   type BreakerOptions,
@@ -82,6 +84,7 @@ export class CircuitBreaker implements Policy, Disposable {
   // and attached to every closed-path call's promise.
   #onFastSuccess: (<T>(value: T) => T) | undefined;
   #onFastFailure: ((error: unknown) => never) | undefined;
+  #onFastCancel: ((reason: unknown) => never) | undefined;
 
   #bindFastHandlers(): void {
     this.#onFastSuccess = <T>(value: T): T => {
@@ -98,6 +101,10 @@ export class CircuitBreaker implements Policy, Disposable {
       const verdict = this.#classify({ kind: 'error', error }, undefined);
       this.#record(verdict, -1, false, this.#generation, undefined);
       throw error;
+    };
+    this.#onFastCancel = (reason: unknown): never => {
+      this.#counters.released++;
+      throw reason;
     };
   }
 
@@ -119,7 +126,12 @@ export class CircuitBreaker implements Policy, Disposable {
       this.#store = new StoreLink(this.#options.store, this.#options.name, {
         apply: (state, reason) => this.#apply(state, reason),
         report: (operation, error) =>
-          this.#emitter.emit('storeError', { breaker: this.name, operation, error }),
+          this.#emitter.emit('storeError', {
+            breaker: this.name,
+            operation,
+            // A store's error can carry a connection string or a path with credentials.
+            error: redactError(error),
+          }),
       });
     }
   }
@@ -283,9 +295,11 @@ export class CircuitBreaker implements Policy, Disposable {
    */
   reconfigure(partial: Omit<BreakerOptions, 'name' | 'store' | 'initialState'>): void {
     const current = this.#options;
+    const before = toBreakerOptions(current);
     const next = resolveBreakerOptions({
-      ...toBreakerOptions(current),
+      ...before,
       ...partial,
+      halfOpen: { ...before.halfOpen, ...partial.halfOpen },
       name: current.name,
       ...(current.store === undefined ? {} : { store: current.store }),
     });
@@ -362,9 +376,11 @@ export class CircuitBreaker implements Policy, Disposable {
   // is recorded inside the deadline's own promise reaction.
   #executeWithDeadline<T>(fn: Action<T>, options: ExecuteOptions | undefined): Promise<T> {
     const signal = options?.signal;
-    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
-    if (signal === undefined && timeoutMs === undefined)
+    const timeoutMs = callTimeout(options, this.#options.timeoutMs);
+    if (timeoutMs instanceof BreakwaterConfigError) return Promise.reject(timeoutMs);
+    if (signal === undefined && timeoutMs === undefined) {
       return this.#executeWithPermit(fn, options);
+    }
     if (signal?.aborted) return Promise.reject(signal.reason);
     this.#counters.calls++;
     if (this.#onFastSuccess === undefined) this.#bindFastHandlers();
@@ -375,15 +391,17 @@ export class CircuitBreaker implements Policy, Disposable {
       'aggressive',
       this.#onFastSuccess,
       this.#onFastFailure,
+      this.#onFastCancel,
     ).run(fn);
   }
 
   #executeWithPermit<T>(fn: Action<T>, options: ExecuteOptions | undefined): Promise<T> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const timeoutMs = callTimeout(options, this.#options.timeoutMs);
+    if (timeoutMs instanceof BreakwaterConfigError) return Promise.reject(timeoutMs);
     const permit = this.tryAcquire(options?.context);
     if (permit instanceof BreakerOpenError) return rejectDeferred(permit);
-    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
     let pending: PromiseLike<T>;
     try {
       pending =
@@ -400,7 +418,9 @@ export class CircuitBreaker implements Policy, Disposable {
         return value;
       },
       (error: unknown) => {
-        permit.failure(error);
+        // The caller's abort, whatever its reason, is a cancellation: it counts as nothing.
+        if (signal?.aborted === true && error === signal.reason) permit.release();
+        else permit.failure(error);
         throw error;
       },
     );
@@ -437,6 +457,8 @@ export class CircuitBreaker implements Policy, Disposable {
   }
 
   #settlePermit(permit: Permit, verdict: Verdict | undefined): void {
+    // A permit outlived its breaker: dispose() released it, so its outcome records nothing.
+    if (this.#disposed) return;
     if (permit.probe) this.#probes?.delete(permit);
     const duration = permit.startedAt >= 0 ? this.#clock.monotonic() - permit.startedAt : -1;
     if (verdict === undefined) {
@@ -464,12 +486,15 @@ export class CircuitBreaker implements Policy, Disposable {
       this.#lastFailure = { category: verdict.category, at: this.#clock.now() };
     }
     emitOutcome(this.#emitter, this.name, verdict, durationMs, context);
-    if (generation !== this.#generation || this.#disposed) return;
+    if (this.#disposed) return;
     const state = this.#state;
     if (probe) {
-      if (state === 'half_open') this.#recordProbe(verdict);
+      // Only a probe of the current half-open period decides it.
+      if (state === 'half_open' && generation === this.#generation) this.#recordProbe(verdict);
       return;
     }
+    // A call admitted in an earlier period that ends while the breaker is closed again counts in
+    // the new window, on both paths (the allocation-free closed path carries no period).
     if (state !== 'closed' || verdict.verdict === 'ignore') return;
     const now = this.#strategy.usesTime ? this.#clock.now() : 0;
     const duration = Math.max(0, durationMs);
@@ -596,4 +621,23 @@ export class CircuitBreaker implements Policy, Disposable {
       this.#state === 'closed' && !this.#tracking && this.#strategy.admit === undefined;
     this.#fast = this.#untracked && this.#options.timeoutMs === undefined;
   }
+}
+
+/**
+ * The deadline of one `execute()` call: its own `timeoutMs` (validated here, as per-call options
+ * are not validated at construction) or the breaker's.
+ */
+function callTimeout(
+  options: ExecuteOptions | undefined,
+  fallback: number | undefined,
+): number | undefined | BreakwaterConfigError {
+  const timeoutMs = options?.timeoutMs;
+  if (timeoutMs === undefined) return fallback;
+  if (timeoutMs === Infinity) return undefined;
+  if (typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= maxTimerMs) return timeoutMs;
+  return new BreakwaterConfigError(
+    'timeoutMs',
+    `a number from 1 to ${maxTimerMs} (or Infinity for none)`,
+    timeoutMs,
+  );
 }

@@ -14,11 +14,20 @@ export interface Clock {
   random(): number;
 }
 
-/** The platform clock: `Date.now`, `performance.now`, the global timers and `Math.random`. */
+/**
+ * The longest delay a platform timer holds (2^31 - 1 ms, 24.8 days); longer ones fire at once in
+ * Node and browsers. The system clock treats a longer delay as "never".
+ */
+export const maxTimerMs = 2_147_483_647;
+
+/**
+ * The platform clock: `Date.now`, `performance.now`, the global timers and `Math.random`.
+ * A delay over {@link maxTimerMs} (or infinite) schedules nothing: it would never come.
+ */
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   monotonic: () => performance.now(),
-  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  setTimeout: (fn: () => void, ms: number) => (ms > maxTimerMs ? undefined : setTimeout(fn, ms)),
   clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   random: () => Math.random(),
 });
@@ -30,6 +39,6 @@ export const systemClock: Clock = Object.freeze({
  * @internal
  */
 export function setTimeoutWith<A>(clock: Clock, fn: (arg: A) => void, ms: number, arg: A): unknown {
-  if (clock === systemClock) return setTimeout(fn, ms, arg);
+  if (clock === systemClock) return ms > maxTimerMs ? undefined : setTimeout(fn, ms, arg);
   return clock.setTimeout(() => fn(arg), ms);
 }

@@ -26,7 +26,15 @@ export function runWithDeadline<T>(
   mode: DeadlineMode = 'aggressive',
 ): Promise<T> {
   if (callerSignal?.aborted) return Promise.reject(callerSignal.reason);
-  return new DeadlineCall<T>(clock, timeoutMs, callerSignal, mode, undefined, undefined).run(fn);
+  return new DeadlineCall<T>(
+    clock,
+    timeoutMs,
+    callerSignal,
+    mode,
+    undefined,
+    undefined,
+    undefined,
+  ).run(fn);
 }
 
 /**
@@ -44,6 +52,7 @@ export class DeadlineCall<T> {
   readonly #aggressive: boolean;
   readonly #onValue: ((value: T) => T) | undefined;
   readonly #onError: ((error: unknown) => never) | undefined;
+  readonly #onCancel: ((reason: unknown) => never) | undefined;
   readonly #controller = new AbortController();
   #resolve: ((value: T) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
@@ -57,6 +66,7 @@ export class DeadlineCall<T> {
     mode: DeadlineMode,
     onValue: ((value: T) => T) | undefined,
     onError: ((error: unknown) => never) | undefined,
+    onCancel: ((reason: unknown) => never) | undefined,
   ) {
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
@@ -64,6 +74,7 @@ export class DeadlineCall<T> {
     this.#aggressive = mode === 'aggressive';
     this.#onValue = onValue;
     this.#onError = onError;
+    this.#onCancel = onCancel;
   }
 
   run(fn: (signal: AbortSignal) => PromiseLike<T>): Promise<T> {
@@ -95,7 +106,8 @@ export class DeadlineCall<T> {
     if (this.#settled) return;
     const reason = this.#callerSignal!.reason;
     this.#controller.abort(reason);
-    this.#settle(false, reason);
+    // A caller's abort is a cancellation whatever its reason: it goes to onCancel, not onError.
+    this.#settle(false, reason, true);
   }
 
   /** @internal The deadline passed; called by the timer. */
@@ -107,7 +119,7 @@ export class DeadlineCall<T> {
     if (this.#aggressive) this.#settle(false, error);
   }
 
-  #settle(ok: boolean, result: unknown): void {
+  #settle(ok: boolean, result: unknown, cancelled = false): void {
     if (this.#settled) return;
     this.#settled = true;
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
@@ -115,10 +127,10 @@ export class DeadlineCall<T> {
     try {
       if (ok) {
         this.#resolve!(this.#onValue === undefined ? (result as T) : this.#onValue(result as T));
-      } else if (this.#onError === undefined) {
-        this.#reject!(result);
       } else {
-        this.#onError(result);
+        const handler = cancelled ? this.#onCancel : this.#onError;
+        if (handler === undefined) this.#reject!(result);
+        else handler(result);
       }
     } catch (error) {
       this.#reject!(error);

@@ -14,7 +14,7 @@ export {
 } from './backoff/exponentialBackoff.ts';
 export { applyJitter, type Backoff, type Jitter } from './backoff/types.ts';
 export { CircuitBreaker } from './CircuitBreaker.ts';
-export { type Clock, systemClock } from './Clock.ts';
+export { type Clock, maxTimerMs, systemClock } from './Clock.ts';
 export { type DeadlineMode, runWithDeadline } from './deadline.ts';
 export {
   BreakerOpenError,

@@ -323,8 +323,37 @@ describe('timeouts', () => {
     controller.abort();
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
     expect(breaker.state).toBe('closed');
-    expect(breaker.snapshot().counters).toMatchObject({ failures: 0, ignored: 1 });
+    expect(breaker.snapshot().counters).toMatchObject({ failures: 0, released: 1 });
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('treats an abort with a custom reason as a cancellation, on every path', async () => {
+    const { breaker } = create({ strategy: { type: 'consecutive', failureCount: 1 } });
+    const reason = new Error('user cancelled');
+    const hang = () => new Promise<never>(() => {});
+    const fast = new AbortController();
+    const fastCall = breaker.execute(hang, { signal: fast.signal });
+    fast.abort(reason);
+    await expect(fastCall).rejects.toBe(reason);
+    const withPermit = new AbortController();
+    const permitCall = breaker.execute(hang, {
+      signal: withPermit.signal,
+      context: { method: 'GET' },
+    });
+    withPermit.abort(reason);
+    await expect(permitCall).rejects.toBe(reason);
+    expect(breaker.state).toBe('closed');
+    expect(breaker.snapshot().counters).toMatchObject({ failures: 0, released: 2 });
+  });
+
+  it('rejects an invalid per-call timeoutMs without calling the action', async () => {
+    const { breaker } = create();
+    for (const timeoutMs of [0, -5, Number.NaN, '100']) {
+      await expect(breaker.execute(ok, { timeoutMs: timeoutMs as number })).rejects.toThrow(
+        'Invalid option `timeoutMs`',
+      );
+    }
+    await expect(breaker.execute(ok, { timeoutMs: Infinity })).resolves.toBe('ok');
   });
 
   it('does not call the action when the signal is already aborted', async () => {
@@ -373,6 +402,10 @@ describe('permits', () => {
     breaker.dispose();
     permit.failure(new Error('late'));
     expect(breaker.state).toBe('closed');
+    expect(breaker.snapshot()).toMatchObject({
+      counters: { failures: 0 },
+      lastFailure: undefined,
+    });
   });
 
   it('acquire() throws the BreakerOpenError that tryAcquire() returns', async () => {
@@ -537,10 +570,19 @@ describe('persistence', () => {
   });
 
   it('reconfigure keeps the name and the options it is not given', () => {
-    const { breaker } = create({ name: 'https://api.kraken.com', timeoutMs: 250 });
+    const { breaker } = create({
+      name: 'https://api.kraken.com',
+      timeoutMs: 250,
+      halfOpen: { successCount: 3, probeTimeoutMs: 5_000 },
+    });
     breaker.reconfigure({ halfOpen: { maxProbes: 3 } });
     expect(breaker.name).toBe('https://api.kraken.com');
-    expect(breaker.options).toMatchObject({ maxProbes: 3, timeoutMs: 250 });
+    expect(breaker.options).toMatchObject({
+      maxProbes: 3,
+      successCount: 3,
+      probeTimeoutMs: 5_000,
+      timeoutMs: 250,
+    });
   });
 
   it('uses a constant recovery for a number', async () => {
@@ -579,10 +621,16 @@ describe('dispose()', () => {
 
   it('is idempotent and available as Symbol.dispose', () => {
     const clock = new ManualClock();
+    const seen: string[] = [];
+    let outer: CircuitBreaker | undefined;
     {
       using breaker = new CircuitBreaker({ clock });
+      outer = breaker;
+      breaker.on('stateChange', (e) => seen.push(e.to));
       breaker.dispose();
     }
+    outer.forceOpen();
+    expect(seen).toEqual([]);
     expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { RejectingState } from '../errors/BreakerOpenError.ts';
 import type { CallContext, Category } from '../Outcome.ts';
+import type { RedactedError } from '../redact/redactError.ts';
 import type { BreakerState } from '../store/types.ts';
 
 /**
@@ -80,10 +81,12 @@ export interface StateChangeEvent {
   readonly category: Category | undefined;
 }
 
+/** The store failed; the breaker goes on with its local state. */
 export interface StoreErrorEvent {
   readonly breaker: string;
   readonly operation: 'load' | 'save' | 'subscribe' | 'claimProbe';
-  readonly error: unknown;
+  /** The store's error, redacted (`redactError`): connection strings and paths lose credentials. */
+  readonly error: RedactedError;
 }
 
 /** Every event a breaker emits, by name. */

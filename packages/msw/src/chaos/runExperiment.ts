@@ -157,7 +157,7 @@ class Experiment {
     const startMs = this.#elapsed();
     const stateBefore = this.#breaker.state;
     const controller = new AbortController();
-    const call = { settled: false, threw: false, error: undefined as unknown };
+    const call = { settled: false, threw: false, error: undefined as unknown, aborted: false };
     const settled = new AbortController();
     let promise: Promise<unknown>;
     try {
@@ -178,6 +178,7 @@ class Experiment {
     if (this.#manual !== undefined) await this.#settleManually(this.#manual, call, index);
     else await this.#settleInRealTime(settled.signal, index);
     if (!call.settled) {
+      call.aborted = true;
       controller.abort(new DOMException('The chaos experiment was stopped.', 'AbortError'));
       for (let turn = 0; turn < abortTurns && !call.settled; turn++) await nextTurn();
     }
@@ -217,7 +218,7 @@ class Experiment {
     }
   }
 
-  #outcome(call: { settled: boolean; threw: boolean; error: unknown }): {
+  #outcome(call: { settled: boolean; threw: boolean; error: unknown; aborted: boolean }): {
     outcome: CallOutcome;
     category: Category | undefined;
   } {
@@ -232,6 +233,8 @@ class Experiment {
     }
     if (verdict !== undefined) return verdict;
     if (this.#rejected) return { outcome: 'rejected', category: 'rejected' };
+    // The experiment aborted the call: the breaker released its permit and recorded nothing.
+    if (call.threw && call.aborted) return { outcome: 'ignored', category: 'cancelled' };
     // The call did not go through the breaker.
     return call.threw
       ? { outcome: 'failure', category: 'unknown' }
