@@ -77,6 +77,18 @@ export class Permit implements Disposable {
     return verdict;
   }
 
+  /**
+   * Records a verdict reached elsewhere (an adapter's own rules) instead of classifying; a
+   * second settlement returns the first verdict and records nothing.
+   */
+  settleWith(verdict: Verdict): Verdict {
+    if (this.#verdict === released) return verdict;
+    if (this.#verdict !== undefined) return this.#verdict;
+    this.#verdict = verdict;
+    this.#host.settle(this, verdict);
+    return verdict;
+  }
+
   /** Records a success, whatever the classifier would say. */
   success(): void {
     if (this.#verdict !== undefined) return;

@@ -98,6 +98,8 @@ export {
   type Classifier,
   type ClassifierOptions,
   createClassifier,
+  createRuleClassifier,
+  type RuleClassifier,
 } from './classify/createClassifier.ts';
 export { defaultClassifier, responseFromError } from './classify/defaultClassifier.ts';
 export { isAbortError, isTimeoutError, networkErrorCode } from './classify/errorTraits.ts';

@@ -2,11 +2,13 @@ import {
   BreakerRegistry,
   constantBackoff,
   defaultRegistry,
+  failure,
   type HttpBreakerOptions,
   isBreakerOpenError,
   isBreakwaterConfigError,
   isBreakwaterTimeoutError,
   ManualClock,
+  onStatus,
   setDefaultRegistry,
 } from '@breakwater/core';
 import { type FetchFunction, withBreaker } from '@breakwater/fetch';
@@ -193,5 +195,21 @@ describe('withBreaker', () => {
     } finally {
       setDefaultRegistry(previous)?.dispose();
     }
+  });
+});
+
+describe('a breaker shared by two adapters', () => {
+  it("applies each adapter's own classify rules, whoever created the breaker", async () => {
+    const { registry, breaker } = create();
+    const plain = withBreaker(globalThis.fetch, { registry });
+    const strict = withBreaker(globalThis.fetch, {
+      registry,
+      classify: onStatus(404, failure('server')),
+    });
+    // `plain` creates the breaker: without its own rules, 404 is a client error, ignored.
+    await plain(server.url('/status/404'));
+    expect(breaker().snapshot().counters).toMatchObject({ ignored: 1, failures: 0 });
+    await strict(server.url('/status/404'));
+    expect(breaker().snapshot().counters).toMatchObject({ ignored: 1, failures: 1 });
   });
 });

@@ -73,6 +73,52 @@ export function createClassifier(
     }
   };
 
+  const rulesOnly = ruleClassifier(list, report);
+  return (outcome, ctx, nowMs) =>
+    rulesOnly(outcome, ctx, nowMs) ?? defaultClassifier(outcome, ctx, nowMs);
+}
+
+/** A classifier made of rules alone: a verdict, or `undefined` when no rule has an opinion. */
+export type RuleClassifier = (
+  outcome: Outcome,
+  ctx: CallContext | undefined,
+  nowMs: number,
+) => Verdict | undefined;
+
+/**
+ * A classifier made of rules alone: the first rule's verdict, or `undefined` when no rule has an
+ * opinion (where {@link createClassifier} would fall back to the default classification). For
+ * code that layers its own rules over a breaker's, such as an HTTP adapter sharing a breaker
+ * another adapter created.
+ * @throws BreakwaterConfigError when a rule is not a function, or an option is invalid
+ */
+export function createRuleClassifier(
+  rules: ClassifierRule | readonly ClassifierRule[],
+  options: ClassifierOptions = {},
+): RuleClassifier {
+  const list = ruleList(rules);
+  expectObject('classifier options', options);
+  rejectUnknownKeys('', options, known);
+  const onRuleError =
+    options.onRuleError === undefined
+      ? rethrowInMicrotask
+      : expectFunction<NonNullable<ClassifierOptions['onRuleError']>>(
+          'onRuleError',
+          options.onRuleError,
+        );
+  return ruleClassifier(list, (error, index) => {
+    try {
+      onRuleError(error, index);
+    } catch (handlerError) {
+      rethrowInMicrotask(handlerError);
+    }
+  });
+}
+
+function ruleClassifier(
+  list: readonly ClassifierRule[],
+  report: (error: unknown, index: number) => void,
+): RuleClassifier {
   return (outcome, ctx, nowMs) => {
     for (let i = 0; i < list.length; i++) {
       let verdict: unknown;
@@ -95,7 +141,7 @@ export function createClassifier(
         return verdict;
       }
     }
-    return defaultClassifier(outcome, ctx, nowMs);
+    return undefined;
   };
 }
 

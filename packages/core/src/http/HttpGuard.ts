@@ -129,6 +129,11 @@ export class HttpGuard {
         rethrowInMicrotask(error, 'onResponse');
       }
     }
+    const rules = this.#options.rules;
+    if (rules !== undefined) {
+      const verdict = rules(outcome, call.context, call.breaker!.options.clock.now());
+      if (verdict !== undefined) return permit.settleWith(verdict);
+    }
     return permit.settle(outcome);
   }
 

@@ -1,4 +1,4 @@
-import { createClassifier } from '../classify/createClassifier.ts';
+import { createRuleClassifier, type RuleClassifier } from '../classify/createClassifier.ts';
 import type { ClassifierRule } from '../classify/rules.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import type { CallContext, Outcome } from '../Outcome.ts';
@@ -42,8 +42,8 @@ export interface HttpBreakerOptions {
    */
   key?: (request: HttpRequestInfo) => string;
   /**
-   * Classification rules for the breakers this adapter creates, tried before `breaker.classify`
-   * and the default classification.
+   * This adapter's classification rules, applied to its own requests before the breaker's rules
+   * and the default classification, even on a breaker another adapter created.
    * @defaultValue `[]`
    */
   classify?: ClassifierRule | readonly ClassifierRule[];
@@ -84,8 +84,13 @@ export interface HttpBreakerOptions {
 /** The validated, frozen form of {@link HttpBreakerOptions}. */
 export interface ResolvedHttpBreakerOptions {
   readonly registry: BreakerRegistry | undefined;
-  /** Options passed to `registry.get(key, …)`, with `classify` merged in; `undefined` if none. */
+  /** Options passed to `registry.get(key, …)` when the adapter creates a breaker. */
   readonly breaker: RegistryBreakerOptions | undefined;
+  /**
+   * The adapter's `classify` rules, applied by the guard itself before the breaker classifies:
+   * they hold even for a breaker someone else created first in a shared registry.
+   */
+  readonly rules: RuleClassifier | undefined;
   readonly key: ((request: HttpRequestInfo) => string) | undefined;
   readonly bodyRules: readonly ResolvedBodyRule[];
   readonly onResponse: ((outcome: Outcome, context: CallContext) => void) | undefined;
@@ -123,7 +128,8 @@ export function resolveHttpBreakerOptions(
   rejectUnknownKeys('', options, knownKeys);
   return Object.freeze({
     registry: resolveRegistry(options.registry),
-    breaker: resolveBreaker(options.breaker, options.classify),
+    breaker: resolveBreaker(options.breaker),
+    rules: options.classify === undefined ? undefined : createRuleClassifier(options.classify),
     key:
       options.key === undefined
         ? undefined
@@ -183,13 +189,8 @@ function resolveRegistry(registry: unknown): BreakerRegistry | undefined {
 
 function resolveBreaker(
   breaker: RegistryBreakerOptions | undefined,
-  classify: ClassifierRule | readonly ClassifierRule[] | undefined,
 ): RegistryBreakerOptions | undefined {
-  // Rule errors already name `classify[i]`.
-  if (classify !== undefined) createClassifier(classify);
-  if (breaker === undefined) {
-    return classify === undefined ? undefined : Object.freeze({ classify });
-  }
+  if (breaker === undefined) return undefined;
   expectObject('breaker', breaker as unknown);
   if (Object.hasOwn(breaker, 'name')) {
     throw new BreakwaterConfigError(
@@ -203,18 +204,7 @@ function resolveBreaker(
   } catch (error) {
     throw prefixed('breaker', error);
   }
-  if (classify === undefined) return breaker;
-  return Object.freeze({
-    ...breaker,
-    classify: [...ruleList(classify), ...ruleList(breaker.classify)],
-  });
-}
-
-function ruleList(
-  rules: ClassifierRule | readonly ClassifierRule[] | undefined,
-): readonly ClassifierRule[] {
-  if (rules === undefined) return [];
-  return typeof rules === 'function' ? [rules] : rules;
+  return breaker;
 }
 
 function resolveBodyRules(rules: unknown): readonly ResolvedBodyRule[] {

@@ -32,15 +32,20 @@ describe('resolveHttpBreakerOptions', () => {
     expect(Object.isFrozen(resolved)).toBe(true);
   });
 
-  it('merges classify rules before the breaker options own rules', () => {
+  it('keeps classify rules for the guard and leaves the breaker options alone', () => {
     const mine = onStatus(520, failure('server'));
     const theirs = onStatus(404, failure('client'));
     const resolved = resolveHttpBreakerOptions({
       classify: mine,
       breaker: { recovery: 5_000, classify: [theirs] },
     });
-    expect(resolved.breaker).toEqual({ recovery: 5_000, classify: [mine, theirs] });
-    expect(resolveHttpBreakerOptions({ classify: [mine] }).breaker).toEqual({ classify: [mine] });
+    expect(resolved.breaker).toEqual({ recovery: 5_000, classify: [theirs] });
+    const outcome = { kind: 'response' as const, status: 520, header: () => null };
+    expect(resolved.rules?.(outcome, undefined, 0)).toEqual({
+      verdict: 'failure',
+      category: 'server',
+    });
+    expect(resolved.rules?.({ ...outcome, status: 200 }, undefined, 0)).toBeUndefined();
   });
 
   it('defaults a body rule to 64 KiB', () => {
