@@ -25,7 +25,7 @@ const released: unique symbol = Symbol('released');
  * if (isBreakerOpenError(permit)) throw permit;
  * try {
  *   const response = await fetch(url);
- *   permit.settle(responseOutcome(response));
+ *   permit.settle(outcomeFromResponse(response));
  * } catch (error) {
  *   permit.failure(error);
  *   throw error;
