@@ -102,7 +102,12 @@ export {
   type RuleClassifier,
 } from './classify/createClassifier.ts';
 export { defaultClassifier, responseFromError } from './classify/defaultClassifier.ts';
-export { isAbortError, isTimeoutError, networkErrorCode } from './classify/errorTraits.ts';
+export {
+  isAbortError,
+  isInvalidRequestError,
+  isTimeoutError,
+  networkErrorCode,
+} from './classify/errorTraits.ts';
 export { parseRetryAfter } from './classify/parseRetryAfter.ts';
 export {
   type ClassifierRule,

@@ -4,6 +4,7 @@ import {
   findCause,
   hasCodeIn,
   isAbortError,
+  isInvalidRequestError,
   isTimeoutError,
   networkErrorCode,
 } from './errorTraits.ts';
@@ -103,6 +104,7 @@ function classifyError(error: unknown, nowMs: number | undefined): Verdict {
   if (isAbortError(error)) return ignoreVerdict('cancelled');
   const response = responseFromError(error);
   if (response !== undefined) return classifyResponse(response, nowMs);
+  if (isInvalidRequestError(error)) return ignoreVerdict('client');
   if (networkErrorCode(error) !== undefined) return failureVerdict('network');
   return failureVerdict('unknown');
 }

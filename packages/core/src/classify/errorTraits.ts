@@ -171,3 +171,50 @@ export function networkErrorCode(error: unknown): string | undefined {
     ? undefined
     : genericNetworkCode;
 }
+
+/**
+ * Codes of errors raised while a request is being built, before anything is sent: the caller's
+ * input was wrong (a header value with a newline, a malformed URL, an option the client does not
+ * accept). Node, undici, axios and got.
+ */
+const invalidRequestCodes: ReadonlySet<unknown> = new Set([
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_URL',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_UNESCAPED_CHARACTERS',
+  'ERR_INVALID_PROTOCOL',
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'ERR_BAD_OPTION',
+  'ERR_BAD_OPTION_VALUE',
+  'ERR_NOT_SUPPORT',
+]);
+
+/** What `fetch` rejects with, as a `TypeError` without a cause, when it cannot build a request. */
+const invalidFetchMessage =
+  /^Headers\.|invalid header (name|value)|Failed to parse URL|Invalid URL|cannot have body|Request cannot be constructed/i;
+
+function isInvalidRequestLink(link: object): boolean {
+  if (invalidRequestCodes.has(codeOf(link))) return true;
+  const name = nameOf(link);
+  if (name === 'OptionsError') return true; // got's invalid options
+  return (
+    name === 'TypeError' &&
+    (link as { cause?: unknown }).cause === undefined &&
+    invalidFetchMessage.test(String((link as { message?: unknown }).message))
+  );
+}
+
+/**
+ * True when `error` was raised while the request was being built, before anything was sent, by
+ * the caller's own input: an invalid header or URL, an option the client rejects (Node's and
+ * undici's `ERR_INVALID_…` codes, axios' `ERR_BAD_OPTION…`, got's `OptionsError`, fetch's
+ * `TypeError`s such as `Headers.append: … is an invalid header value`). Such a call says nothing
+ * about the dependency: one caller's mistake must not open the breaker for everyone.
+ */
+export function isInvalidRequestError(error: unknown): boolean {
+  return findCause(error, isInvalidRequestLink, undefined) !== undefined;
+}

@@ -1,6 +1,8 @@
 import {
   BreakerOpenError,
+  defaultClassifier,
   isAbortError,
+  isInvalidRequestError,
   isTimeoutError,
   networkErrorCode,
   TimeoutError,
@@ -98,3 +100,39 @@ function wrap(cause: unknown): Error {
 function abortError(cause?: unknown): Error {
   return Object.assign(new Error('aborted', { cause }), { name: 'AbortError' });
 }
+
+describe('isInvalidRequestError', () => {
+  it("recognises errors from building a request with the caller's bad input", () => {
+    const thrown = (build: () => unknown) => {
+      try {
+        build();
+      } catch (error) {
+        return error;
+      }
+      return expect.unreachable();
+    };
+    // What fetch rejects with for these inputs, before it sends anything.
+    const headerError = thrown(() => new Request('http://localhost/', { headers: { x: 'a\nb' } }));
+    const urlError = thrown(() => new Request('http://exa mple.com/'));
+    for (const error of [
+      headerError,
+      urlError,
+      Object.assign(new TypeError('bad'), { code: 'ERR_INVALID_ARG_TYPE' }),
+      Object.assign(new Error('invalid argument'), { code: 'UND_ERR_INVALID_ARG' }),
+      Object.assign(new Error('bad option'), { code: 'ERR_BAD_OPTION_VALUE' }),
+      Object.assign(new Error('x'), { name: 'OptionsError' }),
+    ]) {
+      expect(isInvalidRequestError(error), String(error)).toBe(true);
+      expect(defaultClassifier({ kind: 'error', error }, undefined, 0)).toEqual({
+        verdict: 'ignore',
+        category: 'client',
+      });
+    }
+  });
+
+  it('does not mistake a network failure or a plain TypeError for one', () => {
+    const fetchFailed = new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+    expect(isInvalidRequestError(fetchFailed)).toBe(false);
+    expect(isInvalidRequestError(new TypeError('Cannot read properties of undefined'))).toBe(false);
+  });
+});
