@@ -1,8 +1,24 @@
 /**
  * @breakwater/core: the circuit-breaker engine, policies and shared glue of Breakwater.
  * This entry is isomorphic: it imports no `node:` module and never reads `process`.
+ *
+ * Exports are sorted by module path (the formatter keeps them so): the engine
+ * (`CircuitBreaker`, `Permit`, strategies, backoff, events, snapshot), classification
+ * (`classify/`), the HTTP glue every HTTP adapter shares (`http/`), the policies (`…Policy`,
+ * `RateLimiter`, `pipeline`), operations (`registry/`, `store/`, `redact/`) and the option
+ * checks packages built on the core reuse (`validate`).
  */
 
+export {
+  type BulkheadExecuteOptions,
+  BulkheadPolicy,
+  type BulkheadPolicyEvents,
+  type BulkheadPolicyOptions,
+  type BulkheadRejectedEvent,
+  bulkhead,
+  type ResolvedBulkheadPolicyOptions,
+  resolveBulkheadPolicyOptions,
+} from './BulkheadPolicy.ts';
 export { type ConstantBackoffOptions, constantBackoff } from './backoff/constantBackoff.ts';
 export {
   type DecorrelatedJitterBackoffOptions,
@@ -12,88 +28,11 @@ export {
   type ExponentialBackoffOptions,
   exponentialBackoff,
 } from './backoff/exponentialBackoff.ts';
+export { type FibonacciBackoffOptions, fibonacciBackoff } from './backoff/fibonacciBackoff.ts';
+export { type LinearBackoffOptions, linearBackoff } from './backoff/linearBackoff.ts';
 export { applyJitter, type Backoff, type Jitter } from './backoff/types.ts';
 export { CircuitBreaker } from './CircuitBreaker.ts';
 export { type Clock, maxTimerMs, systemClock } from './Clock.ts';
-export { type DeadlineMode, runWithDeadline } from './deadline.ts';
-export {
-  BreakerOpenError,
-  getBreakerOpenError,
-  isBreakerOpenError,
-  type RejectingState,
-} from './errors/BreakerOpenError.ts';
-export { BreakwaterConfigError, isBreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
-export {
-  BreakwaterError,
-  type BreakwaterErrorCode,
-  isBreakwaterError,
-} from './errors/BreakwaterError.ts';
-export { isBreakwaterTimeoutError, TimeoutError } from './errors/TimeoutError.ts';
-export type {
-  BreakerEvents,
-  CallEvent,
-  FailureEvent,
-  IgnoredEvent,
-  RejectedEvent,
-  StateChangeEvent,
-  StoreErrorEvent,
-  SuccessEvent,
-  TimeoutEvent,
-  TransitionReason,
-} from './events/BreakerEvents.ts';
-export { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
-export { ManualClock, type ManualClockOptions } from './ManualClock.ts';
-export {
-  LatencyHistogram,
-  type LatencySummary,
-  latencyBucketsMs,
-} from './metrics/LatencyHistogram.ts';
-export {
-  type CallContext,
-  type Category,
-  type ErrorOutcome,
-  failureCategories,
-  type Outcome,
-  type ResponseOutcome,
-  type Verdict,
-  verdictCategories,
-} from './Outcome.ts';
-export { Permit } from './Permit.ts';
-export type { Action, ExecuteOptions, Policy } from './Policy.ts';
-// --- engine ---
-export {
-  type BreakerOptions,
-  type HalfOpenOptions,
-  type ResolvedBreakerOptions,
-  resolveBreakerOptions,
-} from './resolveBreakerOptions.ts';
-export { seededRandom } from './seededRandom.ts';
-export type { BreakerCounters, BreakerSnapshot } from './snapshot.ts';
-export type { BreakerState, BreakerStore, DurableState } from './store/types.ts';
-export {
-  ConsecutiveStrategy,
-  type ConsecutiveStrategyOptions,
-} from './strategies/ConsecutiveStrategy.ts';
-export { CountStrategy, type CountStrategyOptions } from './strategies/CountStrategy.ts';
-export type { StrategyOptions } from './strategies/resolveStrategy.ts';
-export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrategy.ts';
-export type { BreakerStrategy, WindowStats } from './strategies/types.ts';
-export {
-  expectBoolean,
-  expectClock,
-  expectFunction,
-  expectInteger,
-  expectNumber,
-  expectObject,
-  expectOneOf,
-  expectRate,
-  expectString,
-  type KnownKeys,
-  rejectUnknownKeys,
-} from './validate.ts';
-
-// --- classification ---
-
 export {
   type Classifier,
   type ClassifierOptions,
@@ -131,22 +70,19 @@ export {
   successVerdict,
   withUncertainEffect,
 } from './classify/verdicts.ts';
-
-// --- policies: retry, fallback ---
-
-// --- policies: timeout, bulkhead, rate limiter, pipeline ---
+export { type DeadlineMode, runWithDeadline } from './deadline.ts';
 export {
-  type BulkheadExecuteOptions,
-  BulkheadPolicy,
-  type BulkheadPolicyEvents,
-  type BulkheadPolicyOptions,
-  type BulkheadRejectedEvent,
-  bulkhead,
-  type ResolvedBulkheadPolicyOptions,
-  resolveBulkheadPolicyOptions,
-} from './BulkheadPolicy.ts';
-export { type FibonacciBackoffOptions, fibonacciBackoff } from './backoff/fibonacciBackoff.ts';
-export { type LinearBackoffOptions, linearBackoff } from './backoff/linearBackoff.ts';
+  BreakerOpenError,
+  getBreakerOpenError,
+  isBreakerOpenError,
+  type RejectingState,
+} from './errors/BreakerOpenError.ts';
+export { BreakwaterConfigError, isBreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+export {
+  BreakwaterError,
+  type BreakwaterErrorCode,
+  isBreakwaterError,
+} from './errors/BreakwaterError.ts';
 export {
   BulkheadRejectedError,
   type BulkheadRejectionReason,
@@ -159,6 +95,20 @@ export {
   RateLimitedError,
   type RateLimitedReason,
 } from './errors/RateLimitedError.ts';
+export { isBreakwaterTimeoutError, TimeoutError } from './errors/TimeoutError.ts';
+export type {
+  BreakerEvents,
+  CallEvent,
+  FailureEvent,
+  IgnoredEvent,
+  RejectedEvent,
+  StateChangeEvent,
+  StoreErrorEvent,
+  SuccessEvent,
+  TimeoutEvent,
+  TransitionReason,
+} from './events/BreakerEvents.ts';
+export { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
 export {
   type FallbackEvent,
   FallbackPolicy,
@@ -167,7 +117,6 @@ export {
   fallback,
   type StaleIfErrorOptions,
 } from './FallbackPolicy.ts';
-// --- HTTP glue: shared by every HTTP adapter ---
 export { createCallContext } from './http/createCallContext.ts';
 export { deriveKey } from './http/deriveKey.ts';
 export {
@@ -211,6 +160,24 @@ export type {
   HttpResponseAdapter,
   ResolvedBodyRule,
 } from './http/types.ts';
+export { ManualClock, type ManualClockOptions } from './ManualClock.ts';
+export {
+  LatencyHistogram,
+  type LatencySummary,
+  latencyBucketsMs,
+} from './metrics/LatencyHistogram.ts';
+export {
+  type CallContext,
+  type Category,
+  type ErrorOutcome,
+  failureCategories,
+  type Outcome,
+  type ResponseOutcome,
+  type Verdict,
+  verdictCategories,
+} from './Outcome.ts';
+export { Permit } from './Permit.ts';
+export type { Action, ExecuteOptions, Policy } from './Policy.ts';
 export {
   type ExecuteOptionsOf,
   type Pipeline,
@@ -243,7 +210,6 @@ export {
   type RetryPolicyOptions,
   retry,
 } from './RetryPolicy.ts';
-// --- operations: redaction, stores ---
 export { type RedactedError, redactError } from './redact/redactError.ts';
 export {
   type HeadersInput,
@@ -253,7 +219,6 @@ export {
   redactHeaders,
 } from './redact/redactHeaders.ts';
 export { redactUrl } from './redact/redactUrl.ts';
-// --- operations: registry, configuration from the environment ---
 export { BreakerRegistry } from './registry/BreakerRegistry.ts';
 export { defaultRegistry, setDefaultRegistry } from './registry/defaultRegistry.ts';
 export {
@@ -278,6 +243,14 @@ export type {
   RegistryHealth,
   RegistryHealthStatus,
 } from './registry/types.ts';
+export {
+  type BreakerOptions,
+  type HalfOpenOptions,
+  type ResolvedBreakerOptions,
+  resolveBreakerOptions,
+} from './resolveBreakerOptions.ts';
+export { seededRandom } from './seededRandom.ts';
+export type { BreakerCounters, BreakerSnapshot } from './snapshot.ts';
 export { MemoryStore, type MemoryStoreOptions } from './store/MemoryStore.ts';
 export {
   durableStateFormat,
@@ -285,6 +258,15 @@ export {
   type SerializedDurableState,
   serializeDurableState,
 } from './store/parseDurableState.ts';
+export type { BreakerState, BreakerStore, DurableState } from './store/types.ts';
+export {
+  ConsecutiveStrategy,
+  type ConsecutiveStrategyOptions,
+} from './strategies/ConsecutiveStrategy.ts';
+export { CountStrategy, type CountStrategyOptions } from './strategies/CountStrategy.ts';
+export type { StrategyOptions } from './strategies/resolveStrategy.ts';
+export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrategy.ts';
+export type { BreakerStrategy, WindowStats } from './strategies/types.ts';
 export {
   type DeadlineEvent,
   type ResolvedTimeoutPolicyOptions,
@@ -294,3 +276,16 @@ export {
   type TimeoutPolicyOptions,
   timeout,
 } from './TimeoutPolicy.ts';
+export {
+  expectBoolean,
+  expectClock,
+  expectFunction,
+  expectInteger,
+  expectNumber,
+  expectObject,
+  expectOneOf,
+  expectRate,
+  expectString,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from './validate.ts';
