@@ -1,13 +1,15 @@
 import {
   BreakerOpenError,
   type BreakerRequestOptions,
+  type Clock,
   fetchRequestInfo,
+  fetchSignal,
   type HttpBreakerOptions,
   type HttpCall,
   HttpGuard,
   readResponseBody,
-  resolveBreakerRequestOptions,
   responseOutcome,
+  runWithDeadline,
 } from '@breakwater/core';
 import { type InitHook, type Options, TimeoutError } from 'ky';
 
@@ -45,9 +47,11 @@ const globalFetch: KyFetch = (input, init) => globalThis.fetch(input, init);
  * count; 4xx and auth errors do not); a caller's abort releases the permit. Responses, ky's
  * errors and the caller's abort reason reach the caller unchanged.
  *
- * Per-request options go in `context.breakwater` (see {@link BreakerKyOptions}). `timeoutMs`
- * (the adapter's or the request's) becomes ky's `timeout` when the request sets none; retries
- * are ky's own `retry` option, so `HttpBreakerOptions.retry` does not apply here.
+ * Per-request options go in `context.breakwater` (see {@link BreakerKyOptions}). When the
+ * request sets no ky `timeout`, each attempt runs under the deadline `timeoutMs` gives it (the
+ * request's, else the adapter's, else the breaker's or the registry's) and rejects with the
+ * core's `TimeoutError`; a ky `timeout` you set wins. Retries are ky's own `retry` option, so
+ * `HttpBreakerOptions.retry` does not apply here.
  *
  * @param options - see `HttpBreakerOptions`; validated here, once
  * @throws BreakwaterConfigError when an option is invalid
@@ -61,51 +65,32 @@ const globalFetch: KyFetch = (input, init) => globalThis.fetch(input, init);
  */
 export function breakerHooks(options?: HttpBreakerOptions): BreakerHooks {
   const guard = new HttpGuard(options);
-  const adapterTimeoutMs = guard.options.timeoutMs;
   // ky's `init` hook runs once per request, on a copy of its options, before the request is
-  // built: the one place where a hook can still choose the request's `timeout` and `fetch`.
+  // built: the one place where a hook can still replace the request's `fetch`. The URL, and so
+  // the breaker and its deadline, are known only in that fetch.
   const init: InitHook = (kyOptions) => {
-    const perRequest = (kyOptions.context as BreakwaterContext | undefined)?.breakwater;
-    if (kyOptions.timeout === undefined) {
-      const timeoutMs = deadline(perRequest, adapterTimeoutMs);
-      if (timeoutMs !== undefined) kyOptions.timeout = timeoutMs === Infinity ? false : timeoutMs;
-    }
     kyOptions.fetch = guardedFetch(
       guard,
       kyOptions.fetch ?? globalFetch,
-      perRequest,
+      (kyOptions.context as BreakwaterContext | undefined)?.breakwater,
       kyOptions.signal ?? undefined,
+      kyOptions.timeout === undefined,
     );
   };
   return { hooks: { init: [init] } };
 }
 
 /**
- * The deadline of a request: its own `timeoutMs`, else the adapter's; none when it bypasses
- * Breakwater or its options are invalid (its attempt then rejects with the config error).
- */
-function deadline(
-  perRequest: BreakerRequestOptions | undefined,
-  adapterTimeoutMs: number | undefined,
-): number | undefined {
-  if (perRequest === undefined) return adapterTimeoutMs;
-  try {
-    resolveBreakerRequestOptions(perRequest);
-  } catch {
-    return undefined;
-  }
-  return perRequest.bypass === true ? undefined : (perRequest.timeoutMs ?? adapterTimeoutMs);
-}
-
-/**
  * The `fetch` of one ky request: ky calls it once per attempt, so each call is one breaker
- * call, settled with that attempt's response or error whatever ky's hooks then do.
+ * call, settled with that attempt's response or error whatever ky's hooks then do. With
+ * `withDeadline`, an attempt whose call has a `timeoutMs` runs under the core's deadline.
  */
 function guardedFetch(
   guard: HttpGuard,
   send: KyFetch,
   perRequest: BreakerRequestOptions | undefined,
   callerSignal: AbortSignal | undefined,
+  withDeadline: boolean,
 ): KyFetch {
   return (input, init) => {
     const request = fetchRequestInfo(input, init);
@@ -116,7 +101,11 @@ function guardedFetch(
       call = guard.acquire(request, perRequest, callerSignal);
       if (call instanceof BreakerOpenError) return Promise.reject(call);
       if (call.permit === undefined) return send(input, init);
-      pending = send(input, init);
+      const timeoutMs = withDeadline ? call.timeoutMs : undefined;
+      pending =
+        timeoutMs === undefined
+          ? send(input, init)
+          : sendWithDeadline(send, input, init, timeoutMs, call.breaker!.options.clock);
     } catch (error) {
       // Never throw synchronously: ky's timeout wrapper would leave its timer running.
       return Promise.reject(error);
@@ -130,6 +119,30 @@ function guardedFetch(
       },
     );
   };
+}
+
+/**
+ * Sends an attempt under the core's deadline, which rejects with its `TimeoutError`. The
+ * request's signal (the caller's and ky's own) still aborts the fetch, after the deadline too.
+ */
+function sendWithDeadline(
+  send: KyFetch,
+  input: Parameters<KyFetch>[0],
+  init: Parameters<KyFetch>[1],
+  timeoutMs: number,
+  clock: Clock,
+): Promise<Response> {
+  const signal = fetchSignal(input, init);
+  return runWithDeadline(
+    (deadline) =>
+      send(input, {
+        ...init,
+        signal: signal === undefined ? deadline : AbortSignal.any([deadline, signal]),
+      }),
+    timeoutMs,
+    clock,
+    signal,
+  );
 }
 
 /** Settles `call` with `response`, read from a clone first when a body rule applies. */

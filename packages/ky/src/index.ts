@@ -5,7 +5,8 @@
  * option, which ky calls once per attempt (the first and each retry). So each attempt is one
  * breaker call through `HttpGuard` from `@breakwater/core` (`acquire()` before the attempt,
  * `settle()` with its response or error), which holds every decision (keys, classification,
- * body rules). The hook also maps `timeoutMs` to ky's `timeout` when the request sets none.
+ * body rules). When the request sets no ky `timeout`, an attempt whose call has a `timeoutMs`
+ * runs under the core's deadline (`runWithDeadline`).
  */
 
 export type { BreakerRequestOptions, HttpBreakerOptions } from '@breakwater/core';

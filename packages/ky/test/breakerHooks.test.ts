@@ -5,13 +5,15 @@ import {
   failure,
   type HttpBreakerOptions,
   isBreakwaterConfigError,
+  isBreakwaterTimeoutError,
   ManualClock,
   onBody,
   setDefaultRegistry,
+  type TimeoutError,
 } from '@breakwater/core';
 import { type BreakerKyOptions, breakerHooks } from '@breakwater/ky';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
-import ky, { isKyError, isTimeoutError, type Options } from 'ky';
+import ky, { isKyError, isTimeoutError, TimeoutError as KyTimeoutError, type Options } from 'ky';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 let server: LoopbackServer;
@@ -130,25 +132,59 @@ describe('breakerHooks', () => {
     expect(await api.get(server.url('/ok')).json()).toEqual({ ok: true });
   });
 
-  it("maps timeoutMs to ky's timeout only when the request sets none", async () => {
-    const seen: unknown[] = [];
-    const { api } = create(
-      { timeoutMs: 5_000 },
-      { hooks: { init: [(options) => void seen.push(options.timeout)] } },
-    );
-    await api.get(server.url('/ok'));
-    await api.get(server.url('/ok'), { timeout: 1_000 });
-    await api.get(server.url('/ok'), { timeout: false });
-    await api.get(server.url('/ok'), { context: { breakwater: { timeoutMs: 2_000 } } });
-    await api.get(server.url('/ok'), { context: { breakwater: { timeoutMs: Infinity } } });
-    await api.get(server.url('/ok'), { context: { breakwater: { bypass: true } } });
-    expect(seen).toEqual([5_000, 1_000, false, 2_000, false, undefined]);
+  it("runs each attempt under the registry's default timeoutMs when ky sets no timeout", async () => {
+    const clock = new ManualClock();
+    const registry = new BreakerRegistry({ defaults: { clock, timeoutMs: 100 } });
+    registries.push(registry);
+    const api = ky.extend(breakerHooks({ registry })).extend({ retry: 0 });
+    const pending = api.get(server.url('/hang')).catch((e: unknown) => e);
+    await server.waitForHits('/hang', 1);
+    await clock.advance(100);
+    const error = await pending;
+    expect(isBreakwaterTimeoutError(error)).toBe(true);
+    expect((error as TimeoutError).timeoutMs).toBe(100);
+    // ky recognises it by name, so its `retry.retryOnTimeout` applies.
+    expect(isTimeoutError(error)).toBe(true);
+    const { counters } = registry.get(server.origin).snapshot();
+    expect([counters.calls, counters.timeouts]).toEqual([1, 1]);
   });
 
-  it('counts the timeout it maps as a timeout failure', async () => {
-    const { api, breaker } = create({ timeoutMs: 30 });
-    const error = await api.get(server.url('/hang')).catch((e: unknown) => e);
-    expect(isTimeoutError(error)).toBe(true);
+  it('takes the deadline from the request, else the adapter, and none when bypassed', async () => {
+    const { api, breaker, clock } = create({ timeoutMs: 5_000 });
+    const hang = (options: BreakerKyOptions = {}) =>
+      api.get(server.url('/hang'), options).catch((e: unknown) => e);
+
+    const own = hang({ context: { breakwater: { timeoutMs: 2_000 } } });
+    await server.waitForHits('/hang', 1);
+    await clock.advance(2_000);
+    expect((await own) as TimeoutError).toMatchObject({ name: 'TimeoutError', timeoutMs: 2_000 });
+
+    const adapters = hang();
+    await server.waitForHits('/hang', 2);
+    await clock.advance(5_000);
+    expect((await adapters) as TimeoutError).toMatchObject({ timeoutMs: 5_000 });
+    expect(breaker().snapshot().counters.timeouts).toBe(2);
+
+    // No deadline: the clock passing does nothing, and only the caller's abort ends them.
+    const controller = new AbortController();
+    const reason = new Error('done waiting');
+    const { signal } = controller;
+    const none = hang({ signal, context: { breakwater: { timeoutMs: Infinity } } });
+    const bypassed = hang({ signal, context: { breakwater: { bypass: true } } });
+    await server.waitForHits('/hang', 4);
+    await clock.advance(60_000);
+    controller.abort(reason);
+    expect([await none, await bypassed]).toEqual([reason, reason]);
+    expect(breaker().snapshot().counters.timeouts).toBe(2);
+  });
+
+  it("leaves the deadline to ky when the request sets ky's timeout", async () => {
+    const { api, breaker, clock } = create({ timeoutMs: 100 }, { timeout: 30 });
+    const pending = api.get(server.url('/hang')).catch((e: unknown) => e);
+    await server.waitForHits('/hang', 1);
+    await clock.advance(100);
+    const error = await pending;
+    expect(error).toBeInstanceOf(KyTimeoutError);
     expect(breaker().snapshot().counters.timeouts).toBe(1);
   });
 
