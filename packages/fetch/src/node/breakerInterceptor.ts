@@ -2,12 +2,12 @@ import type { Duplex } from 'node:stream';
 import {
   BreakerOpenError,
   type BreakerRequestOptions,
+  bufferedBody,
   type HttpBreakerOptions,
   type HttpCall,
   HttpGuard,
   type HttpRequestInfo,
   isTimeoutError,
-  parseBodyText,
   readHeader,
   responseOutcome,
 } from '@breakwater/core';
@@ -83,11 +83,9 @@ export function breakerInterceptor(
       }
       if (call instanceof BreakerOpenError) return reject(handler, call);
       if (call.permit === undefined) return dispatch(opts, handler);
-      const timed =
-        call.timeoutMs === undefined || opts.headersTimeout != null
-          ? opts
-          : { ...opts, headersTimeout: call.timeoutMs };
-      return dispatch(timed, new GuardedHandler(guard, call, handler));
+      const guarded = new GuardedHandler(guard, call, handler);
+      const mapped = call.timeoutMs !== undefined && opts.headersTimeout == null;
+      return dispatch(mapped ? { ...opts, headersTimeout: call.timeoutMs } : opts, guarded);
     };
 }
 
@@ -114,15 +112,11 @@ function reject(handler: Dispatcher.DispatchHandler, error: unknown): boolean {
 
 /** The request as the HTTP glue reads it; `undefined` when its URL does not parse. */
 function requestInfo(opts: Dispatcher.DispatchOptions): HttpRequestInfo | undefined {
-  const origin = opts.origin;
+  const { origin, path, method } = opts;
   if (origin == null) return undefined;
   try {
-    const base = typeof origin === 'string' ? origin : origin.origin;
-    return {
-      url: new URL(base + opts.path),
-      method: opts.method,
-      headers: opts.headers as HttpRequestInfo['headers'],
-    };
+    const url = new URL((typeof origin === 'string' ? origin : origin.origin) + path);
+    return { url, method, headers: opts.headers as HttpRequestInfo['headers'] };
   } catch {
     return undefined;
   }
@@ -172,33 +166,21 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    const chunks = this.#chunks;
-    if (chunks !== undefined) {
+    if (this.#chunks !== undefined) {
+      this.#chunks.push(Buffer.from(chunk));
       this.#bytes += chunk.byteLength;
-      if (this.#bytes > this.#maxBytes) {
-        // Longer than the rule reads: settled without the body, as a fetch clone would be.
-        this.#chunks = undefined;
-        this.#guard.settle(this.#call, responseOutcome(this.#status, this.#headers));
-      } else {
-        chunks.push(Buffer.from(chunk));
-      }
+      // Longer than the rule reads: settled now, without the body, as a fetch clone would be.
+      if (this.#bytes > this.#maxBytes) this.#settleBuffered();
     }
     this.#handler.onResponseData?.(controller, chunk);
   }
 
   onResponseEnd(controller: Dispatcher.DispatchController, trailers: ResponseHeaders): void {
-    const chunks = this.#chunks;
-    if (chunks !== undefined) {
-      this.#chunks = undefined;
-      const text = Buffer.concat(chunks, this.#bytes).toString('utf8');
-      const body = parseBodyText(text, mediaType(this.#headers));
-      this.#guard.settle(this.#call, responseOutcome(this.#status, this.#headers, body));
-    }
+    if (this.#chunks !== undefined) this.#settleBuffered();
     this.#handler.onResponseEnd?.(controller, trailers);
   }
 
   onResponseError(controller: Dispatcher.DispatchController | null, error: Error): void {
-    this.#chunks = undefined;
     // The caller aborted (fetch's signal, a destroyed body): nothing to count, unless it is a timeout.
     if (controller?.aborted === true && !isTimeoutError(error)) this.#guard.release(this.#call);
     else this.#guard.settle(this.#call, { kind: 'error', error });
@@ -221,10 +203,8 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
   #started(status: number, headers: ResponseHeaders): void {
     const rule = this.#guard.bodyRule(this.#call, status, headers);
     // The bytes a dispatcher sees are still compressed: only an identity body can be read.
-    if (
-      rule === undefined ||
-      (readHeader(headers, 'content-encoding') ?? 'identity') !== 'identity'
-    ) {
+    const encoding = rule === undefined ? null : readHeader(headers, 'content-encoding');
+    if (rule === undefined || (encoding ?? 'identity') !== 'identity') {
       this.#guard.settle(this.#call, responseOutcome(status, headers));
       return;
     }
@@ -233,11 +213,12 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
     this.#chunks = [];
     this.#maxBytes = rule.maxBytes;
   }
-}
 
-/** The lower-case media type `parseBodyText` expects: `application/json; charset=utf-8` → `application/json`. */
-function mediaType(headers: ResponseHeaders): string {
-  const value = readHeader(headers, 'content-type') ?? '';
-  const semicolon = value.indexOf(';');
-  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+  /** Settles with the buffered body; `bufferedBody` leaves out one longer than `maxBytes`. */
+  #settleBuffered(): void {
+    const bytes = Buffer.concat(this.#chunks!, this.#bytes);
+    this.#chunks = undefined;
+    const body = bufferedBody(bytes, readHeader(this.#headers, 'content-type'), this.#maxBytes);
+    this.#guard.settle(this.#call, responseOutcome(this.#status, this.#headers, body));
+  }
 }

@@ -12,9 +12,20 @@ import {
   ManualClock,
   onBody,
 } from '@breakwater/core';
-import { type BreakerInterceptorOptions, breakerInterceptor } from '@breakwater/fetch/node';
+import {
+  type BreakerInterceptorOptions,
+  type BreakwaterDispatchOptions,
+  breakerInterceptor,
+} from '@breakwater/fetch/node';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
-import { Agent, type Dispatcher, getGlobalDispatcher, request, setGlobalDispatcher } from 'undici';
+import {
+  Agent,
+  Dispatcher,
+  errors,
+  getGlobalDispatcher,
+  request,
+  setGlobalDispatcher,
+} from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getTicker } from './fixtures/tickerSdk.ts';
 
@@ -59,6 +70,43 @@ async function statusOf(url: string): Promise<number> {
   const response = await fetch(url);
   await response.arrayBuffer();
   return response.status;
+}
+
+/**
+ * A dispatcher that records the `headersTimeout` of each request it gets and fails it at once
+ * with the error undici raises when that timeout passes, which undici's timer (about 1 s
+ * resolution) would only do after a real wait.
+ */
+class HeadersTimeoutSpy extends Dispatcher {
+  readonly headersTimeouts: (number | null | undefined)[] = [];
+
+  override dispatch(
+    options: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+  ): boolean {
+    this.headersTimeouts.push(options.headersTimeout);
+    const controller: Dispatcher.DispatchController = {
+      aborted: false,
+      paused: false,
+      reason: null,
+      rawHeaders: null,
+      rawTrailers: null,
+      abort() {},
+      pause() {},
+      resume() {},
+    };
+    handler.onRequestStart?.(controller, {});
+    handler.onResponseError?.(controller, new errors.HeadersTimeoutError());
+    return true;
+  }
+
+  override close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  override destroy(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -221,11 +269,23 @@ describe('breakerInterceptor', () => {
     expect([counters.calls, counters.released, counters.failures]).toEqual([1, 1, 0]);
   });
 
-  it("turns timeoutMs into undici's headersTimeout, a timeout failure", async () => {
-    const { agent, breaker } = guarded({ timeoutMs: 20 });
-    const error = await rejection(request(server.url('/hang'), { dispatcher: agent }));
+  it("turns the call's timeoutMs into undici's headersTimeout, whose error is a timeout", async () => {
+    const registry = new BreakerRegistry({ defaults: { clock: new ManualClock(), timeoutMs: 80 } });
+    cleanups.push(() => registry.dispose());
+    const spy = new HeadersTimeoutSpy();
+    const dispatcher = spy.compose(breakerInterceptor({ registry }));
+    const send = (options: Partial<Dispatcher.RequestOptions> & BreakwaterDispatchOptions = {}) =>
+      rejection(request(server.url('/hang'), { dispatcher, ...options }));
+
+    // The registry's default, the request's own timeoutMs, a headersTimeout it sets, a bypass.
+    const error = await send();
+    await send({ breakwater: { timeoutMs: 20 } });
+    await send({ headersTimeout: 5_000, breakwater: { timeoutMs: 20 } });
+    await send({ breakwater: { bypass: true } });
+    expect(spy.headersTimeouts).toEqual([80, 20, 5_000, undefined]);
     expect((error as { code?: string }).code).toBe('UND_ERR_HEADERS_TIMEOUT');
-    expect(breaker().snapshot().counters.failuresByCategory.timeout).toBe(1);
+    expect(registry.get(server.origin).snapshot().counters.failuresByCategory.timeout).toBe(3);
+    expect(server.hits()).toBe(0);
   });
 
   it('reports an invalid per-request option to the caller, and sends nothing', async () => {
