@@ -9,11 +9,13 @@ import {
   readHeader,
   responseOutcome,
 } from '@breakwater/core';
-import type {
-  AxiosInterceptorOptions,
-  AxiosRequestConfig,
-  AxiosResponse,
-  CancelToken,
+import axios, {
+  type AxiosAdapter,
+  type AxiosInterceptorOptions,
+  type AxiosPromise,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
 } from 'axios';
 import { axiosRequestInfo } from './axiosRequestInfo.ts';
 
@@ -21,96 +23,110 @@ declare module 'axios' {
   interface AxiosRequestConfig {
     /**
      * Breakwater's per-request options (`bypass`, `key`, `timeoutMs`, `idempotent`, `context`),
-     * read by the interceptors of `@breakwater/axios`. `retry` is not used: axios-retry is the
-     * retry of axios.
+     * read by the breaker of `@breakwater/axios`. `retry` is not used: axios-retry is the retry
+     * of axios.
      */
     breakwater?: BreakerRequestOptions;
   }
 }
 
 /**
- * The two halves of the breaker, for `instance.interceptors.request.use()` and
- * `instance.interceptors.response.use()`. {@link useBreaker} installs both; install them yourself
- * only to control their order among other interceptors (see the README).
+ * The breaker's request interceptor, for `instance.interceptors.request.use()`. {@link useBreaker}
+ * installs it; install it yourself only to control its order among other interceptors (see the
+ * README).
  */
 export interface BreakerInterceptor {
   /**
-   * `instance.interceptors.request.use(request.onFulfilled, null, request.options)`: admits the
-   * request or throws `BreakerOpenError` before anything is sent.
+   * `instance.interceptors.request.use(request.onFulfilled, null, request.options)`: routes the
+   * request through the breaker's wrapper of its adapter, which admits it (or rejects it with
+   * `BreakerOpenError`, sending nothing) and settles it with the adapter's response or error.
    */
   readonly request: {
     readonly onFulfilled: <C extends AxiosRequestConfig>(config: C) => C;
-    /** `{ synchronous: true }`: the permit is taken without a promise tick. */
+    /** `{ synchronous: true }`: the interceptor adds no promise tick. */
     readonly options: AxiosInterceptorOptions;
-  };
-  /**
-   * `instance.interceptors.response.use(response.onFulfilled, response.onRejected)`: settles the
-   * request with its response or error, and hands both on unchanged.
-   */
-  readonly response: {
-    readonly onFulfilled: <R extends AxiosResponse>(response: R) => R;
-    readonly onRejected: (error: unknown) => never;
   };
 }
 
 /**
- * Creates the request and response interceptors of a circuit breaker for axios, one breaker per
- * origin (or per `key`): a request to an open breaker rejects with the core's `BreakerOpenError`
- * before anything is sent; responses and errors are classified by the core (5xx, 429 with
- * Retry-After, network errors and timeouts count; 4xx and auth errors do not); a cancellation
- * releases the permit. Each attempt, axios-retry's included, is one breaker call. Responses and
- * errors reach the caller unchanged. The breaker's `timeoutMs` becomes the request's `timeout`
- * when the request has none.
+ * Creates the request interceptor of a circuit breaker for axios, one breaker per origin (or per
+ * `key`). It wraps the request's adapter, so the permit is taken after every other request
+ * interceptor and `transformRequest` have run, right before the request is sent, and settled
+ * with what the adapter returns: a request to an open breaker rejects with the core's
+ * `BreakerOpenError` before anything is sent; responses and errors are classified by the core
+ * (5xx, 429 with Retry-After, network errors and timeouts count; 4xx and auth errors do not); a
+ * cancellation releases the permit; a request that fails before it is sent takes none. Each
+ * attempt, axios-retry's included, is one breaker call. Responses and errors reach the caller
+ * unchanged. The breaker's `timeoutMs` becomes the request's `timeout` when the request has none.
  *
  * @param options - see `HttpBreakerOptions` (`retry` is not used); validated here, once
  * @throws BreakwaterConfigError when an option is invalid
  * @example
  * ```ts
- * const { request, response } = breakerInterceptor({ timeoutMs: 5_000 });
+ * const { request } = breakerInterceptor({ timeoutMs: 5_000 });
  * api.interceptors.request.use(request.onFulfilled, null, request.options);
- * api.interceptors.response.use(response.onFulfilled, response.onRejected);
  * ```
  */
 export function breakerInterceptor(options?: HttpBreakerOptions): BreakerInterceptor {
   const guard = new HttpGuard(options);
-  // axios hands the config a request interceptor returns to the response and error of that
-  // attempt (`response.config`, `error.config`): it carries the call from one to the other.
-  const calls = new WeakMap<object, HttpCall>();
-  // A `CancelToken`'s cancellation reaches the response interceptor without a config: the
-  // token itself releases the permit, and is let go once the call is settled.
-  const tokenWatches = new WeakMap<HttpCall, () => void>();
+  // This breaker's wrappers. A config that still carries one (a request that failed before its
+  // wrapper ran, sent again by another interceptor) is not wrapped twice: that would take two
+  // permits for one attempt.
+  const wrappers = new WeakSet<AxiosAdapter>();
 
-  function admit<C extends AxiosRequestConfig>(config: C): C {
-    const request = axiosRequestInfo(config);
-    if (request === undefined) return config;
-    const call = guard.acquire(request, config.breakwater, config.signal as AbortSignal);
-    if (call instanceof BreakerOpenError) throw call;
-    if (call.permit === undefined) return config;
-    if (call.timeoutMs !== undefined && !config.timeout) config.timeout = call.timeoutMs;
-    calls.set(config, call);
-    if (config.cancelToken) watchToken(config.cancelToken, call);
+  /** The interceptor takes no permit: what runs after it (interceptors, transforms) may throw. */
+  function route<C extends AxiosRequestConfig>(config: C): C {
+    const adapter = config.adapter;
+    if (typeof adapter === 'function' && wrappers.has(adapter)) return config;
+    const wrapper: AxiosAdapter = (sent) => send(sent, adapter);
+    wrappers.add(wrapper);
+    config.adapter = wrapper;
     return config;
   }
 
-  function watchToken(token: CancelToken, call: HttpCall): void {
-    const release = () => guard.release(call);
-    tokenWatches.set(call, () => token.unsubscribe(release));
-    token.subscribe(release);
+  /** Admits, sends and settles in one place: nothing between `acquire()` and the settle path. */
+  function send(
+    config: InternalAxiosRequestConfig,
+    adapter: AxiosRequestConfig['adapter'],
+  ): AxiosPromise {
+    // The caller's adapter again, so `response.config` and `error.config` show it and a request
+    // sent again from them (axios-retry) is routed afresh.
+    config.adapter = adapter;
+    // What `dispatchRequest` does with an adapter that is not a function; throws before admission.
+    const transport = axios.getAdapter(adapter ?? axios.defaults.adapter, config);
+    const request = axiosRequestInfo(config);
+    if (request === undefined) return transport(config);
+    const call = guard.acquire(request, config.breakwater, config.signal as AbortSignal);
+    if (call instanceof BreakerOpenError) throw call;
+    if (call.permit === undefined) return transport(config);
+    // Both the http and the fetch adapter read `timeout` when they send.
+    if (call.timeoutMs !== undefined && !config.timeout) config.timeout = call.timeoutMs;
+    let pending: AxiosPromise;
+    try {
+      pending = transport(config);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending.then(
+      (response) => {
+        settleResponse(call, response);
+        return response;
+      },
+      (error: unknown) => {
+        // An `AxiosError` with a response is a status `validateStatus` refused: settled as that
+        // response, as a resolved one is. Other errors are the core's to classify, and a
+        // `CanceledError` releases the permit.
+        const response = axios.isAxiosError(error) ? error.response : undefined;
+        if (response === undefined) guard.settle(call, { kind: 'error', error });
+        else settleResponse(call, response);
+        throw error;
+      },
+    );
   }
 
-  /** The call admitted with `config`, taken out so that it is settled once. */
-  function take(config: AxiosRequestConfig | undefined): HttpCall | undefined {
-    const call = typeof config === 'object' && config !== null ? calls.get(config) : undefined;
-    if (call === undefined) return undefined;
-    calls.delete(config!);
-    if (config!.cancelToken) tokenWatches.get(call)?.();
-    return call;
-  }
-
-  function settleResponse<R extends AxiosResponse>(response: R): R {
-    const call = take(response.config);
-    if (call === undefined) return response;
-    // axios has buffered and parsed the body already: rules get it only when one applies.
+  function settleResponse(call: HttpCall, response: AxiosResponse): void {
+    // The adapter has buffered the body (text, or bytes for `arraybuffer`), and axios parses it
+    // only after the adapter returns: rules get it, parsed by its Content-Type, when one applies.
     const headers = response.headers as HttpHeaders;
     const rule = guard.bodyRule(call, response.status, headers);
     const body =
@@ -118,23 +134,7 @@ export function breakerInterceptor(options?: HttpBreakerOptions): BreakerInterce
         ? undefined
         : bufferedBody(response.data, readHeader(headers, 'content-type'), rule.maxBytes);
     guard.settle(call, responseOutcome(response.status, headers, body));
-    return response;
   }
 
-  function settleError(error: unknown): never {
-    // Errors without a config of ours pass by: the breaker's own rejection, a failure of another
-    // request interceptor, a request this breaker did not admit (bypassed, ejected).
-    const call = take((error as { config?: AxiosRequestConfig } | null)?.config);
-    if (call !== undefined) {
-      // A 4xx/5xx `AxiosError` carries its response, which the core reads; a `CanceledError`
-      // releases the permit.
-      guard.settle(call, { kind: 'error', error });
-    }
-    throw error;
-  }
-
-  return {
-    request: { onFulfilled: admit, options: { synchronous: true } },
-    response: { onFulfilled: settleResponse, onRejected: settleError },
-  };
+  return { request: { onFulfilled: route, options: { synchronous: true } } };
 }

@@ -1,12 +1,12 @@
 /**
  * @breakwater/axios: circuit breakers for axios.
  *
- * Extension point: axios interceptors, `instance.interceptors.request.use()` and
- * `instance.interceptors.response.use()`. The request interceptor asks `HttpGuard.acquire()`
- * from `@breakwater/core` for a permit (or throws its `BreakerOpenError`), the response
- * interceptor hands the response or error to `HttpGuard.settle()`, correlated through the config
- * object axios passes from one to the other. Every decision (keys, classification, body rules)
- * is the core's.
+ * Extension point: an axios request interceptor (`instance.interceptors.request.use()`) that
+ * swaps the request's adapter (`config.adapter`) for a wrapper. The wrapper runs after every
+ * request interceptor and `transformRequest`: it asks `HttpGuard.acquire()` from
+ * `@breakwater/core` for a permit (or throws its `BreakerOpenError`), calls the real adapter
+ * (resolved with `axios.getAdapter()`), and hands its response or error to `HttpGuard.settle()`.
+ * Every decision (keys, classification, body rules) is the core's.
  */
 
 export type { BreakerRequestOptions, HttpBreakerOptions } from '@breakwater/core';

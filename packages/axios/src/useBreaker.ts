@@ -4,15 +4,16 @@ import { breakerInterceptor } from './breakerInterceptor.ts';
 
 /** What {@link useBreaker} returns. */
 export interface InstalledBreaker {
-  /** Removes both interceptors; requests in flight still settle. Calling it again does nothing. */
+  /** Removes the interceptor; requests in flight still settle. Calling it again does nothing. */
   eject(): void;
 }
 
 /**
- * Installs the breaker's request and response interceptors on an axios instance (`axios` itself,
- * an `axios.create()` instance). Call it before adding other interceptors and before
- * `axiosRetry(instance)`: its request interceptor then runs last, on the final config, and its
- * response interceptor first, before axios-retry decides on a retry.
+ * Installs the breaker's request interceptor on an axios instance (`axios` itself, an
+ * `axios.create()` instance). It routes each request through the breaker's wrapper of the
+ * request's adapter, so the breaker sees the config every interceptor and `transformRequest`
+ * left, and each attempt axios-retry makes, whichever is installed first. Install it before any
+ * interceptor that sets `config.adapter`: axios runs request interceptors in reverse order.
  *
  * @param options - see `HttpBreakerOptions` (`retry` is not used: use axios-retry); validated
  *   here, once
@@ -30,10 +31,9 @@ export function useBreaker(
   instance: Pick<AxiosInstance, 'interceptors'>,
   options?: HttpBreakerOptions,
 ): InstalledBreaker {
-  const { request, response } = breakerInterceptor(options);
+  const { request } = breakerInterceptor(options);
   const { interceptors } = instance;
-  const requestId = interceptors.request.use(request.onFulfilled, null, request.options);
-  const responseId = interceptors.response.use(response.onFulfilled, response.onRejected);
+  const id = interceptors.request.use(request.onFulfilled, null, request.options);
   let installed = true;
   return {
     eject() {
@@ -41,8 +41,7 @@ export function useBreaker(
       // twice could remove someone else's interceptor.
       if (!installed) return;
       installed = false;
-      interceptors.request.eject(requestId);
-      interceptors.response.eject(responseId);
+      interceptors.request.eject(id);
     },
   };
 }

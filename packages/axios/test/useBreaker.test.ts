@@ -2,6 +2,7 @@ import { breakerInterceptor, useBreaker } from '@breakwater/axios';
 import {
   BreakerOpenError,
   BreakerRegistry,
+  type CircuitBreaker,
   type HttpBreakerOptions,
   isBreakwaterConfigError,
   ManualClock,
@@ -9,7 +10,7 @@ import {
   success,
 } from '@breakwater/core';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
-import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
+import axios, { AxiosError, type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import axiosRetry from 'axios-retry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -89,7 +90,7 @@ describe('useBreaker', () => {
     api.interceptors.request.eject(later);
   });
 
-  it('releases the permit of a request cancelled before it is sent or while in flight', async () => {
+  it('takes no permit for a request cancelled before it is sent, and releases one cancelled in flight', async () => {
     const { api, breaker } = create();
     const error = await rejection(api.get(server.url('/ok'), { signal: AbortSignal.abort() }));
     expect(axios.isCancel(error)).toBe(true);
@@ -107,8 +108,9 @@ describe('useBreaker', () => {
       axios.isCancel(await rejection(api.get(server.url('/ok'), { cancelToken: cancelled.token }))),
     ).toBe(true);
 
+    // axios throws the cancellations before the adapter runs: only the one in flight was admitted.
     const { counters } = breaker().snapshot();
-    expect([counters.calls, counters.released, counters.failures]).toEqual([3, 3, 0]);
+    expect([counters.calls, counters.released, counters.failures]).toEqual([1, 1, 0]);
     expect(server.hits()).toBe(1);
   });
 
@@ -189,6 +191,78 @@ describe('useBreaker', () => {
   });
 });
 
+describe('a request that fails before it is sent', () => {
+  /** A breaker half-open with one probe slot, on an instance `setup` prepares before useBreaker. */
+  async function halfOpen(setup: (api: AxiosInstance) => void) {
+    const clock = new ManualClock();
+    const registry = new BreakerRegistry({
+      defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
+    });
+    registries.push(registry);
+    const api = axios.create({ validateStatus: () => true });
+    setup(api);
+    useBreaker(api, { registry });
+    await trip(api);
+    await clock.advance(1_000);
+    return { api, breaker: registry.get(server.origin) };
+  }
+
+  /** The probe slot is free: the next request is sent as the probe and closes the breaker. */
+  async function expectProbeAdmitted(api: AxiosInstance, breaker: CircuitBreaker) {
+    expect((await api.get(server.url('/ok'))).status).toBe(200);
+    expect(server.hits('/ok')).toBe(1);
+    const { counters } = breaker.snapshot();
+    expect(counters.rejected).toBe(0);
+    expect(counters.transitions).toEqual({
+      'closed->open': 1,
+      'open->half_open': 1,
+      'half_open->closed': 1,
+    });
+  }
+
+  it('takes no permit when a request interceptor installed before it throws', async () => {
+    const unsigned = new Error('no API key');
+    let fail = false;
+    const { api, breaker } = await halfOpen((instance) => {
+      // Installed first, so axios runs it after the breaker's own request interceptor.
+      instance.interceptors.request.use((config) => {
+        if (fail) throw unsigned;
+        return config;
+      });
+    });
+    fail = true;
+    expect(await rejection(api.get(server.url('/ok')))).toBe(unsigned);
+    fail = false;
+    await expectProbeAdmitted(api, breaker);
+  });
+
+  it('takes no permit when transformRequest throws', async () => {
+    const { api, breaker } = await halfOpen(() => {});
+    const unserializable = new Error('cannot serialize the order');
+    const error = await rejection(
+      api.post(server.url('/echo'), 'x', {
+        transformRequest: [
+          () => {
+            throw unserializable;
+          },
+        ],
+      }),
+    );
+    expect(error).toBe(unserializable);
+    expect(server.hits('/echo')).toBe(0);
+    await expectProbeAdmitted(api, breaker);
+  });
+
+  it('takes no permit when axios finds no adapter', async () => {
+    const { api, breaker } = await halfOpen(() => {});
+    const error = await rejection(
+      api.get(server.url('/ok'), { adapter: 'carrier-pigeon' as never }),
+    );
+    expect(axios.isAxiosError(error) && error.message).toContain('carrier-pigeon');
+    await expectProbeAdmitted(api, breaker);
+  });
+});
+
 describe('with axios-retry', () => {
   it('never retries the breaker rejection, whatever its retryCondition says', async () => {
     const registry = new BreakerRegistry({
@@ -207,16 +281,52 @@ describe('with axios-retry', () => {
       2, 2, 1,
     ]);
   });
+
+  it('counts each attempt when axios-retry is installed first, too', async () => {
+    const registry = new BreakerRegistry({
+      defaults: { clock: new ManualClock(), strategy: { type: 'consecutive', failureCount: 5 } },
+    });
+    registries.push(registry);
+    const api = axios.create({ adapter: 'fetch' });
+    axiosRetry(api, { retries: 2, retryDelay: () => 0 });
+    useBreaker(api, { registry });
+
+    const error = await rejection(api.get(server.url('/status/503')));
+    expect(axios.isAxiosError(error) && error.response?.status).toBe(503);
+    // The caller's adapter is back in the config axios-retry sent again.
+    expect(axios.isAxiosError(error) && error.config?.adapter).toBe('fetch');
+    const { counters } = registry.get(server.origin).snapshot();
+    expect([counters.calls, counters.failures, server.hits()]).toEqual([3, 3, 3]);
+  });
+
+  it('takes one permit per attempt when a request failed before its wrapped adapter ran', async () => {
+    const registry = new BreakerRegistry({ defaults: { clock: new ManualClock() } });
+    registries.push(registry);
+    const api = axios.create();
+    let first = true;
+    // Installed first, so it runs after the breaker's interceptor: its error carries a config
+    // whose adapter is already the breaker's wrapper, and axios-retry sends that config again.
+    api.interceptors.request.use((config) => {
+      if (!first) return config;
+      first = false;
+      throw new AxiosError('flaky signer', 'ERR_NETWORK', config);
+    });
+    useBreaker(api, { registry });
+    axiosRetry(api, { retries: 1, retryDelay: () => 0 });
+
+    expect((await api.get(server.url('/ok'))).status).toBe(200);
+    const { counters } = registry.get(server.origin).snapshot();
+    expect([counters.calls, counters.successes, server.hits()]).toEqual([1, 1, 1]);
+  });
 });
 
 describe('breakerInterceptor', () => {
-  it('gives both halves for instances that order their interceptors themselves', async () => {
+  it('gives the interceptor for instances that order their interceptors themselves', async () => {
     const registry = new BreakerRegistry({ defaults: { clock: new ManualClock() } });
     registries.push(registry);
     const api = axios.create({ validateStatus: () => true });
-    const { request, response } = breakerInterceptor({ registry });
+    const { request } = breakerInterceptor({ registry });
     api.interceptors.request.use(request.onFulfilled, null, request.options);
-    api.interceptors.response.use(response.onFulfilled, response.onRejected);
     expect((await api.get(server.url('/status/502'))).status).toBe(502);
     expect(registry.get(server.origin).snapshot().counters.failures).toBe(1);
   });
