@@ -32,7 +32,8 @@ import type {
  * and reading bodies for body rules. An adapter is only the glue between its client's extension
  * point and these methods:
  *
- * - hook clients (axios, got, ky, undici's interceptor): `acquire()` in the request hook (throw
+ * - hook clients (got, undici's interceptor; axios around its adapter, ky around its fetch):
+ *   `acquire()` in the request hook (throw
  *   the `BreakerOpenError` it returns: nothing is sent), `settle()` in the response and error
  *   hooks, `release()` when the caller aborts;
  * - clients wrapped whole (fetch): `execute()`, which adds the `retry` and `timeoutMs` options.
