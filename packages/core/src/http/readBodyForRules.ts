@@ -134,9 +134,9 @@ const utf8 = new TextDecoder();
 
 /**
  * A body the client has already buffered (axios' `response.data`, got's `body`), as rules see
- * it: text and parsed JSON (a plain object or an array) as they are, bytes decoded and parsed by
- * `contentType`; `undefined` for anything else (a stream, a Blob, an ArrayBuffer of another
- * `responseType`) and for bytes or text over `maxBytes`.
+ * it: text and parsed JSON (a plain object or an array) as they are, bytes (a `Uint8Array`,
+ * `Buffer` or `ArrayBuffer`) decoded and parsed by `contentType`; `undefined` for anything else
+ * (a stream, a Blob) and for bytes or text over `maxBytes`.
  */
 export function bufferedBody(
   data: unknown,
@@ -147,6 +147,7 @@ export function bufferedBody(
     // UTF-16 length ≤ UTF-8 bytes: a cheap lower bound that rejects what is surely too large.
     return data.length > maxBytes ? undefined : parseBodyText(data, contentType);
   }
+  if (data instanceof ArrayBuffer) return bufferedBody(new Uint8Array(data), contentType, maxBytes);
   if (data instanceof Uint8Array) {
     return data.byteLength > maxBytes ? undefined : parseBodyText(utf8.decode(data), contentType);
   }
