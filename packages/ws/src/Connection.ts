@@ -13,8 +13,8 @@ export class Connection<S extends WebSocketLike> {
   readonly permit: Permit;
   /** Set once the factory has returned the socket. */
   adapter: SocketAdapter<S> | undefined = undefined;
-  /** An async factory's pending socket: waited for by `close()`. */
-  pendingSocket: Promise<void> | undefined = undefined;
+  /** Aborted when this connection ends: the factory's `signal`. */
+  readonly controller = new AbortController();
   /** Monotonic time of the `open` event; -1 until then. */
   openedAt = -1;
   /** True once open and resubscribed. */

@@ -11,7 +11,14 @@ import {
 } from '@breakwater/core';
 import { Connection } from './Connection.ts';
 import { type CloseKind, classifyCloseCode } from './closeCodes.ts';
-import type { CloseCause, ConnectReason, GuardEvents, GuardState, WaitCause } from './events.ts';
+import type {
+  CloseCause,
+  ConnectReason,
+  GuardErrorEvent,
+  GuardEvents,
+  GuardState,
+  WaitCause,
+} from './events.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { OutgoingQueue } from './OutgoingQueue.ts';
 import {
@@ -49,6 +56,12 @@ const abnormalClosure = 1006;
  *
  * All timers run on the injected `Clock`; `close()` clears them and removes every listener the
  * guard put on its sockets, so the process can exit.
+ *
+ * A function of yours that throws (the factory, `resubscribe`, `heartbeat.message`,
+ * `heartbeat.isPong`, `rotation.messageId`) never escapes: it is an `error` event, and the
+ * connection it was called for ends (a `close` event with `cause` `factory`, `resubscribe` or
+ * `callback`) and is replaced as after any failed connection. Event listeners that throw go to
+ * `onListenerError`.
  */
 export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
   readonly #options: ResolvedGuardOptions;
@@ -169,7 +182,8 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
   /**
    * Closes the connection and stops the guard for good: no timer, no listener on any socket,
    * queued messages dropped (`drop` events), its own breaker disposed. Resolves when every
-   * socket it opened has closed. Idempotent.
+   * socket it opened has closed. An async factory still pending is not waited for: its `signal`
+   * is aborted, and a socket it yields later is closed at once. Idempotent.
    * @param code - 1000 or an application code from 3000 to 4999 (what the standard allows)
    * @param reason - at most 123 bytes of UTF-8
    * @throws BreakwaterConfigError when `code` or `reason` is not allowed
@@ -258,42 +272,59 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
       conn.connectTimer = undefined;
       this.#kill(conn, 'connectTimeout', new TimeoutError(connectTimeoutMs, 'WebSocket connect'));
     }, connectTimeoutMs);
+    const signal = conn.controller.signal;
     let made: S | PromiseLike<S>;
     try {
-      made = this.#factory({ reason, attempt: this.#attempt });
+      made = this.#factory({ reason, attempt: this.#attempt, signal });
     } catch (error) {
-      this.#factoryFailed(conn, error);
+      this.#failed(conn, 'connect', 'factory', error);
       return;
     }
     if (!isPromiseLike(made)) {
       this.#attach(conn, made);
       return;
     }
-    conn.pendingSocket = Promise.resolve(made).then(
+    // Not tracked for close(): a factory may never settle (a hung listen-key fetch). The
+    // connect timeout or close() ends the connection and aborts `signal` instead.
+    Promise.resolve(made).then(
       (socket) => {
-        if (conn.ended) return closeQuietly(socket, true);
-        this.#attach(conn, socket);
+        if (conn.ended) discard(socket);
+        else this.#attach(conn, socket);
       },
-      (error: unknown) => {
-        if (!conn.ended) this.#factoryFailed(conn, error);
-      },
+      (error: unknown) => this.#failed(conn, 'connect', 'factory', error),
     );
   }
 
-  #factoryFailed(conn: Connection<S>, error: unknown): void {
-    this.#emitter.emit('error', { name: this.name, phase: 'connect', error });
-    this.#kill(conn, 'factory', error);
+  #attach(conn: Connection<S>, socket: S): void {
+    try {
+      conn.adapter = new SocketAdapter(socket, {
+        open: () => this.#opened(conn),
+        message: (data) => this.#received(conn, data),
+        pong: () => {
+          if (conn.heartbeat?.awaiting) conn.heartbeat.alive();
+        },
+        closed: (end) => this.#end(conn, end, 'remote'),
+      });
+    } catch (error) {
+      // Not a WebSocket: `undefined`, say, from a factory that forgot to return its socket.
+      this.#failed(conn, 'connect', 'factory', error);
+    }
   }
 
-  #attach(conn: Connection<S>, socket: S): void {
-    conn.adapter = new SocketAdapter(socket, {
-      open: () => this.#opened(conn),
-      message: (data) => this.#received(conn, data),
-      pong: () => {
-        if (conn.heartbeat?.awaiting) conn.heartbeat.alive();
-      },
-      closed: (end) => this.#end(conn, end, 'remote'),
-    });
+  /**
+   * A function of the user's threw for `conn`: report it and end the connection, which is then
+   * replaced as after any failure. Nothing the user gives the guard may throw past it, into a
+   * socket's event or a timer, where it would be an uncaught exception.
+   */
+  #failed(
+    conn: Connection<S>,
+    phase: GuardErrorEvent['phase'],
+    cause: CloseCause,
+    error: unknown,
+  ): void {
+    if (conn.ended) return;
+    this.#emitter.emit('error', { name: this.name, phase, error });
+    this.#kill(conn, cause, error);
   }
 
   #opened(conn: Connection<S>): void {
@@ -323,7 +354,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
         send: (data) => adapter.send(data),
       });
     } catch (error) {
-      this.#resubscribeFailed(conn, error);
+      this.#failed(conn, 'resubscribe', 'resubscribe', error);
       return;
     }
     if (!isPromiseLike(result)) {
@@ -334,15 +365,8 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
       () => {
         if (!conn.ended) this.#ready(conn);
       },
-      (error: unknown) => {
-        if (!conn.ended) this.#resubscribeFailed(conn, error);
-      },
+      (error: unknown) => this.#failed(conn, 'resubscribe', 'resubscribe', error),
     );
-  }
-
-  #resubscribeFailed(conn: Connection<S>, error: unknown): void {
-    this.#emitter.emit('error', { name: this.name, phase: 'resubscribe', error });
-    this.#kill(conn, 'resubscribe', error);
   }
 
   /** Open and resubscribed: take over now, or (rotating) once the streams overlap. */
@@ -356,6 +380,8 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
       return;
     }
     seam.arm();
+    this.#seamFailed(seam);
+    if (conn.ended) return;
     if (seam.switched) {
       if (seam.done) this.#seam = undefined;
       return;
@@ -384,7 +410,16 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
 
   #switchSeam(seam: RotationSeam<Connection<S>>): void {
     seam.switch();
+    this.#seamFailed(seam);
     if (this.#seam === seam && seam.done) this.#seam = undefined;
+  }
+
+  /** Ends the connection whose message `rotation.messageId` threw on, if it threw. */
+  #seamFailed(seam: RotationSeam<Connection<S>>): void {
+    const failure = seam.takeFailure();
+    if (failure === undefined) return;
+    const conn = failure.fromOld ? seam.old : seam.next;
+    this.#failed(conn, 'rotation', 'callback', failure.error);
   }
 
   #promote(conn: Connection<S>): void {
@@ -398,7 +433,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     if (heartbeat !== undefined) {
       const message = heartbeat.message;
       let ping: (() => void) | undefined;
-      if (message !== undefined) ping = () => adapter.send(message());
+      if (message !== undefined) ping = () => this.#sendPing(conn, message);
       else if (adapter.canPing) ping = () => adapter.ping();
       if (ping !== undefined) {
         const timeout = new TimeoutError(heartbeat.timeoutMs, 'WebSocket heartbeat');
@@ -427,11 +462,22 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     this.#emitter.emit('open', { name: this.name, reason: conn.reason });
   }
 
+  #sendPing(conn: Connection<S>, message: () => OutgoingData): void {
+    let data: OutgoingData;
+    try {
+      data = message();
+    } catch (error) {
+      this.#failed(conn, 'heartbeat', 'callback', error);
+      return;
+    }
+    conn.adapter!.send(data);
+  }
+
   // hot path: every received message.
   #received(conn: Connection<S>, data: MessageData): void {
     const heartbeat = conn.heartbeat;
     if (heartbeat?.awaiting) heartbeat.alive();
-    if (this.#isPong?.(data)) return;
+    if (this.#isPong !== undefined && this.#isPongFrame(conn, data)) return;
     const seam = this.#seam;
     if (seam === undefined) {
       this.#emitter.emit('message', data);
@@ -439,7 +485,18 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     }
     if (conn === seam.old) seam.fromOld(data);
     else seam.fromNew(data);
+    this.#seamFailed(seam);
     if (this.#seam === seam && seam.done) this.#seam = undefined;
+  }
+
+  /** `isPong` on one frame; when it throws, the connection ends and the frame is not delivered. */
+  #isPongFrame(conn: Connection<S>, data: MessageData): boolean {
+    try {
+      return Boolean(this.#isPong!(data));
+    } catch (error) {
+      this.#failed(conn, 'heartbeat', 'callback', error);
+      return true;
+    }
   }
 
   // --- ends ----------------------------------------------------------------------------------
@@ -461,13 +518,9 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     if (conn.ended) return;
     conn.ended = true;
     conn.clearTimers(this.#clock);
-    if (cause !== 'remote') {
+    if (cause !== 'remote' && conn.adapter !== undefined) {
       const force = cause !== 'closed' && cause !== 'rotated' && cause !== 'halted';
-      const closing =
-        conn.adapter === undefined
-          ? conn.pendingSocket
-          : conn.adapter.abandon(force, force ? undefined : end.code, end.reason);
-      if (closing !== undefined) this.#track(closing);
+      this.#track(conn.adapter.abandon(force, force ? undefined : end.code, end.reason));
     }
     const uptimeMs = conn.openedAt < 0 ? undefined : this.#clock.monotonic() - conn.openedAt;
     const kind = this.#settle(conn, end, cause, uptimeMs);
@@ -475,6 +528,8 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     if (this.#current === conn) this.#current = undefined;
     if (this.#pending === conn) this.#pending = undefined;
     if (this.#seam?.next === conn) this.#seam = undefined;
+    // The factory's signal: cancels what a factory still pending waits for (a token fetch).
+    conn.controller.abort(end.error);
     if (this.#emitter.has('close')) {
       this.#emitter.emit('close', {
         name: this.name,
@@ -637,6 +692,17 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     if (from !== to) this.#emitter.emit('state', { name: this.name, from, to });
   }
 }
+
+/** Closes a socket an async factory yielded after its connection ended; never throws. */
+function discard(socket: WebSocketLike): void {
+  try {
+    closeQuietly(socket, true).then(undefined, noop);
+  } catch {
+    // Not a WebSocket: there is nothing to close.
+  }
+}
+
+function noop(): void {}
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return (

@@ -19,10 +19,12 @@ export type ConnectReason = 'initial' | 'reconnect' | 'rotation';
 
 /**
  * Who or what ended a connection: `remote` (the server or the network), `factory` (the socket
- * factory threw or rejected), `heartbeat` (a ping went unanswered), `connectTimeout` (not open
- * and resubscribed within `connectTimeoutMs`), `resubscribe` (the hook threw), `rotated`
- * (replaced by a newer connection), `halted` (the guard halted: the breaker was forced open, or
- * the connection it replaces closed with an `auth` code), `closed` (`close()`).
+ * factory threw, rejected, or returned no WebSocket), `heartbeat` (a ping went unanswered),
+ * `connectTimeout` (not open and resubscribed within `connectTimeoutMs`), `resubscribe` (the
+ * hook threw), `callback` (`heartbeat.message`, `heartbeat.isPong` or `rotation.messageId` threw
+ * on this connection; the `error` event has the error), `rotated` (replaced by a newer
+ * connection), `halted` (the guard halted: the breaker was forced open, or the connection it
+ * replaces closed with an `auth` code), `closed` (`close()`).
  */
 export type CloseCause =
   | 'remote'
@@ -30,6 +32,7 @@ export type CloseCause =
   | 'heartbeat'
   | 'connectTimeout'
   | 'resubscribe'
+  | 'callback'
   | 'rotated'
   | 'halted'
   | 'closed';
@@ -94,11 +97,19 @@ export interface GuardStateEvent {
   readonly to: GuardState;
 }
 
-/** Payload of `error`: something failed that the guard handled (and will retry, if it can). */
+/**
+ * Payload of `error`: a function of yours threw, and the guard ended the connection it was
+ * called for (a `close` event follows) and will connect again, as after any failed connection.
+ * Errors thrown by event listeners go to `onListenerError` instead.
+ */
 export interface GuardErrorEvent {
   readonly name: string;
-  /** `connect`: the factory threw; `resubscribe`: the hook threw or rejected. */
-  readonly phase: 'connect' | 'resubscribe';
+  /**
+   * Which function threw: `connect` the factory (it threw, rejected, or returned no WebSocket),
+   * `resubscribe` the hook (it threw or rejected), `heartbeat` `heartbeat.message` or
+   * `heartbeat.isPong`, `rotation` `rotation.messageId`.
+   */
+  readonly phase: 'connect' | 'resubscribe' | 'heartbeat' | 'rotation';
   readonly error: unknown;
 }
 

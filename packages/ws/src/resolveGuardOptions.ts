@@ -30,11 +30,30 @@ export interface ConnectContext {
   readonly reason: ConnectReason;
   /** Consecutive failed attempts before this one. */
   readonly attempt: number;
+  /**
+   * Aborted when this connection ends, whatever ends it: `connectTimeoutMs` (with the
+   * `TimeoutError` as its reason), `close()`, a halt, a failure or a loss. Pass it to whatever an
+   * async factory waits for (`fetch(url, { signal })`), so that a hung request is cancelled.
+   */
+  readonly signal: AbortSignal;
 }
 
 /**
  * Makes one raw socket: `() => new WebSocket(url)` with `ws` or the standard WebSocket. It may
- * be async, e.g. to fetch a fresh Binance listen key or a Kraken token first.
+ * be async, e.g. to fetch a fresh Binance listen key or a Kraken token first: `close()` does not
+ * wait for a factory that has not settled (its `signal` is aborted), and closes the socket it
+ * yields later at once. A factory that throws, rejects or returns no WebSocket fails its attempt
+ * (an `error` event with `phase: 'connect'`), and the guard tries again after backoff.
+ *
+ * @example
+ * ```ts
+ * // Your REST call for a listen key: it passes `signal` on to its fetch.
+ * declare function fetchListenKey(init: { signal: AbortSignal }): Promise<string>;
+ * const factory: WebSocketFactory = async ({ signal }) => {
+ *   const listenKey = await fetchListenKey({ signal });
+ *   return new WebSocket(`wss://stream.binance.com:9443/ws/${listenKey}`);
+ * };
+ * ```
  */
 export type WebSocketFactory<S extends WebSocketLike = WebSocketLike> = (
   context: ConnectContext,
@@ -136,7 +155,8 @@ export interface GuardOptions {
   /**
    * Runs on every new connection (the first too) once it is open, before the queue is flushed;
    * the connection counts as open when it returns (or its promise resolves). Send your
-   * subscriptions here.
+   * subscriptions here. If it throws or rejects, the connection is ended (an `error` event with
+   * `phase: 'resubscribe'`) and the guard connects again after backoff.
    */
   resubscribe?: (context: ResubscribeContext) => void | PromiseLike<void>;
   /** Make-before-break rotation of ageing connections; none by default. */
@@ -147,7 +167,8 @@ export interface GuardOptions {
    */
   clock?: Clock;
   /**
-   * Receives errors thrown by event listeners.
+   * Receives errors thrown by event listeners. Errors thrown by the factory, `resubscribe`,
+   * `heartbeat.message`, `heartbeat.isPong` and `rotation.messageId` are `error` events instead.
    * @defaultValue rethrow in a microtask
    */
   onListenerError?: ListenerErrorHandler;
@@ -238,7 +259,7 @@ export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOp
   const given = options.breaker;
   const clock = expectClock(
     'clock',
-    options.clock ?? (given instanceof CircuitBreaker ? given.options.clock : systemClock),
+    options.clock ?? (isBreakerLike(given) ? given.options.clock : systemClock),
   );
   const reconnect = options.reconnect ?? {};
   expectObject('reconnect', reconnect as unknown);
@@ -262,7 +283,7 @@ export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOp
   return Object.freeze({
     name,
     breaker,
-    ownsBreaker: !(given instanceof CircuitBreaker),
+    ownsBreaker: !isBreakerLike(given),
     backoff,
     reconnectOnNormalClose,
     minUptimeMs,
@@ -286,7 +307,7 @@ function resolveBreaker(
   settleBound: number,
 ): CircuitBreaker {
   const probeRule = `a number > connectTimeoutMs + minUptimeMs (${settleBound}), so that a probe connection is settled before it expires`;
-  if (given instanceof CircuitBreaker) {
+  if (isBreakerLike(given)) {
     const probeTimeoutMs = given.options.probeTimeoutMs;
     if (!(probeTimeoutMs > settleBound)) {
       throw new BreakwaterConfigError('breaker.halfOpen.probeTimeoutMs', probeRule, probeTimeoutMs);
@@ -320,7 +341,7 @@ function resolveLimiter(
   clock: Clock,
 ): RateLimiter | undefined {
   if (value === false) return undefined;
-  if (value instanceof RateLimiter) return value;
+  if (isLimiterLike(value)) return value;
   const rate = value ?? { limit: 30, windowMs: 300_000 };
   expectObject('maxConnectsPerWindow', rate as unknown);
   rejectUnknownKeys('maxConnectsPerWindow', rate, knownRate);
@@ -453,6 +474,32 @@ function resolveBackoff(value: unknown): Backoff {
 }
 
 // Predicates, not core's expectObject: their callers throw their own message, or none.
+
+// Duck typing, not `instanceof`: an app that installs @breakwater/ws next to its own
+// @breakwater/core can load two copies of core, and a breaker or limiter made by the other copy
+// must still be used as it is, not silently replaced by a new breaker or rejected. Each check
+// asks for the members the guard uses, and enough to tell the two apart from options objects
+// (which have no methods) and from each other (a breaker has no `update`).
+
+/** A `CircuitBreaker` of any copy of core: the guard calls `tryAcquire`, `on` and reads `options`. */
+function isBreakerLike(value: unknown): value is CircuitBreaker {
+  if (!isPlainObjectOrInstance(value)) return false;
+  const breaker = value as Partial<Record<'tryAcquire' | 'on' | 'options', unknown>>;
+  return (
+    typeof breaker.tryAcquire === 'function' &&
+    typeof breaker.on === 'function' &&
+    typeof breaker.options === 'object' &&
+    breaker.options !== null &&
+    'state' in value
+  );
+}
+
+/** A `RateLimiter` of any copy of core: the guard calls `tryAcquire(1)`. */
+function isLimiterLike(value: unknown): value is RateLimiter {
+  if (!isPlainObjectOrInstance(value)) return false;
+  const limiter = value as Partial<Record<'tryAcquire' | 'update', unknown>>;
+  return typeof limiter.tryAcquire === 'function' && typeof limiter.update === 'function';
+}
 
 function isPlainObjectOrInstance(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -20,6 +20,10 @@ export interface RotationOptions {
    * without one (acks, heartbeats). With it, the switch happens where the two streams overlap:
    * no message is lost and none is delivered twice. Without it, the switch happens as soon as
    * the new socket is resubscribed, and messages around the seam may repeat or be missed.
+   *
+   * Return `undefined` for frames it cannot parse rather than throwing: if it throws, the
+   * connection that received the frame is ended (an `error` event with `phase: 'rotation'`)
+   * and the guard connects again, as after any failed connection.
    */
   messageId?: (data: MessageData) => unknown;
 }
@@ -31,6 +35,12 @@ export interface ResolvedRotationOptions {
   readonly messageId: ((data: MessageData) => unknown) | undefined;
 }
 
+/** `messageId` threw on a message: the error, and which socket the message came from. */
+export interface SeamFailure {
+  readonly error: unknown;
+  readonly fromOld: boolean;
+}
+
 /**
  * Decides, during one rotation, which socket's messages reach the user, so that they come from
  * exactly one socket at a time.
@@ -40,6 +50,10 @@ export interface ResolvedRotationOptions {
  * new socket has received one of them (after it is `arm()`ed): held-back messages the old
  * socket already delivered are dropped, and so are the new socket's next messages while their
  * ids are among those delivered, until it gets ahead.
+ *
+ * A `messageId` that throws counts as `undefined` for that message, and the first such error is
+ * kept for the lifecycle to take (`takeFailure()`) once the seam has finished the call: ending a
+ * connection from inside the seam would re-enter it.
  */
 export class RotationSeam<C> {
   /** The socket being replaced. */
@@ -55,6 +69,7 @@ export class RotationSeam<C> {
   #armed = false;
   #switched = false;
   #filtering = false;
+  #failure: SeamFailure | undefined = undefined;
 
   constructor(
     old: C,
@@ -80,12 +95,19 @@ export class RotationSeam<C> {
     return this.#switched;
   }
 
+  /** The first error `messageId` threw, once; `undefined` if none since the last call. */
+  takeFailure(): SeamFailure | undefined {
+    const failure = this.#failure;
+    this.#failure = undefined;
+    return failure;
+  }
+
   /** A message from the old socket. */
   fromOld(data: MessageData): void {
     if (this.#switched) return;
     this.#deliver(data);
     if (this.#messageId === undefined) return;
-    const id = this.#messageId(data);
+    const id = this.#idOf(data, true);
     if (id === undefined) return;
     this.#seen.add(id);
     if (this.#armed && this.#heldIds.has(id)) this.switch();
@@ -99,7 +121,7 @@ export class RotationSeam<C> {
     }
     this.#held.push(data);
     if (this.#messageId === undefined) return;
-    const id = this.#messageId(data);
+    const id = this.#idOf(data, false);
     if (id === undefined) return;
     this.#heldIds.add(id);
     if (this.#armed && this.#seen.has(id)) this.switch();
@@ -137,7 +159,7 @@ export class RotationSeam<C> {
 
   #pass(data: MessageData): void {
     if (this.#filtering) {
-      const id = this.#messageId?.(data);
+      const id = this.#idOf(data, false);
       if (id !== undefined) {
         if (this.#seen.has(id)) return;
         this.#filtering = false;
@@ -145,5 +167,14 @@ export class RotationSeam<C> {
       }
     }
     this.#deliver(data);
+  }
+
+  #idOf(data: MessageData, fromOld: boolean): unknown {
+    try {
+      return this.#messageId?.(data);
+    } catch (error) {
+      this.#failure ??= { error, fromOld };
+      return undefined;
+    }
   }
 }

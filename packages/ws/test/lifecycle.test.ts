@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { CircuitBreaker, constantBackoff, isBreakwaterTimeoutError } from '@breakwater/core';
-import { guardWebSocket } from '@breakwater/ws';
+import { guardWebSocket, type WebSocketFactory } from '@breakwater/ws';
 import { describe, expect, it } from 'vitest';
 import WsWebSocket from 'ws';
 import { clients, listenersOn, next, record, useWorld, wsClient } from './helpers.ts';
@@ -72,6 +72,79 @@ describe.each(clients)('the lifecycle with %s', (client) => {
     await next(guard, 'open');
     expect(server.attempts).toBe(1);
     expect(guard.name).toBe('async');
+  });
+});
+
+describe('an async factory that hangs', () => {
+  const world = useWorld();
+
+  /** A factory that waits for `release()` before making its socket, and the signals it got. */
+  function hanging(url: string) {
+    const signals: AbortSignal[] = [];
+    const sockets: WsWebSocket[] = [];
+    let release = () => {};
+    const factory: WebSocketFactory<WsWebSocket> = ({ signal }) => {
+      signals.push(signal);
+      return new Promise((resolve) => {
+        release = () => {
+          const socket = new WsWebSocket(url);
+          sockets.push(socket);
+          resolve(socket);
+        };
+      });
+    };
+    return { factory, signals, sockets, release: () => release() };
+  }
+
+  it('does not keep close() waiting, and aborts its signal', async () => {
+    const { server, clock } = world;
+    const { factory, signals } = hanging(server.url);
+    const guard = world.guard({ ...wsClient, connect: () => factory });
+    await clock.advance(0);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(false);
+    await guard.close();
+    expect(signals[0]!.aborted).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+    expect(server.attempts).toBe(0);
+  });
+
+  it('closes the socket it yields after close()', async () => {
+    const { server, clock } = world;
+    const { factory, sockets, release } = hanging(server.url);
+    const guard = world.guard({ ...wsClient, connect: () => factory });
+    await clock.advance(0);
+    await guard.close();
+    release();
+    await clock.advance(0);
+    const socket = sockets[0]!;
+    // Not once(): it rejects on the `error` ws emits for a handshake cut short.
+    if (socket.readyState !== WsWebSocket.CLOSED) {
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+    expect(listenersOn(socket)).toBe(0);
+    expect(guard.state).toBe('closed');
+  });
+
+  it('aborts its signal with a TimeoutError at connectTimeoutMs, and tries again', async () => {
+    const { server, clock } = world;
+    const { factory, signals, release } = hanging(server.url);
+    const guard = world.guard(
+      { ...wsClient, connect: () => factory },
+      { connectTimeoutMs: 3_000, reconnect: { backoff: constantBackoff(1_000) } },
+    );
+    const closed = next(guard, 'close');
+    await clock.advance(3_000);
+    expect(await closed).toMatchObject({ cause: 'connectTimeout', willReconnect: true });
+    expect(signals[0]!.aborted).toBe(true);
+    expect(isBreakwaterTimeoutError(signals[0]!.reason)).toBe(true);
+    await clock.advance(1_000);
+    expect(signals).toHaveLength(2);
+    expect(signals[1]!.aborted).toBe(false);
+    const opened = next(guard, 'open');
+    release();
+    await opened;
+    expect(server.attempts).toBe(1);
   });
 });
 

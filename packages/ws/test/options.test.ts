@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type CallContext,
   CircuitBreaker,
   isBreakwaterConfigError,
   ManualClock,
@@ -63,6 +64,50 @@ describe('guard options', () => {
     const guard = new ResilientWebSocket(factory, { breaker, maxConnectsPerWindow: limiter });
     expect(guard.breaker).toBe(breaker);
     await guard.close();
+  });
+
+  it('uses a breaker and a limiter from another copy of core as they are', async () => {
+    const clock = new ManualClock();
+    const real = new CircuitBreaker({ name: 'other copy', clock });
+    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 0.01, clock });
+    let disposed = 0;
+    // Not instances of this copy's classes: the members the guard uses, delegated.
+    const breaker = {
+      get name() {
+        return real.name;
+      },
+      get state() {
+        return real.state;
+      },
+      get options() {
+        return real.options;
+      },
+      tryAcquire: (context?: CallContext) => real.tryAcquire(context),
+      on: real.on.bind(real),
+      dispose: () => disposed++,
+    } as unknown as CircuitBreaker;
+    const acquired: number[] = [];
+    const foreignLimiter = {
+      tryAcquire: (weight = 1) => {
+        acquired.push(weight);
+        return limiter.tryAcquire(weight);
+      },
+      execute: limiter.execute.bind(limiter),
+      update: limiter.update.bind(limiter),
+    } as unknown as RateLimiter;
+    expect(breaker).not.toBeInstanceOf(CircuitBreaker);
+    const guard = new ResilientWebSocket(factory, {
+      breaker,
+      maxConnectsPerWindow: foreignLimiter,
+    });
+    expect(guard.breaker).toBe(breaker);
+    const closed = new Promise((resolve) => guard.on('close', resolve));
+    await clock.advance(0);
+    expect(acquired).toEqual([1]);
+    await closed;
+    expect(real.snapshot().counters.failures).toBe(1);
+    await guard.close();
+    expect(disposed).toBe(0);
   });
 
   it('types the raw socket after the factory, and the standard WebSocket for a URL', () => {
