@@ -3,6 +3,7 @@ import {
   constantBackoff,
   type FailureEvent,
   isBreakerOpenError,
+  isBreakwaterConfigError,
   ManualClock,
 } from '@breakwater/core';
 import { binancePreset, krakenPreset, protectCcxt } from '@breakwater/exchanges';
@@ -197,6 +198,49 @@ describe('protectCcxt with a real ccxt exchange', () => {
     const error = await exchange.publicGetTime().catch((e: unknown) => e);
     expect(isBreakerOpenError(error) && error.retryAfterMs).toBe(30_000);
     expect(server.requests).toEqual(['GET /api/v3/time']);
+  });
+
+  it('refuses to send around a ccxt proxy with the global fetch, naming the setting', async () => {
+    server = await startLoopback((_req, res) => sendJson(res, 200, time));
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }));
+    // What ccxt's proxy agents (http-proxy-agent, socks-proxy-agent, …) look like to it.
+    const proxyAgent = { proxy: new URL('http://proxy.invalid:3128') };
+    exchange.agent = proxyAgent;
+    const error = await exchange.fetchTime().catch((e: unknown) => e);
+    expect(isBreakwaterConfigError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/ccxt's `agent`.*ProxyAgent/);
+    expect(server.requests).toEqual([]);
+    expect(breakers.peek('kraken:public')).toBeUndefined();
+
+    // ccxt's own proxy settings are named, without their value (it may hold credentials).
+    exchange.httpsProxy = 'http://user:secret@proxy.invalid:3128';
+    const send = exchange.fetchImplementation as (url: string, init: object) => Promise<unknown>;
+    const viaSetting = await send(`${server.url}/0/public/Time`, { agent: proxyAgent }).catch(
+      (e: unknown) => e,
+    );
+    expect(isBreakwaterConfigError(viaSetting)).toBe(true);
+    expect((viaSetting as Error).message).toContain("ccxt's `httpsProxy`");
+    expect((viaSetting as Error).message).not.toContain('secret');
+    expect(server.requests).toEqual([]);
+  });
+
+  it("hands ccxt's agent to a fetch of your own", async () => {
+    server = await startLoopback((_req, res) => sendJson(res, 200, time));
+    const agents: unknown[] = [];
+    const own = (url: string, init?: RequestInit & { agent?: unknown }) => {
+      agents.push(init?.agent);
+      return fetch(url, init);
+    };
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }), {
+      fetch: own,
+    });
+    const proxyAgent = { proxy: new URL('http://proxy.invalid:3128') };
+    exchange.agent = proxyAgent;
+    expect(await exchange.fetchTime()).toBe(1_767_225_600_000);
+    expect(agents).toEqual([proxyAgent]);
+    expect(breakers.peek('kraken:public')?.snapshot().counters.successes).toBe(1);
   });
 
   it('rejects what is not a ccxt exchange', () => {

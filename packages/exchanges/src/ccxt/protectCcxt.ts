@@ -31,8 +31,10 @@ export interface CcxtExchangeLike {
 export interface ProtectCcxtOptions {
   /**
    * The fetch the guard sends with: undici's `fetch` bound to a proxy `dispatcher`, a test
-   * double of the network, …
-   * @defaultValue `globalThis.fetch`
+   * double of the network, … It also gets the node-style `agent` ccxt passes for its proxy
+   * settings, as `init.agent`.
+   * @defaultValue `globalThis.fetch`, which cannot send through ccxt's proxy settings: a request
+   * ccxt would send through a proxy rejects with `BreakwaterConfigError` instead
    */
   fetch?: FetchFunction;
 }
@@ -43,9 +45,22 @@ const known: KnownKeys<ProtectCcxtOptions> = { fetch: true };
 interface CcxtRequestInit extends RequestInit {
   /** ccxt's timeout, for node-style clients; fetch has no such option. */
   timeout?: number;
-  /** A node-style agent (ccxt's proxy settings): fetch ignores it, so it is dropped. */
+  /**
+   * A node-style agent: ccxt's proxy agent when `httpProxy`, `httpsProxy` or `socksProxy` is set,
+   * else the exchange's own `agent` or `httpsAgent`. The global fetch ignores it.
+   */
   agent?: unknown;
 }
+
+/** ccxt's proxy settings that make it pass a proxy agent, in the order ccxt reads them. */
+const proxySettings = [
+  'httpProxy',
+  'http_proxy',
+  'httpsProxy',
+  'https_proxy',
+  'socksProxy',
+  'socks_proxy',
+] as const;
 
 /**
  * Puts a ccxt exchange's REST requests behind Breakwater: sets its `fetchImplementation` to
@@ -59,7 +74,11 @@ interface CcxtRequestInit extends RequestInit {
  * - ccxt aborts its request signal only when its `timeout` elapses; the guard turns that abort
  *   into a `TimeoutError`, so the breaker counts a `timeout` failure (`uncertainEffect` on an
  *   order) and ccxt still throws its `RequestTimeout`;
- * - network errors reach ccxt as they are and become its `NetworkError`.
+ * - network errors reach ccxt as they are and become its `NetworkError`;
+ * - with a ccxt proxy (`httpProxy`, `httpsProxy`, `socksProxy`, or a proxy agent as `agent`),
+ *   ccxt passes a node-style proxy `agent`, which the global fetch ignores: the request rejects
+ *   with `BreakwaterConfigError` before anything is sent, unless `options.fetch` is given (it
+ *   gets the agent as `init.agent`, and must send through the proxy).
  *
  * **`BreakerOpenError` is not a ccxt error class.** When a breaker is open, the call rejects
  * with Breakwater's `BreakerOpenError` (nothing was sent): ccxt rethrows it unchanged, so it is
@@ -70,17 +89,23 @@ interface CcxtRequestInit extends RequestInit {
  * @param exchange - a ccxt `Exchange` instance (`new ccxt.kraken()`); it is changed in place
  * @param preset - HTTP breaker options, usually an exchange preset
  * @returns `exchange`
- * @throws BreakwaterConfigError when `exchange` is not a ccxt exchange, or an option is invalid
+ * @throws BreakwaterConfigError when `exchange` is not a ccxt exchange, or an option is invalid;
+ * at call time, for a request ccxt sends through a proxy while `options.fetch` is not given
  * @example
  * ```ts
  * import ccxt from 'ccxt';
+ * const apiKey = process.env.KRAKEN_API_KEY;
+ * const secret = process.env.KRAKEN_API_SECRET;
  * const kraken = protectCcxt(new ccxt.kraken({ apiKey, secret }), krakenPreset());
- * try {
- *   await kraken.createOrder('BTC/USD', 'limit', 'buy', 0.01, 30_000);
- * } catch (error) {
- *   if (isBreakerOpenError(error)) return later(error.retryAfterMs); // not sent
- *   if (error instanceof ccxt.RequestTimeout) return reconcile(); // may have been placed
- *   throw error;
+ * async function buy(): Promise<'placed' | 'not sent' | 'unknown'> {
+ *   try {
+ *     await kraken.createOrder('BTC/USD', 'limit', 'buy', 0.01, 30_000);
+ *     return 'placed';
+ *   } catch (error) {
+ *     if (isBreakerOpenError(error)) return 'not sent'; // retry after error.retryAfterMs
+ *     if (error instanceof ccxt.RequestTimeout) return 'unknown'; // may have been placed
+ *     throw error;
+ *   }
  * }
  * ```
  */
@@ -99,7 +124,8 @@ export function protectCcxt<E extends CcxtExchangeLike>(
   }
   expectObject('options', options as unknown);
   rejectUnknownKeys('', options, known);
-  const base = options.fetch ?? (globalThis.fetch as unknown as FetchFunction | undefined);
+  const own = options.fetch;
+  const base = own ?? (globalThis.fetch as unknown as FetchFunction | undefined);
   if (typeof base !== 'function')
     throw new BreakwaterConfigError('fetch', 'a fetch function', base);
   const guarded = withBreaker(base, preset) as unknown as (
@@ -108,7 +134,14 @@ export function protectCcxt<E extends CcxtExchangeLike>(
   ) => Promise<unknown>;
 
   const fetchImplementation = (url: string, params?: CcxtRequestInit): Promise<unknown> => {
-    const { timeout, agent: _agent, signal, ...init } = params ?? {};
+    const { timeout, agent, signal, ...init } = params ?? {};
+    if (own !== undefined && agent != null) {
+      // Your fetch gets ccxt's agent as ccxt passed it: node-fetch honours it, for one.
+      (init as { agent?: unknown }).agent = agent;
+    } else if (carriesProxy(agent)) {
+      // The global fetch ignores agents: the request would go out directly, not through the proxy.
+      return Promise.reject(proxyError(exchange as unknown as Record<string, unknown>));
+    }
     if (signal === undefined || signal === null) return guarded(url, init);
     // ccxt's signal belongs to its timeout timer and nothing else: its abort is a timeout, and
     // the guard must see it as one, not as a caller's cancel that releases the permit.
@@ -125,6 +158,26 @@ export function protectCcxt<E extends CcxtExchangeLike>(
   // ccxt prefers its own undici transport once it has loaded it; a custom fetch must win.
   exchange.fetchIsNative = false;
   return exchange;
+}
+
+/** True for the proxy agents ccxt passes: each carries its proxy as `proxy`, as ccxt reads it. */
+function carriesProxy(agent: unknown): boolean {
+  return (
+    typeof agent === 'object' && agent !== null && (agent as { proxy?: unknown }).proxy != null
+  );
+}
+
+/** The error of a request that the global fetch would send around ccxt's proxy. */
+function proxyError(exchange: Record<string, unknown>): BreakwaterConfigError {
+  const setting =
+    proxySettings.find((name) => exchange[name] != null && exchange[name] !== '') ?? 'agent';
+  return new BreakwaterConfigError(
+    'fetch',
+    `a fetch that sends through ccxt's \`${setting}\` (the global fetch ignores the proxy agent ` +
+      'ccxt passes, and would send the request directly): pass protectCcxt(exchange, preset, ' +
+      "{ fetch }) with, for example, undici's fetch and a ProxyAgent dispatcher",
+    undefined,
+  );
 }
 
 function timeoutReason(reason: unknown, timeoutMs: number | undefined): unknown {
