@@ -1,5 +1,12 @@
 import type { Clock } from './Clock.ts';
 import { seededRandom } from './seededRandom.ts';
+import {
+  expectInteger,
+  expectNumber,
+  expectObject,
+  type KnownKeys,
+  rejectUnknownKeys,
+} from './validate.ts';
 
 /** Options for {@link ManualClock}. */
 export interface ManualClockOptions {
@@ -14,6 +21,8 @@ export interface ManualClockOptions {
    */
   random?: number | (() => number);
 }
+
+const known: KnownKeys<ManualClockOptions> = { startMs: true, random: true };
 
 interface Timer {
   readonly id: number;
@@ -42,10 +51,16 @@ export class ManualClock implements Clock {
   #nextId = 1;
   #random: () => number;
 
+  /** @throws BreakwaterConfigError on an unknown or invalid option */
   constructor(options: ManualClockOptions = {}) {
-    this.#now = options.startMs ?? Date.UTC(2026, 0, 1);
+    expectObject('ManualClock options', options as unknown);
+    rejectUnknownKeys('', options, known);
+    this.#now = expectNumber('startMs', options.startMs ?? Date.UTC(2026, 0, 1), 0);
     const random = options.random ?? 1;
-    this.#random = typeof random === 'function' ? random : seededRandom(random);
+    this.#random =
+      typeof random === 'function'
+        ? random
+        : seededRandom(expectInteger('random', random, 0, 0xffff_ffff));
   }
 
   now(): number {

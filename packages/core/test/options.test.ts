@@ -72,3 +72,18 @@ describe('option validation', () => {
     expect(Object.isFrozen(breaker.options)).toBe(true);
   });
 });
+
+describe('other constructors check their options too', () => {
+  it('ManualClock rejects unknown and invalid options', async () => {
+    const { ManualClock } = await import('@breakwater/core');
+    expect(() => new ManualClock({ seed: 42 } as never)).toThrow('Invalid option `seed`');
+    expect(() => new ManualClock({ startMs: -1 })).toThrow('Invalid option `startMs`');
+    expect(() => new ManualClock({ random: 1.5 })).toThrow('Invalid option `random`');
+  });
+
+  it('a custom strategy factory must return a whole BreakerStrategy', () => {
+    expect(
+      () => new CircuitBreaker({ strategy: () => ({ onSuccess: () => false }) as never }),
+    ).toThrow('Invalid option `strategy`: expected a factory returning a BreakerStrategy');
+  });
+});

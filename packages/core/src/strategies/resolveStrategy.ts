@@ -43,7 +43,7 @@ const timeKeys: KnownKeys<TimeStrategyOptions> = {
 
 /** Validates strategy options and returns a factory that builds the strategy. */
 export function resolveStrategy(path: string, options: unknown): () => BreakerStrategy {
-  if (typeof options === 'function') return options as () => BreakerStrategy;
+  if (typeof options === 'function') return checkedFactory(path, options as () => BreakerStrategy);
   expectObject(path, options);
   switch (options.type) {
     case 'consecutive': {
@@ -105,4 +105,27 @@ function resolveThresholds(
     slowCallMs,
     slowCallRate: expectRate(`${path}.slowCallRate`, options.slowCallRate ?? 1),
   });
+}
+
+const strategyMethods = ['onSuccess', 'onFailure', 'reset', 'describe', 'stats'] as const;
+
+/**
+ * Wraps a user's strategy factory so that what it returns is checked when a breaker is built,
+ * not at the first call or snapshot that needs a missing method.
+ */
+function checkedFactory(path: string, create: () => BreakerStrategy): () => BreakerStrategy {
+  return () => {
+    const strategy = create();
+    const missing = strategyMethods.filter(
+      (method) => typeof (strategy as unknown as Record<string, unknown>)?.[method] !== 'function',
+    );
+    if (missing.length > 0 || typeof strategy?.usesTime !== 'boolean') {
+      throw new BreakwaterConfigError(
+        path,
+        `a factory returning a BreakerStrategy (usesTime, tracksLatency, ${strategyMethods.join(', ')})`,
+        strategy,
+      );
+    }
+    return strategy;
+  };
 }
