@@ -32,6 +32,7 @@ export interface CallEvent {
   readonly context: CallContext | undefined;
 }
 
+/** A call succeeded. */
 export interface SuccessEvent {
   readonly breaker: string;
   /** Present when latency is tracked. */
@@ -39,6 +40,7 @@ export interface SuccessEvent {
   readonly context: CallContext | undefined;
 }
 
+/** A call failed and counted toward opening the breaker. */
 export interface FailureEvent {
   readonly breaker: string;
   readonly category: Category;
@@ -49,18 +51,21 @@ export interface FailureEvent {
   readonly context: CallContext | undefined;
 }
 
+/** A call's outcome counted neither way (a 4xx, an auth error, another policy's rejection). */
 export interface IgnoredEvent {
   readonly breaker: string;
   readonly category: Category;
   readonly context: CallContext | undefined;
 }
 
+/** A call failed with category `timeout` (also emitted as `failure`). */
 export interface TimeoutEvent {
   readonly breaker: string;
   readonly durationMs: number | undefined;
   readonly context: CallContext | undefined;
 }
 
+/** A call was rejected without running: nothing was sent. */
 export interface RejectedEvent {
   readonly breaker: string;
   readonly state: RejectingState;
@@ -68,6 +73,7 @@ export interface RejectedEvent {
   readonly context: CallContext | undefined;
 }
 
+/** The breaker moved from one state to another. */
 export interface StateChangeEvent {
   readonly breaker: string;
   readonly from: BreakerState;
