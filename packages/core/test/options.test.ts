@@ -11,7 +11,11 @@ const bad: Array<[string, unknown, string]> = [
     'Invalid option `strategy.failureCount`: expected an integer >= 1, received 0.',
   ],
   ['failureRate > 1', { strategy: { type: 'count', failureRate: 1.5 } }, '`strategy.failureRate`'],
-  ['minCalls > size', { strategy: { type: 'count', size: 5, minCalls: 6 } }, '`strategy.minCalls`'],
+  [
+    'minCalls > callCount',
+    { strategy: { type: 'count', callCount: 5, minCalls: 6 } },
+    '`strategy.minCalls`',
+  ],
   ['window 0', { strategy: { type: 'time', windowMs: 0 } }, '`strategy.windowMs`'],
   [
     'slowCallRate without slowCallMs',

@@ -31,7 +31,7 @@ describe('snapshot()', () => {
   });
 
   it('reports the window rates of the strategy', () => {
-    const { breaker } = setup({ strategy: { type: 'count', size: 10, minCalls: 10 } });
+    const { breaker } = setup({ strategy: { type: 'count', callCount: 10, minCalls: 10 } });
     for (const code of [200, 200, 500, 200]) breaker.acquire().settle(status(code));
     expect(breaker.snapshot().window).toMatchObject({ calls: 4, failures: 1, failureRate: 0.25 });
   });

@@ -64,7 +64,11 @@ const variables: Readonly<Record<string, Variable>> = {
   },
   FAILURE_RATE: { option: 'strategy.failureRate', parse: rate, strategies: rateStrategies },
   MIN_CALLS: { option: 'strategy.minCalls', parse: integer(1), strategies: rateStrategies },
-  WINDOW_SIZE: { option: 'strategy.size', parse: integer(1, 1_000_000), strategies: ['count'] },
+  WINDOW_CALL_COUNT: {
+    option: 'strategy.callCount',
+    parse: integer(1, 1_000_000),
+    strategies: ['count'],
+  },
   WINDOW_MS: { option: 'strategy.windowMs', parse: number(1), strategies: ['time'] },
   BUCKET_COUNT: { option: 'strategy.bucketCount', parse: integer(1, 10_000), strategies: ['time'] },
   SLOW_CALL_MS: { option: 'strategy.slowCallMs', parse: number(0), strategies: rateStrategies },
@@ -96,7 +100,7 @@ const recoveryDefaults = { initialMs: 10_000, factor: 2, maxMs: 300_000, jitter:
  * numbers may use `_` separators (`10_000`).
  *
  * Strategy: `…FAILURE_COUNT` alone is the `consecutive` strategy; `…STRATEGY=count` or `time`
- * takes `…FAILURE_RATE`, `…MIN_CALLS`, `…SLOW_CALL_MS`, `…SLOW_CALL_RATE`, and `…WINDOW_SIZE`
+ * takes `…FAILURE_RATE`, `…MIN_CALLS`, `…SLOW_CALL_MS`, `…SLOW_CALL_RATE`, and `…WINDOW_CALL_COUNT`
  * (count) or `…WINDOW_MS` and `…BUCKET_COUNT` (time). Recovery: `…RECOVERY_MS` alone is a
  * constant delay; with `…RECOVERY_MAX_MS`, `…RECOVERY_FACTOR` or `…RECOVERY_JITTER` it is an
  * exponential backoff starting at `…RECOVERY_MS` (parts left unset take the breaker's default

@@ -1,13 +1,13 @@
 import { type BreakerStrategy, type WindowStats, windowStats } from './types.ts';
 
-/** Options of the `count` strategy: rates over the last `size` calls. */
+/** Options of the `count` strategy: rates over the last `callCount` calls. */
 export interface CountStrategyOptions {
   readonly type: 'count';
   /**
    * Calls the window holds.
    * @defaultValue `100`
    */
-  readonly size?: number;
+  readonly callCount?: number;
   /**
    * Failure rate (0–1] at or above which the breaker opens.
    * @defaultValue `0.5`
@@ -39,7 +39,7 @@ const FAILURE = 1;
 const SLOW = 2;
 
 /**
- * Opens when, over the last `size` calls (and at least `minCalls`), the failure rate or the
+ * Opens when, over the last `callCount` calls (and at least `minCalls`), the failure rate or the
  * slow-call rate reaches its threshold. The window is one byte per call in a ring, allocated
  * on first use and overwritten in place.
  */
@@ -77,7 +77,7 @@ export class CountStrategy implements BreakerStrategy {
   }
 
   describe() {
-    return { type: 'count', size: this.#size, ...this.#thresholds } as const;
+    return { type: 'count', callCount: this.#size, ...this.#thresholds } as const;
   }
 
   stats(): WindowStats {

@@ -25,7 +25,7 @@ export type StrategyOptions =
 const consecutiveKeys: KnownKeys<ConsecutiveStrategyOptions> = { type: true, failureCount: true };
 const countKeys: KnownKeys<CountStrategyOptions> = {
   type: true,
-  size: true,
+  callCount: true,
   failureRate: true,
   minCalls: true,
   slowCallMs: true,
@@ -53,7 +53,7 @@ export function resolveStrategy(path: string, options: unknown): () => BreakerSt
     }
     case 'count': {
       rejectUnknownKeys(path, options, countKeys);
-      const size = expectInteger(`${path}.size`, options.size ?? 100, 1, 1_000_000);
+      const size = expectInteger(`${path}.callCount`, options.callCount ?? 100, 1, 1_000_000);
       const thresholds = resolveThresholds(path, options, size);
       return () => new CountStrategy(size, thresholds);
     }

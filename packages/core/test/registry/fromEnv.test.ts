@@ -74,7 +74,7 @@ describe('breakerOptionsFromEnv', () => {
   it('reads the count strategy and its thresholds', () => {
     const { options } = breakerOptionsFromEnv({
       BREAKWATER_STRATEGY: 'count',
-      BREAKWATER_WINDOW_SIZE: '50',
+      BREAKWATER_WINDOW_CALL_COUNT: '50',
       BREAKWATER_FAILURE_RATE: '0.25',
       BREAKWATER_MIN_CALLS: '20',
       BREAKWATER_SLOW_CALL_MS: '1500',
@@ -83,7 +83,7 @@ describe('breakerOptionsFromEnv', () => {
     expect(options).toEqual({
       strategy: {
         type: 'count',
-        size: 50,
+        callCount: 50,
         failureRate: 0.25,
         minCalls: 20,
         slowCallMs: 1_500,
@@ -91,7 +91,11 @@ describe('breakerOptionsFromEnv', () => {
       },
     });
     const breaker = new CircuitBreaker({ ...options, name: 'api' });
-    expect(breaker.snapshot().strategy).toMatchObject({ type: 'count', size: 50, minCalls: 20 });
+    expect(breaker.snapshot().strategy).toMatchObject({
+      type: 'count',
+      callCount: 50,
+      minCalls: 20,
+    });
   });
 
   it('reads the time strategy with its window and buckets', () => {
@@ -239,9 +243,11 @@ describe('breakerOptionsFromEnv', () => {
     );
   });
 
-  it('rejects BREAKWATER_WINDOW_SIZE and BREAKWATER_SLOW_CALL_RATE out of range', () => {
-    expect(errorOf({ BREAKWATER_STRATEGY: 'count', BREAKWATER_WINDOW_SIZE: '0' }).message).toBe(
-      'Invalid option `BREAKWATER_WINDOW_SIZE`: expected an integer from 1 to 1000000, received "0".',
+  it('rejects BREAKWATER_WINDOW_CALL_COUNT and BREAKWATER_SLOW_CALL_RATE out of range', () => {
+    expect(
+      errorOf({ BREAKWATER_STRATEGY: 'count', BREAKWATER_WINDOW_CALL_COUNT: '0' }).message,
+    ).toBe(
+      'Invalid option `BREAKWATER_WINDOW_CALL_COUNT`: expected an integer from 1 to 1000000, received "0".',
     );
     expect(
       errorOf({
@@ -263,9 +269,9 @@ describe('breakerOptionsFromEnv', () => {
     expect(errorOf({ BREAKWATER_STRATEGY: 'count', BREAKWATER_WINDOW_MS: '1000' }).option).toBe(
       'BREAKWATER_WINDOW_MS',
     );
-    expect(errorOf({ BREAKWATER_STRATEGY: 'time', BREAKWATER_WINDOW_SIZE: '10' }).option).toBe(
-      'BREAKWATER_WINDOW_SIZE',
-    );
+    expect(
+      errorOf({ BREAKWATER_STRATEGY: 'time', BREAKWATER_WINDOW_CALL_COUNT: '10' }).option,
+    ).toBe('BREAKWATER_WINDOW_CALL_COUNT');
   });
 
   it('rejects variables that are invalid together, naming one of them', () => {
@@ -278,7 +284,7 @@ describe('breakerOptionsFromEnv', () => {
     expect(
       errorOf({
         BREAKWATER_STRATEGY: 'count',
-        BREAKWATER_WINDOW_SIZE: '20',
+        BREAKWATER_WINDOW_CALL_COUNT: '20',
         BREAKWATER_MIN_CALLS: '50',
       }).message,
     ).toBe(
@@ -347,7 +353,7 @@ describe('registryFromEnv', () => {
           timeoutMs: 1,
           maxRetryAfterMs: 7,
           halfOpen: { successCount: 2 },
-          strategy: { type: 'count', size: 10, minCalls: 10 },
+          strategy: { type: 'count', callCount: 10, minCalls: 10 },
         },
         overrides: { slow: { timeoutMs: 5_000 } },
       },
@@ -360,7 +366,7 @@ describe('registryFromEnv', () => {
       successCount: 2,
       clock,
     });
-    expect(api.options.strategy).toEqual({ type: 'count', size: 10, minCalls: 5 });
+    expect(api.options.strategy).toEqual({ type: 'count', callCount: 10, minCalls: 5 });
     expect(registry.get('slow').options.timeoutMs).toBe(5_000);
     expect(registry.get('own', { timeoutMs: 9 }).options.timeoutMs).toBe(9);
   });

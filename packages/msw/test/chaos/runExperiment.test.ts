@@ -222,7 +222,7 @@ describe('runExperiment', () => {
   it('gives the same report on every run with the same seeds', async () => {
     const run = async () => {
       const { clock, breaker, load } = setup({
-        strategy: { type: 'count', size: 20, minCalls: 10, failureRate: 0.5 },
+        strategy: { type: 'count', callCount: 20, minCalls: 10, failureRate: 0.5 },
       });
       const report = await runExperiment({
         server,
