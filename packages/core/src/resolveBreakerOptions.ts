@@ -67,9 +67,15 @@ export interface BreakerOptions {
    * @defaultValue `Infinity`
    */
   maxRecoveryAttempts?: number;
-  /** The half-open state. */
+  /**
+   * The half-open state.
+   * @defaultValue `{ maxProbes: 1, successCount: 1, probeTimeoutMs: 60_000 }`
+   */
   halfOpen?: HalfOpenOptions;
-  /** A deadline for every `execute()` call, in milliseconds; none by default. */
+  /**
+   * A deadline for every `execute()` call, in milliseconds (1 to 2^31 - 1).
+   * @defaultValue none
+   */
   timeoutMs?: number;
   /**
    * Rules tried in order before the default classification (see `createClassifier`).
@@ -103,9 +109,15 @@ export interface BreakerOptions {
    * @defaultValue rethrow in a microtask
    */
   onListenerError?: ListenerErrorHandler;
-  /** State to start from, e.g. `breaker.toJSON()` saved by a previous process. */
+  /**
+   * State to start from, e.g. `breaker.toJSON()` saved by a previous process.
+   * @defaultValue a fresh `closed` breaker
+   */
   initialState?: DurableState | SerializedDurableState;
-  /** Where to load, save and share the breaker's durable state. */
+  /**
+   * Where to load, save and share the breaker's durable state (see `breaker.ready`).
+   * @defaultValue none: the state lives in this process only
+   */
   store?: BreakerStore;
 }
 
