@@ -1,16 +1,13 @@
 import {
   BreakwaterConfigError,
-  type CallContext,
   type CircuitBreaker,
   type Clock,
   Emitter,
-  isBreakerOpenError,
-  type ResponseOutcome,
   type StateChangeEvent,
-  TimeoutError,
 } from '@breakwater/core';
 import { Connection } from './Connection.ts';
-import { type CloseKind, classifyCloseCode } from './closeCodes.ts';
+import { Connector } from './Connector.ts';
+import type { CloseKind } from './closeCodes.ts';
 import type {
   CloseCause,
   ConnectReason,
@@ -19,29 +16,21 @@ import type {
   GuardState,
   WaitCause,
 } from './events.ts';
-import { Heartbeat } from './heartbeat.ts';
-import { OutgoingQueue } from './OutgoingQueue.ts';
+import { startHeartbeat } from './heartbeat.ts';
+import { Outbox } from './Outbox.ts';
+import { ReconnectScheduler } from './ReconnectScheduler.ts';
+import { Rotator } from './Rotator.ts';
 import {
   type GuardOptions,
   type ResolvedGuardOptions,
   resolveGuardOptions,
   type WebSocketFactory,
 } from './resolveGuardOptions.ts';
-import { RotationSeam } from './rotation.ts';
-import {
-  closeQuietly,
-  type MessageData,
-  type OutgoingData,
-  SocketAdapter,
-  type SocketEnd,
-  type UpgradeRefusal,
-  type WebSocketLike,
-} from './socketAdapter.ts';
+import { abnormalEnd, cleanEnd, isDeliberate, reconnectsAfter, settleEnd } from './settleEnd.ts';
+import type { MessageData, OutgoingData, SocketEnd, WebSocketLike } from './socketAdapter.ts';
 
 /** What happens after a connection ends. */
 type Next = 'none' | 'halt' | 'reconnect' | 'retryRotation' | 'takeover';
-
-const abnormalClosure = 1006;
 
 /**
  * A WebSocket that stays connected: it reconnects with backoff through a circuit breaker and a
@@ -65,12 +54,13 @@ const abnormalClosure = 1006;
  */
 export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
   readonly #options: ResolvedGuardOptions;
-  readonly #factory: WebSocketFactory<S>;
   readonly #clock: Clock;
   readonly #emitter: Emitter<GuardEvents>;
-  readonly #queue: OutgoingQueue<OutgoingData>;
-  readonly #context: CallContext;
+  readonly #outbox: Outbox;
   readonly #isPong: ((data: MessageData) => boolean) | undefined;
+  readonly #scheduler: ReconnectScheduler;
+  readonly #connector: Connector<S>;
+  readonly #rotator: Rotator<S>;
   readonly #lingering = new Set<Promise<void>>();
   readonly #unsubscribeBreaker: () => void;
   #state: GuardState = 'connecting';
@@ -78,26 +68,12 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
   #current: Connection<S> | undefined = undefined;
   /** A connection being made: the first, a reconnect, or a rotation's replacement. */
   #pending: Connection<S> | undefined = undefined;
-  #seam: RotationSeam<Connection<S>> | undefined = undefined;
-  /** The wait before the next attempt (backoff, open breaker, rate limit). */
-  #timer: unknown = undefined;
-  /** Consecutive failed attempts since a connection last lived `minUptimeMs`. */
-  #attempt = 0;
-  #lastDelayMs = 0;
   #everOpened = false;
   #haltedByBreaker = false;
   #closing: Promise<void> | undefined = undefined;
 
-  readonly #random = (): number => this.#clock.random();
-
   readonly #deliver = (data: MessageData): void => {
     this.#emitter.emit('message', data);
-  };
-
-  readonly #onOverflow = (data: OutgoingData): void => {
-    if (!this.#emitter.has('drop')) return;
-    const queued = this.#queue.size;
-    this.#emitter.emit('drop', { name: this.name, data, reason: 'overflow', queued });
   };
 
   readonly #onBreakerState = ({ from, to }: StateChangeEvent): void => {
@@ -118,20 +94,40 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     if (typeof factory !== 'function') {
       throw new BreakwaterConfigError('factory', 'a function returning a WebSocket', factory);
     }
-    this.#options = resolveGuardOptions(options);
-    this.#factory = factory;
-    this.#clock = this.#options.clock;
-    this.#emitter = new Emitter(this.#options.onListenerError);
-    this.#queue = new OutgoingQueue(this.#options.queueMaxSize, this.#options.dropPolicy);
-    this.#context = Object.freeze({ key: this.#options.name, idempotent: true });
-    this.#isPong = this.#options.heartbeat?.isPong;
-    this.#unsubscribeBreaker = this.#options.breaker.on('stateChange', this.#onBreakerState);
+    const resolved = resolveGuardOptions(options);
+    this.#options = resolved;
+    this.#clock = resolved.clock;
+    this.#emitter = new Emitter(resolved.onListenerError);
+    const { name, queueMaxSize, dropPolicy } = resolved;
+    this.#outbox = new Outbox(name, this.#emitter, queueMaxSize, dropPolicy);
+    this.#isPong = resolved.heartbeat?.isPong;
+    this.#scheduler = new ReconnectScheduler(this.#clock, resolved.backoff, (reason) =>
+      this.#connect(reason),
+    );
+    this.#connector = new Connector(factory, resolved, this.#scheduler, {
+      opened: (conn) => {
+        if (this.#current !== undefined) this.#rotator.begin(this.#current, conn);
+      },
+      ready: (conn) => {
+        if (!this.#rotator.ready(conn)) this.#promote(conn);
+      },
+      message: (conn, data) => this.#received(conn, data),
+      closed: (conn, end) => this.#end(conn, end, 'remote'),
+      failed: (conn, phase, cause, error) => this.#failed(conn, phase, cause, error),
+      kill: (conn, cause, error) => this.#end(conn, abnormalEnd(error), cause),
+    });
+    this.#rotator = new Rotator(this.#clock, resolved.rotation, {
+      deliver: this.#deliver,
+      rotate: () => {
+        if (this.#pending === undefined && !this.#scheduler.waiting) this.#connect('rotation');
+      },
+      retire: (old) => this.#end(old, cleanEnd(1000, 'rotated'), 'rotated'),
+      promote: (conn) => this.#promote(conn),
+      failed: (conn, error) => this.#failed(conn, 'rotation', 'callback', error),
+    });
+    this.#unsubscribeBreaker = resolved.breaker.on('stateChange', this.#onBreakerState);
     queueMicrotask(() => {
-      if (
-        this.#state === 'connecting' &&
-        this.#pending === undefined &&
-        this.#timer === undefined
-      ) {
+      if (this.#state === 'connecting' && this.#pending === undefined && !this.#scheduler.waiting) {
         this.#connect('initial');
       }
     });
@@ -159,7 +155,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
 
   /** Messages waiting in the outgoing queue. */
   get queued(): number {
-    return this.#queue.size;
+    return this.#outbox.size;
   }
 
   /**
@@ -168,15 +164,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
    * or the guard is closed (a `drop` event tells either way).
    */
   send(data: OutgoingData): boolean {
-    const current = this.#current;
-    if (current !== undefined && this.#queue.size === 0 && current.adapter!.send(data)) return true;
-    if (this.#state === 'closed') {
-      if (this.#emitter.has('drop')) {
-        this.#emitter.emit('drop', { name: this.name, data, reason: 'closed', queued: 0 });
-      }
-      return false;
-    }
-    return this.#queue.push(data, this.#onOverflow);
+    return this.#outbox.send(this.#current?.adapter, data, this.#state === 'closed');
   }
 
   /**
@@ -198,16 +186,8 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     }
     const from = this.#state;
     this.#state = 'closed';
-    this.#clearWait();
-    this.#seam = undefined;
-    const end: SocketEnd = { code, reason, wasClean: true, error: undefined, refusal: undefined };
-    if (this.#pending !== undefined) this.#end(this.#pending, end, 'closed');
-    if (this.#current !== undefined) this.#end(this.#current, end, 'closed');
-    for (const data of this.#queue.clear()) {
-      if (this.#emitter.has('drop')) {
-        this.#emitter.emit('drop', { name: this.name, data, reason: 'closed', queued: 0 });
-      }
-    }
+    this.#endAll(cleanEnd(code, reason), 'closed');
+    this.#outbox.dropAll();
     this.#emitState(from, 'closed');
     this.#unsubscribeBreaker();
     if (this.#options.ownsBreaker) this.#options.breaker.dispose();
@@ -224,16 +204,11 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
   reconnect(): void {
     if (this.#state === 'halted') {
       this.#haltedByBreaker = false;
-      this.#attempt = 0;
-      this.#lastDelayMs = 0;
+      this.#scheduler.reset();
       this.#setState('reconnecting');
       this.#connect(this.#retryReason());
-    } else if (
-      this.#state !== 'closed' &&
-      this.#pending === undefined &&
-      this.#timer !== undefined
-    ) {
-      this.#clearWait();
+    } else if (this.#state !== 'closed' && this.#pending === undefined && this.#scheduler.waiting) {
+      this.#scheduler.cancel();
       this.#connect(this.#current === undefined ? this.#retryReason() : 'rotation');
     }
   }
@@ -246,68 +221,15 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     return this.#emitter.on(event, listener);
   }
 
-  // --- attempts ------------------------------------------------------------------------------
-
   #connect(reason: ConnectReason): void {
-    const { breaker, limiter, connectTimeoutMs } = this.#options;
-    const permit = breaker.tryAcquire(this.#context);
-    if (isBreakerOpenError(permit)) {
-      const waitMs = permit.retryAfterMs;
-      if (permit.state === 'forced_open' || waitMs === Infinity) {
-        if (this.#current === undefined) this.#halt(true);
-        return;
-      }
-      this.#wait(waitMs ?? this.#delay(false), 'breakerOpen', reason);
-      return;
-    }
-    const limitWaitMs = limiter === undefined ? 0 : limiter.tryAcquire(1);
-    if (limitWaitMs > 0) {
-      permit.release();
-      this.#wait(limitWaitMs, 'rateLimited', reason);
-      return;
-    }
-    const conn = new Connection<S>(reason, permit);
-    this.#pending = conn;
-    conn.connectTimer = this.#clock.setTimeout(() => {
-      conn.connectTimer = undefined;
-      this.#kill(conn, 'connectTimeout', new TimeoutError(connectTimeoutMs, 'WebSocket connect'));
-    }, connectTimeoutMs);
-    const signal = conn.controller.signal;
-    let made: S | PromiseLike<S>;
-    try {
-      made = this.#factory({ reason, attempt: this.#attempt, signal });
-    } catch (error) {
-      this.#failed(conn, 'connect', 'factory', error);
-      return;
-    }
-    if (!isPromiseLike(made)) {
-      this.#attach(conn, made);
-      return;
-    }
-    // Not tracked for close(): a factory may never settle (a hung listen-key fetch). The
-    // connect timeout or close() ends the connection and aborts `signal` instead.
-    Promise.resolve(made).then(
-      (socket) => {
-        if (conn.ended) discard(socket);
-        else this.#attach(conn, socket);
-      },
-      (error: unknown) => this.#failed(conn, 'connect', 'factory', error),
-    );
-  }
-
-  #attach(conn: Connection<S>, socket: S): void {
-    try {
-      conn.adapter = new SocketAdapter(socket, {
-        open: () => this.#opened(conn),
-        message: (data) => this.#received(conn, data),
-        pong: () => {
-          if (conn.heartbeat?.awaiting) conn.heartbeat.alive();
-        },
-        closed: (end) => this.#end(conn, end, 'remote'),
-      });
-    } catch (error) {
-      // Not a WebSocket: `undefined`, say, from a factory that forgot to return its socket.
-      this.#failed(conn, 'connect', 'factory', error);
+    const attempt = this.#connector.acquire(reason);
+    if (attempt instanceof Connection) {
+      this.#pending = attempt;
+      this.#connector.start(attempt);
+    } else if (attempt.cause !== 'never') {
+      this.#wait(attempt.waitMs, attempt.cause, reason);
+    } else if (this.#current === undefined) {
+      this.#halt(true);
     }
   }
 
@@ -324,153 +246,31 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
   ): void {
     if (conn.ended) return;
     this.#emitter.emit('error', { name: this.name, phase, error });
-    this.#kill(conn, cause, error);
+    this.#end(conn, abnormalEnd(error), cause);
   }
 
-  #opened(conn: Connection<S>): void {
-    const { minUptimeMs, resubscribe, rotation } = this.#options;
-    conn.openedAt = this.#clock.monotonic();
-    conn.uptimeTimer = this.#clock.setTimeout(() => {
-      conn.uptimeTimer = undefined;
-      conn.permit.success();
-      this.#attempt = 0;
-      this.#lastDelayMs = 0;
-    }, minUptimeMs);
-    if (this.#current !== undefined) {
-      this.#seam = new RotationSeam(this.#current, conn, rotation?.messageId, this.#deliver, () =>
-        this.#switched(),
-      );
-    }
-    if (resubscribe === undefined) {
-      this.#ready(conn);
-      return;
-    }
-    const adapter = conn.adapter!;
-    let result: void | PromiseLike<void>;
-    try {
-      result = resubscribe({
-        reason: conn.reason,
-        socket: adapter.socket,
-        send: (data) => adapter.send(data),
-      });
-    } catch (error) {
-      this.#failed(conn, 'resubscribe', 'resubscribe', error);
-      return;
-    }
-    if (!isPromiseLike(result)) {
-      this.#ready(conn);
-      return;
-    }
-    Promise.resolve(result).then(
-      () => {
-        if (!conn.ended) this.#ready(conn);
-      },
-      (error: unknown) => this.#failed(conn, 'resubscribe', 'resubscribe', error),
-    );
-  }
-
-  /** Open and resubscribed: take over now, or (rotating) once the streams overlap. */
-  #ready(conn: Connection<S>): void {
-    conn.ready = true;
-    if (conn.connectTimer !== undefined) this.#clock.clearTimeout(conn.connectTimer);
-    conn.connectTimer = undefined;
-    const seam = this.#seam;
-    if (seam === undefined || seam.next !== conn || seam.switched) {
-      this.#promote(conn);
-      return;
-    }
-    seam.arm();
-    this.#seamFailed(seam);
-    if (conn.ended) return;
-    if (seam.switched) {
-      if (seam.done) this.#seam = undefined;
-      return;
-    }
-    conn.overlapTimer = this.#clock.setTimeout(() => {
-      conn.overlapTimer = undefined;
-      this.#switchSeam(seam);
-    }, this.#options.rotation!.overlapMs);
-  }
-
-  /** The seam switched to its new socket: retire the old one, promote the new one if ready. */
-  #switched(): void {
-    const seam = this.#seam!;
-    if (!seam.old.ended) {
-      const end: SocketEnd = {
-        code: 1000,
-        reason: 'rotated',
-        wasClean: true,
-        error: undefined,
-        refusal: undefined,
-      };
-      this.#end(seam.old, end, 'rotated');
-    }
-    if (seam.next.ready && !seam.next.ended) this.#promote(seam.next);
-  }
-
-  #switchSeam(seam: RotationSeam<Connection<S>>): void {
-    seam.switch();
-    this.#seamFailed(seam);
-    if (this.#seam === seam && seam.done) this.#seam = undefined;
-  }
-
-  /** Ends the connection whose message `rotation.messageId` threw on, if it threw. */
-  #seamFailed(seam: RotationSeam<Connection<S>>): void {
-    const failure = seam.takeFailure();
-    if (failure === undefined) return;
-    const conn = failure.fromOld ? seam.old : seam.next;
-    this.#failed(conn, 'rotation', 'callback', failure.error);
-  }
-
+  /** Makes `conn` the connection that delivers: heartbeat, rotation, queue flushed, `open`. */
   #promote(conn: Connection<S>): void {
     if (this.#pending === conn) this.#pending = undefined;
     this.#current = conn;
     this.#everOpened = true;
-    if (conn.overlapTimer !== undefined) this.#clock.clearTimeout(conn.overlapTimer);
-    conn.overlapTimer = undefined;
     const adapter = conn.adapter!;
-    const { heartbeat, rotation } = this.#options;
+    const heartbeat = this.#options.heartbeat;
     if (heartbeat !== undefined) {
-      const message = heartbeat.message;
-      let ping: (() => void) | undefined;
-      if (message !== undefined) ping = () => this.#sendPing(conn, message);
-      else if (adapter.canPing) ping = () => adapter.ping();
-      if (ping !== undefined) {
-        const timeout = new TimeoutError(heartbeat.timeoutMs, 'WebSocket heartbeat');
-        const dead = () => this.#kill(conn, 'heartbeat', timeout);
-        conn.heartbeat = new Heartbeat(this.#clock, heartbeat, ping, dead);
-      }
-    }
-    if (rotation !== undefined) {
-      const age = this.#clock.monotonic() - conn.openedAt;
-      conn.lifetimeTimer = this.#clock.setTimeout(
-        () => {
-          conn.lifetimeTimer = undefined;
-          if (this.#pending === undefined && this.#timer === undefined) this.#connect('rotation');
-        },
-        Math.max(0, rotation.maxLifetimeMs - age),
+      conn.heartbeat = startHeartbeat(
+        this.#clock,
+        heartbeat,
+        adapter,
+        (error) => this.#failed(conn, 'heartbeat', 'callback', error),
+        (timeout) => this.#end(conn, abnormalEnd(timeout), 'heartbeat'),
       );
     }
+    this.#rotator.promoted(conn);
     const from = this.#state;
     this.#state = 'open';
-    const queue = this.#queue;
-    for (let data = queue.peek(); data !== undefined; data = queue.peek()) {
-      if (!adapter.send(data)) break;
-      queue.shift();
-    }
+    this.#outbox.flush(adapter);
     this.#emitState(from, 'open');
     this.#emitter.emit('open', { name: this.name, reason: conn.reason });
-  }
-
-  #sendPing(conn: Connection<S>, message: () => OutgoingData): void {
-    let data: OutgoingData;
-    try {
-      data = message();
-    } catch (error) {
-      this.#failed(conn, 'heartbeat', 'callback', error);
-      return;
-    }
-    conn.adapter!.send(data);
   }
 
   // hot path: every received message.
@@ -478,15 +278,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     const heartbeat = conn.heartbeat;
     if (heartbeat?.awaiting) heartbeat.alive();
     if (this.#isPong !== undefined && this.#isPongFrame(conn, data)) return;
-    const seam = this.#seam;
-    if (seam === undefined) {
-      this.#emitter.emit('message', data);
-      return;
-    }
-    if (conn === seam.old) seam.fromOld(data);
-    else seam.fromNew(data);
-    this.#seamFailed(seam);
-    if (this.#seam === seam && seam.done) this.#seam = undefined;
+    if (!this.#rotator.route(conn, data)) this.#emitter.emit('message', data);
   }
 
   /** `isPong` on one frame; when it throws, the connection ends and the frame is not delivered. */
@@ -499,35 +291,21 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     }
   }
 
-  // --- ends ----------------------------------------------------------------------------------
-
-  /** Ends a connection the guard gives up on: terminated, reported as an abnormal closure. */
-  #kill(conn: Connection<S>, cause: CloseCause, error: unknown): void {
-    const end: SocketEnd = {
-      code: abnormalClosure,
-      reason: '',
-      wasClean: false,
-      error,
-      refusal: undefined,
-    };
-    this.#end(conn, end, cause);
-  }
-
   /** The one place a connection ends: settles its permit, reports it, decides what is next. */
   #end(conn: Connection<S>, end: SocketEnd, cause: CloseCause): void {
     if (conn.ended) return;
     conn.ended = true;
     conn.clearTimers(this.#clock);
     if (cause !== 'remote' && conn.adapter !== undefined) {
-      const force = cause !== 'closed' && cause !== 'rotated' && cause !== 'halted';
+      const force = !isDeliberate(cause);
       this.#track(conn.adapter.abandon(force, force ? undefined : end.code, end.reason));
     }
     const uptimeMs = conn.openedAt < 0 ? undefined : this.#clock.monotonic() - conn.openedAt;
-    const kind = this.#settle(conn, end, cause, uptimeMs);
+    const kind = settleEnd(conn.permit, end, cause, uptimeMs, this.#options);
     const next = this.#next(conn, kind, cause);
     if (this.#current === conn) this.#current = undefined;
     if (this.#pending === conn) this.#pending = undefined;
-    if (this.#seam?.next === conn) this.#seam = undefined;
+    this.#rotator.ended(conn);
     // The factory's signal: cancels what a factory still pending waits for (a token fetch).
     conn.controller.abort(end.error);
     if (this.#emitter.has('close')) {
@@ -549,59 +327,22 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
         this.#halt(false);
         break;
       case 'reconnect':
-        this.#wait(this.#delay(true), 'backoff', this.#retryReason());
+        this.#wait(this.#scheduler.delay(true), 'backoff', this.#retryReason());
         break;
       case 'retryRotation':
-        this.#wait(this.#delay(true), 'backoff', 'rotation');
+        this.#wait(this.#scheduler.delay(true), 'backoff', 'rotation');
         break;
-      case 'takeover': {
-        const seam = this.#seam;
-        if (seam?.old === conn) this.#switchSeam(seam);
+      case 'takeover':
+        this.#rotator.takeover(conn);
         if (this.#current === undefined) this.#setState('reconnecting');
         break;
-      }
     }
-  }
-
-  /** Classifies the end and settles the connection's permit if it still holds one. */
-  #settle(
-    conn: Connection<S>,
-    end: SocketEnd,
-    cause: CloseCause,
-    uptimeMs: number | undefined,
-  ): CloseKind {
-    const permit = conn.permit;
-    if (end.refusal !== undefined) {
-      const verdict = permit.settle(refusalOutcome(end.refusal));
-      return verdict.category === 'auth' ? 'auth' : 'transient';
-    }
-    let kind: CloseKind;
-    if (cause === 'closed' || cause === 'rotated' || cause === 'halted') kind = 'normal';
-    else if (cause === 'remote' && uptimeMs !== undefined) {
-      kind = classifyCloseCode(end.code, this.#options.closeCodes);
-    } else kind = 'transient';
-    if (permit.settled) return kind;
-    if (kind === 'auth' || (kind === 'normal' && !this.#reconnectsAfter(kind, cause))) {
-      permit.release();
-      return kind;
-    }
-    // A socket that closed under us is a network failure whatever came with it (the standard
-    // WebSocket gives a bare Event, or nothing); the guard's own kills (a connect or heartbeat
-    // timeout, a factory or resubscribe error) are classified by their error.
-    const category = cause === 'remote' ? 'network' : undefined;
-    permit.failure(end.error ?? this.#closeError(end.code, uptimeMs), category);
-    return kind;
-  }
-
-  #reconnectsAfter(kind: CloseKind, cause: CloseCause): boolean {
-    if (cause === 'closed' || cause === 'rotated' || cause === 'halted') return false;
-    return kind === 'transient' || (kind === 'normal' && this.#options.reconnectOnNormalClose);
   }
 
   #next(conn: Connection<S>, kind: CloseKind, cause: CloseCause): Next {
     if (this.#state === 'closed' || this.#state === 'halted') return 'none';
-    if (cause === 'closed' || cause === 'rotated' || cause === 'halted') return 'none';
-    const retry = this.#reconnectsAfter(kind, cause);
+    if (isDeliberate(cause)) return 'none';
+    const retry = reconnectsAfter(kind, cause, this.#options);
     if (conn === this.#pending && this.#current !== undefined) {
       return retry ? 'retryRotation' : 'none';
     }
@@ -611,66 +352,33 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     return 'reconnect';
   }
 
-  #closeError(code: number, uptimeMs: number | undefined): Error {
-    const when =
-      uptimeMs === undefined
-        ? 'before it opened'
-        : `after ${Math.round(uptimeMs)} ms, under minUptimeMs (${this.#options.minUptimeMs})`;
-    const error = new Error(`WebSocket "${this.name}" closed with code ${code} ${when}.`);
-    error.name = 'WebSocketClosedError';
-    return error;
-  }
-
   /** Stops reconnecting until `reconnect()`; ends any connection still up. */
   #halt(byBreaker: boolean): void {
     const from = this.#state;
     this.#state = 'halted';
     this.#haltedByBreaker = byBreaker;
-    this.#clearWait();
-    this.#seam = undefined;
-    const end: SocketEnd = {
-      code: 1000,
-      reason: 'halted',
-      wasClean: true,
-      error: undefined,
-      refusal: undefined,
-    };
-    if (this.#pending !== undefined) this.#end(this.#pending, end, 'halted');
-    if (this.#current !== undefined) this.#end(this.#current, end, 'halted');
+    this.#endAll(cleanEnd(1000, 'halted'), 'halted');
     this.#emitState(from, 'halted');
   }
 
-  // --- waiting -------------------------------------------------------------------------------
-
-  /** The next backoff delay; `advance` counts the attempt that failed. */
-  #delay(advance: boolean): number {
-    const delayMs = this.#options.backoff.delayMs(this.#attempt, this.#lastDelayMs, this.#random);
-    if (advance) {
-      this.#lastDelayMs = delayMs;
-      this.#attempt++;
-    }
-    return delayMs;
+  /** Stops waiting and rotating, and ends both connections with `end`: for close() and halts. */
+  #endAll(end: SocketEnd, cause: 'closed' | 'halted'): void {
+    this.#scheduler.cancel();
+    this.#rotator.clear();
+    if (this.#pending !== undefined) this.#end(this.#pending, end, cause);
+    if (this.#current !== undefined) this.#end(this.#current, end, cause);
   }
 
   #wait(delay: number, cause: WaitCause, reason: ConnectReason): void {
-    this.#clearWait();
+    this.#scheduler.cancel();
     const delayMs = Math.ceil(delay);
     const rotation = reason === 'rotation' && this.#current !== undefined;
     if (!rotation) this.#setState('reconnecting');
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.#connect(reason);
-    }, delayMs);
+    this.#scheduler.schedule(delayMs, reason);
     if (this.#emitter.has('reconnecting')) {
-      const attempt = this.#attempt;
+      const attempt = this.#scheduler.attempt;
       this.#emitter.emit('reconnecting', { name: this.name, attempt, delayMs, cause, rotation });
     }
-  }
-
-  #clearWait(): void {
-    if (this.#timer === undefined) return;
-    this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 
   #retryReason(): ConnectReason {
@@ -691,36 +399,4 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
   #emitState(from: GuardState, to: GuardState): void {
     if (from !== to) this.#emitter.emit('state', { name: this.name, from, to });
   }
-}
-
-/** Closes a socket an async factory yielded after its connection ended; never throws. */
-function discard(socket: WebSocketLike): void {
-  try {
-    closeQuietly(socket, true).then(undefined, noop);
-  } catch {
-    // Not a WebSocket: there is nothing to close.
-  }
-}
-
-function noop(): void {}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-/** A refused upgrade as the core's response outcome: 429 opens the breaker, 401 is `auth`. */
-function refusalOutcome(refusal: UpgradeRefusal): ResponseOutcome {
-  return {
-    kind: 'response',
-    status: refusal.status,
-    header(name: string): string | null {
-      const value = refusal.headers[name.toLowerCase()];
-      if (value === undefined) return null;
-      return Array.isArray(value) ? value.join(', ') : (value as string);
-    },
-  };
 }

@@ -1,5 +1,5 @@
-import type { Clock } from '@breakwater/core';
-import type { MessageData, OutgoingData } from './socketAdapter.ts';
+import { type Clock, TimeoutError } from '@breakwater/core';
+import type { MessageData, OutgoingData, SocketAdapter, WebSocketLike } from './socketAdapter.ts';
 
 /**
  * How the guard checks that a connection is alive. Every `intervalMs` it sends a ping and
@@ -91,4 +91,40 @@ export class Heartbeat {
     this.awaiting = false;
     this.#onDead();
   };
+}
+
+/**
+ * Starts the heartbeat of a connection that has just taken over, pinging as
+ * {@link HeartbeatOptions} describes; none when it cannot ping (the standard WebSocket without
+ * `message`). `onError` gets what `message()` threw; `onDead` runs when a ping goes unanswered.
+ */
+export function startHeartbeat(
+  clock: Clock,
+  options: ResolvedHeartbeatOptions,
+  adapter: SocketAdapter<WebSocketLike>,
+  onError: (error: unknown) => void,
+  onDead: (timeout: TimeoutError) => void,
+): Heartbeat | undefined {
+  const message = options.message;
+  let ping: (() => void) | undefined;
+  if (message !== undefined) ping = () => sendPing(adapter, message, onError);
+  else if (adapter.canPing) ping = () => adapter.ping();
+  if (ping === undefined) return undefined;
+  const timeout = new TimeoutError(options.timeoutMs, 'WebSocket heartbeat');
+  return new Heartbeat(clock, options, ping, () => onDead(timeout));
+}
+
+function sendPing(
+  adapter: SocketAdapter<WebSocketLike>,
+  message: () => OutgoingData,
+  onError: (error: unknown) => void,
+): void {
+  let data: OutgoingData;
+  try {
+    data = message();
+  } catch (error) {
+    onError(error);
+    return;
+  }
+  adapter.send(data);
 }

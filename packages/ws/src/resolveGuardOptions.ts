@@ -2,28 +2,38 @@ import {
   type Backoff,
   type BreakerOptions,
   BreakwaterConfigError,
-  CircuitBreaker,
+  type CircuitBreaker,
   type Clock,
   expectBoolean,
   expectClock,
   expectFunction,
-  expectInteger,
   expectNumber,
   expectObject,
   expectString,
   exponentialBackoff,
   type KnownKeys,
   type ListenerErrorHandler,
-  RateLimiter,
+  maxTimerMs,
+  type RateLimiter,
   rejectUnknownKeys,
   systemClock,
 } from '@breakwater/core';
-import type { CloseCodeMatch, CloseCodeOptions, CloseCodeTable } from './closeCodes.ts';
+import type { CloseCodeOptions, CloseCodeTable } from './closeCodes.ts';
 import type { ConnectReason } from './events.ts';
 import type { HeartbeatOptions, ResolvedHeartbeatOptions } from './heartbeat.ts';
 import type { DropPolicy } from './OutgoingQueue.ts';
+import { isBreakerLike, isPlainObjectOrInstance } from './options/common.ts';
+import { resolveBreaker } from './options/resolveBreaker.ts';
+import { resolveCloseCodeOptions } from './options/resolveCloseCodeOptions.ts';
+import { type ConnectRateOptions, resolveConnectRate } from './options/resolveConnectRate.ts';
+import { resolveHeartbeatOptions } from './options/resolveHeartbeatOptions.ts';
+import { type QueueOptions, resolveQueueOptions } from './options/resolveQueueOptions.ts';
+import { resolveRotationOptions } from './options/resolveRotationOptions.ts';
 import type { ResolvedRotationOptions, RotationOptions } from './rotation.ts';
-import type { MessageData, OutgoingData, WebSocketLike } from './socketAdapter.ts';
+import type { OutgoingData, WebSocketLike } from './socketAdapter.ts';
+
+// Declared beside their resolvers; exported here with the rest of GuardOptions.
+export type { ConnectRateOptions, QueueOptions };
 
 /** What the factory is told about the connection it makes. */
 export interface ConnectContext {
@@ -81,28 +91,6 @@ export interface ReconnectOptions {
    * @defaultValue `false`
    */
   onNormalClose?: boolean;
-}
-
-/** The outgoing queue used while disconnected. */
-export interface QueueOptions {
-  /**
-   * Messages kept while disconnected; `0` drops every message sent while disconnected.
-   * @defaultValue `1000`
-   */
-  maxSize?: number;
-  /**
-   * What a full queue gives up.
-   * @defaultValue `'newest'` (the message being sent; `send()` returns false)
-   */
-  dropPolicy?: DropPolicy;
-}
-
-/** A bound on connection attempts: at most `limit` in any `windowMs`. */
-export interface ConnectRateOptions {
-  /** Attempts allowed per window; an integer >= 2. */
-  limit: number;
-  /** The window, in milliseconds. */
-  windowMs: number;
 }
 
 /** Options of `guardWebSocket()`. Every option is optional. */
@@ -194,7 +182,6 @@ export interface ResolvedGuardOptions {
   readonly clock: Clock;
   readonly onListenerError: ListenerErrorHandler | undefined;
 }
-
 const known: KnownKeys<GuardOptions> = {
   name: true,
   breaker: true,
@@ -211,20 +198,6 @@ const known: KnownKeys<GuardOptions> = {
   onListenerError: true,
 };
 const knownReconnect: KnownKeys<ReconnectOptions> = { backoff: true, onNormalClose: true };
-const knownQueue: KnownKeys<QueueOptions> = { maxSize: true, dropPolicy: true };
-const knownRate: KnownKeys<ConnectRateOptions> = { limit: true, windowMs: true };
-const knownHeartbeat: KnownKeys<HeartbeatOptions> = {
-  intervalMs: true,
-  timeoutMs: true,
-  message: true,
-  isPong: true,
-};
-const knownCloseCodes: KnownKeys<CloseCodeOptions> = { auth: true, normal: true, transient: true };
-const knownRotation: KnownKeys<RotationOptions> = {
-  maxLifetimeMs: true,
-  overlapMs: true,
-  messageId: true,
-};
 
 /** The default reconnect delays: 250–500 ms, then doubling up to 15–30 s. */
 const defaultBackoff = exponentialBackoff({
@@ -233,12 +206,6 @@ const defaultBackoff = exponentialBackoff({
   maxMs: 30_000,
   jitter: 'equal',
 });
-
-/** Longest a timer can wait (setTimeout's 32-bit bound). */
-const maxDelayMs = 2_147_483_647;
-
-/** The largest count option (connects per window, queue size) the guard accepts. */
-const maxCount = 1_000_000_000;
 
 /**
  * Validates the guard's options once, at construction, and creates the breaker and the connect
@@ -249,12 +216,12 @@ export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOp
   expectObject('options', options as unknown);
   rejectUnknownKeys('', options, known);
   const name = expectString('name', options.name ?? 'websocket');
-  const minUptimeMs = expectNumber('minUptimeMs', options.minUptimeMs ?? 5_000, 0, maxDelayMs);
+  const minUptimeMs = expectNumber('minUptimeMs', options.minUptimeMs ?? 5_000, 0, maxTimerMs);
   const connectTimeoutMs = expectNumber(
     'connectTimeoutMs',
     options.connectTimeoutMs ?? 10_000,
     1,
-    maxDelayMs,
+    maxTimerMs,
   );
   const given = options.breaker;
   const clock = expectClock(
@@ -264,15 +231,15 @@ export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOp
   const reconnect = options.reconnect ?? {};
   expectObject('reconnect', reconnect as unknown);
   rejectUnknownKeys('reconnect', reconnect, knownReconnect);
-  const queue = resolveQueue(options.queue);
+  const queue = resolveQueueOptions(options.queue);
   const onListenerError = options.onListenerError;
   if (onListenerError !== undefined) expectFunction('onListenerError', onListenerError);
   if (options.resubscribe !== undefined) expectFunction('resubscribe', options.resubscribe);
   const settleBound = connectTimeoutMs + minUptimeMs;
-  const rotation = resolveRotation(options.rotation, minUptimeMs);
-  const limiter = resolveLimiter(options.maxConnectsPerWindow, name, clock);
-  const heartbeat = resolveHeartbeat(options.heartbeat);
-  const closeCodes = resolveCloseCodes(options.closeCodes);
+  const rotation = resolveRotationOptions(options.rotation, minUptimeMs);
+  const limiter = resolveConnectRate(options.maxConnectsPerWindow, name, clock);
+  const heartbeat = resolveHeartbeatOptions(options.heartbeat);
+  const closeCodes = resolveCloseCodeOptions(options.closeCodes);
   const backoff = resolveBackoff(reconnect.backoff);
   const reconnectOnNormalClose =
     reconnect.onNormalClose === undefined
@@ -300,167 +267,6 @@ export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOp
   });
 }
 
-function resolveBreaker(
-  given: BreakerOptions | CircuitBreaker | undefined,
-  name: string,
-  clock: Clock,
-  settleBound: number,
-): CircuitBreaker {
-  const probeRule = `a number > connectTimeoutMs + minUptimeMs (${settleBound}), so that a probe connection is settled before it expires`;
-  if (isBreakerLike(given)) {
-    const probeTimeoutMs = given.options.probeTimeoutMs;
-    if (!(probeTimeoutMs > settleBound)) {
-      throw new BreakwaterConfigError('breaker.halfOpen.probeTimeoutMs', probeRule, probeTimeoutMs);
-    }
-    return given;
-  }
-  const user = given ?? {};
-  expectObject('breaker', user as unknown);
-  const halfOpen = user.halfOpen;
-  const probeTimeoutMs = isPlainObject(halfOpen) ? halfOpen.probeTimeoutMs : undefined;
-  if (probeTimeoutMs !== undefined && !(probeTimeoutMs > settleBound)) {
-    throw new BreakwaterConfigError('breaker.halfOpen.probeTimeoutMs', probeRule, probeTimeoutMs);
-  }
-  return new CircuitBreaker({
-    ...user,
-    name: user.name ?? name,
-    clock: user.clock ?? clock,
-    halfOpen:
-      halfOpen === undefined || isPlainObject(halfOpen)
-        ? {
-            ...halfOpen,
-            probeTimeoutMs: probeTimeoutMs ?? Math.max(60_000, settleBound + 1_000),
-          }
-        : halfOpen,
-  });
-}
-
-function resolveLimiter(
-  value: GuardOptions['maxConnectsPerWindow'],
-  name: string,
-  clock: Clock,
-): RateLimiter | undefined {
-  if (value === false) return undefined;
-  if (isLimiterLike(value)) return value;
-  const rate = value ?? { limit: 30, windowMs: 300_000 };
-  expectObject('maxConnectsPerWindow', rate as unknown);
-  rejectUnknownKeys('maxConnectsPerWindow', rate, knownRate);
-  const limit = expectInteger('maxConnectsPerWindow.limit', rate.limit, 2, maxCount);
-  const windowMs = expectNumber('maxConnectsPerWindow.windowMs', rate.windowMs, 1, maxDelayMs);
-  // A token bucket lets a full bucket plus a window's refill through in one window: half the
-  // limit as the burst and half as the refill keep every window at or below `limit`.
-  return new RateLimiter({
-    name: `${name} connects`,
-    capacity: Math.ceil(limit / 2),
-    refill: { amount: Math.floor(limit / 2), intervalMs: windowMs },
-    clock,
-  });
-}
-
-function resolveHeartbeat(value: GuardOptions['heartbeat']): ResolvedHeartbeatOptions | undefined {
-  if (value === false) return undefined;
-  const heartbeat = value ?? {};
-  expectObject('heartbeat', heartbeat as unknown);
-  rejectUnknownKeys('heartbeat', heartbeat, knownHeartbeat);
-  const message = heartbeat.message;
-  let makeMessage: (() => OutgoingData) | undefined;
-  if (typeof message === 'function') makeMessage = message as () => OutgoingData;
-  else if (message !== undefined) {
-    if (
-      typeof message !== 'string' &&
-      !ArrayBuffer.isView(message) &&
-      typeof message !== 'object'
-    ) {
-      throw new BreakwaterConfigError(
-        'heartbeat.message',
-        'a string, binary data or a function returning one',
-        message,
-      );
-    }
-    const fixed = message as OutgoingData;
-    makeMessage = () => fixed;
-  }
-  const isPong = heartbeat.isPong;
-  if (isPong !== undefined) expectFunction('heartbeat.isPong', isPong);
-  return Object.freeze({
-    intervalMs: expectNumber('heartbeat.intervalMs', heartbeat.intervalMs ?? 15_000, 1, maxDelayMs),
-    timeoutMs: expectNumber('heartbeat.timeoutMs', heartbeat.timeoutMs ?? 10_000, 1, maxDelayMs),
-    message: makeMessage,
-    isPong: isPong as ((data: MessageData) => boolean) | undefined,
-  });
-}
-
-function resolveQueue(value: GuardOptions['queue']): { maxSize: number; dropPolicy: DropPolicy } {
-  if (value === false) return { maxSize: 0, dropPolicy: 'newest' };
-  const queue = value ?? {};
-  expectObject('queue', queue as unknown);
-  rejectUnknownKeys('queue', queue, knownQueue);
-  const dropPolicy = queue.dropPolicy ?? 'newest';
-  if (dropPolicy !== 'newest' && dropPolicy !== 'oldest') {
-    throw new BreakwaterConfigError('queue.dropPolicy', "'newest' or 'oldest'", dropPolicy);
-  }
-  return {
-    maxSize: expectInteger('queue.maxSize', queue.maxSize ?? 1000, 0, maxCount),
-    dropPolicy,
-  };
-}
-
-function resolveRotation(
-  value: RotationOptions | undefined,
-  minUptimeMs: number,
-): ResolvedRotationOptions | undefined {
-  if (value === undefined) return undefined;
-  expectObject('rotation', value as unknown);
-  rejectUnknownKeys('rotation', value, knownRotation);
-  const maxLifetimeMs = expectNumber('rotation.maxLifetimeMs', value.maxLifetimeMs, 1, maxDelayMs);
-  if (!(maxLifetimeMs > minUptimeMs)) {
-    throw new BreakwaterConfigError(
-      'rotation.maxLifetimeMs',
-      `a number > minUptimeMs (${minUptimeMs})`,
-      maxLifetimeMs,
-    );
-  }
-  const messageId = value.messageId;
-  if (messageId !== undefined) expectFunction('rotation.messageId', messageId);
-  return Object.freeze({
-    maxLifetimeMs,
-    overlapMs: expectNumber('rotation.overlapMs', value.overlapMs ?? 5_000, 0, maxDelayMs),
-    messageId,
-  });
-}
-
-function resolveCloseCodes(value: CloseCodeOptions | undefined): CloseCodeTable {
-  const codes = value ?? {};
-  expectObject('closeCodes', codes as unknown);
-  rejectUnknownKeys('closeCodes', codes, knownCloseCodes);
-  return Object.freeze({
-    auth: resolveCodeList('closeCodes.auth', codes.auth),
-    normal: resolveCodeList('closeCodes.normal', codes.normal),
-    transient: resolveCodeList('closeCodes.transient', codes.transient),
-  });
-}
-
-function resolveCodeList(path: string, value: unknown): readonly CloseCodeMatch[] {
-  if (value === undefined) return Object.freeze([]);
-  if (!Array.isArray(value)) {
-    throw new BreakwaterConfigError(path, 'an array of close codes or [from, to] ranges', value);
-  }
-  const list = value.map((entry: unknown, index): CloseCodeMatch => {
-    if (typeof entry === 'number') return expectInteger(`${path}[${index}]`, entry, 1000, 4999);
-    if (Array.isArray(entry) && entry.length === 2) {
-      const from = expectInteger(`${path}[${index}][0]`, entry[0], 1000, 4999);
-      const to = expectInteger(`${path}[${index}][1]`, entry[1], from, 4999);
-      return Object.freeze([from, to] as const);
-    }
-    throw new BreakwaterConfigError(
-      `${path}[${index}]`,
-      'a close code or a [from, to] range',
-      entry,
-    );
-  });
-  return Object.freeze(list);
-}
-
 function resolveBackoff(value: unknown): Backoff {
   if (value === undefined) return defaultBackoff;
   if (isPlainObjectOrInstance(value) && typeof (value as Backoff).delayMs === 'function') {
@@ -471,42 +277,4 @@ function resolveBackoff(value: unknown): Backoff {
     'a Backoff such as exponentialBackoff() from @breakwater/core',
     value,
   );
-}
-
-// Predicates, not core's expectObject: their callers throw their own message, or none.
-
-// Duck typing, not `instanceof`: an app that installs @breakwater/ws next to its own
-// @breakwater/core can load two copies of core, and a breaker or limiter made by the other copy
-// must still be used as it is, not silently replaced by a new breaker or rejected. Each check
-// asks for the members the guard uses, and enough to tell the two apart from options objects
-// (which have no methods) and from each other (a breaker has no `update`).
-
-/** A `CircuitBreaker` of any copy of core: the guard calls `tryAcquire`, `on` and reads `options`. */
-function isBreakerLike(value: unknown): value is CircuitBreaker {
-  if (!isPlainObjectOrInstance(value)) return false;
-  const breaker = value as Partial<Record<'tryAcquire' | 'on' | 'options', unknown>>;
-  return (
-    typeof breaker.tryAcquire === 'function' &&
-    typeof breaker.on === 'function' &&
-    typeof breaker.options === 'object' &&
-    breaker.options !== null &&
-    'state' in value
-  );
-}
-
-/** A `RateLimiter` of any copy of core: the guard calls `tryAcquire(1)`. */
-function isLimiterLike(value: unknown): value is RateLimiter {
-  if (!isPlainObjectOrInstance(value)) return false;
-  const limiter = value as Partial<Record<'tryAcquire' | 'update', unknown>>;
-  return typeof limiter.tryAcquire === 'function' && typeof limiter.update === 'function';
-}
-
-function isPlainObjectOrInstance(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> & {
-  probeTimeoutMs?: number;
-} {
-  return isPlainObjectOrInstance(value);
 }

@@ -1,0 +1,201 @@
+import { type CallContext, type Clock, isBreakerOpenError, TimeoutError } from '@breakwater/core';
+import { Connection } from './Connection.ts';
+import type { CloseCause, ConnectReason, GuardErrorEvent } from './events.ts';
+import type { ReconnectScheduler } from './ReconnectScheduler.ts';
+import type { ResolvedGuardOptions, WebSocketFactory } from './resolveGuardOptions.ts';
+import {
+  closeQuietly,
+  type MessageData,
+  SocketAdapter,
+  type SocketEnd,
+  type WebSocketLike,
+} from './socketAdapter.ts';
+
+/** Why no attempt was made: wait `waitMs` and try again, or (`never`) stop trying. */
+export type Refusal =
+  | { readonly cause: 'breakerOpen' | 'rateLimited'; readonly waitMs: number }
+  | { readonly cause: 'never' };
+
+/** The options a connection attempt uses. */
+export type ConnectorOptions = Pick<
+  ResolvedGuardOptions,
+  'name' | 'breaker' | 'limiter' | 'connectTimeoutMs' | 'minUptimeMs' | 'resubscribe' | 'clock'
+>;
+
+/** What the connector reports to the guard about the connections it makes. */
+export interface ConnectorHooks<S extends WebSocketLike> {
+  /** The socket opened; the resubscribe hook runs next. */
+  opened(conn: Connection<S>): void;
+  /** Open and resubscribed: the connection may take over. */
+  ready(conn: Connection<S>): void;
+  /** A received message (hot path). */
+  message(conn: Connection<S>, data: MessageData): void;
+  /** The socket closed by itself. */
+  closed(conn: Connection<S>, end: SocketEnd): void;
+  /** A function of the user's threw for `conn`: report it and end the connection. */
+  failed(
+    conn: Connection<S>,
+    phase: GuardErrorEvent['phase'],
+    cause: CloseCause,
+    error: unknown,
+  ): void;
+  /** End the connection without an `error` event (it timed out). */
+  kill(conn: Connection<S>, cause: CloseCause, error: unknown): void;
+}
+
+/**
+ * Makes connections, from the breaker's permit to a socket that is open and resubscribed: the
+ * permit and the rate limiter's token, the connect timeout, the factory, the uptime after which
+ * the permit is a success, and the resubscribe hook. What the connection does once ready, and
+ * how it ends, is the guard's.
+ */
+export class Connector<S extends WebSocketLike> {
+  readonly #factory: WebSocketFactory<S>;
+  readonly #options: ConnectorOptions;
+  readonly #clock: Clock;
+  readonly #context: CallContext;
+  readonly #scheduler: ReconnectScheduler;
+  readonly #hooks: ConnectorHooks<S>;
+
+  constructor(
+    factory: WebSocketFactory<S>,
+    options: ConnectorOptions,
+    scheduler: ReconnectScheduler,
+    hooks: ConnectorHooks<S>,
+  ) {
+    this.#factory = factory;
+    this.#options = options;
+    this.#clock = options.clock;
+    this.#context = Object.freeze({ key: options.name, idempotent: true });
+    this.#scheduler = scheduler;
+    this.#hooks = hooks;
+  }
+
+  /** Takes a permit from the breaker and a token from the limiter, or says why not. */
+  acquire(reason: ConnectReason): Connection<S> | Refusal {
+    const { breaker, limiter } = this.#options;
+    const permit = breaker.tryAcquire(this.#context);
+    if (isBreakerOpenError(permit)) {
+      const waitMs = permit.retryAfterMs;
+      if (permit.state === 'forced_open' || waitMs === Infinity) return { cause: 'never' };
+      return { cause: 'breakerOpen', waitMs: waitMs ?? this.#scheduler.delay(false) };
+    }
+    const limitWaitMs = limiter === undefined ? 0 : limiter.tryAcquire(1);
+    if (limitWaitMs > 0) {
+      permit.release();
+      return { cause: 'rateLimited', waitMs: limitWaitMs };
+    }
+    return new Connection<S>(reason, permit);
+  }
+
+  /** Starts `conn`'s connect timeout and asks the factory for its socket. */
+  start(conn: Connection<S>): void {
+    const { connectTimeoutMs } = this.#options;
+    conn.connectTimer = this.#clock.setTimeout(() => {
+      conn.connectTimer = undefined;
+      const error = new TimeoutError(connectTimeoutMs, 'WebSocket connect');
+      this.#hooks.kill(conn, 'connectTimeout', error);
+    }, connectTimeoutMs);
+    const signal = conn.controller.signal;
+    let made: S | PromiseLike<S>;
+    try {
+      made = this.#factory({ reason: conn.reason, attempt: this.#scheduler.attempt, signal });
+    } catch (error) {
+      this.#hooks.failed(conn, 'connect', 'factory', error);
+      return;
+    }
+    if (!isPromiseLike(made)) {
+      this.#attach(conn, made);
+      return;
+    }
+    // Not tracked for close(): a factory may never settle (a hung listen-key fetch). The
+    // connect timeout or close() ends the connection and aborts `signal` instead.
+    Promise.resolve(made).then(
+      (socket) => {
+        if (conn.ended) discard(socket);
+        else this.#attach(conn, socket);
+      },
+      (error: unknown) => this.#hooks.failed(conn, 'connect', 'factory', error),
+    );
+  }
+
+  #attach(conn: Connection<S>, socket: S): void {
+    const hooks = this.#hooks;
+    try {
+      conn.adapter = new SocketAdapter(socket, {
+        open: () => this.#opened(conn),
+        message: (data) => hooks.message(conn, data),
+        pong: () => {
+          if (conn.heartbeat?.awaiting) conn.heartbeat.alive();
+        },
+        closed: (end) => hooks.closed(conn, end),
+      });
+    } catch (error) {
+      // Not a WebSocket: `undefined`, say, from a factory that forgot to return its socket.
+      hooks.failed(conn, 'connect', 'factory', error);
+    }
+  }
+
+  #opened(conn: Connection<S>): void {
+    const { minUptimeMs, resubscribe } = this.#options;
+    conn.openedAt = this.#clock.monotonic();
+    conn.uptimeTimer = this.#clock.setTimeout(() => {
+      conn.uptimeTimer = undefined;
+      conn.permit.success();
+      this.#scheduler.reset();
+    }, minUptimeMs);
+    this.#hooks.opened(conn);
+    if (resubscribe === undefined) {
+      this.#ready(conn);
+      return;
+    }
+    const adapter = conn.adapter!;
+    let result: void | PromiseLike<void>;
+    try {
+      result = resubscribe({
+        reason: conn.reason,
+        socket: adapter.socket,
+        send: (data) => adapter.send(data),
+      });
+    } catch (error) {
+      this.#hooks.failed(conn, 'resubscribe', 'resubscribe', error);
+      return;
+    }
+    if (!isPromiseLike(result)) {
+      this.#ready(conn);
+      return;
+    }
+    Promise.resolve(result).then(
+      () => {
+        if (!conn.ended) this.#ready(conn);
+      },
+      (error: unknown) => this.#hooks.failed(conn, 'resubscribe', 'resubscribe', error),
+    );
+  }
+
+  #ready(conn: Connection<S>): void {
+    conn.ready = true;
+    if (conn.connectTimer !== undefined) this.#clock.clearTimeout(conn.connectTimer);
+    conn.connectTimer = undefined;
+    this.#hooks.ready(conn);
+  }
+}
+
+/** Closes a socket an async factory yielded after its connection ended; never throws. */
+function discard(socket: WebSocketLike): void {
+  try {
+    closeQuietly(socket, true).then(undefined, noop);
+  } catch {
+    // Not a WebSocket: there is nothing to close.
+  }
+}
+
+function noop(): void {}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,36 @@
+import type { CircuitBreaker, RateLimiter } from '@breakwater/core';
+
+/** The largest count option (connects per window, queue size) the guard accepts. */
+export const maxCount = 1_000_000_000;
+
+// Predicates, not core's expectObject: their callers throw their own message, or none.
+
+// Duck typing, not `instanceof`: an app that installs @breakwater/ws next to its own
+// @breakwater/core can load two copies of core, and a breaker or limiter made by the other copy
+// must still be used as it is, not silently replaced by a new breaker or rejected. Each check
+// asks for the members the guard uses, and enough to tell the two apart from options objects
+// (which have no methods) and from each other (a breaker has no `update`).
+
+/** A `CircuitBreaker` of any copy of core: the guard calls `tryAcquire`, `on` and reads `options`. */
+export function isBreakerLike(value: unknown): value is CircuitBreaker {
+  if (!isPlainObjectOrInstance(value)) return false;
+  const breaker = value as Partial<Record<'tryAcquire' | 'on' | 'options', unknown>>;
+  return (
+    typeof breaker.tryAcquire === 'function' &&
+    typeof breaker.on === 'function' &&
+    typeof breaker.options === 'object' &&
+    breaker.options !== null &&
+    'state' in value
+  );
+}
+
+/** A `RateLimiter` of any copy of core: the guard calls `tryAcquire(1)`. */
+export function isLimiterLike(value: unknown): value is RateLimiter {
+  if (!isPlainObjectOrInstance(value)) return false;
+  const limiter = value as Partial<Record<'tryAcquire' | 'update', unknown>>;
+  return typeof limiter.tryAcquire === 'function' && typeof limiter.update === 'function';
+}
+
+export function isPlainObjectOrInstance(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

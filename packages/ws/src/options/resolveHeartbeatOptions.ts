@@ -1,0 +1,58 @@
+import {
+  BreakwaterConfigError,
+  expectFunction,
+  expectNumber,
+  expectObject,
+  type KnownKeys,
+  maxTimerMs,
+  rejectUnknownKeys,
+} from '@breakwater/core';
+import type { HeartbeatOptions, ResolvedHeartbeatOptions } from '../heartbeat.ts';
+import type { MessageData, OutgoingData } from '../socketAdapter.ts';
+
+const knownHeartbeat: KnownKeys<HeartbeatOptions> = {
+  intervalMs: true,
+  timeoutMs: true,
+  message: true,
+  isPong: true,
+};
+
+/**
+ * Validates the heartbeat (a ping every 15 s, 10 s to answer, by default); `false` is none.
+ * A fixed `message` becomes a function returning it, so the guard only calls functions.
+ * @throws BreakwaterConfigError naming the first invalid or unknown `heartbeat` option
+ */
+export function resolveHeartbeatOptions(
+  value: HeartbeatOptions | false | undefined,
+): ResolvedHeartbeatOptions | undefined {
+  if (value === false) return undefined;
+  const heartbeat = value ?? {};
+  expectObject('heartbeat', heartbeat as unknown);
+  rejectUnknownKeys('heartbeat', heartbeat, knownHeartbeat);
+  const message = heartbeat.message;
+  let makeMessage: (() => OutgoingData) | undefined;
+  if (typeof message === 'function') makeMessage = message as () => OutgoingData;
+  else if (message !== undefined) {
+    if (
+      typeof message !== 'string' &&
+      !ArrayBuffer.isView(message) &&
+      typeof message !== 'object'
+    ) {
+      throw new BreakwaterConfigError(
+        'heartbeat.message',
+        'a string, binary data or a function returning one',
+        message,
+      );
+    }
+    const fixed = message as OutgoingData;
+    makeMessage = () => fixed;
+  }
+  const isPong = heartbeat.isPong;
+  if (isPong !== undefined) expectFunction('heartbeat.isPong', isPong);
+  return Object.freeze({
+    intervalMs: expectNumber('heartbeat.intervalMs', heartbeat.intervalMs ?? 15_000, 1, maxTimerMs),
+    timeoutMs: expectNumber('heartbeat.timeoutMs', heartbeat.timeoutMs ?? 10_000, 1, maxTimerMs),
+    message: makeMessage,
+    isPong: isPong as ((data: MessageData) => boolean) | undefined,
+  });
+}
