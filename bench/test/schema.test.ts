@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../src/run.ts';
 
+/**
+ * A smoke run measures every case a few times (loopback servers included): about 2 s on a quiet
+ * machine, several times that when the suite shares two cores with other work. The limit only
+ * guards against a hang; nothing here asserts speed.
+ */
+const smokeTimeoutMs = 60_000;
+
 describe('bench smoke run', () => {
   it('produces a schema version 1 result for every case and implementation', async () => {
     const result = await runBench({ smoke: true, write: false });
@@ -29,7 +36,7 @@ describe('bench smoke run', () => {
     }
     expect(Object.keys(result.memory)).toEqual(['breakwater', 'cockatiel', 'opossum']);
     for (const bytes of Object.values(result.memory)) expect(Number.isFinite(bytes)).toBe(true);
-  });
+  }, smokeTimeoutMs);
 
   it('runs only the cases it is asked for', async () => {
     const result = await runBench({ smoke: true, write: false, only: ['open-reject'] });

@@ -1,11 +1,13 @@
-import { type Clock, maxTimerMs } from './Clock.ts';
+import { nextDelayMs } from './backoff/nextDelayMs.ts';
+import type { Clock } from './Clock.ts';
+import { outcomeOfError } from './classify/errorTraits.ts';
 import { successVerdict } from './classify/verdicts.ts';
 import { DeadlineCall, runWithDeadline } from './deadline.ts';
 import { BreakerOpenError } from './errors/BreakerOpenError.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import type { BreakerEvents, TransitionReason } from './events/BreakerEvents.ts';
 import { perCallEvents } from './events/BreakerEvents.ts';
-import { Emitter } from './events/Emitter.ts';
+import { Emitter, reportCallbackError } from './events/Emitter.ts';
 import { emitOutcome } from './events/emitOutcome.ts';
 import { LatencyHistogram } from './metrics/LatencyHistogram.ts';
 import type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
@@ -15,15 +17,18 @@ import { redactError } from './redact/redactError.ts';
 import { rejectDeferred } from './rejectDeferred.ts';
 import {
   type BreakerOptions,
+  defaultRecovery,
+  type ReconfigurableBreakerOptions,
   type ResolvedBreakerOptions,
   resolveBreakerOptions,
-  toBreakerOptions,
+  resolveReconfiguration,
 } from './resolveBreakerOptions.ts';
 import { type BreakerSnapshot, createSnapshot, isDown, LifetimeCounters } from './snapshot.ts';
 import { type SerializedDurableState, serializeDurableState } from './store/parseDurableState.ts';
 import { StoreLink } from './store/StoreLink.ts';
 import type { BreakerState, DurableState } from './store/types.ts';
 import type { BreakerStrategy } from './strategies/types.ts';
+import { expectTimeoutMs } from './validate.ts';
 
 /**
  * A circuit breaker: stops calling a dependency that keeps failing, and lets a few probes
@@ -58,11 +63,15 @@ export class CircuitBreaker implements Policy, Disposable {
   /** Incremented on every transition: outcomes of permits from an older period are not counted. */
   #generation = 0;
   #version = 0;
+  /** Epoch ms of the last opening: informational, for other processes. */
   #openedAt = 0;
+  /** Monotonic ms until which the breaker stays open (`Infinity`: until reset), 0 when not open. */
   #openUntil = 0;
   #lastRecoveryDelay = 0;
   #recoveryAttempt = 0;
+  /** Monotonic ms of the last transition. */
   #stateSince: number;
+  /** Monotonic ms of creation. */
   readonly #createdAt: number;
   /** Time spent open, half-open or forced open in finished periods, for `uptimeRate`. */
   #downMs = 0;
@@ -88,9 +97,9 @@ export class CircuitBreaker implements Policy, Disposable {
 
   #bindFastHandlers(): void {
     this.#onFastSuccess = <T>(value: T): T => {
-      if (this.#state === 'closed') {
+      if (this.#state === 'closed' && !this.#disposed) {
         this.#counters.successes++;
-        const now = this.#strategy.usesTime ? this.#clock.now() : 0;
+        const now = this.#strategy.usesTime ? this.#clock.monotonic() : 0;
         if (this.#strategy.onSuccess(now, 0)) this.#open('failures', undefined, 'none');
       } else {
         this.#record(successVerdict, -1, false, this.#generation, undefined);
@@ -103,7 +112,7 @@ export class CircuitBreaker implements Policy, Disposable {
       throw error;
     };
     this.#onFastCancel = (reason: unknown): never => {
-      this.#counters.released++;
+      if (!this.#disposed) this.#counters.released++;
       throw reason;
     };
   }
@@ -116,7 +125,7 @@ export class CircuitBreaker implements Policy, Disposable {
     this.#clock = this.#options.clock;
     this.#strategy = this.#options.createStrategy();
     this.#emitter = new Emitter(this.#options.onListenerError);
-    this.#stateSince = this.#clock.now();
+    this.#stateSince = this.#clock.monotonic();
     this.#createdAt = this.#stateSince;
     this.#updateModes();
     if (this.#options.initialState !== undefined) {
@@ -207,12 +216,12 @@ export class CircuitBreaker implements Policy, Disposable {
     const state = this.#state;
     if (state === 'closed' || state === 'disabled') {
       if (state === 'closed' && this.#strategy.admit !== undefined) {
-        if (!this.#strategy.admit(this.#clock.now())) return this.#reject('open', 0, context);
+        if (!this.#strategy.admit(this.#clock.monotonic())) return this.#reject('open', 0, context);
       }
       return this.#issue(context, false);
     }
     if (state === 'forced_open') return this.#reject('forced_open', undefined, context);
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
     if (state === 'open') {
       if (now < this.#openUntil) return this.#reject('open', this.#openUntil - now, context);
       if (this.#store !== undefined && !this.#store.mayProbe(this.#options.probeTimeoutMs)) {
@@ -290,21 +299,16 @@ export class CircuitBreaker implements Policy, Disposable {
 
   /**
    * Re-validates and swaps the options (e.g. a new threshold from an operator). The state is
-   * kept; the strategy's window starts empty when `strategy` changes.
-   * @throws BreakwaterConfigError when the merged options are invalid; nothing changes then
+   * kept; the strategy's window starts empty when `strategy` changes. `name`, `store` and
+   * `initialState` are fixed at construction.
+   * @throws BreakwaterConfigError when an option is invalid, unknown or fixed; nothing changes then
    */
-  reconfigure(partial: Omit<BreakerOptions, 'name' | 'store' | 'initialState'>): void {
+  reconfigure(partial: ReconfigurableBreakerOptions): void {
     const current = this.#options;
-    const before = toBreakerOptions(current);
-    const next = resolveBreakerOptions({
-      ...before,
-      ...partial,
-      halfOpen: { ...before.halfOpen, ...partial.halfOpen },
-      name: current.name,
-      ...(current.store === undefined ? {} : { store: current.store }),
-    });
+    const next = resolveReconfiguration(current, partial);
     this.#options = next;
     this.#clock = next.clock;
+    this.#emitter.onListenerError = next.onListenerError;
     if (partial.strategy !== undefined && partial.strategy !== current.strategy) {
       this.#strategy = next.createStrategy();
     }
@@ -324,20 +328,28 @@ export class CircuitBreaker implements Policy, Disposable {
       state: this.#state,
       version: this.#version,
       openedAt: this.#openedAt,
-      openUntil: this.#openUntil,
+      openUntil: this.#epochOpenUntil(),
       recoveryAttempt: this.#recoveryAttempt,
     };
   }
 
+  /** `#openUntil` on the wall clock, for people and other processes. */
+  #epochOpenUntil(): number {
+    const until = this.#openUntil;
+    if (until === 0 || until === Infinity) return until;
+    return this.#clock.now() + (until - this.#clock.monotonic());
+  }
+
   /** Counters, window rates and state, cheap enough to read at every metrics scrape. */
   snapshot(): BreakerSnapshot {
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
     return createSnapshot({
       name: this.name,
       state: this.#state,
+      at: this.#clock.now(),
       now,
       stateSince: this.#stateSince,
-      openUntil: this.#openUntil,
+      openUntil: this.#epochOpenUntil(),
       recoveryAttempt: this.#recoveryAttempt,
       version: this.#version,
       probesInFlight: this.#probes?.size ?? 0,
@@ -354,7 +366,8 @@ export class CircuitBreaker implements Policy, Disposable {
 
   /**
    * Releases what the breaker holds: listeners, the store subscription, and every unsettled
-   * permit (settling one later records nothing). Calls made afterwards still work.
+   * permit. A disposed breaker keeps its last state and still admits or rejects calls by it, but
+   * records nothing: no counters, no window, no transition, no event.
    */
   dispose(): void {
     if (this.#disposed) return;
@@ -409,7 +422,7 @@ export class CircuitBreaker implements Policy, Disposable {
           ? runWithDeadline(fn, timeoutMs ?? Infinity, this.#clock, signal)
           : fn(undefined);
     } catch (error) {
-      permit.failure(error);
+      settleError(permit, error, signal);
       return Promise.reject(error);
     }
     return Promise.resolve(pending).then(
@@ -418,16 +431,14 @@ export class CircuitBreaker implements Policy, Disposable {
         return value;
       },
       (error: unknown) => {
-        // The caller's abort, whatever its reason, is a cancellation: it counts as nothing.
-        if (signal?.aborted === true && error === signal.reason) permit.release();
-        else permit.failure(error);
+        settleError(permit, error, signal);
         throw error;
       },
     );
   }
 
   #issue(context: CallContext | undefined, probe: boolean): Permit {
-    this.#counters.calls++;
+    if (!this.#disposed) this.#counters.calls++;
     const startedAt = this.#tracking ? this.#clock.monotonic() : -1;
     this.#host ??= {
       classify: (outcome, ctx) => this.#classify(outcome, ctx),
@@ -445,7 +456,7 @@ export class CircuitBreaker implements Policy, Disposable {
     retryAfterMs: number | undefined,
     context: CallContext | undefined,
   ): BreakerOpenError {
-    this.#counters.rejected++;
+    if (!this.#disposed) this.#counters.rejected++;
     if (this.#emitter.has('rejected')) {
       this.#emitter.emit('rejected', { breaker: this.name, state, retryAfterMs, context });
     }
@@ -454,6 +465,11 @@ export class CircuitBreaker implements Policy, Disposable {
 
   #classify(outcome: Outcome, context: CallContext | undefined): Verdict {
     return this.#options.classifier(outcome, context, this.#clock.now());
+  }
+
+  /** The one route of errors thrown by user code the breaker calls (listeners, backoffs). */
+  #reportCallbackError(error: unknown, source: string): void {
+    reportCallbackError(this.#options.onListenerError, error, source);
   }
 
   #settlePermit(permit: Permit, verdict: Verdict | undefined): void {
@@ -477,6 +493,12 @@ export class CircuitBreaker implements Policy, Disposable {
     generation: number,
     context: CallContext | undefined,
   ): void {
+    if (this.#disposed) return;
+    // A cancellation counts as nothing, on every path: the permit is given back.
+    if (verdict.category === 'cancelled') {
+      this.#counters.released++;
+      return;
+    }
     this.#counters.count(verdict);
     if (durationMs >= 0 && verdict.verdict !== 'ignore') {
       this.#latency ??= new LatencyHistogram();
@@ -486,7 +508,6 @@ export class CircuitBreaker implements Policy, Disposable {
       this.#lastFailure = { category: verdict.category, at: this.#clock.now() };
     }
     emitOutcome(this.#emitter, this.name, verdict, durationMs, context);
-    if (this.#disposed) return;
     const state = this.#state;
     if (probe) {
       // Only a probe of the current half-open period decides it.
@@ -496,7 +517,7 @@ export class CircuitBreaker implements Policy, Disposable {
     // A call admitted in an earlier period that ends while the breaker is closed again counts in
     // the new window, on both paths (the allocation-free closed path carries no period).
     if (state !== 'closed' || verdict.verdict === 'ignore') return;
-    const now = this.#strategy.usesTime ? this.#clock.now() : 0;
+    const now = this.#strategy.usesTime ? this.#clock.monotonic() : 0;
     const duration = Math.max(0, durationMs);
     if (verdict.verdict === 'success') {
       if (this.#strategy.onSuccess(now, duration)) this.#open('failures', undefined, 'none');
@@ -528,10 +549,9 @@ export class CircuitBreaker implements Policy, Disposable {
   /** Probes unsettled for longer than `probeTimeoutMs` count as failed (leaked or hung). */
   #expireProbes(now: number): void {
     const limit = this.#options.probeTimeoutMs;
-    const monotonic = this.#clock.monotonic();
     for (const permit of this.#probes ?? []) {
-      const started = permit.startedAt >= 0 ? permit.startedAt : undefined;
-      const age = started === undefined ? now - this.#stateSince : monotonic - started;
+      const started = permit.startedAt >= 0 ? permit.startedAt : this.#stateSince;
+      const age = now - started;
       if (age >= limit) {
         this.#probes?.delete(permit);
         this.#recoveryAttempt++;
@@ -543,35 +563,71 @@ export class CircuitBreaker implements Policy, Disposable {
 
   // --- transitions ---------------------------------------------------------------------------
 
-  /** Opens for the recovery delay, or at least `retryAfterMs` when the server asked for it. */
+  /**
+   * Opens for exactly the server's wait when the failure carries one (`retryAfterMs`, capped by
+   * `maxRetryAfterMs`: the server's word is the better estimate, and a retry waiting on the same
+   * Retry-After then finds the breaker ready to probe), for the recovery delay otherwise, and
+   * until reset once `maxRecoveryAttempts` recoveries have failed.
+   */
   #open(reason: TransitionReason, retryAfterMs: number | undefined, category: Category): void {
-    const now = this.#clock.now();
-    const { recovery, maxRecoveryAttempts, maxRetryAfterMs } = this.#options;
+    const now = this.#clock.monotonic();
+    const { maxRecoveryAttempts, maxRetryAfterMs } = this.#options;
     let until: number;
     if (this.#recoveryAttempt >= maxRecoveryAttempts) {
       until = Infinity;
+    } else if (retryAfterMs !== undefined) {
+      until = now + Math.min(retryAfterMs, maxRetryAfterMs);
     } else {
-      const clock = this.#clock;
-      const delay = recovery.delayMs(this.#recoveryAttempt, this.#lastRecoveryDelay, () =>
-        clock.random(),
-      );
+      const delay = this.#recoveryDelay(this.#recoveryAttempt, this.#lastRecoveryDelay);
       this.#lastRecoveryDelay = delay;
-      const serverWait = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, maxRetryAfterMs);
-      until = now + Math.max(delay, serverWait);
+      until = now + delay;
     }
-    this.#openedAt = now;
+    this.#openedAt = this.#clock.now();
     this.#openUntil = until;
     this.#transition('open', reason, category, now);
+  }
+
+  /** The recovery backoff's delay; a custom backoff's invalid delay falls back to the default. */
+  #recoveryDelay(attempt: number, previousMs: number): number {
+    const clock = this.#clock;
+    return nextDelayMs(
+      this.#options.recovery,
+      attempt,
+      previousMs,
+      () => clock.random(),
+      defaultRecovery,
+      'recovery',
+      (error, source) => this.#reportCallbackError(error, source),
+    );
+  }
+
+  /**
+   * The longest a restored or remote open period may last from now: what this breaker could have
+   * chosen itself (its recovery delay at that attempt with the largest jitter, or
+   * `maxRetryAfterMs`), so a corrupt or hostile `openUntil` years away cannot lock it out.
+   */
+  #maxOpenMs(attempt: number): number {
+    const longest = nextDelayMs(
+      this.#options.recovery,
+      attempt,
+      this.#lastRecoveryDelay,
+      () => 1,
+      defaultRecovery,
+      'recovery',
+      (error, source) => this.#reportCallbackError(error, source),
+    );
+    return Math.max(longest, this.#options.maxRetryAfterMs);
   }
 
   #transition(
     to: BreakerState,
     reason: TransitionReason,
     category: Category | undefined,
-    now = this.#clock.now(),
+    now = this.#clock.monotonic(),
   ): void {
     const from = this.#state;
     if (from === to && to !== 'open') return;
+    if (this.#disposed) return;
     if (isDown(from)) this.#downMs += Math.max(0, now - this.#stateSince);
     this.#state = to;
     this.#generation++;
@@ -583,19 +639,25 @@ export class CircuitBreaker implements Policy, Disposable {
     if (to === 'closed') this.#strategy.reset();
     this.#updateModes();
     this.#counters.transition(from, to);
-    this.#emitter.emit('stateChange', {
-      breaker: this.name,
-      from,
-      to,
-      reason,
-      at: now,
-      openUntil: this.#openUntil,
-      category,
-    });
+    // Saved before anyone hears of it: a listener can delay the save, never skip it.
     if (reason !== 'remote' && reason !== 'restored') this.#store?.save(this.#durableState());
+    if (this.#emitter.has('stateChange')) {
+      this.#emitter.emit('stateChange', {
+        breaker: this.name,
+        from,
+        to,
+        reason,
+        at: this.#clock.now(),
+        openUntil: this.#epochOpenUntil(),
+        category,
+      });
+    }
   }
 
-  /** Adopts a durable state (restored at start, or pushed by another process). */
+  /**
+   * Adopts a durable state (restored at start, or pushed by another process). Its epoch
+   * `openUntil` becomes a monotonic deadline here, capped by {@link CircuitBreaker.#maxOpenMs}.
+   */
   #apply(state: DurableState, reason: 'remote' | 'restored'): void {
     if (state.version < this.#version || (reason === 'remote' && state.version === this.#version)) {
       return;
@@ -605,10 +667,16 @@ export class CircuitBreaker implements Policy, Disposable {
     // Half-open elsewhere means "probing now"; here that is an open state whose recovery is due,
     // so this process probes too only if the store lets it.
     const to = state.state === 'half_open' ? 'open' : state.state;
+    const now = this.#clock.monotonic();
     if (to === 'open') {
-      this.#openUntil = state.state === 'half_open' ? this.#clock.now() : state.openUntil;
+      if (state.state === 'half_open') this.#openUntil = now;
+      else if (state.openUntil === Infinity) this.#openUntil = Infinity;
+      else {
+        const remaining = Math.max(0, state.openUntil - this.#clock.now());
+        this.#openUntil = now + Math.min(remaining, this.#maxOpenMs(state.recoveryAttempt));
+      }
     }
-    if (to !== this.#state) this.#transition(to, reason, undefined);
+    if (to !== this.#state) this.#transition(to, reason, undefined, now);
     this.#version = state.version;
   }
 
@@ -618,14 +686,17 @@ export class CircuitBreaker implements Policy, Disposable {
       this.#strategy.tracksLatency ||
       perCallEvents.some((event) => this.#emitter.has(event));
     this.#untracked =
-      this.#state === 'closed' && !this.#tracking && this.#strategy.admit === undefined;
+      this.#state === 'closed' &&
+      !this.#tracking &&
+      this.#strategy.admit === undefined &&
+      !this.#disposed;
     this.#fast = this.#untracked && this.#options.timeoutMs === undefined;
   }
 }
 
 /**
  * The deadline of one `execute()` call: its own `timeoutMs` (validated here, as per-call options
- * are not validated at construction) or the breaker's.
+ * are not validated at construction; `Infinity` for none) or the breaker's.
  */
 function callTimeout(
   options: ExecuteOptions | undefined,
@@ -633,11 +704,17 @@ function callTimeout(
 ): number | undefined | BreakwaterConfigError {
   const timeoutMs = options?.timeoutMs;
   if (timeoutMs === undefined) return fallback;
-  if (timeoutMs === Infinity) return undefined;
-  if (typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= maxTimerMs) return timeoutMs;
-  return new BreakwaterConfigError(
-    'timeoutMs',
-    `a number from 1 to ${maxTimerMs} (or Infinity for none)`,
-    timeoutMs,
-  );
+  try {
+    const ms = expectTimeoutMs('timeoutMs', timeoutMs);
+    return ms === Infinity ? undefined : ms;
+  } catch (error) {
+    return error as BreakwaterConfigError;
+  }
+}
+
+/** Settles `permit` with a call's error by the one abort rule: a cancellation releases it. */
+function settleError(permit: Permit, error: unknown, signal: AbortSignal | undefined): void {
+  const outcome = outcomeOfError(error, signal);
+  if (outcome === undefined) permit.release();
+  else permit.settle(outcome);
 }

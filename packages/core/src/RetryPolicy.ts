@@ -1,10 +1,16 @@
 import { exponentialBackoff } from './backoff/exponentialBackoff.ts';
+import { nextDelayMs } from './backoff/nextDelayMs.ts';
 import type { Backoff } from './backoff/types.ts';
 import { type Clock, systemClock } from './Clock.ts';
 import { type Classifier, createClassifier } from './classify/createClassifier.ts';
 import type { ClassifierRule } from './classify/rules.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
-import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
+import {
+  Emitter,
+  type ListenerErrorHandler,
+  reportCallbackError,
+  rethrowInMicrotask,
+} from './events/Emitter.ts';
 import type { Category, Outcome, Verdict } from './Outcome.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
 import type { RetryBudget } from './RetryBudget.ts';
@@ -87,7 +93,8 @@ export interface RetryPolicyOptions {
    */
   clock?: Clock;
   /**
-   * Gets errors thrown by event listeners.
+   * Gets errors thrown by your code the policy calls: event listeners (the event's name) and a
+   * custom `backoff` (`backoff`; an invalid delay falls back to the default backoff's).
    * @defaultValue rethrown in a microtask
    */
   onListenerError?: ListenerErrorHandler;
@@ -187,7 +194,9 @@ const known: KnownKeys<RetryPolicyOptions> = {
  * `failure` verdicts) of calls known to be idempotent are retried, never a rejection by an open
  * breaker, a cancellation or a failure with an uncertain effect. A server's Retry-After is
  * honoured (or, above `maxDelayMs`, ends the retries), a {@link RetryBudget} caps what a fleet
- * adds to an outage, and the caller's signal aborts at any point, waits included.
+ * adds to an outage, and the caller's signal aborts at any point, waits included. The wait before
+ * a retry is at least the server's Retry-After, which is exactly how long a breaker that opened
+ * on it stays open: the retry then finds it ready to probe.
  *
  * Each attempt receives the caller's signal. The policy sets no deadline of its own: put a
  * `timeout()` policy or a breaker with `timeoutMs` inside it, and a timed-out attempt is retried
@@ -209,9 +218,12 @@ export class RetryPolicy implements Policy {
   readonly #events: Emitter<RetryPolicyEvents>;
 
   /** @throws BreakwaterConfigError on an invalid option */
+  readonly #onListenerError: ListenerErrorHandler;
+
   constructor(options: RetryPolicyOptions = {}) {
     this.#options = resolveRetryPolicyOptions(options);
-    this.#events = new Emitter(options.onListenerError);
+    this.#onListenerError = options.onListenerError ?? rethrowInMicrotask;
+    this.#events = new Emitter(this.#onListenerError);
   }
 
   /**
@@ -279,8 +291,18 @@ export class RetryPolicy implements Policy {
       ) {
         return stop('retryAfterTooLong', category);
       }
-      const backoffMs = o.backoff.delayMs(attempt - 1, previousDelayMs, o.random);
+      const backoffMs = nextDelayMs(
+        o.backoff,
+        attempt - 1,
+        previousDelayMs,
+        o.random,
+        defaultBackoff,
+        'backoff',
+        this.#reportCallbackError,
+      );
       previousDelayMs = backoffMs;
+      // The server's wait is the floor: a breaker that opened on the same Retry-After is ready
+      // to probe when it ends.
       const delayMs = Math.max(Math.min(backoffMs, o.maxDelayMs), retryAfterMs ?? 0);
       if (
         o.maxElapsedMs !== Infinity &&
@@ -316,6 +338,10 @@ export class RetryPolicy implements Policy {
       }
     }
   }
+
+  /** The one route of errors from user code the policy calls (listeners, a custom backoff). */
+  readonly #reportCallbackError = (error: unknown, source: string): void =>
+    reportCallbackError(this.#onListenerError, error, source);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { type Clock, systemClock } from './Clock.ts';
 import { type DeadlineMode, runWithDeadline } from './deadline.ts';
-import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import { hasBreakwaterCode } from './errors/BreakwaterError.ts';
 import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
 import type { CallContext } from './Outcome.ts';
@@ -8,9 +7,9 @@ import type { Action, ExecuteOptions, Policy } from './Policy.ts';
 import {
   expectClock,
   expectFunction,
-  expectNumber,
   expectObject,
   expectOneOf,
+  expectTimeoutMs,
   type KnownKeys,
   rejectUnknownKeys,
 } from './validate.ts';
@@ -76,7 +75,7 @@ export function resolveTimeoutPolicyOptions(
   expectObject('timeout options', options);
   rejectUnknownKeys('', options, known);
   return Object.freeze({
-    timeoutMs: expectNumber('timeoutMs', options.timeoutMs, 1, Infinity, true),
+    timeoutMs: expectTimeoutMs('timeoutMs', options.timeoutMs),
     mode: expectOneOf('mode', options.mode ?? 'aggressive', modes),
     clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
     onListenerError:
@@ -128,14 +127,17 @@ export class TimeoutPolicy implements Policy {
    * Runs `fn` with a deadline.
    * @throws TimeoutError (as a rejection) in `aggressive` mode when the deadline passes
    * @throws the caller's `signal.reason` (as a rejection) when the caller aborts
-   * @throws BreakwaterConfigError (as a rejection) when `options.timeoutMs` is not a number > 0
+   * @throws BreakwaterConfigError (as a rejection) when `options.timeoutMs` is not from 1 to
+   * 2^31 - 1 or `Infinity`
    */
   execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T> {
-    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
-    if (!(timeoutMs > 0)) {
-      return Promise.reject(
-        new BreakwaterConfigError('timeoutMs', 'a number > 0 or Infinity', timeoutMs),
-      );
+    let timeoutMs = this.#options.timeoutMs;
+    if (options?.timeoutMs !== undefined) {
+      try {
+        timeoutMs = expectTimeoutMs('timeoutMs', options.timeoutMs);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
     const signal = options?.signal;
     if (timeoutMs === Infinity) {

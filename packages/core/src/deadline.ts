@@ -1,4 +1,5 @@
 import { type Clock, setTimeoutWith } from './Clock.ts';
+import { abortMeaning } from './classify/errorTraits.ts';
 import { TimeoutError } from './errors/TimeoutError.ts';
 
 /**
@@ -16,10 +17,11 @@ export type DeadlineMode = 'aggressive' | 'cooperative';
  * the same `TimeoutError` and leave no timer behind once the call settles. An infinite
  * `timeoutMs` sets no timer (the caller's signal alone).
  *
- * A caller's abort always rejects at once with the caller's reason.
+ * A caller's abort always rejects at once with the caller's reason. `fn` may return a plain value
+ * instead of a promise.
  */
 export function runWithDeadline<T>(
-  fn: (signal: AbortSignal) => PromiseLike<T>,
+  fn: (signal: AbortSignal) => PromiseLike<T> | T,
   timeoutMs: number,
   clock: Clock,
   callerSignal: AbortSignal | undefined,
@@ -77,7 +79,7 @@ export class DeadlineCall<T> {
     this.#onCancel = onCancel;
   }
 
-  run(fn: (signal: AbortSignal) => PromiseLike<T>): Promise<T> {
+  run(fn: (signal: AbortSignal) => PromiseLike<T> | T): Promise<T> {
     const promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -87,11 +89,16 @@ export class DeadlineCall<T> {
     }
     // The call object is the listener (`handleEvent`), so no closure is made for it.
     this.#callerSignal?.addEventListener('abort', this);
-    let pending: PromiseLike<T>;
+    let pending: PromiseLike<T> | T;
     try {
       pending = fn(this.#controller.signal);
     } catch (error) {
       this.#settle(false, error);
+      return promise;
+    }
+    if (!isThenable(pending)) {
+      // A synchronous action: it finished before any deadline could pass.
+      this.#settle(true, pending);
       return promise;
     }
     pending.then(
@@ -104,10 +111,12 @@ export class DeadlineCall<T> {
   /** The caller's signal aborted. */
   handleEvent(): void {
     if (this.#settled) return;
-    const reason = this.#callerSignal!.reason;
+    const signal = this.#callerSignal!;
+    const reason = signal.reason;
     this.#controller.abort(reason);
-    // A caller's abort is a cancellation whatever its reason: it goes to onCancel, not onError.
-    this.#settle(false, reason, true);
+    // The one abort rule: `AbortSignal.timeout()` is a timeout failure, any other abort a
+    // cancellation (onCancel, which counts nothing).
+    this.#settle(false, reason, abortMeaning(reason, signal) === 'cancelled');
   }
 
   /** @internal The deadline passed; called by the timer. */
@@ -136,6 +145,10 @@ export class DeadlineCall<T> {
       this.#reject!(error);
     }
   }
+}
+
+function isThenable<T>(value: PromiseLike<T> | T): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
 
 /** One shared timer callback for every deadline: no closure per call. */

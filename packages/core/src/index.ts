@@ -42,10 +42,13 @@ export {
 } from './classify/createClassifier.ts';
 export { defaultClassifier, responseFromError } from './classify/defaultClassifier.ts';
 export {
+  type AbortState,
+  abortMeaning,
   isAbortError,
   isInvalidRequestError,
   isTimeoutError,
   networkErrorCode,
+  outcomeOfError,
 } from './classify/errorTraits.ts';
 export { parseRetryAfter } from './classify/parseRetryAfter.ts';
 export {

@@ -5,7 +5,11 @@ import { type Clock, systemClock } from './Clock.ts';
 import { type Classifier, createClassifier } from './classify/createClassifier.ts';
 import type { ClassifierRule } from './classify/rules.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
-import { type ListenerErrorHandler, rethrowInMicrotask } from './events/Emitter.ts';
+import {
+  type ListenerErrorHandler,
+  reportCallbackError,
+  rethrowInMicrotask,
+} from './events/Emitter.ts';
 import type { SerializedDurableState } from './store/parseDurableState.ts';
 import { toDurableState } from './store/StoreLink.ts';
 import type { BreakerStore, DurableState } from './store/types.ts';
@@ -19,6 +23,7 @@ import {
   expectNumber,
   expectObject,
   expectString,
+  expectTimeoutMs,
   type KnownKeys,
   rejectUnknownKeys,
 } from './validate.ts';
@@ -73,7 +78,8 @@ export interface BreakerOptions {
    */
   halfOpen?: HalfOpenOptions;
   /**
-   * A deadline for every `execute()` call, in milliseconds (1 to 2^31 - 1).
+   * A deadline for every `execute()` call, in milliseconds (1 to 2^31 - 1, or `Infinity` for
+   * none).
    * @defaultValue none
    */
   timeoutMs?: number;
@@ -84,13 +90,15 @@ export interface BreakerOptions {
   classify?: ClassifierRule | readonly ClassifierRule[];
   /**
    * A failure that carries `retryAfterMs` (429/503 Retry-After, an exchange ban) opens the
-   * breaker at once and keeps it open at least that long: one 429 must not be followed by four
-   * more requests and a ban.
+   * breaker at once: one 429 must not be followed by four more requests and a ban. Whenever the
+   * breaker opens on such a failure, it stays open exactly that long (capped by
+   * `maxRetryAfterMs`); the recovery backoff applies to openings without one.
    * @defaultValue `true`
    */
   openOnRetryAfter?: boolean;
   /**
-   * Cap on any server-requested wait, so a garbage header cannot lock a bot out for days.
+   * Cap on any server-requested wait, so a garbage header cannot lock a bot out for days. It
+   * also caps the open period of a restored or remote state (with the longest recovery delay).
    * @defaultValue `3_600_000` (1 h)
    */
   maxRetryAfterMs?: number;
@@ -105,7 +113,11 @@ export interface BreakerOptions {
    */
   clock?: Clock;
   /**
-   * Receives errors thrown by event listeners.
+   * Receives every error thrown by your code that the breaker calls back, with its source: an
+   * event listener (the event's name), a classifier rule (`classify[i]`), an HTTP adapter's
+   * `onResponse` hook (`onResponse`), or a custom recovery backoff (`recovery`). Such an error
+   * never changes the call's result, a transition or what is saved; what this handler throws is
+   * rethrown in a microtask.
    * @defaultValue rethrow in a microtask
    */
   onListenerError?: ListenerErrorHandler;
@@ -165,7 +177,8 @@ const halfOpenKeys: KnownKeys<HalfOpenOptions> = {
   probeTimeoutMs: true,
 };
 
-const defaultRecovery = exponentialBackoff({
+/** The recovery used when none is given, and in place of a custom one's invalid delay. */
+export const defaultRecovery = exponentialBackoff({
   initialMs: 10_000,
   factor: 2,
   maxMs: 300_000,
@@ -183,6 +196,12 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
   expectObject('halfOpen', halfOpen as unknown);
   rejectUnknownKeys('halfOpen', halfOpen, halfOpenKeys);
   const strategy: StrategyOptions = options.strategy ?? { type: 'consecutive', failureCount: 5 };
+  const onListenerError =
+    options.onListenerError === undefined
+      ? rethrowInMicrotask
+      : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError);
+  const timeoutMs =
+    options.timeoutMs === undefined ? undefined : expectTimeoutMs('timeoutMs', options.timeoutMs);
   return Object.freeze({
     name: expectString('name', options.name ?? 'default'),
     createStrategy: resolveStrategy('strategy', strategy),
@@ -197,20 +216,17 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
     maxProbes: expectInteger('halfOpen.maxProbes', halfOpen.maxProbes ?? 1, 1, 10_000),
     successCount: expectInteger('halfOpen.successCount', halfOpen.successCount ?? 1, 1, 10_000),
     probeTimeoutMs: expectNumber('halfOpen.probeTimeoutMs', halfOpen.probeTimeoutMs ?? 60_000, 1),
-    timeoutMs:
-      options.timeoutMs === undefined
-        ? undefined
-        : expectNumber('timeoutMs', options.timeoutMs, 1, 2_147_483_647),
-    classifier: createClassifier(options.classify),
+    timeoutMs: timeoutMs === Infinity ? undefined : timeoutMs,
+    classifier: createClassifier(options.classify, {
+      onRuleError: (error, index) =>
+        reportCallbackError(onListenerError, error, `classify[${index}]`),
+    }),
     classifierRules: options.classify,
     openOnRetryAfter: expectBoolean('openOnRetryAfter', options.openOnRetryAfter ?? true),
     maxRetryAfterMs: expectNumber('maxRetryAfterMs', options.maxRetryAfterMs ?? 3_600_000, 0),
     trackLatency: expectBoolean('trackLatency', options.trackLatency ?? false),
     clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
-    onListenerError:
-      options.onListenerError === undefined
-        ? rethrowInMicrotask
-        : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
+    onListenerError,
     initialState:
       options.initialState === undefined ? undefined : resolveInitialState(options.initialState),
     store: resolveStore(options.store),
@@ -260,11 +276,46 @@ function resolveInitialState(value: unknown): DurableState {
   }
 }
 
+/** What `breaker.reconfigure()` accepts: every option but those fixed at construction. */
+export type ReconfigurableBreakerOptions = Omit<BreakerOptions, 'name' | 'store' | 'initialState'>;
+
+/** Options a breaker takes only at construction: `reconfigure()` refuses them. */
+const fixedKeys = ['name', 'store', 'initialState'] as const;
+
 /**
- * The user-facing form of resolved options, for `reconfigure()` to merge a partial update into.
- * `name`, `store` and `initialState` are left out: they cannot change after construction.
+ * Validates `partial` and merges it over `current` (`halfOpen` merged key by key) into new
+ * resolved options.
+ * @throws BreakwaterConfigError when an option is invalid or unknown, or is one of `name`,
+ * `store`, `initialState`, which cannot change after construction
  */
-export function toBreakerOptions(o: ResolvedBreakerOptions): BreakerOptions {
+export function resolveReconfiguration(
+  current: ResolvedBreakerOptions,
+  partial: ReconfigurableBreakerOptions,
+): ResolvedBreakerOptions {
+  expectObject('reconfigure options', partial as unknown);
+  for (const key of fixedKeys) {
+    if (Object.hasOwn(partial, key)) {
+      throw new BreakwaterConfigError(
+        key,
+        'no change: name, store and initialState are fixed when the breaker is created',
+        (partial as Record<string, unknown>)[key],
+      );
+    }
+  }
+  rejectUnknownKeys('', partial, knownKeys);
+  if (partial.halfOpen !== undefined) expectObject('halfOpen', partial.halfOpen as unknown);
+  const before = toBreakerOptions(current);
+  return resolveBreakerOptions({
+    ...before,
+    ...partial,
+    halfOpen: { ...before.halfOpen, ...partial.halfOpen },
+    name: current.name,
+    ...(current.store === undefined ? {} : { store: current.store }),
+  });
+}
+
+/** The user-facing form of resolved options, for a reconfiguration to merge a partial into. */
+function toBreakerOptions(o: ResolvedBreakerOptions): BreakerOptions {
   return {
     strategy: o.strategy,
     recovery: o.recovery,

@@ -106,8 +106,12 @@ export class LifetimeCounters {
 export interface SnapshotInput {
   readonly name: string;
   readonly state: BreakerState;
+  /** Epoch ms of the snapshot. */
+  readonly at: number;
+  /** Monotonic ms of the snapshot; `stateSince` and `createdAt` are monotonic too. */
   readonly now: number;
   readonly stateSince: number;
+  /** Epoch ms. */
   readonly openUntil: number;
   readonly recoveryAttempt: number;
   readonly version: number;
@@ -127,7 +131,7 @@ export function createSnapshot(input: SnapshotInput): BreakerSnapshot {
   return {
     name: input.name,
     state: input.state,
-    at: input.now,
+    at: input.at,
     timeInStateMs: Math.max(0, input.now - input.stateSince),
     openUntil: input.openUntil,
     recoveryAttempt: input.recoveryAttempt,

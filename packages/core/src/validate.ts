@@ -1,4 +1,4 @@
-import type { Clock } from './Clock.ts';
+import { type Clock, maxTimerMs } from './Clock.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 
 /**
@@ -29,14 +29,19 @@ export function rejectUnknownKeys(
 ): void {
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(known, key)) {
-      const where = path ? `${path}.${key}` : key;
-      throw new BreakwaterConfigError(
-        where,
-        `one of ${Object.keys(known).join(', ')}`,
-        `an unknown option`,
-      );
+      throw BreakwaterConfigError.unknownOption(path ? `${path}.${key}` : key, Object.keys(known));
     }
   }
+}
+
+/**
+ * A deadline in milliseconds: from 1 to 2^31 - 1 (the longest a platform timer holds; a longer
+ * one would fire at once, or never), or `Infinity` for none. The one rule for every `timeoutMs`:
+ * the breaker's, a call's, the timeout policy's and the HTTP adapters'.
+ */
+export function expectTimeoutMs(path: string, value: unknown): number {
+  if (value === Infinity) return value;
+  return expectNumber(path, value, 1, maxTimerMs);
 }
 
 /** An integer within [min, max]. `Infinity` is accepted only when `max` is `Infinity`. */

@@ -155,7 +155,7 @@ describe('TimeoutPolicy', () => {
 
   it('rejects invalid and unknown options with a BreakwaterConfigError', () => {
     expect(() => new TimeoutPolicy({ timeoutMs: 0 })).toThrow(
-      'Invalid option `timeoutMs`: expected a number >= 1, received 0.',
+      'Invalid option `timeoutMs`: expected a finite number from 1 to 2147483647, received 0.',
     );
     expect(() => timeout(10, { mode: 'eager' as never })).toThrow('`mode`');
     const error = (() => {

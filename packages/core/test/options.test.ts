@@ -2,7 +2,11 @@ import { type BreakerOptions, BreakwaterConfigError, CircuitBreaker } from '@bre
 import { describe, expect, it } from 'vitest';
 
 const bad: Array<[string, unknown, string]> = [
-  ['unknown key', { failureTreshold: 5 }, 'Invalid option `failureTreshold`'],
+  [
+    'unknown key',
+    { failureTreshold: 5 },
+    'Unknown option `failureTreshold`: expected one of name, strategy',
+  ],
   ['name empty', { name: '' }, 'Invalid option `name`: expected a non-empty string, received "".'],
   ['strategy type', { strategy: { type: 'sliding' } }, 'Invalid option `strategy.type`'],
   [
@@ -80,7 +84,7 @@ describe('option validation', () => {
 describe('other constructors check their options too', () => {
   it('ManualClock rejects unknown and invalid options', async () => {
     const { ManualClock } = await import('@breakwater/core');
-    expect(() => new ManualClock({ seed: 42 } as never)).toThrow('Invalid option `seed`');
+    expect(() => new ManualClock({ seed: 42 } as never)).toThrow('Unknown option `seed`');
     expect(() => new ManualClock({ startMs: -1 })).toThrow('Invalid option `startMs`');
     expect(() => new ManualClock({ random: 1.5 })).toThrow('Invalid option `random`');
   });

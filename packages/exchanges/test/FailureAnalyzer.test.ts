@@ -78,6 +78,16 @@ describe('FailureAnalyzer', () => {
     expect(analyzer.analyze('bybit').trend).toBe('none');
   });
 
+  it('measures its window on the monotonic clock, whatever the wall clock does', async () => {
+    const { analyzer, clock } = setup({ windowMs: minute });
+    analyzer.record('bybit', { status: 500 });
+    clock.setNow(clock.now() - 3_600_000);
+    expect(analyzer.analyze('bybit').totalFailures).toBe(1);
+    await clock.advance(minute + 1);
+    clock.setNow(clock.now() - 3_600_000);
+    expect(analyzer.analyze('bybit').totalFailures).toBe(0);
+  });
+
   it('sees an increasing trend when the later half of the window holds more failures', async () => {
     const { analyzer, clock } = setup({ windowMs: 4 * minute });
     analyzer.record('kraken', { status: 502 });
@@ -244,7 +254,7 @@ describe('FailureAnalyzer', () => {
   it('names the pattern of an unknown pattern option', () => {
     const pattern = { name: 'x', category: 'server', severity: 'low', keyword: ['x'] };
     expect(() => new FailureAnalyzer({ patterns: [pattern] } as never)).toThrow(
-      '`patterns[0].keyword`: expected one of',
+      'Unknown option `patterns[0].keyword` (did you mean `keywords`?): expected one of',
     );
   });
 });

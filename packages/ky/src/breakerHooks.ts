@@ -11,7 +11,7 @@ import {
   responseOutcome,
   runWithDeadline,
 } from '@breakwater/core';
-import { type InitHook, type Options, TimeoutError } from 'ky';
+import type { InitHook, Options } from 'ky';
 
 /** The field of ky's `context` option that carries per-request Breakwater options. */
 export interface BreakwaterContext {
@@ -98,7 +98,9 @@ function guardedFetch(
     let call: HttpCall | BreakerOpenError;
     let pending: Promise<Response>;
     try {
-      call = guard.acquire(request, perRequest, callerSignal);
+      // ky aborts the request's signal itself only when its `timeout` runs out: the core reads
+      // an abort of it, while the caller's signal has not aborted, as a timeout.
+      call = guard.acquire(request, perRequest, callerSignal, fetchSignal(input, init));
       if (call instanceof BreakerOpenError) return Promise.reject(call);
       if (call.permit === undefined) return send(input, init);
       const timeoutMs = withDeadline ? call.timeoutMs : undefined;
@@ -114,7 +116,7 @@ function guardedFetch(
     return pending.then(
       (response) => settleResponse(guard, admitted, response),
       (error: unknown) => {
-        guard.settle(admitted, { kind: 'error', error: attemptError(input, error, callerSignal) });
+        guard.settle(admitted, { kind: 'error', error });
         throw error;
       },
     );
@@ -163,15 +165,4 @@ function settleResponse(guard: HttpGuard, call: HttpCall, response: Response): P
       return response;
     },
   );
-}
-
-/**
- * What an attempt failed with, for the breaker. ky aborts an attempt itself only when its
- * `timeout` (or `totalTimeout`) runs out: the attempt's fetch then rejects with a plain
- * `AbortError` while ky rejects with its `TimeoutError`, which is what the breaker records.
- */
-function attemptError(input: unknown, error: unknown, callerSignal: AbortSignal | undefined) {
-  const request = input as Request;
-  const abortedByKy = request.signal?.aborted === true && callerSignal?.aborted !== true;
-  return abortedByKy ? new TimeoutError(request) : error;
 }

@@ -27,7 +27,10 @@ function configError(options: unknown): string {
 describe('guard options', () => {
   it.each([
     [{ minUptimeMs: -1 }, '`minUptimeMs`'],
-    [{ heartbeatt: {} }, '`heartbeatt`: expected one of'],
+    [
+      { heartbeatt: {} },
+      'Unknown option `heartbeatt` (did you mean `heartbeat`?): expected one of',
+    ],
     [{ queue: { maxSize: 1.5 } }, '`queue.maxSize`'],
     [{ queue: { dropPolicy: 'random' } }, '`queue.dropPolicy`'],
     [{ maxConnectsPerWindow: { limit: 1, windowMs: 1000 } }, '`maxConnectsPerWindow.limit`'],

@@ -215,6 +215,25 @@ export function runConformance(driver: Driver): void {
       expect(server.hits('/hang')).toBe(1);
     });
 
+    it("counts the caller's AbortSignal.timeout() as a timeout failure, not a cancellation", async () => {
+      const { client, breaker } = setup();
+      for (let i = 0; i < failureCount; i++) {
+        const error = await rejection(
+          client.request(server.url('/hang'), { signal: AbortSignal.timeout(clientTimeoutMs) }),
+        );
+        expect(isBreakerOpenError(error)).toBe(false);
+      }
+      const { counters } = breaker().snapshot();
+      expect(counters).toMatchObject({
+        failures: failureCount,
+        timeouts: failureCount,
+        released: 0,
+      });
+      expect(breaker().state).toBe('open');
+      expect(isBreakerOpenError(await rejection(client.request(server.url('/hang'))))).toBe(true);
+      expect(server.hits('/hang')).toBe(failureCount);
+    });
+
     it('opens on HTTP 200 error bodies when a body rule says so, leaving the body to the caller', async () => {
       const { client, breaker } = setup({
         http: {

@@ -1,4 +1,4 @@
-import { expectNumber } from '../validate.ts';
+import { expectNumber, expectObject, type KnownKeys, rejectUnknownKeys } from '../validate.ts';
 import { expectJitter } from './expectJitter.ts';
 import { applyJitter, type Backoff, type Jitter } from './types.ts';
 
@@ -11,12 +11,16 @@ export interface ConstantBackoffOptions {
   jitter?: Jitter;
 }
 
+const known: KnownKeys<ConstantBackoffOptions> = { jitter: true };
+
 /**
  * The same delay every time.
  * @throws BreakwaterConfigError when `delayMs` is negative or not finite
  * @example `constantBackoff(5_000)`
  */
 export function constantBackoff(delayMs: number, options: ConstantBackoffOptions = {}): Backoff {
+  expectObject('constantBackoff options', options);
+  rejectUnknownKeys('', options, known);
   const ms = expectNumber('delayMs', delayMs, 0);
   const jitter = expectJitter('jitter', options.jitter ?? 0);
   return Object.freeze({

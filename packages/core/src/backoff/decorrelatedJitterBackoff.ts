@@ -10,7 +10,7 @@ export interface DecorrelatedJitterBackoffOptions {
   initialMs?: number;
   /**
    * Cap on every delay.
-   * @defaultValue `30000`
+   * @defaultValue `30000`, or `initialMs` when that is longer
    */
   maxMs?: number;
 }
@@ -27,7 +27,7 @@ export function decorrelatedJitterBackoff(options: DecorrelatedJitterBackoffOpti
   expectObject('decorrelatedJitterBackoff options', options);
   rejectUnknownKeys('', options, known);
   const initialMs = expectNumber('initialMs', options.initialMs ?? 1000, 0);
-  const maxMs = expectNumber('maxMs', options.maxMs ?? 30_000, initialMs);
+  const maxMs = expectNumber('maxMs', options.maxMs ?? Math.max(30_000, initialMs), initialMs);
   return Object.freeze({
     delayMs(attempt: number, previousMs: number, random: () => number) {
       if (attempt === 0 || previousMs < initialMs) return initialMs;

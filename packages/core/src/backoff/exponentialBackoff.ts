@@ -16,7 +16,7 @@ export interface ExponentialBackoffOptions {
   factor?: number;
   /**
    * Cap on the delay before jitter.
-   * @defaultValue `30000`
+   * @defaultValue `30000`, or `initialMs` when that is longer
    */
   maxMs?: number;
   /**
@@ -43,7 +43,7 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
   rejectUnknownKeys('', options, known);
   const initialMs = expectNumber('initialMs', options.initialMs ?? 1000, 0);
   const factor = expectNumber('factor', options.factor ?? 2, 1);
-  const maxMs = expectNumber('maxMs', options.maxMs ?? 30_000, initialMs);
+  const maxMs = expectNumber('maxMs', options.maxMs ?? Math.max(30_000, initialMs), initialMs);
   const jitter = expectJitter('jitter', options.jitter ?? 0);
   return Object.freeze({
     delayMs(attempt: number, _previous: number, random: () => number) {

@@ -11,7 +11,7 @@ export interface FibonacciBackoffOptions {
   initialMs?: number;
   /**
    * Cap on the delay before jitter.
-   * @defaultValue `30000`
+   * @defaultValue `30000`, or `initialMs` when that is longer
    */
   maxMs?: number;
   /**
@@ -34,7 +34,7 @@ export function fibonacciBackoff(options: FibonacciBackoffOptions = {}): Backoff
   expectObject('fibonacciBackoff options', options);
   rejectUnknownKeys('', options, known);
   const initialMs = expectNumber('initialMs', options.initialMs ?? 1000, 0);
-  const maxMs = expectNumber('maxMs', options.maxMs ?? 30_000, initialMs);
+  const maxMs = expectNumber('maxMs', options.maxMs ?? Math.max(30_000, initialMs), initialMs);
   const jitter = expectJitter('jitter', options.jitter ?? 0);
   return Object.freeze({
     delayMs(attempt: number, _previous: number, random: () => number) {

@@ -16,7 +16,7 @@ export interface LinearBackoffOptions {
   stepMs?: number;
   /**
    * Cap on the delay before jitter.
-   * @defaultValue `30000`
+   * @defaultValue `30000`, or `initialMs` when that is longer
    */
   maxMs?: number;
   /**
@@ -45,7 +45,7 @@ export function linearBackoff(options: LinearBackoffOptions = {}): Backoff {
   rejectUnknownKeys('', options, known);
   const initialMs = expectNumber('initialMs', options.initialMs ?? 1000, 0);
   const stepMs = expectNumber('stepMs', options.stepMs ?? initialMs, 0);
-  const maxMs = expectNumber('maxMs', options.maxMs ?? 30_000, initialMs);
+  const maxMs = expectNumber('maxMs', options.maxMs ?? Math.max(30_000, initialMs), initialMs);
   const jitter = expectJitter('jitter', options.jitter ?? 0);
   return Object.freeze({
     delayMs(attempt: number, _previous: number, random: () => number) {

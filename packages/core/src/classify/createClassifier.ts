@@ -1,4 +1,5 @@
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
+import { reportCallbackError, rethrowInMicrotask } from '../events/Emitter.ts';
 import type { CallContext, Outcome, Verdict } from '../Outcome.ts';
 import { expectFunction, expectObject, type KnownKeys, rejectUnknownKeys } from '../validate.ts';
 import { applyUncertainEffect, defaultClassifier } from './defaultClassifier.ts';
@@ -24,11 +25,7 @@ export interface ClassifierOptions {
 const known: KnownKeys<ClassifierOptions> = { onRuleError: true };
 
 /** Default `onRuleError`: a broken rule must surface, but never inside the caller's call. */
-function rethrowInMicrotask(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
-}
+const rethrowRuleError = (error: unknown): void => rethrowInMicrotask(error, 'classify');
 
 /**
  * Builds a classifier that tries `rules` in order and takes the first verdict; when no rule has
@@ -58,22 +55,14 @@ export function createClassifier(
   rejectUnknownKeys('', options, known);
   const onRuleError =
     options.onRuleError === undefined
-      ? rethrowInMicrotask
+      ? rethrowRuleError
       : expectFunction<NonNullable<ClassifierOptions['onRuleError']>>(
           'onRuleError',
           options.onRuleError,
         );
   if (list.length === 0) return defaultClassifier;
 
-  const report = (error: unknown, index: number): void => {
-    try {
-      onRuleError(error, index);
-    } catch (handlerError) {
-      rethrowInMicrotask(handlerError);
-    }
-  };
-
-  const rulesOnly = ruleClassifier(list, report);
+  const rulesOnly = ruleClassifier(list, onRuleError);
   return (outcome, ctx, nowMs) =>
     rulesOnly(outcome, ctx, nowMs) ?? defaultClassifier(outcome, ctx, nowMs);
 }
@@ -101,24 +90,21 @@ export function createRuleClassifier(
   rejectUnknownKeys('', options, known);
   const onRuleError =
     options.onRuleError === undefined
-      ? rethrowInMicrotask
+      ? rethrowRuleError
       : expectFunction<NonNullable<ClassifierOptions['onRuleError']>>(
           'onRuleError',
           options.onRuleError,
         );
-  return ruleClassifier(list, (error, index) => {
-    try {
-      onRuleError(error, index);
-    } catch (handlerError) {
-      rethrowInMicrotask(handlerError);
-    }
-  });
+  return ruleClassifier(list, onRuleError);
 }
 
 function ruleClassifier(
   list: readonly ClassifierRule[],
-  report: (error: unknown, index: number) => void,
+  onRuleError: (error: unknown, index: number) => void,
 ): RuleClassifier {
+  // What the handler throws surfaces in a microtask, never inside the call being classified.
+  const report = (error: unknown, index: number): void =>
+    reportCallbackError((e) => onRuleError(e, index), error, `classify[${index}]`);
   return (outcome, ctx, nowMs) => {
     for (let i = 0; i < list.length; i++) {
       let verdict: unknown;

@@ -1,3 +1,5 @@
+import type { ErrorOutcome } from '../Outcome.ts';
+
 /**
  * The one place that decides what a thrown value means: timeout, caller's abort, or network
  * failure. Every client reports these differently (a DOMException, an axios code, a got or ky
@@ -155,6 +157,61 @@ export function isTimeoutError(error: unknown): boolean {
  */
 export function isAbortError(error: unknown): boolean {
   return findCause(error, isAbortLink, undefined) !== undefined && !isTimeoutError(error);
+}
+
+/** What an abort signal says about itself: an `AbortSignal`, or undici's dispatch controller. */
+export interface AbortState {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
+/**
+ * What an ended call means when it may have been aborted: the one rule of Breakwater, applied by
+ * the breaker, the HTTP glue and every adapter, so that no client decides it differently.
+ *
+ * - `'timeout'`: `error` is a timeout (see {@link isTimeoutError}); or the caller's `signal`
+ *   aborted with a timeout reason (`AbortSignal.timeout()`, even when the client replaced it with
+ *   its own `AbortError` or `CanceledError`); or `deadline`, a signal the client aborts only when
+ *   its own deadline passes (ky's per-request signal, ccxt's timer), aborted while the caller's
+ *   signal did not.
+ * - `'cancelled'`: the caller's `signal` aborted with any other reason, or `error` is an abort
+ *   (see {@link isAbortError}). A cancelled call counts as nothing.
+ * - `undefined`: the call was not aborted; classify `error` as it is.
+ */
+export function abortMeaning(
+  error: unknown,
+  signal?: AbortState,
+  deadline?: AbortState,
+): 'timeout' | 'cancelled' | undefined {
+  if (isTimeoutError(error)) return 'timeout';
+  if (signal?.aborted === true) return isTimeoutError(signal.reason) ? 'timeout' : 'cancelled';
+  if (deadline?.aborted === true) return 'timeout';
+  return isAbortError(error) ? 'cancelled' : undefined;
+}
+
+/**
+ * The outcome to record for a call that ended with `error`, by {@link abortMeaning}: `undefined`
+ * for a cancellation (give the permit back), an outcome whose error is a timeout for a timeout
+ * (the signal's `TimeoutError` reason when the client replaced it, so every classifier rule sees
+ * a timeout), and `error` itself otherwise.
+ */
+export function outcomeOfError(
+  error: unknown,
+  signal?: AbortState,
+  deadline?: AbortState,
+): ErrorOutcome | undefined {
+  const meaning = abortMeaning(error, signal, deadline);
+  if (meaning === 'cancelled') return undefined;
+  if (meaning === undefined || isTimeoutError(error)) return { kind: 'error', error };
+  if (signal?.aborted === true) return { kind: 'error', error: signal.reason };
+  return { kind: 'error', error: clientDeadlineError(error) };
+}
+
+/** What a client's own deadline abort becomes: a `TimeoutError` caused by the client's error. */
+function clientDeadlineError(cause: unknown): Error {
+  const error = new Error('The client aborted the request at its own deadline.', { cause });
+  error.name = 'TimeoutError';
+  return error;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BreakwaterError, findBreakwaterError } from './BreakwaterError.ts';
+import { BreakwaterError, findBreakwaterError, withoutStack } from './BreakwaterError.ts';
 
 /** The state a breaker was in when it rejected a call. */
 export type RejectingState = 'open' | 'half_open' | 'forced_open';
@@ -24,34 +24,23 @@ export class BreakerOpenError extends BreakwaterError {
   readonly retryAfterMs: number | undefined;
 
   constructor(breaker: string, state: RejectingState, retryAfterMs?: number) {
-    // The message is a getter (below): formatting it costs more than the rest of a rejection,
-    // and most fast-fail errors are caught without anyone reading it.
-    super();
+    // An own `message`, not a lazy getter: `structuredClone`, `postMessage` and worker threads
+    // copy only own data properties of an error.
+    super(describe(breaker, state, retryAfterMs));
     this.breaker = breaker;
     this.state = state;
     this.retryAfterMs = retryAfterMs;
   }
 
-  override get message(): string {
-    return describe(this.breaker, this.state, this.retryAfterMs);
-  }
-
   /** Creates the error without capturing a stack trace: the fast-fail path. */
   static fast(breaker: string, state: RejectingState, retryAfterMs?: number): BreakerOpenError {
-    const limit = V8Error.stackTraceLimit;
-    V8Error.stackTraceLimit = 0;
-    const error = new BreakerOpenError(breaker, state, retryAfterMs);
-    V8Error.stackTraceLimit = limit;
-    return error;
+    return withoutStack(() => new BreakerOpenError(breaker, state, retryAfterMs));
   }
 }
 Object.defineProperties(BreakerOpenError.prototype, {
   code: { value: 'BREAKWATER_OPEN' },
   name: { value: 'BreakerOpenError' },
 });
-
-/** `stackTraceLimit` is V8's; elsewhere setting it is harmless. */
-const V8Error = Error as ErrorConstructor & { stackTraceLimit?: number };
 
 function describe(breaker: string, state: RejectingState, retryAfterMs: number | undefined) {
   if (state === 'forced_open')

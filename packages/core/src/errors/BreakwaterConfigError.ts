@@ -20,6 +20,47 @@ export class BreakwaterConfigError extends BreakwaterError {
     this.option = option;
     this.expected = expected;
   }
+
+  /**
+   * The error for an option nobody knows (a typo such as `jiter`), with the closest known name:
+   * ``Unknown option `jiter` (did you mean `jitter`?): expected one of jitter.``
+   */
+  static unknownOption(option: string, known: readonly string[]): BreakwaterConfigError {
+    const error = new BreakwaterConfigError(option, `one of ${known.join(', ')}`, undefined);
+    const name = option.slice(option.lastIndexOf('.') + 1);
+    const guess = closest(name, known);
+    const hint = guess === undefined ? '' : ` (did you mean \`${guess}\`?)`;
+    error.message = `Unknown option \`${option}\`${hint}: expected ${error.expected}.`;
+    return error;
+  }
+}
+
+/** The known name within two edits of `name` (a typo), if there is one. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance; option names are short, so the quadratic table is a few hundred cells. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** True when `value` is a {@link BreakwaterConfigError} from any copy of Breakwater. */

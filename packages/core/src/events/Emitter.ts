@@ -1,5 +1,9 @@
-/** A listener error handler: gets the error a listener threw and the event's name. */
-export type ListenerErrorHandler = (error: unknown, event: string) => void;
+/**
+ * Receives an error thrown by user code that Breakwater calls back (an event listener, a
+ * classifier rule, an `onResponse` hook, a custom backoff) and names its `source`: the event
+ * (`stateChange`), `classify[2]`, `onResponse` or `recovery`.
+ */
+export type ListenerErrorHandler = (error: unknown, source: string) => void;
 
 /** Default for `onListenerError`: rethrow in a microtask, outside the call that emitted. */
 export const rethrowInMicrotask: ListenerErrorHandler = (error) => {
@@ -7,6 +11,23 @@ export const rethrowInMicrotask: ListenerErrorHandler = (error) => {
     throw error;
   });
 };
+
+/**
+ * Hands an error from user code to `handler`, the one route for such errors. What the handler
+ * itself throws is rethrown in a microtask: a broken handler surfaces, but never inside the
+ * caller's call, a transition or a save.
+ */
+export function reportCallbackError(
+  handler: ListenerErrorHandler,
+  error: unknown,
+  source: string,
+): void {
+  try {
+    handler(error, source);
+  } catch (handlerError) {
+    rethrowInMicrotask(handlerError, 'onListenerError');
+  }
+}
 
 type Listener = (payload: never) => void;
 type Slot = undefined | Listener | Listener[];
@@ -16,7 +37,8 @@ type Slot = undefined | Listener | Listener[];
  * an array, so emitting to nobody is one property read and `has()` lets callers skip building a
  * payload. No `node:events`, so it runs anywhere.
  *
- * A listener that throws goes to `onListenerError` and never reaches the emitting code.
+ * A listener that throws goes to the error handler (see {@link reportCallbackError}) and never
+ * reaches the emitting code.
  */
 export class Emitter<Events extends { [K in keyof Events]: unknown }> {
   /** Allocated on the first subscription: most emitters are never listened to. */
@@ -25,6 +47,11 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
 
   constructor(onListenerError: ListenerErrorHandler = rethrowInMicrotask) {
     this.#onListenerError = onListenerError;
+  }
+
+  /** Replaces the handler of listener errors (a breaker's `reconfigure({ onListenerError })`). */
+  set onListenerError(handler: ListenerErrorHandler) {
+    this.#onListenerError = handler;
   }
 
   /** Subscribes `listener`; returns an idempotent unsubscribe function. */
@@ -77,7 +104,7 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
     try {
       (fn as (payload: unknown) => void)(payload);
     } catch (error) {
-      this.#onListenerError(error, String(event));
+      reportCallbackError(this.#onListenerError, error, String(event));
     }
   }
 

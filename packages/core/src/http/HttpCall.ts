@@ -1,4 +1,5 @@
 import type { CircuitBreaker } from '../CircuitBreaker.ts';
+import type { AbortState } from '../classify/errorTraits.ts';
 import type { CallContext } from '../Outcome.ts';
 import type { Permit } from '../Permit.ts';
 import type { RetryPolicy } from '../RetryPolicy.ts';
@@ -23,6 +24,8 @@ export interface HttpCall {
   readonly timeoutMs: number | undefined;
   /** The caller's signal: its abort releases the permit instead of counting. */
   readonly signal: AbortSignal | undefined;
+  /** A signal the client aborts only at its own deadline: its abort is a `timeout` failure. */
+  readonly deadline: AbortState | undefined;
 }
 
 /**
@@ -37,6 +40,7 @@ export class GuardedCall implements HttpCall {
   permit: Permit | undefined;
   readonly timeoutMs: number | undefined;
   readonly signal: AbortSignal | undefined;
+  readonly deadline: AbortState | undefined;
   /** The retry policy of `HttpGuard.execute()`, when the request is retried. */
   readonly retry: RetryPolicy | undefined;
 
@@ -47,6 +51,7 @@ export class GuardedCall implements HttpCall {
     timeoutMs: number | undefined,
     retry: RetryPolicy | undefined,
     signal: AbortSignal | undefined,
+    deadline: AbortState | undefined,
   ) {
     this.request = request;
     this.context = context;
@@ -55,6 +60,7 @@ export class GuardedCall implements HttpCall {
     this.timeoutMs = timeoutMs;
     this.retry = retry;
     this.signal = signal;
+    this.deadline = deadline;
   }
 
   /** The same request as another attempt, with its own permit. */
@@ -66,6 +72,7 @@ export class GuardedCall implements HttpCall {
       this.timeoutMs,
       this.retry,
       this.signal,
+      this.deadline,
     );
     call.permit = permit;
     return call;

@@ -1,7 +1,11 @@
 import type { CircuitBreaker } from '../CircuitBreaker.ts';
-import { isAbortError, isTimeoutError } from '../classify/errorTraits.ts';
+import { type AbortState, outcomeOfError } from '../classify/errorTraits.ts';
 import { BreakerOpenError } from '../errors/BreakerOpenError.ts';
-import { rethrowInMicrotask } from '../events/Emitter.ts';
+import {
+  type ListenerErrorHandler,
+  reportCallbackError,
+  rethrowInMicrotask,
+} from '../events/Emitter.ts';
 import type { Outcome, Verdict } from '../Outcome.ts';
 import { type RetryPolicy, type RetryPolicyOptions, retry } from '../RetryPolicy.ts';
 import { defaultRegistry } from '../registry/defaultRegistry.ts';
@@ -38,8 +42,9 @@ import type {
  *   hooks, `release()` when the caller aborts;
  * - clients wrapped whole (fetch): `execute()`, which adds the `retry` and `timeoutMs` options.
  *
- * A caller's abort (its signal aborted without a timeout reason, or an `AbortError`) releases the
- * permit and counts as nothing; a timeout is a `timeout` failure.
+ * Aborts follow the core's one rule (`abortMeaning`): a caller's abort releases the permit and
+ * counts as nothing; `AbortSignal.timeout()`, a client's timeout, or the abort of a client's own
+ * deadline signal is a `timeout` failure.
  *
  * @throws BreakwaterConfigError from the constructor when an option is invalid
  * @example
@@ -62,9 +67,16 @@ export class HttpGuard {
   readonly #policies = new WeakMap<RetryPolicyOptions, RetryPolicy>();
   /** What attempts under a retry policy leave for it, so it reads them as the breaker did. */
   readonly #memory = new AttemptMemory();
+  /**
+   * The handler of the breaker whose outcome the adapter's rules are classifying: rules run
+   * synchronously in `settle()`, so what one throws reaches that breaker's `onListenerError`.
+   */
+  #ruleErrorHandler: ListenerErrorHandler = rethrowInMicrotask;
 
   constructor(options: HttpBreakerOptions = {}) {
-    this.#options = resolveHttpBreakerOptions(options);
+    this.#options = resolveHttpBreakerOptions(options, (error, index) =>
+      reportCallbackError(this.#ruleErrorHandler, error, `classify[${index}]`),
+    );
   }
 
   /** The validated options. */
@@ -82,14 +94,17 @@ export class HttpGuard {
    * the {@link BreakerOpenError} to throw before anything is sent.
    * @param options - the request's per-request options, checked here
    * @param signal - the caller's signal, so that its abort releases the permit
+   * @param deadline - a signal the client aborts only when its own deadline passes (ky's
+   * per-request signal): its abort is a `timeout` failure, unless the caller's signal aborted
    * @throws BreakwaterConfigError when a per-request option is invalid or `key` returns no key
    */
   acquire(
     request: HttpRequestInfo,
     options?: BreakerRequestOptions,
     signal?: AbortSignal,
+    deadline?: AbortState,
   ): HttpCall | BreakerOpenError {
-    const call = this.#prepare(request, options, signal, false);
+    const call = this.#prepare(request, options, signal, deadline, false);
     if (call.breaker === undefined) return call;
     const permit = call.breaker.tryAcquire(call.context);
     if (permit instanceof BreakerOpenError) return permit;
@@ -111,31 +126,44 @@ export class HttpGuard {
 
   /**
    * Records the outcome of `call`: calls `onResponse`, then settles the permit, which classifies
-   * the outcome. A caller's abort releases the permit instead. Settling a call twice, or a
+   * the outcome. An error is read by the one abort rule first (`outcomeOfError`): a caller's
+   * abort releases the permit, a timeout is classified as one. Settling a call twice, or a
    * bypassed call, does nothing.
+   * @param signal - the abort state to read instead of the call's signal, for a client that
+   * reports it elsewhere (undici's dispatch controller)
    * @returns the breaker's verdict, or `undefined` when nothing was recorded
    */
-  settle(call: HttpCall, outcome: Outcome): Verdict | undefined {
+  settle(
+    call: HttpCall,
+    outcome: Outcome,
+    signal: AbortState | undefined = call.signal,
+  ): Verdict | undefined {
     const permit = call.permit;
     if (permit === undefined || permit.settled) return undefined;
-    if (outcome.kind === 'error' && isCancellation(outcome.error, call.signal)) {
-      permit.release();
-      return undefined;
+    let read: Outcome | undefined = outcome;
+    if (outcome.kind === 'error') {
+      read = outcomeOfError(outcome.error, signal, call.deadline);
+      if (read === undefined) {
+        permit.release();
+        return undefined;
+      }
     }
+    const handler = call.breaker!.options.onListenerError;
     const onResponse = this.#options.onResponse;
     if (onResponse !== undefined) {
       try {
-        onResponse(outcome, call.context);
+        onResponse(read, call.context);
       } catch (error) {
-        rethrowInMicrotask(error, 'onResponse');
+        reportCallbackError(handler, error, 'onResponse');
       }
     }
     const rules = this.#options.rules;
     if (rules !== undefined) {
-      const verdict = rules(outcome, call.context, call.breaker!.options.clock.now());
+      this.#ruleErrorHandler = handler;
+      const verdict = rules(read, call.context, call.breaker!.options.clock.now());
       if (verdict !== undefined) return permit.settleWith(verdict);
     }
-    return permit.settle(outcome);
+    return permit.settle(read);
   }
 
   /** Gives the permit of `call` back without recording anything (the caller aborted). */
@@ -152,6 +180,8 @@ export class HttpGuard {
    * is called; client errors are rethrown unchanged.
    *
    * @param signal - the caller's signal
+   * @param deadline - a signal the client aborts only when its own deadline passes (ccxt's
+   * timer): its abort is a `timeout` failure
    * @example
    * ```ts
    * guard.execute(request, init?.breakwater, (signal) => fetch(url, { ...init, signal }),
@@ -164,10 +194,11 @@ export class HttpGuard {
     send: (signal: AbortSignal | undefined) => Promise<R>,
     adapter: HttpResponseAdapter<NoInfer<R>>,
     signal: AbortSignal | undefined,
+    deadline?: AbortState,
   ): Promise<R> {
     let call: GuardedCall;
     try {
-      call = this.#prepare(request, options, signal, true);
+      call = this.#prepare(request, options, signal, deadline, true);
       if (call.breaker === undefined) return send(signal);
     } catch (error) {
       return Promise.reject(error);
@@ -218,13 +249,14 @@ export class HttpGuard {
     request: HttpRequestInfo,
     input: BreakerRequestOptions | undefined,
     signal: AbortSignal | undefined,
+    deadline: AbortState | undefined,
     withRetry: boolean,
   ): GuardedCall {
     const o = this.#options;
     const options = input === undefined ? undefined : resolveBreakerRequestOptions(input);
     if (options?.bypass === true) {
       const context = createCallContext(request, '', options.idempotent, options.context);
-      return new GuardedCall(request, context, undefined, undefined, undefined, signal);
+      return new GuardedCall(request, context, undefined, undefined, undefined, signal, deadline);
     }
     const key = options?.key ?? deriveKey(request, o.key);
     const breaker = this.breakerFor(key);
@@ -244,8 +276,8 @@ export class HttpGuard {
             options?.retry === undefined ? 'retry' : 'breakwater.retry',
           )
         : undefined;
-    const deadline = timeoutMs === Infinity ? undefined : timeoutMs;
-    return new GuardedCall(request, context, breaker, deadline, retries, signal);
+    const timeout = timeoutMs === Infinity ? undefined : timeoutMs;
+    return new GuardedCall(request, context, breaker, timeout, retries, signal, deadline);
   }
 
   #retryPolicy(options: RetryPolicyOptions, path: string): RetryPolicy {
@@ -267,10 +299,4 @@ export class HttpGuard {
     this.#policies.set(options, policy);
     return policy;
   }
-}
-
-/** The caller aborted: its signal has a reason that is not a timeout, or the error is an abort. */
-function isCancellation(error: unknown, signal: AbortSignal | undefined): boolean {
-  if (signal?.aborted === true && !isTimeoutError(signal.reason)) return true;
-  return isAbortError(error);
 }

@@ -10,8 +10,8 @@ import {
   expectBoolean,
   expectFunction,
   expectInteger,
-  expectNumber,
   expectObject,
+  expectTimeoutMs,
   type KnownKeys,
   rejectUnknownKeys,
 } from '../validate.ts';
@@ -43,7 +43,8 @@ export interface HttpBreakerOptions {
   key?: (request: HttpRequestInfo) => string;
   /**
    * This adapter's classification rules, applied to its own requests before the breaker's rules
-   * and the default classification, even on a breaker another adapter created.
+   * and the default classification, even on a breaker another adapter created. What a rule
+   * throws goes to the breaker's `onListenerError` (source `classify[i]`).
    * @defaultValue `[]`
    */
   classify?: ClassifierRule | readonly ClassifierRule[];
@@ -57,7 +58,7 @@ export interface HttpBreakerOptions {
    * Called with the outcome of every request that went out (a response, or an error such as a
    * reset or a timeout), before the breaker records it: exchange presets feed rate-limit headers
    * to a limiter here. Not called for rejected, bypassed or cancelled requests. What it throws
-   * is rethrown in a microtask and never affects the request.
+   * goes to the breaker's `onListenerError` (source `onResponse`) and never affects the request.
    */
   onResponse?: (outcome: Outcome, context: CallContext) => void;
   /**
@@ -123,13 +124,17 @@ export const defaultBodyMaxBytes = 65_536;
  */
 export function resolveHttpBreakerOptions(
   options: HttpBreakerOptions = {},
+  onRuleError?: (error: unknown, index: number) => void,
 ): ResolvedHttpBreakerOptions {
   expectObject('options', options as unknown);
   rejectUnknownKeys('', options, knownKeys);
   return Object.freeze({
     registry: resolveRegistry(options.registry),
     breaker: resolveBreaker(options.breaker),
-    rules: options.classify === undefined ? undefined : createRuleClassifier(options.classify),
+    rules:
+      options.classify === undefined
+        ? undefined
+        : createRuleClassifier(options.classify, onRuleError && { onRuleError }),
     key:
       options.key === undefined
         ? undefined
@@ -172,7 +177,7 @@ export function resolveRetryOptions(
  */
 export function resolveTimeoutMs(path: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  return expectNumber(path, value, 1, Infinity, true);
+  return expectTimeoutMs(path, value);
 }
 
 function resolveRegistry(registry: unknown): BreakerRegistry | undefined {

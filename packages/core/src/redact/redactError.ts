@@ -17,8 +17,13 @@ const maxMessageLength = 1_000;
 const sensitiveText = /([a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]+)|([A-Za-z0-9+/=_~.:-]{32,})/gi;
 const trailingPunctuation = /[.,;:!?)\]}]+$/;
 const assignment =
-  /\b([\w-]*(?:key|secret|token|sign|passphrase|password|auth|session|credential|cookie)[\w-]*)(["']?\s*[=:]\s*["']?)[^\s&,;"'`}]+/gi;
-const bearer = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+  /\b([\w-]*(?:key|secret|token|sign|passphrase|password|auth|session|credential|cookie)[\w-]*)(["']?\s*[=:]\s*["']?)([^\s&,;"'`}]+)/gi;
+// An `Authorization` value is a scheme and a credential; every scheme in use loses its credential:
+// one token (Bearer, Basic, …), or a parameter list to the end of the line (Digest, OAuth, AWS).
+const bearer = /\b(Bearer|Basic|Token|Bot|ApiKey|Api-Key|Negotiate)\s+[^\s,;"'`]+/gi;
+const parameterScheme = /\b(Digest|OAuth|AWS4-HMAC-SHA256|HMAC[\w-]*)\s+[^\r\n]+/gi;
+const schemeOnly =
+  /^(Bearer|Basic|Token|Digest|Bot|ApiKey|Api-Key|HMAC[\w-]*|AWS4-HMAC-SHA256|Negotiate|OAuth)$/i;
 
 /**
  * Reduces anything thrown to `{ name, code?, message }`, safe for logs and events: URLs in the
@@ -59,6 +64,10 @@ function redactText(text: string): string {
       return redactUrl(url.slice(0, url.length - trailing.length)) + trailing;
     })
     .replace(bearer, `$1 ${redactedText}`)
-    .replace(assignment, `$1$2${redactedText}`);
+    .replace(parameterScheme, `$1 ${redactedText}`)
+    // `Authorization: Token [redacted]` keeps its scheme, which says nothing secret.
+    .replace(assignment, (match: string, key: string, separator: string, value: string) =>
+      schemeOnly.test(value) ? match : `${key}${separator}${redactedText}`,
+    );
   return redacted.length > maxMessageLength ? `${redacted.slice(0, maxMessageLength)}…` : redacted;
 }

@@ -150,7 +150,7 @@ describe('HttpGuard.acquire and settle', () => {
   it('checks per-request options', () => {
     const { guard } = create();
     expect(() => guard.acquire(get, { timeoutMs: -1 })).toThrow(
-      'Invalid option `breakwater.timeoutMs`: expected a number >= 1, received -1.',
+      'Invalid option `breakwater.timeoutMs`: expected a finite number from 1 to 2147483647, received -1.',
     );
     expect(() => guard.acquire(get, { bypas: true } as never)).toThrow(/`breakwater.bypas`/);
   });

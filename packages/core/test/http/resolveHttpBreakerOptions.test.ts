@@ -57,12 +57,12 @@ describe('resolveHttpBreakerOptions', () => {
 
   it('names the invalid option, what it accepts and what it got', () => {
     expect(messageOf({ timeoutMs: 0 })).toBe(
-      'Invalid option `timeoutMs`: expected a number >= 1, received 0.',
+      'Invalid option `timeoutMs`: expected a finite number from 1 to 2147483647, received 0.',
     );
     expect(messageOf({ bodyRules: [{}, { maxBytes: 0 }] })).toBe(
       'Invalid option `bodyRules[1].maxBytes`: expected an integer >= 1, received 0.',
     );
-    expect(messageOf({ bodyRules: { limit: 1 } })).toMatch(/^Invalid option `bodyRules.limit`/);
+    expect(messageOf({ bodyRules: { limit: 1 } })).toMatch(/^Unknown option `bodyRules.limit`/);
     expect(messageOf({ retry: { maxAttempts: 0 } })).toBe(
       'Invalid option `retry.maxAttempts`: expected an integer from 1 to Infinity, received 0.',
     );
@@ -77,7 +77,7 @@ describe('resolveHttpBreakerOptions', () => {
     expect(messageOf({ idempotent: 'yes' })).toMatch(/^Invalid option `idempotent`/);
     expect(messageOf({ classify: [42] })).toMatch(/^Invalid option `classify\[0\]`/);
     expect(messageOf({ onRespnse: () => {} })).toMatch(
-      /^Invalid option `onRespnse`: expected one of/,
+      /^Unknown option `onRespnse` \(did you mean `onResponse`\?\): expected one of/,
     );
   });
 });

@@ -163,7 +163,7 @@ describe('BreakerRegistry: options', () => {
       () => new BreakerRegistry({ defaults: { name: 'x' } as BreakerRegistryOptions['defaults'] }),
     ).toThrow('Invalid option `defaults.name`');
     expect(() => new BreakerRegistry({ maxsize: 3 } as BreakerRegistryOptions)).toThrow(
-      'Invalid option `maxsize`',
+      'Unknown option `maxsize` (did you mean `maxSize`?)',
     );
     expect(() => new BreakerRegistry({ maxSize: 0 })).toThrow('Invalid option `maxSize`');
     expect(() => new BreakerRegistry({ idleMs: -1 })).toThrow('Invalid option `idleMs`');

@@ -48,6 +48,11 @@ const defaultSeverity: Readonly<Record<FailureCategory, FailureSeverity>> = {
 
 interface ServiceLog {
   readonly events: FailureRecord[];
+  /**
+   * The monotonic time of each event, slot for slot: windows are measured on it, so a wall-clock
+   * step (NTP) neither hides recent failures nor revives old ones. `at` is for people.
+   */
+  readonly times: number[];
   /** Next slot to overwrite once `events` is full. */
   next: number;
   total: number;
@@ -139,11 +144,18 @@ export class FailureAnalyzer {
   /** Analyses the failures of `service` in the window ending now. */
   analyze(service: string): FailureAnalysis {
     const { windowMs, minFailures } = this.#options;
-    const now = this.#options.clock.now();
+    const now = this.#options.clock.monotonic();
     const from = now - windowMs;
-    const recent = (this.#services.get(service)?.events ?? []).filter(
-      (e) => e.at > from && e.at <= now,
-    );
+    const log = this.#services.get(service);
+    const recent: FailureRecord[] = [];
+    const recentTimes: number[] = [];
+    log?.events.forEach((event, i) => {
+      const at = log.times[i]!;
+      if (at > from && at <= now) {
+        recent.push(event);
+        recentTimes.push(at);
+      }
+    });
     const categories: Partial<Record<FailureCategory, number>> = {};
     const counts = new Map<string, number>();
     let counted = 0;
@@ -151,13 +163,13 @@ export class FailureAnalyzer {
     let uncertainEffects = 0;
     let earlier = 0;
     let maxSeverity: FailureSeverity | undefined;
-    for (const event of recent) {
+    for (const [i, event] of recent.entries()) {
       categories[event.category] = (categories[event.category] ?? 0) + 1;
       for (const name of event.patterns) counts.set(name, (counts.get(name) ?? 0) + 1);
       if (!callerCategories.has(event.category)) counted++;
       if (event.severity === 'critical') critical++;
       if (event.uncertainEffect) uncertainEffects++;
-      if (event.at <= from + windowMs / 2) earlier++;
+      if (recentTimes[i]! <= from + windowMs / 2) earlier++;
       if (maxSeverity === undefined || severityRank(event.severity) > severityRank(maxSeverity)) {
         maxSeverity = event.severity;
       }
@@ -243,14 +255,18 @@ export class FailureAnalyzer {
         const oldest = this.#services.keys().next().value;
         if (oldest !== undefined) this.#services.delete(oldest);
       }
-      log = { events: [], next: 0, total: 0 };
+      log = { events: [], times: [], next: 0, total: 0 };
     } else {
       this.#services.delete(record.service);
     }
     this.#services.set(record.service, log);
-    if (log.events.length < this.#options.maxEvents) log.events.push(record);
-    else {
+    const at = this.#options.clock.monotonic();
+    if (log.events.length < this.#options.maxEvents) {
+      log.events.push(record);
+      log.times.push(at);
+    } else {
       log.events[log.next] = record;
+      log.times[log.next] = at;
       log.next = (log.next + 1) % this.#options.maxEvents;
     }
     log.total++;

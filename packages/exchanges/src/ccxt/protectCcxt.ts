@@ -7,11 +7,15 @@
 import {
   BreakwaterConfigError,
   expectObject,
+  type FetchBodyResponseLike,
+  fetchRequestInfo,
+  fetchResponseAdapter,
   type HttpBreakerOptions,
+  HttpGuard,
   type KnownKeys,
   rejectUnknownKeys,
 } from '@breakwater/core';
-import { type FetchFunction, withBreaker } from '@breakwater/fetch';
+import type { FetchFunction } from '@breakwater/fetch';
 
 /**
  * The part of a ccxt `Exchange` that {@link protectCcxt} uses. ccxt's own types are not
@@ -71,9 +75,10 @@ const proxySettings = [
  * - responses reach ccxt unchanged, so its own error mapping (`handleErrors`: `InsufficientFunds`,
  *   `ExchangeNotAvailable`, `DDoSProtection`, …) still runs, while the breaker classifies the
  *   same response with the preset's rules;
- * - ccxt aborts its request signal only when its `timeout` elapses; the guard turns that abort
- *   into a `TimeoutError`, so the breaker counts a `timeout` failure (`uncertainEffect` on an
- *   order) and ccxt still throws its `RequestTimeout`;
+ * - ccxt aborts its request signal only when its `timeout` elapses; the guard reads that abort
+ *   as a timeout (the core's one abort rule, with ccxt's signal as the client's deadline), so
+ *   the breaker counts a `timeout` failure (`uncertainEffect` on an order) and ccxt still throws
+ *   its `RequestTimeout`;
  * - network errors reach ccxt as they are and become its `NetworkError`;
  * - with a ccxt proxy (`httpProxy`, `httpsProxy`, `socksProxy`, or a proxy agent as `agent`),
  *   ccxt passes a node-style proxy `agent`, which the global fetch ignores: the request rejects
@@ -128,13 +133,14 @@ export function protectCcxt<E extends CcxtExchangeLike>(
   const base = own ?? (globalThis.fetch as unknown as FetchFunction | undefined);
   if (typeof base !== 'function')
     throw new BreakwaterConfigError('fetch', 'a fetch function', base);
-  const guarded = withBreaker(base, preset) as unknown as (
+  const guard = new HttpGuard(preset);
+  const send = base as unknown as (
     url: string,
     init: RequestInit,
-  ) => Promise<unknown>;
+  ) => Promise<FetchBodyResponseLike>;
 
   const fetchImplementation = (url: string, params?: CcxtRequestInit): Promise<unknown> => {
-    const { timeout, agent, signal, ...init } = params ?? {};
+    const { timeout: _timeout, agent, signal, ...init } = params ?? {};
     if (own !== undefined && agent != null) {
       // Your fetch gets ccxt's agent as ccxt passed it: node-fetch honours it, for one.
       (init as { agent?: unknown }).agent = agent;
@@ -142,15 +148,19 @@ export function protectCcxt<E extends CcxtExchangeLike>(
       // The global fetch ignores agents: the request would go out directly, not through the proxy.
       return Promise.reject(proxyError(exchange as unknown as Record<string, unknown>));
     }
-    if (signal === undefined || signal === null) return guarded(url, init);
-    // ccxt's signal belongs to its timeout timer and nothing else: its abort is a timeout, and
-    // the guard must see it as one, not as a caller's cancel that releases the permit.
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(timeoutReason(signal.reason, timeout));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    return guarded(url, { ...init, signal: controller.signal }).finally(() =>
-      signal.removeEventListener('abort', onAbort),
+    const ccxtSignal = signal ?? undefined;
+    const request = fetchRequestInfo(url, init);
+    // A URL fetch cannot parse: fetch rejects it as it always does.
+    if (request === undefined) return send(url, { ...init, signal: ccxtSignal });
+    // ccxt's signal belongs to its timeout timer and nothing else: it is the client's deadline
+    // (the guard reads its abort as a timeout), not a caller's signal whose abort cancels.
+    return guard.execute(
+      request,
+      undefined,
+      (deadline) => send(url, { ...init, signal: joined(deadline, ccxtSignal) }),
+      fetchResponseAdapter,
+      undefined,
+      ccxtSignal,
     );
   };
 
@@ -180,8 +190,11 @@ function proxyError(exchange: Record<string, unknown>): BreakwaterConfigError {
   );
 }
 
-function timeoutReason(reason: unknown, timeoutMs: number | undefined): unknown {
-  if ((reason as { name?: unknown } | undefined)?.name === 'TimeoutError') return reason;
-  const after = typeof timeoutMs === 'number' ? ` after ${timeoutMs} ms` : '';
-  return new DOMException(`The ccxt request timed out${after}.`, 'TimeoutError');
+/** The signal a request honours: the guard's deadline (if any) and ccxt's timer. */
+function joined(
+  deadline: AbortSignal | undefined,
+  ccxt: AbortSignal | undefined,
+): AbortSignal | undefined {
+  if (deadline === undefined) return ccxt;
+  return ccxt === undefined ? deadline : AbortSignal.any([deadline, ccxt]);
 }

@@ -7,7 +7,6 @@ import {
   type HttpCall,
   HttpGuard,
   type HttpRequestInfo,
-  isTimeoutError,
   readHeader,
   responseOutcome,
 } from '@breakwater/core';
@@ -181,9 +180,8 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(controller: Dispatcher.DispatchController | null, error: Error): void {
-    // The caller aborted (fetch's signal, a destroyed body): nothing to count, unless it is a timeout.
-    if (controller?.aborted === true && !isTimeoutError(error)) this.#guard.release(this.#call);
-    else this.#guard.settle(this.#call, { kind: 'error', error });
+    // undici reports the caller's abort (fetch's signal, a destroyed body) on its controller.
+    this.#guard.settle(this.#call, { kind: 'error', error }, controller ?? undefined);
     this.#handler.onResponseError?.(controller as Dispatcher.DispatchController, error);
   }
 

@@ -289,7 +289,7 @@ describe('runExperiment', () => {
       maxDurationMs: 1_000,
     };
     await expect(runExperiment({ ...base, seed: 1 } as never)).rejects.toThrow(
-      'Invalid option `seed`',
+      'Unknown option `seed`',
     );
     await expect(runExperiment({ ...base, faults: [] })).rejects.toThrow('Invalid option `faults`');
     await expect(

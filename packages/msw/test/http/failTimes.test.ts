@@ -50,7 +50,7 @@ describe('failTimes', () => {
     expect(() => failTimes(-1)).toThrow('Invalid option `count`');
     expect(() => failTimes(1.5)).toThrow('Invalid option `count`');
     expect(() => failTimes(1, { whith: connectionError() } as never)).toThrow(
-      'Invalid option `whith`',
+      'Unknown option `whith` (did you mean `with`?)',
     );
     let error: unknown;
     try {

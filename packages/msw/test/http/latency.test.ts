@@ -103,7 +103,9 @@ describe('latency', () => {
     expect(() => latency([])).toThrow('Invalid option `ms`');
     expect(() => latency([10, Number.NaN])).toThrow('Invalid option `ms[1]`');
     expect(() => latency({ minMs: 100, maxMs: 10 })).toThrow('Invalid option `ms.maxMs`');
-    expect(() => latency({ min: 1, max: 2 } as never)).toThrow('Invalid option `ms.min`');
-    expect(() => latency(10, { delay: 1 } as never)).toThrow('Invalid option `delay`');
+    expect(() => latency({ min: 1, max: 2 } as never)).toThrow(
+      'Unknown option `ms.min` (did you mean `minMs`?)',
+    );
+    expect(() => latency(10, { delay: 1 } as never)).toThrow('Unknown option `delay`');
   });
 });

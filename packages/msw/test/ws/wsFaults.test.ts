@@ -192,6 +192,6 @@ describe('wsFaults', () => {
     expect(() => wsFaults(feed, { close: { code: 99 } })).toThrow('Invalid option `close.code`');
     expect(() => wsFaults(feed, { dropRate: 2 })).toThrow('Invalid option `dropRate`');
     expect(() => wsFaults(feed, { pings: {} as never })).toThrow('Invalid option `pings.match`');
-    expect(() => wsFaults(feed, { drop: 1 } as never)).toThrow('Invalid option `drop`');
+    expect(() => wsFaults(feed, { drop: 1 } as never)).toThrow('Unknown option `drop`');
   });
 });
