@@ -7,10 +7,10 @@ import {
 } from '@breakwater/core';
 import { Connection } from './Connection.ts';
 import { Connector } from './Connector.ts';
-import type { CloseKind } from './closeCodes.ts';
 import type {
   CloseCause,
   ConnectReason,
+  EndKind,
   GuardErrorEvent,
   GuardEvents,
   GuardState,
@@ -339,7 +339,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     }
   }
 
-  #next(conn: Connection<S>, kind: CloseKind, cause: CloseCause): Next {
+  #next(conn: Connection<S>, kind: EndKind, cause: CloseCause): Next {
     if (this.#state === 'closed' || this.#state === 'halted') return 'none';
     if (isDeliberate(cause)) return 'none';
     const retry = reconnectsAfter(kind, cause, this.#options);
