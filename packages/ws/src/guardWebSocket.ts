@@ -1,11 +1,15 @@
 import { BreakwaterConfigError, redactUrl } from '@breakwater/core';
+import { resolveProtocols, resolveWebSocketUrl, urlHeartbeat } from './options/resolveUrlTarget.ts';
 import { ResilientWebSocket } from './ResilientWebSocket.ts';
 import type { GuardOptions, WebSocketFactory } from './resolveGuardOptions.ts';
 import type { WebSocketLike } from './socketAdapter.ts';
 
-/** {@link GuardOptions} when `guardWebSocket()` is given a URL. */
+/**
+ * {@link GuardOptions} when `guardWebSocket()` is given a URL. `heartbeat` defaults to none there
+ * and needs a `message` (the standard WebSocket has no protocol ping).
+ */
 export interface UrlGuardOptions extends GuardOptions {
-  /** Subprotocols for the standard WebSocket constructor. */
+  /** Subprotocols for the standard WebSocket constructor: distinct HTTP tokens. */
   protocols?: string | readonly string[];
 }
 
@@ -16,10 +20,14 @@ export interface UrlGuardOptions extends GuardOptions {
  *
  * Given a URL, it uses the standard `WebSocket` (browsers, Node ≥ 22, Deno, Bun), with
  * `binaryType = 'arraybuffer'`; given a factory, whatever the factory returns: a `ws`
- * WebSocket gets protocol pings, `terminate()` and the status of a refused upgrade.
+ * WebSocket gets protocol pings, `terminate()` and the status of a refused upgrade. The
+ * standard WebSocket cannot send protocol pings: given a URL, the guard runs no heartbeat unless
+ * `heartbeat.message` asks for an application ping.
  *
- * @throws BreakwaterConfigError when an option is invalid, or given a URL where there is no
- *   global `WebSocket` (Node 20: pass a factory using `ws`)
+ * @throws BreakwaterConfigError when an option is invalid; given a URL, when it is not an
+ *   absolute `ws:`/`wss:` URL without a fragment, when `protocols` are not distinct HTTP tokens,
+ *   when `heartbeat` has no `message` (it could not be sent), or where there is no global
+ *   `WebSocket` (Node 20: pass a factory using `ws`)
  * @example
  * ```ts
  * import WebSocket from 'ws';
@@ -47,7 +55,7 @@ export function guardWebSocket(
   if (typeof target !== 'string' && !(target instanceof URL)) {
     throw new BreakwaterConfigError('url', 'a URL or a factory returning a WebSocket', target);
   }
-  const href = String(target);
+  const href = resolveWebSocketUrl(target);
   const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
   if (typeof Native !== 'function') {
     throw new BreakwaterConfigError(
@@ -57,18 +65,16 @@ export function guardWebSocket(
     );
   }
   const { protocols, ...rest } = options ?? {};
-  if (
-    protocols !== undefined &&
-    typeof protocols !== 'string' &&
-    (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string'))
-  ) {
-    throw new BreakwaterConfigError('protocols', 'a string or an array of strings', protocols);
-  }
-  const list = typeof protocols === 'string' ? protocols : protocols && [...protocols];
+  const list = resolveProtocols(protocols);
+  const heartbeat = urlHeartbeat(rest.heartbeat);
   const factory = () => {
     const socket = new Native(href, list);
     socket.binaryType = 'arraybuffer';
     return socket;
   };
-  return new ResilientWebSocket(factory, { ...rest, name: rest.name ?? redactUrl(href) });
+  return new ResilientWebSocket(factory, {
+    ...rest,
+    heartbeat,
+    name: rest.name ?? redactUrl(href),
+  });
 }

@@ -129,8 +129,10 @@ export interface GuardOptions {
    */
   maxConnectsPerWindow?: ConnectRateOptions | RateLimiter | false;
   /**
-   * The heartbeat, or `false` for none.
-   * @defaultValue `{ intervalMs: 15_000, timeoutMs: 10_000 }` (protocol pings with `ws`)
+   * The heartbeat, or `false` for none. Without `message`, a protocol ping, which only `ws` can
+   * send: `guardWebSocket(url)` (the standard WebSocket) refuses such a heartbeat, and a factory
+   * returning a standard WebSocket runs none.
+   * @defaultValue `{ intervalMs: 15_000, timeoutMs: 10_000 }` with a factory; none with a URL
    */
   heartbeat?: HeartbeatOptions | false;
   /** Overrides of the close-code classification. */
