@@ -150,7 +150,7 @@ export class Connector<S extends WebSocketLike> {
       return;
     }
     const adapter = conn.adapter!;
-    let result: void | PromiseLike<void>;
+    let result: unknown;
     try {
       result = resubscribe({
         reason: conn.reason,
@@ -192,7 +192,9 @@ function discard(socket: WebSocketLike): void {
 
 function noop(): void {}
 
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T>;
+function isPromiseLike(value: unknown): value is PromiseLike<unknown>;
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === 'object' &&
     value !== null &&

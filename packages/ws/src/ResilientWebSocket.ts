@@ -90,7 +90,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
    * right after construction see every event.
    * @throws BreakwaterConfigError when an option is invalid (the message names it)
    */
-  constructor(factory: WebSocketFactory<S>, options: GuardOptions = {}) {
+  constructor(factory: WebSocketFactory<S>, options: GuardOptions<S> = {}) {
     if (typeof factory !== 'function') {
       throw new BreakwaterConfigError('factory', 'a function returning a WebSocket', factory);
     }

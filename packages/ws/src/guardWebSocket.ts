@@ -8,7 +8,7 @@ import type { WebSocketLike } from './socketAdapter.ts';
  * {@link GuardOptions} when `guardWebSocket()` is given a URL. `heartbeat` defaults to none there
  * and needs a `message` (the standard WebSocket has no protocol ping).
  */
-export interface UrlGuardOptions extends GuardOptions {
+export interface UrlGuardOptions extends GuardOptions<WebSocket> {
   /** Subprotocols for the standard WebSocket constructor: distinct HTTP tokens. */
   protocols?: string | readonly string[];
 }
@@ -45,13 +45,13 @@ export function guardWebSocket(
 ): ResilientWebSocket<WebSocket>;
 export function guardWebSocket<S extends WebSocketLike>(
   factory: WebSocketFactory<S>,
-  options?: GuardOptions,
+  options?: GuardOptions<S>,
 ): ResilientWebSocket<S>;
 export function guardWebSocket(
   target: string | URL | WebSocketFactory,
-  options: UrlGuardOptions = {},
+  options: UrlGuardOptions | GuardOptions<never> = {},
 ): ResilientWebSocket {
-  if (typeof target === 'function') return new ResilientWebSocket(target, options);
+  if (typeof target === 'function') return new ResilientWebSocket(target, options as GuardOptions);
   if (typeof target !== 'string' && !(target instanceof URL)) {
     throw new BreakwaterConfigError('url', 'a URL or a factory returning a WebSocket', target);
   }
@@ -64,7 +64,7 @@ export function guardWebSocket(
       redactUrl(href),
     );
   }
-  const { protocols, ...rest } = options ?? {};
+  const { protocols, ...rest } = (options ?? {}) as UrlGuardOptions;
   const list = resolveProtocols(protocols);
   const heartbeat = urlHeartbeat(rest.heartbeat);
   const factory = () => {
