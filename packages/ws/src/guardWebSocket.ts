@@ -19,7 +19,9 @@ export interface UrlGuardOptions extends GuardOptions<WebSocket> {
  * every reconnect and rotates ageing connections (see {@link ResilientWebSocket}).
  *
  * Given a URL, it uses the standard `WebSocket` (browsers, Node ≥ 22, Deno, Bun), with
- * `binaryType = 'arraybuffer'`; given a factory, whatever the factory returns: a `ws`
+ * `binaryType = 'arraybuffer'`, looking `globalThis.WebSocket` up at every connection attempt
+ * (so a mock installed later, such as MSW's `server.listen()`, is used from the next attempt
+ * on); given a factory, whatever the factory returns: a `ws`
  * WebSocket gets protocol pings, `terminate()` and the status of a refused upgrade. The
  * standard WebSocket cannot send protocol pings: given a URL, the guard runs no heartbeat unless
  * `heartbeat.message` asks for an application ping.
@@ -56,18 +58,19 @@ export function guardWebSocket(
     throw new BreakwaterConfigError('url', 'a URL or a factory returning a WebSocket', target);
   }
   const href = resolveWebSocketUrl(target);
-  const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
-  if (typeof Native !== 'function') {
-    throw new BreakwaterConfigError(
-      'url',
-      'a factory such as `() => new WebSocket(url)` from `ws`: this runtime has no global WebSocket',
-      redactUrl(href),
-    );
+  const noGlobal =
+    'a factory such as `() => new WebSocket(url)` from `ws`: this runtime has no global WebSocket';
+  if (globalWebSocket() === undefined) {
+    throw new BreakwaterConfigError('url', noGlobal, redactUrl(href));
   }
   const { protocols, ...rest } = (options ?? {}) as UrlGuardOptions;
   const list = resolveProtocols(protocols);
   const heartbeat = urlHeartbeat(rest.heartbeat);
+  // The global is looked up per attempt, not once: MSW's `server.listen()` replaces it (and
+  // `server.close()` puts it back), and a guard made before that must still be mocked.
   const factory = () => {
+    const Native = globalWebSocket();
+    if (Native === undefined) throw new BreakwaterConfigError('url', noGlobal, redactUrl(href));
     const socket = new Native(href, list);
     socket.binaryType = 'arraybuffer';
     return socket;
@@ -77,4 +80,9 @@ export function guardWebSocket(
     heartbeat,
     name: rest.name ?? redactUrl(href),
   });
+}
+
+function globalWebSocket(): typeof WebSocket | undefined {
+  const Native = (globalThis as { WebSocket?: unknown }).WebSocket;
+  return typeof Native === 'function' ? (Native as typeof WebSocket) : undefined;
 }
