@@ -149,11 +149,12 @@ describe('guardWebSocket given a URL', () => {
     expect(message).toContain(received);
   });
 
-  it('rejects a URL with a fragment, which the WebSocket constructor would throw on', () => {
-    expect(urlError('wss://stream.example.test/ws#ticker')).toContain(
-      '`url`: expected a URL without a #fragment',
-    );
-  });
+  it.each(['wss://stream.example.test/ws#ticker', 'wss://stream.example.test/ws#'])(
+    'rejects %s: the WebSocket constructor throws on a fragment, even an empty one',
+    (url) => {
+      expect(urlError(url)).toContain('`url`: expected a URL without a #fragment');
+    },
+  );
 
   it('never puts the query or credentials of a rejected URL in the message', () => {
     const message = urlError('https://bot:hunter2@api.example.test/ws?listenKey=secret');

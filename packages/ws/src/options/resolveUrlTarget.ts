@@ -23,7 +23,8 @@ export function resolveWebSocketUrl(target: string | URL): string {
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
     throw new BreakwaterConfigError('url', 'an absolute ws:// or wss:// URL', redactUrl(url));
   }
-  if (url.hash !== '') {
+  // `href`, not `hash`: an empty fragment (`wss://host/#`) has an empty `hash`, and is refused too.
+  if (url.href.includes('#')) {
     throw new BreakwaterConfigError(
       'url',
       'a URL without a #fragment (the WebSocket constructor refuses one)',
