@@ -1,4 +1,4 @@
-import { constantBackoff, ManualClock } from '@breakwater/core';
+import { constantBackoff, isBreakwaterConfigError, ManualClock } from '@breakwater/core';
 import { guardWebSocket, type ResilientWebSocket } from '@breakwater/ws';
 import { createFaultyWsServer, type FaultyWsServer } from '@breakwater/ws/testing';
 import { type WebSocketHandlerConnection, ws } from 'msw';
@@ -51,6 +51,25 @@ describe('guardWebSocket(url) and the global WebSocket', () => {
     expect(real.attempts).toBe(0);
     expect(mocked).toHaveLength(1);
     expect(await message).toBe('from the mock');
+  });
+
+  it('reports an attempt made while there is no global WebSocket, and tries again', async () => {
+    const original = globalThis.WebSocket;
+    guard = guardWebSocket(real.url, { clock, reconnect: { backoff: constantBackoff(1_000) } });
+    const closed = next(guard, 'close');
+    const failed = next(guard, 'error');
+    Reflect.deleteProperty(globalThis, 'WebSocket');
+    try {
+      expect(await failed).toMatchObject({ phase: 'connect' });
+      expect(isBreakwaterConfigError((await failed).error)).toBe(true);
+      expect(await closed).toMatchObject({ cause: 'factory', willReconnect: true });
+    } finally {
+      globalThis.WebSocket = original;
+    }
+    const opened = next(guard, 'open');
+    await clock.advance(1_000);
+    await opened;
+    expect(real.attempts).toBe(1);
   });
 
   it('reaches the real server again once MSW is closed', async () => {

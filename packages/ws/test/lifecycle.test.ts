@@ -10,7 +10,7 @@ import {
 import { guardWebSocket, type WebSocketFactory } from '@breakwater/ws';
 import { describe, expect, it } from 'vitest';
 import WsWebSocket from 'ws';
-import { clients, listenersOn, next, record, useWorld, wsClient } from './helpers.ts';
+import { clients, listenersOn, next, record, until, useWorld, wsClient } from './helpers.ts';
 
 describe.each(clients)('the lifecycle with %s', (client) => {
   const world = useWorld();
@@ -226,6 +226,9 @@ describe('refused upgrades with the ws package', () => {
       expect(String(closed.error)).toContain(String(status));
       expect(guard.state).toBe('halted');
       expect(states.at(-1)).toMatchObject({ to: 'halted' });
+      // Wall-clock steps (NTP, a VM resume) wake nothing: the guard waits on no timer.
+      clock.setNow(Date.UTC(2000, 0, 1));
+      clock.setNow(Date.UTC(2100, 0, 1));
       await clock.advance(3_600_000);
       expect(server.attempts).toBe(1);
       expect(clock.pendingTimers).toBe(0);
@@ -237,6 +240,23 @@ describe('refused upgrades with the ws package', () => {
       expect(server.attempts).toBe(2);
     },
   );
+
+  it('halts every one of many guards sharing a breaker on a 404, leaving no timer', async () => {
+    const { server, clock } = world;
+    server.refuseUpgrades(404);
+    const breaker = new CircuitBreaker({ name: 'shared', clock });
+    const guards = Array.from({ length: 200 }, () =>
+      world.guard(wsClient, { breaker, maxConnectsPerWindow: false }),
+    );
+    await Promise.all(guards.map((guard) => until(guard, 'state', () => guard.state === 'halted')));
+    await clock.advance(600_000);
+    expect(server.attempts).toBe(200);
+    expect(clock.pendingTimers).toBe(0);
+    expect(breaker.state).toBe('closed');
+    expect(breaker.snapshot().counters).toMatchObject({ failures: 0, ignored: 200 });
+    await Promise.all(guards.map((guard) => guard.close()));
+    breaker.dispose();
+  });
 
   it.each([
     [408, 'timeout'],
