@@ -98,14 +98,17 @@ export class Connector<S extends WebSocketLike> {
     }, connectTimeoutMs);
     const signal = conn.controller.signal;
     let made: S | PromiseLike<S>;
+    let pending: boolean;
     try {
       made = this.#factory({ reason: conn.reason, attempt: this.#scheduler.attempt, signal });
+      // Inside the try: reading `then` runs the user's code too (a getter, a proxy).
+      pending = isPromiseLike(made);
     } catch (error) {
       this.#hooks.failed(conn, 'connect', 'factory', error);
       return;
     }
-    if (!isPromiseLike(made)) {
-      this.#attach(conn, made);
+    if (!pending) {
+      this.#attach(conn, made as S);
       return;
     }
     // Not tracked for close(): a factory may never settle (a hung listen-key fetch). The
@@ -150,18 +153,20 @@ export class Connector<S extends WebSocketLike> {
       return;
     }
     const adapter = conn.adapter!;
-    let result: void | PromiseLike<void>;
+    let result: unknown;
+    let pending: boolean;
     try {
       result = resubscribe({
         reason: conn.reason,
         socket: adapter.socket,
         send: (data) => adapter.send(data),
       });
+      pending = isPromiseLike(result);
     } catch (error) {
       this.#hooks.failed(conn, 'resubscribe', 'resubscribe', error);
       return;
     }
-    if (!isPromiseLike(result)) {
+    if (!pending) {
       this.#ready(conn);
       return;
     }
@@ -192,7 +197,7 @@ function discard(socket: WebSocketLike): void {
 
 function noop(): void {}
 
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+function isPromiseLike(value: unknown): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&

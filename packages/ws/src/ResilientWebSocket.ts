@@ -7,10 +7,10 @@ import {
 } from '@breakwater/core';
 import { Connection } from './Connection.ts';
 import { Connector } from './Connector.ts';
-import type { CloseKind } from './closeCodes.ts';
 import type {
   CloseCause,
   ConnectReason,
+  EndKind,
   GuardErrorEvent,
   GuardEvents,
   GuardState,
@@ -90,7 +90,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
    * right after construction see every event.
    * @throws BreakwaterConfigError when an option is invalid (the message names it)
    */
-  constructor(factory: WebSocketFactory<S>, options: GuardOptions = {}) {
+  constructor(factory: WebSocketFactory<S>, options: GuardOptions<S> = {}) {
     if (typeof factory !== 'function') {
       throw new BreakwaterConfigError('factory', 'a function returning a WebSocket', factory);
     }
@@ -339,7 +339,7 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     }
   }
 
-  #next(conn: Connection<S>, kind: CloseKind, cause: CloseCause): Next {
+  #next(conn: Connection<S>, kind: EndKind, cause: CloseCause): Next {
     if (this.#state === 'closed' || this.#state === 'halted') return 'none';
     if (isDeliberate(cause)) return 'none';
     const retry = reconnectsAfter(kind, cause, this.#options);

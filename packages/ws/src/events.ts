@@ -7,9 +7,10 @@ import type { MessageData, OutgoingData } from './socketAdapter.ts';
  * - `open`: a connection is up and resubscribed; `send()` goes straight out;
  * - `reconnecting`: the connection was lost; waiting (backoff, open breaker, rate limit) or
  *   connecting again; `send()` queues;
- * - `halted`: stopped after a close that must not be retried blindly (an `auth` close code, a
- *   refused upgrade with 401/403, a `normal` close without `reconnect.onNormalClose`) or because
- *   the breaker was forced open; `reconnect()` resumes (and a forced-open breaker's `reset()`);
+ * - `halted`: stopped after a close that must not be retried blindly (an `auth` close code, an
+ *   upgrade refused for good: 401/403, 400, 404 and other 4xx but 408, 418 and 429; a `normal`
+ *   close without `reconnect.onNormalClose`) or because the breaker was forced open;
+ *   `reconnect()` resumes (and a forced-open breaker's `reset()`);
  * - `closed`: `close()` was called; final.
  */
 export type GuardState = 'connecting' | 'open' | 'reconnecting' | 'halted' | 'closed';
@@ -43,14 +44,27 @@ export interface GuardOpenEvent {
   readonly reason: ConnectReason;
 }
 
+/**
+ * What the end of a connection means for the guard: the `kind` of its close code (see
+ * `classifyCloseCode`), or `refused` when the server refused the upgrade in a way that trying
+ * again would not change (`ws` only; see `GuardCloseEvent.kind`).
+ */
+export type EndKind = CloseKind | 'refused';
+
 /** Payload of `close`: one connection (or connection attempt) ended. */
 export interface GuardCloseEvent {
   readonly name: string;
   /** The close code; 1006 when the connection failed or was terminated by the guard. */
   readonly code: number;
   readonly reason: string;
-  /** What the code means for the guard (see `classifyCloseCode`). */
-  readonly kind: CloseKind;
+  /**
+   * What the end means for the guard: the close code's kind (see `classifyCloseCode`), or, for
+   * an upgrade the server refused (`ws` only; `status` says how): `auth` for a 401, 403 or 407,
+   * `refused` for any other answer that trying again would not change (a 4xx that the breaker's
+   * classifier ignores, such as 400 or 404, or a 2xx or 3xx instead of the upgrade), and
+   * `transient` for the rest (408, 418, 429, 5xx). The guard halts after `auth` and `refused`.
+   */
+  readonly kind: EndKind;
   readonly cause: CloseCause;
   readonly wasClean: boolean;
   /** How long the connection was open; `undefined` when it never opened. */

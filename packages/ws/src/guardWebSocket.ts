@@ -1,11 +1,15 @@
 import { BreakwaterConfigError, redactUrl } from '@breakwater/core';
+import { resolveProtocols, resolveWebSocketUrl, urlHeartbeat } from './options/resolveUrlTarget.ts';
 import { ResilientWebSocket } from './ResilientWebSocket.ts';
 import type { GuardOptions, WebSocketFactory } from './resolveGuardOptions.ts';
 import type { WebSocketLike } from './socketAdapter.ts';
 
-/** {@link GuardOptions} when `guardWebSocket()` is given a URL. */
-export interface UrlGuardOptions extends GuardOptions {
-  /** Subprotocols for the standard WebSocket constructor. */
+/**
+ * {@link GuardOptions} when `guardWebSocket()` is given a URL. `heartbeat` defaults to none there
+ * and needs a `message` (the standard WebSocket has no protocol ping).
+ */
+export interface UrlGuardOptions extends GuardOptions<WebSocket> {
+  /** Subprotocols for the standard WebSocket constructor: distinct HTTP tokens. */
   protocols?: string | readonly string[];
 }
 
@@ -15,11 +19,17 @@ export interface UrlGuardOptions extends GuardOptions {
  * every reconnect and rotates ageing connections (see {@link ResilientWebSocket}).
  *
  * Given a URL, it uses the standard `WebSocket` (browsers, Node ≥ 22, Deno, Bun), with
- * `binaryType = 'arraybuffer'`; given a factory, whatever the factory returns: a `ws`
- * WebSocket gets protocol pings, `terminate()` and the status of a refused upgrade.
+ * `binaryType = 'arraybuffer'`, looking `globalThis.WebSocket` up at every connection attempt
+ * (so a mock installed later, such as MSW's `server.listen()`, is used from the next attempt
+ * on); given a factory, whatever the factory returns: a `ws`
+ * WebSocket gets protocol pings, `terminate()` and the status of a refused upgrade. The
+ * standard WebSocket cannot send protocol pings: given a URL, the guard runs no heartbeat unless
+ * `heartbeat.message` asks for an application ping.
  *
- * @throws BreakwaterConfigError when an option is invalid, or given a URL where there is no
- *   global `WebSocket` (Node 20: pass a factory using `ws`)
+ * @throws BreakwaterConfigError when an option is invalid; given a URL, when it is not an
+ *   absolute `ws:`/`wss:` URL without a fragment, when `protocols` are not distinct HTTP tokens,
+ *   when `heartbeat` has no `message` (it could not be sent), or where there is no global
+ *   `WebSocket` (Node 20: pass a factory using `ws`)
  * @example
  * ```ts
  * import WebSocket from 'ws';
@@ -37,38 +47,42 @@ export function guardWebSocket(
 ): ResilientWebSocket<WebSocket>;
 export function guardWebSocket<S extends WebSocketLike>(
   factory: WebSocketFactory<S>,
-  options?: GuardOptions,
+  options?: GuardOptions<S>,
 ): ResilientWebSocket<S>;
 export function guardWebSocket(
   target: string | URL | WebSocketFactory,
-  options: UrlGuardOptions = {},
+  options: UrlGuardOptions | GuardOptions<never> = {},
 ): ResilientWebSocket {
-  if (typeof target === 'function') return new ResilientWebSocket(target, options);
+  if (typeof target === 'function') return new ResilientWebSocket(target, options as GuardOptions);
   if (typeof target !== 'string' && !(target instanceof URL)) {
     throw new BreakwaterConfigError('url', 'a URL or a factory returning a WebSocket', target);
   }
-  const href = String(target);
-  const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
-  if (typeof Native !== 'function') {
-    throw new BreakwaterConfigError(
-      'url',
-      'a factory such as `() => new WebSocket(url)` from `ws`: this runtime has no global WebSocket',
-      redactUrl(href),
-    );
+  const href = resolveWebSocketUrl(target);
+  const noGlobal =
+    'a factory such as `() => new WebSocket(url)` from `ws`: this runtime has no global WebSocket';
+  if (globalWebSocket() === undefined) {
+    throw new BreakwaterConfigError('url', noGlobal, redactUrl(href));
   }
-  const { protocols, ...rest } = options ?? {};
-  if (
-    protocols !== undefined &&
-    typeof protocols !== 'string' &&
-    (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string'))
-  ) {
-    throw new BreakwaterConfigError('protocols', 'a string or an array of strings', protocols);
-  }
-  const list = typeof protocols === 'string' ? protocols : protocols && [...protocols];
+  const { protocols, ...rest } = (options ?? {}) as UrlGuardOptions;
+  const list = resolveProtocols(protocols);
+  const heartbeat = urlHeartbeat(rest.heartbeat);
+  // The global is looked up per attempt, not once: MSW's `server.listen()` replaces it (and
+  // `server.close()` puts it back), and a guard made before that must still be mocked.
   const factory = () => {
+    const Native = globalWebSocket();
+    if (Native === undefined) throw new BreakwaterConfigError('url', noGlobal, redactUrl(href));
     const socket = new Native(href, list);
     socket.binaryType = 'arraybuffer';
     return socket;
   };
-  return new ResilientWebSocket(factory, { ...rest, name: rest.name ?? redactUrl(href) });
+  return new ResilientWebSocket(factory, {
+    ...rest,
+    heartbeat,
+    name: rest.name ?? redactUrl(href),
+  });
+}
+
+function globalWebSocket(): typeof WebSocket | undefined {
+  const Native = (globalThis as { WebSocket?: unknown }).WebSocket;
+  return typeof Native === 'function' ? (Native as typeof WebSocket) : undefined;
 }

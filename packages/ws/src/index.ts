@@ -18,6 +18,7 @@ export {
 export type {
   CloseCause,
   ConnectReason,
+  EndKind,
   GuardCloseEvent,
   GuardDropEvent,
   GuardErrorEvent,

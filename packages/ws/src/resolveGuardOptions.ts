@@ -93,8 +93,11 @@ export interface ReconnectOptions {
   onNormalClose?: boolean;
 }
 
-/** Options of `guardWebSocket()`. Every option is optional. */
-export interface GuardOptions {
+/**
+ * Options of `guardWebSocket()`. Every option is optional. `S` is the socket the factory makes,
+ * as `resubscribe` sees it.
+ */
+export interface GuardOptions<S extends WebSocketLike = WebSocketLike> {
   /**
    * The guard's name, and its breaker's: in events, errors and metrics. Never put a secret in it.
    * @defaultValue the URL without query or credentials (`redactUrl`), or `'websocket'` with a factory
@@ -129,8 +132,10 @@ export interface GuardOptions {
    */
   maxConnectsPerWindow?: ConnectRateOptions | RateLimiter | false;
   /**
-   * The heartbeat, or `false` for none.
-   * @defaultValue `{ intervalMs: 15_000, timeoutMs: 10_000 }` (protocol pings with `ws`)
+   * The heartbeat, or `false` for none. Without `message`, a protocol ping, which only `ws` can
+   * send: `guardWebSocket(url)` (the standard WebSocket) refuses such a heartbeat, and a factory
+   * returning a standard WebSocket runs none.
+   * @defaultValue `{ intervalMs: 15_000, timeoutMs: 10_000 }` with a factory; none with a URL
    */
   heartbeat?: HeartbeatOptions | false;
   /** Overrides of the close-code classification. */
@@ -142,11 +147,12 @@ export interface GuardOptions {
   queue?: QueueOptions | false;
   /**
    * Runs on every new connection (the first too) once it is open, before the queue is flushed;
-   * the connection counts as open when it returns (or its promise resolves). Send your
+   * the connection counts as open when it returns, or when the promise (any thenable) it returns
+   * resolves; any other value is ignored, so `({ send }) => send(subscription)` works. Send your
    * subscriptions here. If it throws or rejects, the connection is ended (an `error` event with
    * `phase: 'resubscribe'`) and the guard connects again after backoff.
    */
-  resubscribe?: (context: ResubscribeContext) => void | PromiseLike<void>;
+  resubscribe?: (context: ResubscribeContext<S>) => unknown;
   /** Make-before-break rotation of ageing connections; none by default. */
   rotation?: RotationOptions;
   /**
@@ -162,7 +168,11 @@ export interface GuardOptions {
   onListenerError?: ListenerErrorHandler;
 }
 
-/** The validated, frozen form of {@link GuardOptions}. */
+/**
+ * The validated, frozen form of {@link GuardOptions}. Not generic, so that a guard of any socket
+ * type is a `ResilientWebSocket<WebSocketLike>` too: `resubscribe` is only ever called with the
+ * socket its guard's factory made.
+ */
 export interface ResolvedGuardOptions {
   readonly name: string;
   readonly breaker: CircuitBreaker;
@@ -177,7 +187,7 @@ export interface ResolvedGuardOptions {
   readonly closeCodes: CloseCodeTable;
   readonly queueMaxSize: number;
   readonly dropPolicy: DropPolicy;
-  readonly resubscribe: ((context: ResubscribeContext) => void | PromiseLike<void>) | undefined;
+  readonly resubscribe: ((context: ResubscribeContext) => unknown) | undefined;
   readonly rotation: ResolvedRotationOptions | undefined;
   readonly clock: Clock;
   readonly onListenerError: ListenerErrorHandler | undefined;
@@ -212,7 +222,9 @@ const defaultBackoff = exponentialBackoff({
  * rate limiter it will use.
  * @throws BreakwaterConfigError naming the first invalid or unknown option
  */
-export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOptions {
+export function resolveGuardOptions<S extends WebSocketLike = WebSocketLike>(
+  options: GuardOptions<S> = {},
+): ResolvedGuardOptions {
   expectObject('options', options as unknown);
   rejectUnknownKeys('', options, known);
   const name = expectString('name', options.name ?? 'websocket');
@@ -260,7 +272,7 @@ export function resolveGuardOptions(options: GuardOptions = {}): ResolvedGuardOp
     closeCodes,
     queueMaxSize: queue.maxSize,
     dropPolicy: queue.dropPolicy,
-    resubscribe: options.resubscribe,
+    resubscribe: options.resubscribe as ResolvedGuardOptions['resubscribe'],
     rotation,
     clock,
     onListenerError,

@@ -1,6 +1,6 @@
 import type { Permit, ResponseOutcome } from '@breakwater/core';
 import { type CloseKind, classifyCloseCode } from './closeCodes.ts';
-import type { CloseCause } from './events.ts';
+import type { CloseCause, EndKind } from './events.ts';
 import type { ResolvedGuardOptions } from './resolveGuardOptions.ts';
 import type { SocketEnd, UpgradeRefusal } from './socketAdapter.ts';
 
@@ -28,7 +28,7 @@ export function isDeliberate(cause: CloseCause): boolean {
 }
 
 /** True when a connection that ended this way is replaced by a new attempt. */
-export function reconnectsAfter(kind: CloseKind, cause: CloseCause, options: EndOptions): boolean {
+export function reconnectsAfter(kind: EndKind, cause: CloseCause, options: EndOptions): boolean {
   if (isDeliberate(cause)) return false;
   return kind === 'transient' || (kind === 'normal' && options.reconnectOnNormalClose);
 }
@@ -36,7 +36,8 @@ export function reconnectsAfter(kind: CloseKind, cause: CloseCause, options: End
 /**
  * Classifies the end of a connection and settles its permit if it still holds one: a failure
  * when it failed or closed before `minUptimeMs` (the uptime timer settles a success), released
- * when the end says nothing about the server (an `auth` close, a deliberate end).
+ * when the end says nothing about the server (an `auth` close, a deliberate end), and a refused
+ * upgrade as its HTTP response.
  */
 export function settleEnd(
   permit: Permit,
@@ -44,11 +45,8 @@ export function settleEnd(
   cause: CloseCause,
   uptimeMs: number | undefined,
   options: EndOptions,
-): CloseKind {
-  if (end.refusal !== undefined) {
-    const verdict = permit.settle(refusalOutcome(end.refusal));
-    return verdict.category === 'auth' ? 'auth' : 'transient';
-  }
+): EndKind {
+  if (end.refusal !== undefined) return settleRefusal(permit, end.refusal);
   let kind: CloseKind;
   if (isDeliberate(cause)) kind = 'normal';
   else if (cause === 'remote' && uptimeMs !== undefined) {
@@ -65,6 +63,25 @@ export function settleEnd(
   const category = cause === 'remote' ? 'network' : undefined;
   permit.failure(end.error ?? closeError(end.code, uptimeMs, options), category);
   return kind;
+}
+
+/**
+ * Settles a refused upgrade's permit as its HTTP response and says whether to try again. What
+ * the breaker's classifier ignores as a client error (400, 404, 410, …; not 408, 418 or 429,
+ * which are failures) would be refused again: it halts, like an `auth` refusal. A 2xx or 3xx
+ * instead of a 101 (an HTTP endpoint, a redirect `ws` does not follow) is no success of the
+ * server's: the permit is released, and it halts too.
+ */
+function settleRefusal(permit: Permit, refusal: UpgradeRefusal): EndKind {
+  const status = refusal.status;
+  if (status >= 100 && status < 400) {
+    permit.release();
+    return 'refused';
+  }
+  const verdict = permit.settle(refusalOutcome(refusal));
+  if (verdict.category === 'auth') return 'auth';
+  if (verdict.verdict === 'ignore' && status >= 400 && status < 500) return 'refused';
+  return 'transient';
 }
 
 function closeError(code: number, uptimeMs: number | undefined, options: EndOptions): Error {

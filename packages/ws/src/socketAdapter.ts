@@ -129,6 +129,13 @@ export function closeQuietly(
   });
 }
 
+/** The error of a refused upgrade: its status only (the URL and headers may carry secrets). */
+function refusedError(status: number): Error {
+  const error = new Error(`The server refused the WebSocket upgrade with HTTP ${status}.`);
+  error.name = 'WebSocketRefusedError';
+  return error;
+}
+
 /**
  * Wraps one raw socket for the lifecycle: attaches its listeners once, reports open, messages,
  * pongs and the end, and normalises pings, sends and forced closes across both clients.
@@ -149,6 +156,8 @@ export class SocketAdapter<S extends WebSocketLike = WebSocketLike> {
     this.#handlers.message(event.data);
   };
   readonly #onError = (event: { readonly error?: unknown }): void => {
+    // The refusal says more than `ws`'s "closed before the connection was established".
+    if (this.#refusal !== undefined) return;
     // `ws` gives an ErrorEvent carrying the Error; the standard socket a bare Event.
     this.#error = event.error ?? event;
   };
@@ -166,7 +175,9 @@ export class SocketAdapter<S extends WebSocketLike = WebSocketLike> {
     _request: unknown,
     response: { statusCode?: number; headers?: UpgradeRefusal['headers'] },
   ): void => {
-    this.#refusal = { status: response.statusCode ?? 0, headers: response.headers ?? {} };
+    const status = response.statusCode ?? 0;
+    this.#refusal = { status, headers: response.headers ?? {} };
+    this.#error = refusedError(status);
     // With a listener, `ws` leaves the handshake to us: abort it; `error` and `close` follow.
     this.#ws?.terminate();
   };

@@ -91,6 +91,50 @@ describe.each(clients)('a callback that throws, with %s', (client) => {
     expect(server.attempts).toBe(1);
   });
 
+  /** What a hook may return now that its result is `unknown`: a thenable that throws on `then`. */
+  const trap = (): object =>
+    Object.defineProperty({}, 'then', {
+      get: throwBoom,
+    });
+
+  it('reports a resubscribe result whose `then` throws as an error, and reconnects', async () => {
+    const { server, clock } = world;
+    let calls = 0;
+    const guard = world.guard(client, {
+      reconnect: { backoff: constantBackoff(1_000) },
+      resubscribe: () => (++calls === 1 ? trap() : undefined),
+    });
+    const errors = record(guard, 'error');
+    const closed = await next(guard, 'close');
+    expect(closed).toMatchObject({ cause: 'resubscribe', error: boom, willReconnect: true });
+    expect(errors).toEqual([{ name: 'websocket', phase: 'resubscribe', error: boom }]);
+    const opened = next(guard, 'open');
+    await clock.advance(1_000);
+    await opened;
+    expect(server.attempts).toBe(2);
+  });
+
+  it('reports a factory result whose `then` throws as an error, and tries again', async () => {
+    const { server, clock } = world;
+    let calls = 0;
+    const guard = world.guard(
+      {
+        ...client,
+        connect: (url) => (context) =>
+          ++calls === 1 ? (trap() as never) : client.connect(url)(context),
+      },
+      { reconnect: { backoff: constantBackoff(1_000) } },
+    );
+    const errors = record(guard, 'error');
+    const closed = await next(guard, 'close');
+    expect(closed).toMatchObject({ cause: 'factory', error: boom, willReconnect: true });
+    expect(errors).toEqual([{ name: 'websocket', phase: 'connect', error: boom }]);
+    const opened = next(guard, 'open');
+    await clock.advance(1_000);
+    await opened;
+    expect(server.attempts).toBe(1);
+  });
+
   describe('rotation.messageId', () => {
     /** `{"seq":n}` frames; throws on anything else, as `JSON.parse` does. */
     const strictSeq = (data: MessageData): number =>

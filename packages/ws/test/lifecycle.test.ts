@@ -1,10 +1,16 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
-import { CircuitBreaker, constantBackoff, isBreakwaterTimeoutError } from '@breakwater/core';
+import {
+  CircuitBreaker,
+  constantBackoff,
+  failure,
+  isBreakwaterTimeoutError,
+  onStatus,
+} from '@breakwater/core';
 import { guardWebSocket, type WebSocketFactory } from '@breakwater/ws';
 import { describe, expect, it } from 'vitest';
 import WsWebSocket from 'ws';
-import { clients, listenersOn, next, record, useWorld, wsClient } from './helpers.ts';
+import { clients, listenersOn, next, record, until, useWorld, wsClient } from './helpers.ts';
 
 describe.each(clients)('the lifecycle with %s', (client) => {
   const world = useWorld();
@@ -207,6 +213,95 @@ describe('refused upgrades with the ws package', () => {
     await clock.advance(600_000);
     expect(server.attempts).toBe(1);
   });
+
+  it.each([400, 404, 410, 426])(
+    'halts on a %i, which retrying would not change, and says so in the close event',
+    async (status) => {
+      const { server, clock } = world;
+      server.refuseUpgrades(status);
+      const guard = world.guard(wsClient, { reconnect: { backoff: constantBackoff(1_000) } });
+      const states = record(guard, 'state');
+      const closed = await next(guard, 'close');
+      expect(closed).toMatchObject({ status, kind: 'refused', willReconnect: false });
+      expect(String(closed.error)).toContain(String(status));
+      expect(guard.state).toBe('halted');
+      expect(states.at(-1)).toMatchObject({ to: 'halted' });
+      // Wall-clock steps (NTP, a VM resume) wake nothing: the guard waits on no timer.
+      clock.setNow(Date.UTC(2000, 0, 1));
+      clock.setNow(Date.UTC(2100, 0, 1));
+      await clock.advance(3_600_000);
+      expect(server.attempts).toBe(1);
+      expect(clock.pendingTimers).toBe(0);
+      expect(guard.breaker.snapshot().counters).toMatchObject({ failures: 0, ignored: 1 });
+      server.heal();
+      const opened = next(guard, 'open');
+      guard.reconnect();
+      await opened;
+      expect(server.attempts).toBe(2);
+    },
+  );
+
+  it('halts every one of many guards sharing a breaker on a 404, leaving no timer', async () => {
+    const { server, clock } = world;
+    server.refuseUpgrades(404);
+    const breaker = new CircuitBreaker({ name: 'shared', clock });
+    const guards = Array.from({ length: 200 }, () =>
+      world.guard(wsClient, { breaker, maxConnectsPerWindow: false }),
+    );
+    await Promise.all(guards.map((guard) => until(guard, 'state', () => guard.state === 'halted')));
+    await clock.advance(600_000);
+    expect(server.attempts).toBe(200);
+    expect(clock.pendingTimers).toBe(0);
+    expect(breaker.state).toBe('closed');
+    expect(breaker.snapshot().counters).toMatchObject({ failures: 0, ignored: 200 });
+    await Promise.all(guards.map((guard) => guard.close()));
+    breaker.dispose();
+  });
+
+  it.each([
+    [408, 'timeout'],
+    [418, 'rate_limit'],
+    [429, 'rate_limit'],
+  ])('retries a %i: it is not permanent', async (status, category) => {
+    const { server, clock } = world;
+    server.refuseUpgrades(status, { times: 1 });
+    const guard = world.guard(wsClient, { reconnect: { backoff: constantBackoff(1_000) } });
+    const closed = await next(guard, 'close');
+    expect(closed).toMatchObject({ status, kind: 'transient', willReconnect: true });
+    expect(guard.breaker.snapshot().counters.failuresByCategory).toMatchObject({ [category]: 1 });
+    const opened = next(guard, 'open');
+    await clock.advance(1_000);
+    await opened;
+    expect(server.attempts).toBe(2);
+  });
+
+  it("follows the breaker's classifier: a 404 counted as a failure is retried", async () => {
+    const { server, clock } = world;
+    server.refuseUpgrades(404, { times: 1 });
+    const guard = world.guard(wsClient, {
+      reconnect: { backoff: constantBackoff(1_000) },
+      breaker: { classify: onStatus(404, failure('server')) },
+    });
+    const closed = await next(guard, 'close');
+    expect(closed).toMatchObject({ status: 404, kind: 'transient', willReconnect: true });
+    const opened = next(guard, 'open');
+    await clock.advance(1_000);
+    await opened;
+  });
+
+  it.each([200, 301])(
+    'halts on a %i (no upgrade, no redirect followed) and counts no success',
+    async (status) => {
+      const { server, clock } = world;
+      server.refuseUpgrades(status, { headers: { Location: 'wss://elsewhere.test/' } });
+      const guard = world.guard(wsClient, { reconnect: { backoff: constantBackoff(1_000) } });
+      const closed = await next(guard, 'close');
+      expect(closed).toMatchObject({ status, kind: 'refused', willReconnect: false });
+      expect(guard.breaker.snapshot().counters).toMatchObject({ successes: 0, released: 1 });
+      await clock.advance(600_000);
+      expect(server.attempts).toBe(1);
+    },
+  );
 });
 
 describe('guardWebSocket with a URL', () => {

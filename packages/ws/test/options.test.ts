@@ -8,7 +8,12 @@ import {
   ManualClock,
   RateLimiter,
 } from '@breakwater/core';
-import { type GuardOptions, guardWebSocket, ResilientWebSocket } from '@breakwater/ws';
+import {
+  type GuardOptions,
+  guardWebSocket,
+  ResilientWebSocket,
+  type UrlGuardOptions,
+} from '@breakwater/ws';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import WsWebSocket from 'ws';
 
@@ -121,6 +126,72 @@ describe('guard options', () => {
       ResilientWebSocket<WsWebSocket>
     >();
     expectTypeOf(guardWebSocket).toBeCallableWith('wss://ws.kraken.com/v2', { protocols: 'v2' });
+  });
+});
+
+describe('guardWebSocket given a URL', () => {
+  function urlError(url: unknown, options?: UrlGuardOptions): string {
+    try {
+      guardWebSocket(url as string, options).close();
+    } catch (error) {
+      if (isBreakwaterConfigError(error)) return error.message;
+      throw error;
+    }
+    throw new Error('expected a BreakwaterConfigError');
+  }
+
+  it.each([
+    ['not a url', 'received "[invalid url]"'],
+    ['', 'received "[invalid url]"'],
+    ['/feed', 'received "/feed"'],
+    ['https://api.example.test/feed', 'received "https://api.example.test/feed"'],
+    ['ftp://files.example.test/', 'received "ftp://files.example.test/"'],
+  ])('rejects %j at creation: a ws:// or wss:// URL is needed', (url, received) => {
+    const message = urlError(url);
+    expect(message).toContain('Invalid option `url`: expected an absolute ws:// or wss:// URL');
+    expect(message).toContain(received);
+  });
+
+  it.each(['wss://stream.example.test/ws#ticker', 'wss://stream.example.test/ws#'])(
+    'rejects %s: the WebSocket constructor throws on a fragment, even an empty one',
+    (url) => {
+      expect(urlError(url)).toContain('`url`: expected a URL without a #fragment');
+    },
+  );
+
+  it('never puts the query or credentials of a rejected URL in the message', () => {
+    const message = urlError('https://bot:hunter2@api.example.test/ws?listenKey=secret');
+    expect(message).not.toMatch(/hunter2|secret|listenKey/);
+  });
+
+  it.each([
+    [['v1', 'v1'], 'duplicate'],
+    ['two words', 'token'],
+    [['ok', ''], 'token'],
+    [['ok', 5], 'token'],
+  ])('rejects the subprotocols %j at creation', (protocols, word) => {
+    const message = urlError('wss://ws.example.test/', { protocols: protocols as string[] });
+    expect(message).toContain('Invalid option `protocols');
+    expect(message).toContain(word);
+  });
+
+  it('refuses a heartbeat it could not send: the standard WebSocket has no ping()', () => {
+    for (const heartbeat of [{}, { intervalMs: 5_000 }, { isPong: () => true }]) {
+      expect(urlError('wss://ws.example.test/', { heartbeat })).toContain(
+        'Invalid option `heartbeat.message`: expected a ping message',
+      );
+    }
+  });
+
+  it('accepts an application heartbeat, heartbeat: false, and no heartbeat at all', async () => {
+    const url = 'wss://ws.example.test/';
+    const clock = new ManualClock();
+    const guards = [
+      guardWebSocket(url, { clock, heartbeat: { message: 'ping', isPong: (d) => d === 'pong' } }),
+      guardWebSocket(url, { clock, heartbeat: false }),
+      guardWebSocket(url, { clock }),
+    ];
+    await Promise.all(guards.map((guard) => guard.close()));
   });
 });
 

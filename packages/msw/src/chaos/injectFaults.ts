@@ -44,7 +44,11 @@ export interface FaultInjection {
 export interface FaultHost {
   /** Milliseconds since the start, or `undefined` once the experiment is over. */
   elapsed(): number | undefined;
-  hit(fault: FaultWindow, active: boolean): void;
+  /**
+   * `request` reached `fault`. Faults on one route see the same request object in turn (each
+   * lets it through to the next), so this is called once per fault it passes.
+   */
+  hit(request: Request, fault: FaultWindow, active: boolean): void;
 }
 
 const methods: readonly FaultMethod[] = [
@@ -104,7 +108,7 @@ export function buildFaults(
         // Over: let everything through, so leftover handlers change nothing after the run.
         if (now === undefined) return undefined;
         const active = now >= startMs && now < endMs;
-        host.hit(window, active);
+        host.hit(info.request, window, active);
         return active ? fault(info) : undefined;
       }),
     );

@@ -70,6 +70,8 @@ class Experiment {
   readonly #calls: CallRecord[] = [];
   readonly #transitions: TransitionRecord[] = [];
   readonly #hits: HitRecord[] = [];
+  /** Where each request's hit is: a request passing several faults on its route is one hit. */
+  readonly #hitOf = new WeakMap<Request, number>();
   #start = 0;
   #current = -1;
   #finished = false;
@@ -85,14 +87,7 @@ class Experiment {
     this.#manual = isManual(resolved.clock) ? resolved.clock : undefined;
     const built = buildFaults(resolved.faults, {
       elapsed: () => (this.#finished ? undefined : this.#elapsed()),
-      hit: (fault, active) =>
-        this.#hits.push({
-          atMs: this.#elapsed(),
-          fault: fault.name,
-          active,
-          state: this.#breaker.state,
-          callIndex: this.#current,
-        }),
+      hit: (request, fault, active) => this.#hit(request, fault, active),
     });
     this.#windows = built.windows;
     this.#handlers = built.handlers;
@@ -123,6 +118,27 @@ class Experiment {
       unsubscribe();
     }
     return summarize(this.#options.name, this.#record(), this.#options.hypothesis, this.#stop);
+  }
+
+  /**
+   * Records a request that reached a fault, once however many faults on its route it passes:
+   * under the last active one that saw it (the one that answered it, if any answered), else
+   * the first. MSW hands every handler the same `Request`, which keys it without holding it.
+   */
+  #hit(request: Request, fault: FaultWindow, active: boolean): void {
+    const seen = this.#hitOf.get(request);
+    if (seen === undefined) {
+      this.#hitOf.set(request, this.#hits.length);
+      this.#hits.push({
+        atMs: this.#elapsed(),
+        fault: fault.name,
+        active,
+        state: this.#breaker.state,
+        callIndex: this.#current,
+      });
+    } else if (active) {
+      this.#hits[seen] = { ...this.#hits[seen]!, fault: fault.name, active };
+    }
   }
 
   #observe(): () => void {

@@ -38,9 +38,12 @@ export interface TransitionRecord {
 /** A request that reached the mock server on a faulted route. */
 export interface HitRecord {
   readonly atMs: number;
-  /** The fault's name. */
+  /**
+   * The fault's name. A request that passes several faults on its route is one hit, under the
+   * last active fault that saw it (the one that answered it), else the first.
+   */
   readonly fault: string;
-  /** Whether the fault was active (answered it) or let it through. */
+  /** Whether that fault was active (could answer it) or let it through. */
   readonly active: boolean;
   /** The breaker's state when the request arrived. */
   readonly state: BreakerState;
@@ -109,11 +112,15 @@ export interface CallSummary {
   readonly failuresByCategory: Readonly<Partial<Record<Category, number>>>;
 }
 
-/** Requests that reached the mock server on the faulted routes. */
+/**
+ * Requests that reached the mock server on the faulted routes, each counted once however many
+ * faults share its route.
+ */
 export interface HitSummary {
   readonly total: number;
   /** While the breaker was open or half-open. */
   readonly whileOpen: number;
+  /** By the fault each hit is recorded under (see `HitRecord.fault`); they add up to `total`. */
   readonly byFault: Readonly<Record<string, number>>;
 }
 

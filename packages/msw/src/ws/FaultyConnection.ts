@@ -127,13 +127,15 @@ export class FaultyConnection {
     this.#stop();
     const close = () => this.#real.close(this.#settings.code, this.#settings.reason);
     const socket = (this.#real as { socket?: WebSocket }).socket;
+    // MSW delivers each `client.send()` in a microtask of its own, and a close discards what is
+    // still queued: the Nth message, or a whole burst sent in one go. Close in a microtask
+    // queued after theirs, so every message sent before the drop arrives first.
     if (socket?.readyState !== 0) {
-      close();
+      queueMicrotask(close);
       return;
     }
-    // MSW holds messages sent during the connection event until the client opens, and a close
-    // before that discards them: close once they are delivered. Queued after their own
-    // microtasks, this listener runs after theirs.
+    // Sent during the connection event, they wait for the client's `open`, and so must the
+    // close: this listener, added after theirs, runs after theirs.
     queueMicrotask(() => socket.addEventListener('open', close, { once: true }));
   }
 

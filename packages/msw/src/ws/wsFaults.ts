@@ -43,8 +43,9 @@ export interface WsPingFault {
 /** Options for {@link wsFaults}. */
 export interface WsFaultOptions extends RandomOptions {
   /**
-   * Closes the connection once the client has received this many messages (pongs included).
-   * `0` closes it as soon as it opens.
+   * Closes the connection once the client has received this many messages (pongs included):
+   * exactly this many arrive, even when sent in one burst, and none sent after them. `0` closes
+   * it as soon as it opens.
    * @defaultValue `Infinity`
    */
   dropAfterMessages?: number;

@@ -95,6 +95,53 @@ describe('runExperiment', () => {
     breaker.dispose();
   });
 
+  it('counts each request once when several faults on its route see it', async () => {
+    const { clock, breaker } = setup();
+    let sent = 0;
+    const report = await runExperiment({
+      server,
+      breaker,
+      clock,
+      faults: [
+        { name: 'first', path: ticker, fault: statusStorm(503), startMs: 500, endMs: 3_000 },
+        { name: 'second', path: ticker, fault: statusStorm(500), startMs: 6_000, endMs: 8_000 },
+        { name: 'never', path: ticker, fault: statusStorm(500), startMs: 60_000 },
+      ],
+      load: {
+        calls: 100,
+        intervalMs: 100,
+        call: ({ signal }) =>
+          breaker.execute(
+            (inner) => {
+              sent++;
+              return getJson(ticker, inner);
+            },
+            { signal },
+          ),
+      },
+      hypothesis: [maxRequestsWhileOpen(5)],
+      maxDurationMs: 20_000,
+    });
+    const probes = report.timeline.filter(({ to }) => to === 'half_open').length;
+    expect(probes).toBe(5);
+    expect(report.serverHits.total).toBe(sent);
+    expect(report.serverHits.total).toBe(report.calls.total - report.calls.rejected);
+    expect(report.serverHits.whileOpen).toBe(probes);
+    expect(report.checks[0]?.reason).toBe(
+      '5 requests reached the server while open or half-open (limit 5)',
+    );
+    const { first = 0, second = 0, never } = report.serverHits.byFault;
+    expect(first + second).toBe(sent);
+    expect(never).toBe(0);
+    // Answered by `second` while it was active: the failures that opened it, and its probes.
+    const answeredBySecond = report.record.hits.filter(
+      (hit) => hit.atMs >= 6_000 && hit.atMs < 8_000,
+    );
+    expect(answeredBySecond.every((hit) => hit.fault === 'second' && hit.active)).toBe(true);
+    expect(second).toBe(answeredBySecond.length);
+    breaker.dispose();
+  });
+
   it('fails with the reasons of the checks that did not hold', async () => {
     const { clock, breaker, load } = setup();
     const report = await runExperiment({

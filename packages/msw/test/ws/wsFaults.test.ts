@@ -51,6 +51,62 @@ describe('wsFaults', () => {
     expect(connection.close?.code).toBe(1006);
   });
 
+  it('delivers exactly N messages sent one at a time after the connection event', async () => {
+    const clock = new ManualClock();
+    server.use(
+      wsFaults(feed, { dropAfterMessages: 3, clock }, ({ client }) => {
+        let tick = 0;
+        const next = () => {
+          client.send(`tick ${++tick}`);
+          clock.setTimeout(next, 100);
+        };
+        clock.setTimeout(next, 100);
+      }),
+    );
+    const connection = await connect();
+    for (let i = 1; i <= 5 && connection.close === undefined; i++) {
+      await clock.advance(100);
+      await until(() => connection.messages.length === i || connection.close !== undefined);
+    }
+    await until(() => connection.close !== undefined);
+    expect(connection.messages).toEqual(['tick 1', 'tick 2', 'tick 3']);
+    expect(connection.close?.code).toBe(1006);
+  });
+
+  it('delivers exactly N messages of a burst sent in reply to a subscribe', async () => {
+    server.use(
+      wsFaults(feed, { dropAfterMessages: 3, close: { code: 1012 } }, ({ client }) => {
+        client.addEventListener('message', (event) => {
+          if (event.data !== 'subscribe') return;
+          for (let i = 1; i <= 5; i++) client.send(`update ${i}`);
+        });
+      }),
+    );
+    const connection = await connect();
+    connection.socket.send('subscribe');
+    await until(() => connection.close !== undefined);
+    expect(connection.messages).toEqual(['update 1', 'update 2', 'update 3']);
+    expect(connection.close?.code).toBe(1012);
+  });
+
+  it('counts delayed messages when they arrive, and delivers the Nth', async () => {
+    const clock = new ManualClock();
+    server.use(
+      wsFaults(feed, { dropAfterMessages: 2, delayMs: 50, clock }, ({ client }) => {
+        client.addEventListener('message', () => {
+          for (let i = 1; i <= 3; i++) client.send(`late ${i}`);
+        });
+      }),
+    );
+    const connection = await connect();
+    connection.socket.send('go');
+    await until(() => clock.pendingTimers === 3);
+    await clock.advance(50);
+    await until(() => connection.close !== undefined);
+    expect(connection.messages).toEqual(['late 1', 'late 2']);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('drops the connection T ms after it opened, on the ManualClock', async () => {
     const clock = new ManualClock();
     server.use(
