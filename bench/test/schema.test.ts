@@ -9,34 +9,43 @@ import { runBench } from '../src/run.ts';
 const smokeTimeoutMs = 60_000;
 
 describe('bench smoke run', () => {
-  it('produces a schema version 1 result for every case and implementation', async () => {
-    const result = await runBench({ smoke: true, write: false });
+  it(
+    'produces a schema version 1 result for every case and implementation',
+    async () => {
+      const result = await runBench({ smoke: true, write: false });
 
-    expect(result.schemaVersion).toBe(1);
-    expect(result.node).toBe(process.version);
-    expect(Number.isNaN(Date.parse(result.date))).toBe(false);
-    expect(Object.keys(result.cases)).toEqual(
-      expect.arrayContaining(['closed-success', 'closed-with-timeout', 'open-reject', 'pipeline']),
-    );
-    for (const name of ['closed-success', 'closed-with-timeout', 'open-reject']) {
-      expect(Object.keys(result.cases[name]!)).toEqual(
-        expect.arrayContaining(['breakwater', 'cockatiel', 'opossum']),
+      expect(result.schemaVersion).toBe(1);
+      expect(result.node).toBe(process.version);
+      expect(Number.isNaN(Date.parse(result.date))).toBe(false);
+      expect(Object.keys(result.cases)).toEqual(
+        expect.arrayContaining([
+          'closed-success',
+          'closed-with-timeout',
+          'open-reject',
+          'pipeline',
+        ]),
       );
-    }
-    for (const figures of Object.values(result.cases)) {
-      expect(Object.keys(figures)).toContain('breakwater');
-      for (const figure of Object.values(figures)) {
-        expect(Object.keys(figure).sort()).toEqual(['config', 'ns', 'p99Ns', 'samples']);
-        expect(figure.ns).toBeGreaterThan(0);
-        expect(figure.p99Ns).toBeGreaterThanOrEqual(figure.ns);
-        expect(Number.isInteger(figure.samples) && figure.samples > 0).toBe(true);
-        expect(typeof figure.config).toBe('string');
-        expect(figure.config.length).toBeGreaterThan(0);
+      for (const name of ['closed-success', 'closed-with-timeout', 'open-reject']) {
+        expect(Object.keys(result.cases[name]!)).toEqual(
+          expect.arrayContaining(['breakwater', 'cockatiel', 'opossum']),
+        );
       }
-    }
-    expect(Object.keys(result.memory)).toEqual(['breakwater', 'cockatiel', 'opossum']);
-    for (const bytes of Object.values(result.memory)) expect(Number.isFinite(bytes)).toBe(true);
-  }, smokeTimeoutMs);
+      for (const figures of Object.values(result.cases)) {
+        expect(Object.keys(figures)).toContain('breakwater');
+        for (const figure of Object.values(figures)) {
+          expect(Object.keys(figure).sort()).toEqual(['config', 'ns', 'p99Ns', 'samples']);
+          expect(figure.ns).toBeGreaterThan(0);
+          expect(figure.p99Ns).toBeGreaterThanOrEqual(figure.ns);
+          expect(Number.isInteger(figure.samples) && figure.samples > 0).toBe(true);
+          expect(typeof figure.config).toBe('string');
+          expect(figure.config.length).toBeGreaterThan(0);
+        }
+      }
+      expect(Object.keys(result.memory)).toEqual(['breakwater', 'cockatiel', 'opossum']);
+      for (const bytes of Object.values(result.memory)) expect(Number.isFinite(bytes)).toBe(true);
+    },
+    smokeTimeoutMs,
+  );
 
   it('runs only the cases it is asked for', async () => {
     const result = await runBench({ smoke: true, write: false, only: ['open-reject'] });

@@ -30,6 +30,7 @@ export {
 } from './backoff/exponentialBackoff.ts';
 export { type FibonacciBackoffOptions, fibonacciBackoff } from './backoff/fibonacciBackoff.ts';
 export { type LinearBackoffOptions, linearBackoff } from './backoff/linearBackoff.ts';
+export { nextDelayMs } from './backoff/nextDelayMs.ts';
 export { applyJitter, type Backoff, type Jitter } from './backoff/types.ts';
 export { CircuitBreaker } from './CircuitBreaker.ts';
 export { type Clock, maxTimerMs, systemClock } from './Clock.ts';
@@ -111,7 +112,12 @@ export type {
   TimeoutEvent,
   TransitionReason,
 } from './events/BreakerEvents.ts';
-export { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
+export {
+  Emitter,
+  type ListenerErrorHandler,
+  reportCallbackError,
+  rethrowInMicrotask,
+} from './events/Emitter.ts';
 export {
   type FallbackEvent,
   FallbackPolicy,

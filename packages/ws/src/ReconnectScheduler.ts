@@ -1,5 +1,6 @@
-import type { Backoff, Clock } from '@breakwater/core';
+import { type Backoff, type Clock, nextDelayMs } from '@breakwater/core';
 import type { ConnectReason } from './events.ts';
+import { defaultBackoff } from './resolveGuardOptions.ts';
 
 /**
  * When the guard's next connection attempt happens: the one wait it schedules at a time (backoff,
@@ -9,6 +10,7 @@ export class ReconnectScheduler {
   readonly #clock: Clock;
   readonly #backoff: Backoff;
   readonly #connect: (reason: ConnectReason) => void;
+  readonly #report: (error: unknown, source: string) => void;
   #timer: unknown = undefined;
   /** Consecutive failed attempts since a connection last lived `minUptimeMs`. */
   #attempt = 0;
@@ -16,10 +18,20 @@ export class ReconnectScheduler {
 
   readonly #random = (): number => this.#clock.random();
 
-  constructor(clock: Clock, backoff: Backoff, connect: (reason: ConnectReason) => void) {
+  /**
+   * @param report - where a custom backoff's error or invalid delay goes (the guard's
+   * `onListenerError`); the default backoff's delay is used instead
+   */
+  constructor(
+    clock: Clock,
+    backoff: Backoff,
+    connect: (reason: ConnectReason) => void,
+    report: (error: unknown, source: string) => void,
+  ) {
     this.#clock = clock;
     this.#backoff = backoff;
     this.#connect = connect;
+    this.#report = report;
   }
 
   /** Consecutive failed attempts so far. */
@@ -34,7 +46,15 @@ export class ReconnectScheduler {
 
   /** The next backoff delay; `advance` counts the attempt that failed. */
   delay(advance: boolean): number {
-    const delayMs = this.#backoff.delayMs(this.#attempt, this.#lastDelayMs, this.#random);
+    const delayMs = nextDelayMs(
+      this.#backoff,
+      this.#attempt,
+      this.#lastDelayMs,
+      this.#random,
+      defaultBackoff,
+      'reconnect.backoff',
+      this.#report,
+    );
     if (advance) {
       this.#lastDelayMs = delayMs;
       this.#attempt++;

@@ -3,6 +3,8 @@ import {
   type CircuitBreaker,
   type Clock,
   Emitter,
+  reportCallbackError,
+  rethrowInMicrotask,
   type StateChangeEvent,
 } from '@breakwater/core';
 import { Connection } from './Connection.ts';
@@ -101,8 +103,12 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
     const { name, queueMaxSize, dropPolicy } = resolved;
     this.#outbox = new Outbox(name, this.#emitter, queueMaxSize, dropPolicy);
     this.#isPong = resolved.heartbeat?.isPong;
-    this.#scheduler = new ReconnectScheduler(this.#clock, resolved.backoff, (reason) =>
-      this.#connect(reason),
+    const onCallbackError = resolved.onListenerError ?? rethrowInMicrotask;
+    this.#scheduler = new ReconnectScheduler(
+      this.#clock,
+      resolved.backoff,
+      (reason) => this.#connect(reason),
+      (error, source) => reportCallbackError(onCallbackError, error, source),
     );
     this.#connector = new Connector(factory, resolved, this.#scheduler, {
       opened: (conn) => {

@@ -210,7 +210,7 @@ const known: KnownKeys<GuardOptions> = {
 const knownReconnect: KnownKeys<ReconnectOptions> = { backoff: true, onNormalClose: true };
 
 /** The default reconnect delays: 250–500 ms, then doubling up to 15–30 s. */
-const defaultBackoff = exponentialBackoff({
+export const defaultBackoff = exponentialBackoff({
   initialMs: 500,
   factor: 2,
   maxMs: 30_000,

@@ -38,6 +38,25 @@ describe.each(clients)('reconnecting with %s', (client) => {
     expect(server.attempts).toBe(2);
   });
 
+  it('reports a custom backoff that returns NaN and waits the default delay instead', async () => {
+    const { server, clock } = world;
+    const reported: Array<[unknown, string]> = [];
+    const guard = world.guard(client, {
+      reconnect: { backoff: { delayMs: () => Number.NaN, describe: () => 'broken' } },
+      onListenerError: (error, source) => reported.push([error, source]),
+    });
+    await next(guard, 'open');
+    const reconnecting = next(guard, 'reconnecting');
+    server.dropAll();
+    const { delayMs } = await reconnecting;
+    // The default backoff's first delay: 250–500 ms ('equal' jitter), never NaN (at once).
+    expect(delayMs).toBeGreaterThanOrEqual(250);
+    expect(delayMs).toBeLessThanOrEqual(500);
+    expect(reported.map(([, source]) => source)).toEqual(['reconnect.backoff']);
+    await clock.advance(delayMs - 1);
+    expect(server.attempts).toBe(1);
+  });
+
   it('counts a connection that dies within minUptimeMs as a failure, and opens the breaker', async () => {
     const { server, clock } = world;
     server.killAfterOpen();
