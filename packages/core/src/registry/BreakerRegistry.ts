@@ -1,10 +1,10 @@
 import { CircuitBreaker } from '../CircuitBreaker.ts';
-import type { Clock } from '../Clock.ts';
 import { Emitter } from '../events/Emitter.ts';
 import type { BreakerOptions } from '../resolveBreakerOptions.ts';
 import type { BreakerSnapshot } from '../snapshot.ts';
 import type { BreakerState } from '../store/types.ts';
 import { expectString } from '../validate.ts';
+import { RecencyList, type RecencyNode } from './RecencyList.ts';
 import {
   type BreakerRegistryOptions,
   type RegistryBreakerOptions,
@@ -18,17 +18,19 @@ import type {
   RegistryHealthStatus,
 } from './types.ts';
 
+/** What `registry.reconfigure(name, …)` changes: everything but what names and restores it. */
+export type RegistryReconfiguration = Omit<BreakerOptions, 'name' | 'store' | 'initialState'>;
+
 /** What the registry keeps per breaker. */
-interface Entry {
+interface Entry extends RecencyNode<Entry> {
+  readonly name: string;
   readonly breaker: CircuitBreaker;
-  readonly unsubscribe: () => void;
-  /** Monotonic ms of the last `get()` or observed call; maintained only when bounded. */
-  usedAt: number;
+  unsubscribe: () => void;
   /** Calls plus rejections seen at the last look, to notice calls made through a reference. */
   seenCalls: number;
-  /** Reconfigured through the registry: never evicted, so an operator's change is not lost. */
-  pinned: boolean;
 }
+
+const noop = () => {};
 
 /**
  * Gets or creates circuit breakers by name (an origin or endpoint group), so every part of an
@@ -36,14 +38,16 @@ interface Entry {
  * check, an admin endpoint) can list, reset, force open and reconfigure them by name.
  *
  * A breaker is created on first `get(name)` with `{ ...defaults, ...overrides(name), ...options,
- * name }`. With a finite `maxSize`, adding a breaker beyond it evicts the least recently used one
- * that is `closed`, not forced, and idle for `idleMs`; a breaker that holds state (open,
- * half-open, forced open, reconfigured) is never evicted, so the registry may grow past
- * `maxSize` when none qualifies. Idle means no `get()` for `idleMs`, and no call through a held
- * reference since the registry last looked (such calls count as a use at the moment it notices
- * them). Keep the registry, not the breaker, when names are unbounded:
- * an evicted breaker is disposed, and the next `get()` creates a fresh one (restored from the
- * store, if there is one).
+ * name }`.
+ *
+ * `maxSize` is a bound that holds. Adding a breaker beyond it evicts the least recently used one
+ * that is `closed` and not forced, however recently it was used: its window is lost, it is
+ * disposed, and the next `get()` creates a fresh one (restored from the store, if there is one).
+ * Use is a `get()`, or a call through a held reference since the registry last looked. Open,
+ * half-open, forced open and hand-disabled breakers are never evicted: when only they remain,
+ * the registry exceeds `maxSize` and emits `overflow`. Keep the registry, not the breaker, when
+ * names are unbounded. Every `get()` is O(1) (amortized: a look passes over each breaker with
+ * new calls once).
  *
  * @example
  * ```ts
@@ -58,9 +62,12 @@ interface Entry {
  */
 export class BreakerRegistry implements Disposable {
   readonly #options: ResolvedBreakerRegistryOptions;
-  readonly #clock: Clock;
   readonly #bounded: boolean;
   readonly #entries = new Map<string, Entry>();
+  /** Breakers that may be evicted (closed, not forced), least recently used first. */
+  readonly #evictable = new RecencyList<Entry>();
+  /** What `reconfigure()` changed, by name, reapplied when an evicted breaker comes back. */
+  readonly #reconfigured = new Map<string, RegistryReconfiguration>();
   readonly #emitter: Emitter<BreakerRegistryEvents>;
 
   /**
@@ -69,7 +76,6 @@ export class BreakerRegistry implements Disposable {
    */
   constructor(options: BreakerRegistryOptions = {}) {
     this.#options = resolveBreakerRegistryOptions(options);
-    this.#clock = this.#options.clock;
     this.#bounded = this.#options.maxSize !== Infinity;
     this.#emitter = new Emitter(this.#options.onListenerError);
   }
@@ -93,11 +99,9 @@ export class BreakerRegistry implements Disposable {
    */
   get(name: string, options?: RegistryBreakerOptions): CircuitBreaker {
     const entry = this.#entries.get(name);
-    if (entry !== undefined) {
-      if (this.#bounded) this.#touch(name, entry, this.#clock.monotonic());
-      return entry.breaker;
-    }
-    return this.#create(expectString('name', name), options);
+    if (entry === undefined) return this.#create(expectString('name', name), options);
+    if (entry.listed) this.#evictable.append(entry);
+    return entry.breaker;
   }
 
   /** True when a breaker named `name` exists; creates nothing. */
@@ -129,7 +133,8 @@ export class BreakerRegistry implements Disposable {
   delete(name: string): boolean {
     const entry = this.#entries.get(name);
     if (entry === undefined) return false;
-    this.#remove(name, entry, 'deleted');
+    this.#remove(entry, 'deleted');
+    this.#reconfigured.delete(name);
     return true;
   }
 
@@ -163,19 +168,17 @@ export class BreakerRegistry implements Disposable {
 
   /**
    * Re-validates and swaps the options of the breaker named `name` (see
-   * `CircuitBreaker.reconfigure`). A breaker reconfigured this way is never evicted, so the
-   * change is not lost to a re-creation.
+   * `CircuitBreaker.reconfigure`). The registry remembers the change for the name: a breaker
+   * evicted since is created again with it, so an operator's change is not lost to the size
+   * bound. `delete(name)` and `dispose()` forget it.
    * @returns whether there was such a breaker; a missing one is not created
    * @throws BreakwaterConfigError when the merged options are invalid; nothing changes then
    */
-  reconfigure(
-    name: string,
-    partial: Omit<BreakerOptions, 'name' | 'store' | 'initialState'>,
-  ): boolean {
+  reconfigure(name: string, partial: RegistryReconfiguration): boolean {
     const entry = this.#entries.get(name);
     if (entry === undefined) return false;
     entry.breaker.reconfigure(partial);
-    entry.pinned = true;
+    this.#reconfigured.set(name, mergeReconfigurations(this.#reconfigured.get(name), partial));
     return true;
   }
 
@@ -206,8 +209,7 @@ export class BreakerRegistry implements Disposable {
   }
 
   /**
-   * Subscribes to `added`, `removed` or `stateChange` (any breaker's transition); returns an
-   * idempotent unsubscribe function.
+   * Subscribes to `added`, `removed`, `overflow` or `stateChange` (any breaker's transition); returns an idempotent unsubscribe function.
    */
   on<K extends keyof BreakerRegistryEvents>(
     event: K,
@@ -217,12 +219,13 @@ export class BreakerRegistry implements Disposable {
   }
 
   /**
-   * Disposes every breaker (emitting `removed` with reason `disposed` for each), then removes
-   * the registry's listeners. The store is the caller's and stays open. The registry can be
-   * used again afterwards: `get()` creates fresh breakers.
+   * Disposes every breaker (emitting `removed` with reason `disposed` for each), forgets what
+   * `reconfigure()` changed, then removes the registry's listeners. The store is the caller's
+   * and stays open. The registry can be used again afterwards: `get()` creates fresh breakers.
    */
   dispose(): void {
-    for (const [name, entry] of [...this.#entries]) this.#remove(name, entry, 'disposed');
+    for (const entry of [...this.#entries.values()]) this.#remove(entry, 'disposed');
+    this.#reconfigured.clear();
     this.#emitter.clear();
   }
 
@@ -233,7 +236,7 @@ export class BreakerRegistry implements Disposable {
   #create(name: string, options: RegistryBreakerOptions | undefined): CircuitBreaker {
     const o = this.#options;
     const merged: BreakerOptions = {
-      clock: this.#clock,
+      clock: o.clock,
       onListenerError: o.onListenerError,
       store: o.store,
       ...o.defaults,
@@ -245,49 +248,84 @@ export class BreakerRegistry implements Disposable {
     // process sharing it, and push their transitions back into this one.
     if (!o.enabled) merged.store = undefined;
     const breaker = new CircuitBreaker(merged);
+    const reconfigured = this.#reconfigured.get(name);
+    if (reconfigured !== undefined) {
+      try {
+        breaker.reconfigure(reconfigured);
+      } catch (error) {
+        breaker.dispose();
+        throw error;
+      }
+    }
     if (!o.enabled) breaker.disable();
-    const unsubscribe = breaker.on('stateChange', (event) =>
-      this.#emitter.emit('stateChange', event),
-    );
-    const now = this.#bounded ? this.#clock.monotonic() : 0;
-    if (this.#entries.size >= o.maxSize) this.#evict(now);
-    this.#entries.set(name, { breaker, unsubscribe, usedAt: now, seenCalls: 0, pinned: false });
+    if (this.#entries.size >= o.maxSize) {
+      this.#makeRoom();
+      // A `removed` listener may have created this very name meanwhile: keep that one.
+      const meanwhile = this.#entries.get(name);
+      if (meanwhile !== undefined) {
+        breaker.dispose();
+        return meanwhile.breaker;
+      }
+    }
+    const entry: Entry = {
+      name,
+      breaker,
+      unsubscribe: noop,
+      seenCalls: 0,
+      older: undefined,
+      newer: undefined,
+      listed: false,
+    };
+    entry.unsubscribe = breaker.on('stateChange', (event) => {
+      this.#track(entry, event.to);
+      this.#emitter.emit('stateChange', event);
+    });
+    this.#entries.set(name, entry);
+    // A state restored while the breaker was built (initialState, a synchronous store) emitted
+    // before the registry listened.
+    this.#track(entry, breaker.state);
     this.#emitter.emit('added', { name, breaker });
+    const size = this.#entries.size;
+    if (size > o.maxSize) this.#emitter.emit('overflow', { name, size, maxSize: o.maxSize });
     return breaker;
   }
 
-  /** Marks a use and moves the entry to the most recently used end of the map. */
-  #touch(name: string, entry: Entry, now: number): void {
-    entry.usedAt = now;
-    this.#entries.delete(name);
-    this.#entries.set(name, entry);
+  /** Keeps a breaker among the evictable ones exactly while it holds nothing worth keeping. */
+  #track(entry: Entry, state: BreakerState): void {
+    if (!this.#bounded) return;
+    if (state !== this.#freshState()) this.#evictable.remove(entry);
+    // A breaker that closes again has just been used: it rejoins as the most recent.
+    else if (!entry.listed) this.#evictable.append(entry);
   }
 
   /**
-   * Evicts least recently used breakers until there is room or none qualifies. The map is in
-   * order of use, so the scan stops at the first breaker used within `idleMs`.
+   * Evicts least recently used evictable breakers until there is room for one more, or none is
+   * left. A breaker with calls since the last look was used through a held reference: it is
+   * passed over once (as if used now) before anything is evicted for good, so the loop ends.
    */
-  #evict(now: number): void {
-    const { idleMs, maxSize } = this.#options;
-    for (const [name, entry] of [...this.#entries]) {
-      if (this.#entries.size < maxSize || now - entry.usedAt < idleMs) return;
-      if (entry.pinned || entry.breaker.state !== this.#freshState()) continue;
-      // A call made through a held reference is a use the registry did not see at get().
-      const { calls, rejected } = entry.breaker.snapshot().counters;
-      if (calls + rejected !== entry.seenCalls) {
-        entry.seenCalls = calls + rejected;
-        this.#touch(name, entry, now);
+  #makeRoom(): void {
+    const maxSize = this.#options.maxSize;
+    let passes = this.#evictable.size;
+    while (this.#entries.size >= maxSize) {
+      const oldest = this.#evictable.oldest;
+      if (oldest === undefined) return;
+      const calls = callsOf(oldest.breaker);
+      if (calls !== oldest.seenCalls && passes > 0) {
+        oldest.seenCalls = calls;
+        passes--;
+        this.#evictable.append(oldest);
         continue;
       }
-      this.#remove(name, entry, 'evicted');
+      this.#remove(oldest, 'evicted');
     }
   }
 
-  #remove(name: string, entry: Entry, reason: BreakerRemovalReason): void {
-    this.#entries.delete(name);
+  #remove(entry: Entry, reason: BreakerRemovalReason): void {
+    this.#entries.delete(entry.name);
+    this.#evictable.remove(entry);
     entry.unsubscribe();
     entry.breaker.dispose();
-    this.#emitter.emit('removed', { name, reason, breaker: entry.breaker });
+    this.#emitter.emit('removed', { name: entry.name, reason, breaker: entry.breaker });
   }
 
   #reset(breaker: CircuitBreaker): void {
@@ -299,4 +337,22 @@ export class BreakerRegistry implements Disposable {
   #freshState(): BreakerState {
     return this.#options.enabled ? 'closed' : 'disabled';
   }
+}
+
+/** Calls admitted plus calls rejected over the breaker's life: any use changes it. */
+function callsOf(breaker: CircuitBreaker): number {
+  const { calls, rejected } = breaker.snapshot().counters;
+  return calls + rejected;
+}
+
+/** Successive reconfigurations as one: later values win, `halfOpen` merges as it does there. */
+function mergeReconfigurations(
+  previous: RegistryReconfiguration | undefined,
+  next: RegistryReconfiguration,
+): RegistryReconfiguration {
+  const merged: RegistryReconfiguration = { ...previous, ...next };
+  if (previous?.halfOpen !== undefined || next.halfOpen !== undefined) {
+    merged.halfOpen = { ...previous?.halfOpen, ...next.halfOpen };
+  }
+  return merged;
 }

@@ -9,7 +9,16 @@ const key = Symbol.for('breakwater.registry');
 type Holder = { [key]?: BreakerRegistry };
 
 /**
- * The process-wide registry, created with default options on first use. Libraries that guard a
+ * The bound of the registry {@link defaultRegistry} creates. The HTTP adapters key breakers by
+ * origin (or endpoint group), so an application rarely needs more than a few hundred; a key
+ * function that derives keys from paths or ids would otherwise grow the registry without end
+ * (about 1.7 KB per breaker). At the bound the least recently used closed breaker is evicted.
+ */
+const defaultMaxSize = 10_000;
+
+/**
+ * The process-wide registry, created on first use with default options and `maxSize: 10_000`
+ * (about 17 MB at most; see `maxSize` for what eviction means). Libraries that guard a
  * dependency without being handed a registry use it, so one application sees all its breakers
  * in one place. Configure it once at start with {@link setDefaultRegistry}, e.g.
  * `setDefaultRegistry(registryFromProcessEnv())` from `@breakwater/core/node`.
@@ -23,7 +32,7 @@ export function defaultRegistry(): BreakerRegistry {
   const holder = globalThis as Holder;
   const current = holder[key];
   if (current !== undefined) return current;
-  const created = new BreakerRegistry();
+  const created = new BreakerRegistry({ maxSize: defaultMaxSize });
   holder[key] = created;
   return created;
 }

@@ -7,7 +7,6 @@ import {
   expectBoolean,
   expectFunction,
   expectInteger,
-  expectNumber,
   expectObject,
   type KnownKeys,
   rejectUnknownKeys,
@@ -35,19 +34,16 @@ export interface BreakerRegistryOptions {
    */
   overrides?: BreakerOverrides;
   /**
-   * How many breakers the registry aims to hold. Adding one beyond it evicts the least recently
-   * used breaker that is closed, not forced, and idle for `idleMs`; when none qualifies the
-   * registry grows past the bound rather than drop a breaker that holds state.
-   * @defaultValue `Infinity`
+   * How many breakers the registry holds. Adding one beyond it first evicts the least recently
+   * used breaker that is `closed` and not forced, however recently it was used: its window
+   * (the failures it counted) is lost, and the next `get()` of its name creates a fresh one,
+   * restored from `store` if there is one. Breakers that hold state (open, half-open, forced
+   * open, disabled by hand) are never evicted: when only those remain, the registry exceeds the
+   * bound and emits `overflow`. Use is a `get()`, or a call through a held reference since the
+   * registry last looked.
+   * @defaultValue `Infinity` (`defaultRegistry()`: 10 000)
    */
   maxSize?: number;
-  /**
-   * How long a breaker must go without `get()` or a call before it may be evicted, in ms.
-   * Calls made through a held reference are noticed when the registry looks for a breaker to
-   * evict, and count as a use at that moment.
-   * @defaultValue `60000`
-   */
-  idleMs?: number;
   /**
    * `false` creates every breaker `disabled`: calls always go through and outcomes are still
    * recorded. Such breakers are not connected to `store`, so a local kill switch never reaches
@@ -78,7 +74,6 @@ export interface ResolvedBreakerRegistryOptions {
   readonly defaults: RegistryBreakerOptions;
   readonly overrides: (name: string) => RegistryBreakerOptions | undefined;
   readonly maxSize: number;
-  readonly idleMs: number;
   readonly enabled: boolean;
   readonly clock: Clock;
   readonly onListenerError: ListenerErrorHandler;
@@ -89,7 +84,6 @@ const knownKeys: KnownKeys<BreakerRegistryOptions> = {
   defaults: true,
   overrides: true,
   maxSize: true,
-  idleMs: true,
   enabled: true,
   clock: true,
   onListenerError: true,
@@ -106,6 +100,14 @@ export function resolveBreakerRegistryOptions(
   options: BreakerRegistryOptions = {},
 ): ResolvedBreakerRegistryOptions {
   expectObject('options', options as unknown);
+  if (Object.hasOwn(options, 'idleMs')) {
+    throw new BreakwaterConfigError(
+      'idleMs',
+      'nothing: removed, `maxSize` now evicts the least recently used closed breaker however ' +
+        'recently it was used',
+      (options as { idleMs?: unknown }).idleMs,
+    );
+  }
   rejectUnknownKeys('', options, knownKeys);
   const defaults = expectBreakerOptions('defaults', options.defaults ?? {});
   const clock = options.clock ?? defaults.clock ?? systemClock;
@@ -120,7 +122,6 @@ export function resolveBreakerRegistryOptions(
     defaults,
     overrides,
     maxSize: expectInteger('maxSize', options.maxSize ?? Infinity, 1, Infinity),
-    idleMs: expectNumber('idleMs', options.idleMs ?? 60_000, 0),
     enabled: expectBoolean('enabled', options.enabled ?? true),
     clock: base.clock,
     onListenerError,

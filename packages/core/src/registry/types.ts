@@ -12,7 +12,8 @@ export interface BreakerAddedEvent {
 /**
  * Why a breaker left a registry:
  * - `deleted`: `registry.delete(name)`;
- * - `evicted`: the registry was at `maxSize` and the breaker was closed and idle;
+ * - `evicted`: the registry was at `maxSize` and the breaker was the least recently used one
+ *   that was closed and not forced;
  * - `disposed`: `registry.dispose()`.
  */
 export type BreakerRemovalReason = 'deleted' | 'evicted' | 'disposed';
@@ -25,10 +26,25 @@ export interface BreakerRemovedEvent {
   readonly breaker: CircuitBreaker;
 }
 
+/**
+ * Emitted when a breaker is added beyond `maxSize` because every other breaker holds state the
+ * registry must not drop (open, half-open, forced open, or disabled by hand): the registry
+ * exceeds its bound rather than forget that a dependency is down. Emitted for each such
+ * addition; the registry comes back to its bound as those breakers close and new ones are added.
+ */
+export interface BreakerOverflowEvent {
+  /** The breaker just added. */
+  readonly name: string;
+  /** Breakers in the registry, including the new one: more than `maxSize`. */
+  readonly size: number;
+  readonly maxSize: number;
+}
+
 /** Every event a {@link BreakerRegistry} emits, by name. */
 export interface BreakerRegistryEvents {
   added: BreakerAddedEvent;
   removed: BreakerRemovedEvent;
+  overflow: BreakerOverflowEvent;
   /** A transition of any breaker in the registry: the breaker's own event, passed on. */
   stateChange: StateChangeEvent;
 }

@@ -1,5 +1,6 @@
 import {
   type BreakerAddedEvent,
+  type BreakerOverflowEvent,
   BreakerRegistry,
   type BreakerRegistryOptions,
   type BreakerRemovedEvent,
@@ -166,7 +167,6 @@ describe('BreakerRegistry: options', () => {
       'Unknown option `maxsize` (did you mean `maxSize`?)',
     );
     expect(() => new BreakerRegistry({ maxSize: 0 })).toThrow('Invalid option `maxSize`');
-    expect(() => new BreakerRegistry({ idleMs: -1 })).toThrow('Invalid option `idleMs`');
     expect(() => new BreakerRegistry({ enabled: 'no' as unknown as boolean })).toThrow(
       'Invalid option `enabled`',
     );
@@ -404,80 +404,120 @@ describe('BreakerRegistry: events', () => {
 });
 
 describe('BreakerRegistry: size bound', () => {
-  it('evicts the least recently used closed, idle breaker when adding beyond maxSize', async () => {
-    const { clock, registry } = setup({ maxSize: 2, idleMs: 1_000 });
+  function names(registry: BreakerRegistry): string[] {
+    return [...registry.breakers()].map((b) => b.name).sort();
+  }
+
+  it('evicts the least recently used closed breaker when adding beyond maxSize', () => {
+    const { registry } = setup({ maxSize: 2 });
     const { events } = recorder(registry);
     registry.get('a');
     registry.get('b');
-    await clock.advance(500);
     registry.get('a');
-    await clock.advance(1_000);
     registry.get('c');
     expect(events).toEqual(['added a', 'added b', 'removed b evicted', 'added c']);
-    expect([...registry.breakers()].map((b) => b.name).sort()).toEqual(['a', 'c']);
+    expect(names(registry)).toEqual(['a', 'c']);
   });
 
-  it('grows past maxSize rather than evict a breaker used within idleMs', async () => {
-    const { clock, registry } = setup({ maxSize: 2, idleMs: 1_000 });
-    registry.get('a');
-    registry.get('b');
-    await clock.advance(999);
-    registry.get('c');
+  it('holds the bound even when every breaker was used a moment ago', () => {
+    const { registry } = setup({ maxSize: 3 });
+    for (let i = 0; i < 50; i++) registry.get(`name-${i}`);
     expect(registry.size).toBe(3);
-    await clock.advance(1);
-    registry.get('d');
-    // a and b are idle now: both go, bringing the registry back to its bound.
-    expect([...registry.breakers()].map((b) => b.name).sort()).toEqual(['c', 'd']);
+    expect(names(registry)).toEqual(['name-47', 'name-48', 'name-49']);
   });
 
-  it('never evicts a breaker that is open, half-open, forced open, disabled or reconfigured', () => {
-    const { clock, registry } = setup({ maxSize: 1, idleMs: 1_000 });
+  it('never evicts a breaker that is open, half-open, forced open or disabled', () => {
+    const { clock, registry } = setup({ maxSize: 1 });
+    const overflows: BreakerOverflowEvent[] = [];
+    registry.on('overflow', (event) => overflows.push(event));
     trip(registry.get('open'));
     halfOpen(registry.get('probing'), clock);
     registry.forceOpen('isolated');
     registry.get('off').disable();
-    registry.get('tuned');
-    registry.reconfigure('tuned', { timeoutMs: 100 });
-    clock.tick(10_000);
     registry.get('new');
-    expect(registry.size).toBe(6);
-    registry.reset('open');
-    clock.tick(1_000);
-    registry.get('newer');
-    // 'open' had calls since the registry last looked: they count as a use at this look.
-    expect(registry.has('new')).toBe(false);
-    expect(registry.has('open')).toBe(true);
-    clock.tick(1_000);
-    registry.get('newest');
-    expect(registry.has('open')).toBe(false);
-    expect(registry.has('newer')).toBe(false);
-    expect([...registry.breakers()].map((b) => b.name).sort()).toEqual([
-      'isolated',
-      'newest',
-      'off',
-      'probing',
-      'tuned',
+    expect(names(registry)).toEqual(['isolated', 'new', 'off', 'open', 'probing']);
+    expect(overflows.map(({ name, size, maxSize }) => `${name} ${size}/${maxSize}`)).toEqual([
+      'probing 2/1',
+      'isolated 3/1',
+      'off 4/1',
+      'new 5/1',
     ]);
+    // 'new' is the only closed breaker: the next one replaces it.
+    registry.get('newer');
+    expect(registry.has('new')).toBe(false);
+    expect(overflows).toHaveLength(5);
+  });
+
+  it('comes back to its bound as held breakers close, at the next additions', () => {
+    const { registry } = setup({ maxSize: 2 });
+    for (const name of ['a', 'b', 'c', 'd']) trip(registry.get(name));
+    expect(registry.size).toBe(4);
+    registry.resetAll();
+    const { events } = recorder(registry);
+    registry.get('e');
+    expect(events).toEqual([
+      'removed a evicted',
+      'removed b evicted',
+      'removed c evicted',
+      'added e',
+    ]);
+    expect(names(registry)).toEqual(['d', 'e']);
+  });
+
+  it('takes a breaker that opens out of the eviction order and puts it back when it closes', () => {
+    const { clock, registry } = setup({ maxSize: 2 });
+    const a = registry.get('a');
+    registry.get('b');
+    trip(a);
+    registry.get('c');
+    // b was the only candidate; a is open.
+    expect(names(registry)).toEqual(['a', 'c']);
+    clock.tick(1_000);
+    a.acquire().success();
+    expect(a.state).toBe('closed');
+    // a closed after c was added: a is now the most recently used.
+    registry.get('d');
+    expect(names(registry)).toEqual(['a', 'd']);
+  });
+
+  it.each([
+    ['synchronously', false],
+    ['asynchronously', true],
+  ])('holds a breaker restored open from a store that loads %s', async (_, async) => {
+    const memory = new MemoryStore();
+    const store: BreakerStore = {
+      load: (name) => (async ? Promise.resolve(memory.load(name)) : memory.load(name)),
+      save: (name, state) => memory.save(name, state),
+    };
+    const { clock, registry } = setup({ maxSize: 1, store });
+    memory.save('restored', {
+      state: 'open',
+      version: 3,
+      openedAt: clock.now(),
+      openUntil: clock.now() + 60_000,
+      recoveryAttempt: 1,
+    });
+    await registry.get('restored').ready;
+    registry.get('other');
+    registry.get('another');
+    expect(names(registry)).toEqual(['another', 'restored']);
   });
 
   it('counts calls made through a held reference since its last look as a use', async () => {
-    const { clock, registry } = setup({ maxSize: 2, idleMs: 1_000 });
+    const { registry } = setup({ maxSize: 2 });
     const a = registry.get('a');
     registry.get('b');
-    await clock.advance(1_000);
     await a.execute(async () => 'ok');
     registry.get('c');
-    expect(registry.has('a')).toBe(true);
-    expect(registry.has('b')).toBe(false);
-    await clock.advance(1_000);
+    expect(names(registry)).toEqual(['a', 'c']);
+    // No call on a since the registry last looked: it is the least recently used now.
     registry.get('d');
-    expect(registry.has('a')).toBe(false);
+    expect(names(registry)).toEqual(['c', 'd']);
   });
 
   it('does not count peek() as use', () => {
-    const { clock, registry } = setup({ maxSize: 1, idleMs: 1_000 });
+    const { registry } = setup({ maxSize: 1 });
     registry.get('a');
-    clock.tick(1_000);
     registry.peek('a');
     registry.get('b');
     expect(registry.has('a')).toBe(false);
@@ -485,16 +525,33 @@ describe('BreakerRegistry: size bound', () => {
 
   it('restores an evicted breaker from the store when it comes back', () => {
     const store = new MemoryStore();
-    const { clock, registry } = setup({ maxSize: 1, idleMs: 1_000, store });
+    const { registry } = setup({ maxSize: 1, store });
     const a = registry.get('a');
     trip(a);
     a.reset();
-    clock.tick(1_000);
     registry.get('b');
-    clock.tick(1_000);
-    registry.get('c');
     expect(registry.has('a')).toBe(false);
     expect(registry.get('a').snapshot().version).toBe(a.snapshot().version);
+  });
+
+  it('may evict a reconfigured breaker, and reapplies the change when it comes back', () => {
+    const { registry } = setup({ maxSize: 1 });
+    registry.get('tuned', { maxRetryAfterMs: 10 });
+    registry.reconfigure('tuned', { timeoutMs: 100 });
+    registry.reconfigure('tuned', { halfOpen: { maxProbes: 2 } });
+    registry.get('other');
+    expect(registry.has('tuned')).toBe(false);
+    const again = registry.get('tuned', { maxRetryAfterMs: 20 });
+    expect(again.options).toMatchObject({ timeoutMs: 100, maxRetryAfterMs: 20, maxProbes: 2 });
+    // delete() forgets the reconfiguration with the breaker.
+    registry.delete('tuned');
+    expect(registry.get('tuned').options.timeoutMs).toBeUndefined();
+  });
+
+  it('rejects the idleMs option it no longer uses, saying why', () => {
+    expect(() => new BreakerRegistry({ idleMs: 1_000 } as BreakerRegistryOptions)).toThrow(
+      /`idleMs`.*maxSize/,
+    );
   });
 });
 
@@ -540,10 +597,9 @@ describe('BreakerRegistry: enabled = false', () => {
     expect(api.state).toBe('disabled');
   });
 
-  it('evicts idle disabled breakers: disabled is their fresh state', () => {
-    const { clock, registry } = setup({ enabled: false, maxSize: 1, idleMs: 1_000 });
+  it('evicts disabled breakers: disabled is their fresh state', () => {
+    const { registry } = setup({ enabled: false, maxSize: 1 });
     registry.get('a');
-    clock.tick(1_000);
     registry.get('b');
     expect(registry.has('a')).toBe(false);
   });

@@ -1,4 +1,11 @@
-import { BreakerRegistry, defaultRegistry, setDefaultRegistry } from '@breakwater/core';
+import {
+  BreakerRegistry,
+  defaultRegistry,
+  HttpGuard,
+  isBreakerOpenError,
+  responseOutcome,
+  setDefaultRegistry,
+} from '@breakwater/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const key = Symbol.for('breakwater.registry');
@@ -46,5 +53,22 @@ describe('defaultRegistry', () => {
     const third = defaultRegistry();
     expect(third).not.toBe(first);
     expect(third).not.toBe(second);
+  });
+
+  it('is bounded at 10 000 breakers, so adapters keyed by path cannot grow it without end', () => {
+    const registry = defaultRegistry();
+    expect(registry.options.maxSize).toBe(10_000);
+    const guard = new HttpGuard({ key: (request) => request.url.href });
+    for (let i = 0; i < 10_050; i++) {
+      const call = guard.acquire({
+        url: new URL(`https://api.example.com/items/${i}`),
+        method: 'GET',
+      });
+      if (isBreakerOpenError(call)) throw call;
+      guard.settle(call, responseOutcome(200, new Headers()));
+    }
+    expect(registry.size).toBe(10_000);
+    expect(registry.has('https://api.example.com/items/49')).toBe(false);
+    expect(registry.has('https://api.example.com/items/50')).toBe(true);
   });
 });
