@@ -246,6 +246,7 @@ export {
 } from './registry/resolveBreakerRegistryOptions.ts';
 export type {
   BreakerAddedEvent,
+  BreakerConflictEvent,
   BreakerOverflowEvent,
   BreakerRegistryEvents,
   BreakerRemovalReason,

@@ -1,9 +1,12 @@
 import { CircuitBreaker } from '../CircuitBreaker.ts';
+import { emitWarning } from '../emitWarning.ts';
+import { BreakwaterConfigError, describeValue } from '../errors/BreakwaterConfigError.ts';
 import { Emitter } from '../events/Emitter.ts';
 import type { BreakerOptions } from '../resolveBreakerOptions.ts';
 import type { BreakerSnapshot } from '../snapshot.ts';
 import type { BreakerState } from '../store/types.ts';
-import { expectString } from '../validate.ts';
+import { expectObject, expectString } from '../validate.ts';
+import { type OptionsDifference, optionsDifference } from './optionsDifference.ts';
 import { RecencyList, type RecencyNode } from './RecencyList.ts';
 import {
   type BreakerRegistryOptions,
@@ -12,6 +15,7 @@ import {
   resolveBreakerRegistryOptions,
 } from './resolveBreakerRegistryOptions.ts';
 import type {
+  BreakerConflictEvent,
   BreakerRegistryEvents,
   BreakerRemovalReason,
   RegistryHealth,
@@ -26,6 +30,10 @@ interface Entry extends RecencyNode<Entry> {
   readonly name: string;
   readonly breaker: CircuitBreaker;
   unsubscribe: () => void;
+  /** The options of the `get()` that created the breaker; later ones are compared with them. */
+  readonly options: RegistryBreakerOptions | undefined;
+  /** The last other options object compared, so a caller repeating one compares it once. */
+  checked: RegistryBreakerOptions | undefined;
   /** Calls plus rejections seen at the last look, to notice calls made through a reference. */
   seenCalls: number;
 }
@@ -38,7 +46,8 @@ const noop = () => {};
  * check, an admin endpoint) can list, reset, force open and reconfigure them by name.
  *
  * A breaker is created on first `get(name)` with `{ ...defaults, ...overrides(name), ...options,
- * name }`.
+ * name }`. A later `get(name, options)` whose options differ from the creating call's is a
+ * conflict: the breaker keeps its options, and the registry emits `conflict` and warns once.
  *
  * `maxSize` is a bound that holds. Adding a breaker beyond it evicts the least recently used one
  * that is `closed` and not forced, however recently it was used: its window is lost, it is
@@ -69,6 +78,7 @@ export class BreakerRegistry implements Disposable {
   /** What `reconfigure()` changed, by name, reapplied when an evicted breaker comes back. */
   readonly #reconfigured = new Map<string, RegistryReconfiguration>();
   readonly #emitter: Emitter<BreakerRegistryEvents>;
+  #warnedOfConflict = false;
 
   /**
    * @throws BreakwaterConfigError when an option is invalid, including invalid `defaults` or an
@@ -92,15 +102,23 @@ export class BreakerRegistry implements Disposable {
 
   /**
    * The breaker named `name`, created on first use with `{ ...defaults, ...overrides(name),
-   * ...options, name }`. Once it exists, `options` is ignored: the first caller configures it
-   * (use `overrides` or `reconfigure()` to change a breaker's options).
-   * @throws BreakwaterConfigError when `name` is not a non-empty string, or the merged options
-   * of a new breaker are invalid (nothing is added then)
+   * ...options, name }`. Once it exists, `options` does not change it (use `overrides` or
+   * `reconfigure()`); options that differ from those of the `get()` that created it are a
+   * conflict, reported by a `conflict` event and, once per registry, a process warning.
+   * Passing the same options object again costs nothing; without `options` there is no
+   * conflict. Plain objects and arrays in options compare by value, functions and class
+   * instances (stores, clocks, rules' matchers) by identity: build options once and share them.
+   * @throws BreakwaterConfigError when `name` is not a non-empty string, `options` is not an
+   * object or names the breaker, or the merged options of a new breaker are invalid (nothing is
+   * added then)
    */
   get(name: string, options?: RegistryBreakerOptions): CircuitBreaker {
     const entry = this.#entries.get(name);
     if (entry === undefined) return this.#create(expectString('name', name), options);
     if (entry.listed) this.#evictable.append(entry);
+    if (options !== undefined && options !== entry.options && options !== entry.checked) {
+      this.#check(entry, options);
+    }
     return entry.breaker;
   }
 
@@ -209,7 +227,8 @@ export class BreakerRegistry implements Disposable {
   }
 
   /**
-   * Subscribes to `added`, `removed`, `overflow` or `stateChange` (any breaker's transition); returns an idempotent unsubscribe function.
+   * Subscribes to `added`, `removed`, `overflow`, `conflict` or `stateChange` (any breaker's
+   * transition); returns an idempotent unsubscribe function.
    */
   on<K extends keyof BreakerRegistryEvents>(
     event: K,
@@ -234,6 +253,16 @@ export class BreakerRegistry implements Disposable {
   }
 
   #create(name: string, options: RegistryBreakerOptions | undefined): CircuitBreaker {
+    if (options !== undefined) {
+      expectObject('options', options as unknown);
+      if (Object.hasOwn(options, 'name')) {
+        throw new BreakwaterConfigError(
+          'options.name',
+          'no name: the registry names each breaker',
+          (options as { name?: unknown }).name,
+        );
+      }
+    }
     const o = this.#options;
     const merged: BreakerOptions = {
       clock: o.clock,
@@ -271,6 +300,8 @@ export class BreakerRegistry implements Disposable {
       name,
       breaker,
       unsubscribe: noop,
+      options,
+      checked: undefined,
       seenCalls: 0,
       older: undefined,
       newer: undefined,
@@ -320,6 +351,25 @@ export class BreakerRegistry implements Disposable {
     }
   }
 
+  #check(entry: Entry, requested: RegistryBreakerOptions): void {
+    expectObject('options', requested as unknown);
+    entry.checked = requested;
+    const difference = optionsDifference(entry.options ?? {}, requested);
+    if (difference === undefined) return;
+    const event: BreakerConflictEvent = {
+      name: entry.name,
+      breaker: entry.breaker,
+      path: difference.path,
+      existing: entry.options,
+      requested,
+    };
+    if (!this.#warnedOfConflict) {
+      this.#warnedOfConflict = true;
+      emitWarning(conflictMessage(entry.name, difference), 'BREAKWATER_REGISTRY_CONFLICT');
+    }
+    this.#emitter.emit('conflict', event);
+  }
+
   #remove(entry: Entry, reason: BreakerRemovalReason): void {
     this.#entries.delete(entry.name);
     this.#evictable.remove(entry);
@@ -355,4 +405,16 @@ function mergeReconfigurations(
     merged.halfOpen = { ...previous?.halfOpen, ...next.halfOpen };
   }
   return merged;
+}
+
+function conflictMessage(name: string, { path, left, right }: OptionsDifference): string {
+  const was = left === undefined ? 'not set' : describeValue(left);
+  const now = right === undefined ? 'not set' : describeValue(right);
+  return (
+    `Breaker "${name}" already exists with other options (\`${path}\`: ${was} when it was ` +
+    `created, ${now} now); the existing breaker keeps its options ` +
+    'and these are ignored. Give differently configured clients different breaker names (a key ' +
+    "prefix), or configure the name once with the registry's `overrides`. Later conflicts in " +
+    "this registry are reported only as 'conflict' events."
+  );
 }

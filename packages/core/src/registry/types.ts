@@ -1,6 +1,7 @@
 import type { CircuitBreaker } from '../CircuitBreaker.ts';
 import type { StateChangeEvent } from '../events/BreakerEvents.ts';
 import type { BreakerState } from '../store/types.ts';
+import type { RegistryBreakerOptions } from './resolveBreakerRegistryOptions.ts';
 
 /** Emitted when a registry creates a breaker, after it is in the registry. */
 export interface BreakerAddedEvent {
@@ -40,11 +41,34 @@ export interface BreakerOverflowEvent {
   readonly maxSize: number;
 }
 
+/**
+ * Emitted when `get(name, options)` finds a breaker that was created with other options: the
+ * breaker keeps its own options and `requested` is ignored. Two parts of an application then
+ * share one breaker with the first one's settings; give them different names (a key prefix) or
+ * configure the name once through the registry's `overrides`. Emitted once per options object
+ * that differs from the last one compared, so a caller repeating one object is reported once.
+ */
+export interface BreakerConflictEvent {
+  readonly name: string;
+  /** The existing breaker, which keeps its options. */
+  readonly breaker: CircuitBreaker;
+  /**
+   * Where the options first differ: `timeoutMs`, `strategy.failureCount`, `classify[0]`.
+   * Plain objects and arrays are compared by value, functions and class instances by identity.
+   */
+  readonly path: string;
+  /** The options given to the `get()` that created the breaker (`undefined`: none). */
+  readonly existing: RegistryBreakerOptions | undefined;
+  /** The options of this `get()`, ignored. */
+  readonly requested: RegistryBreakerOptions;
+}
+
 /** Every event a {@link BreakerRegistry} emits, by name. */
 export interface BreakerRegistryEvents {
   added: BreakerAddedEvent;
   removed: BreakerRemovedEvent;
   overflow: BreakerOverflowEvent;
+  conflict: BreakerConflictEvent;
   /** A transition of any breaker in the registry: the breaker's own event, passed on. */
   stateChange: StateChangeEvent;
 }

@@ -1,5 +1,6 @@
 import {
   type BreakerAddedEvent,
+  type BreakerConflictEvent,
   type BreakerOverflowEvent,
   BreakerRegistry,
   type BreakerRegistryOptions,
@@ -8,11 +9,14 @@ import {
   BreakwaterConfigError,
   type CircuitBreaker,
   type DurableState,
+  failure,
   ManualClock,
   MemoryStore,
+  onStatus,
+  type RegistryBreakerOptions,
   type StateChangeEvent,
 } from '@breakwater/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 function setup(options: BreakerRegistryOptions = {}) {
   const clock = new ManualClock();
@@ -118,15 +122,14 @@ describe('BreakerRegistry: options', () => {
     });
     expect(registry.get('https://slow.example').options.timeoutMs).toBe(5_000);
     expect(registry.get('https://fast.example').options.timeoutMs).toBe(100);
-    expect(registry.get('https://fast.example', { timeoutMs: 1 }).options.timeoutMs).toBe(100);
+    const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      // A conflict: reported (see below), and the existing breaker keeps its options.
+      expect(registry.get('https://fast.example', { timeoutMs: 1 }).options.timeoutMs).toBe(100);
+    } finally {
+      warning.mockRestore();
+    }
     expect(seen).toEqual(['https://slow.example', 'https://fast.example']);
-  });
-
-  it('ignores the options of later get() calls for an existing breaker', () => {
-    const { registry } = setup();
-    const api = registry.get('api', { timeoutMs: 50 });
-    expect(registry.get('api', { timeoutMs: 999 })).toBe(api);
-    expect(api.options.timeoutMs).toBe(50);
   });
 
   it('gives breakers the registry clock, listener error handler and store by default', () => {
@@ -186,6 +189,225 @@ describe('BreakerRegistry: options', () => {
     );
     expect(registry.size).toBe(0);
     expect(events).toEqual([]);
+  });
+});
+
+describe('BreakerRegistry: option conflicts', () => {
+  function conflicts(registry: BreakerRegistry) {
+    const seen: BreakerConflictEvent[] = [];
+    registry.on('conflict', (event) => seen.push(event));
+    return seen;
+  }
+
+  let warnings: { message: string; code: string | undefined }[];
+  let restoreWarnings: () => void;
+  beforeEach(() => {
+    const captured: typeof warnings = [];
+    warnings = captured;
+    const spy = vi.spyOn(process, 'emitWarning').mockImplementation(((
+      warning: string | Error,
+      options?: { code?: string },
+    ) => {
+      captured.push({ message: String(warning), code: options?.code });
+    }) as typeof process.emitWarning);
+    restoreWarnings = () => spy.mockRestore();
+  });
+  afterEach(() => restoreWarnings());
+
+  it('keeps the existing breaker and its options, and reports the conflict', () => {
+    {
+      const { registry } = setup();
+      const seen = conflicts(registry);
+      const production = { timeoutMs: 50, strategy: { type: 'consecutive', failureCount: 5 } };
+      const sandbox = { timeoutMs: 50, strategy: { type: 'consecutive', failureCount: 1 } };
+      const api = registry.get('kraken:private', production as RegistryBreakerOptions);
+      expect(registry.get('kraken:private', sandbox as RegistryBreakerOptions)).toBe(api);
+      expect(api.options.timeoutMs).toBe(50);
+      expect(seen).toEqual([
+        {
+          name: 'kraken:private',
+          breaker: api,
+          path: 'strategy.failureCount',
+          existing: production,
+          requested: sandbox,
+        },
+      ]);
+      expect(warnings).toEqual([
+        {
+          code: 'BREAKWATER_REGISTRY_CONFLICT',
+          message: expect.stringMatching(
+            /"kraken:private".*`strategy\.failureCount`.*5.*1.*the existing breaker keeps its options/s,
+          ),
+        },
+      ]);
+    }
+  });
+
+  it('warns once per registry, and emits an event for every new conflicting options object', () => {
+    {
+      const { registry } = setup();
+      const seen = conflicts(registry);
+      registry.get('a', { timeoutMs: 10 });
+      registry.get('b');
+      const other = { timeoutMs: 20 };
+      registry.get('a', other);
+      registry.get('a', other);
+      registry.get('a', { timeoutMs: 30 });
+      registry.get('b', { timeoutMs: 10 });
+      expect(seen.map(({ name, path }) => `${name} ${path}`)).toEqual([
+        'a timeoutMs',
+        'a timeoutMs',
+        'b timeoutMs',
+      ]);
+      expect(warnings).toHaveLength(1);
+      const another = setup().registry;
+      another.get('a', { timeoutMs: 1 });
+      another.get('a', { timeoutMs: 2 });
+      expect(warnings).toHaveLength(2);
+    }
+  });
+
+  it('sees no conflict in the same object, an equal one, or a get() without options', () => {
+    const { registry } = setup();
+    const seen = conflicts(registry);
+    const store = new MemoryStore();
+    const onListenerError = () => {};
+    const options: RegistryBreakerOptions = {
+      timeoutMs: 50,
+      store,
+      onListenerError,
+      halfOpen: { maxProbes: 2 },
+      strategy: { type: 'count', callCount: 10, failureRate: 0.5 },
+    };
+    registry.get('api', options);
+    registry.get('api', options);
+    registry.get('api');
+    registry.get('api', {
+      strategy: { failureRate: 0.5, callCount: 10, type: 'count' },
+      halfOpen: { maxProbes: 2 },
+      onListenerError,
+      store,
+      timeoutMs: 50,
+      trackLatency: undefined,
+    });
+    registry.get('bare');
+    registry.get('bare', {});
+    expect(seen).toEqual([]);
+  });
+
+  it('compares functions and class instances by identity, plain objects and arrays by value', () => {
+    const { registry } = setup();
+    const seen = conflicts(registry);
+    registry.get('fn', { onListenerError: () => {} });
+    registry.get('fn', { onListenerError: () => {} });
+    registry.get('store', { store: new MemoryStore() });
+    registry.get('store', { store: new MemoryStore() });
+    registry.get('rules', { classify: [onStatus([418], failure('server'))] });
+    registry.get('rules', { classify: [onStatus([418], failure('server'))] });
+    registry.get('extra', { timeoutMs: 5 });
+    registry.get('extra', {});
+    expect(seen.map(({ name, path }) => `${name} ${path}`)).toEqual([
+      'fn onListenerError',
+      'store store',
+      'rules classify[0]',
+      'extra timeoutMs',
+    ]);
+  });
+
+  it('reports a breaker created without options that a later get() configures', () => {
+    const { registry } = setup();
+    const seen = conflicts(registry);
+    registry.forceOpen('api');
+    registry.get('api', { timeoutMs: 100 });
+    expect(seen).toMatchObject([{ name: 'api', path: 'timeoutMs', existing: undefined }]);
+  });
+
+  it('compares against the options of the get() that created it, not a reconfiguration', () => {
+    const { registry } = setup();
+    const seen = conflicts(registry);
+    const options = { timeoutMs: 100 };
+    registry.get('api', options);
+    registry.reconfigure('api', { timeoutMs: 500 });
+    registry.get('api', { timeoutMs: 100 });
+    expect(seen).toEqual([]);
+  });
+
+  it('reads nothing of an options object it saw last time', () => {
+    const { registry } = setup();
+    let reads = 0;
+    const options = new Proxy<RegistryBreakerOptions>(
+      { timeoutMs: 100 },
+      {
+        get(target, key, receiver) {
+          reads++;
+          return Reflect.get(target, key, receiver);
+        },
+        ownKeys(target) {
+          reads++;
+          return Reflect.ownKeys(target);
+        },
+      },
+    );
+    const equal = { timeoutMs: 100 };
+    registry.get('api', equal);
+    registry.get('api', options);
+    const afterFirst = reads;
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let i = 0; i < 100; i++) registry.get('api', options);
+    expect(reads).toBe(afterFirst);
+  });
+
+  it('survives options with cycles, and rejects options that are not an object', () => {
+    const { registry } = setup();
+    const seen = conflicts(registry);
+    const a: Record<string, unknown> = { timeoutMs: 5 };
+    a.self = a;
+    const b: Record<string, unknown> = { timeoutMs: 5 };
+    b.self = b;
+    registry.get('cyclic', { timeoutMs: 5 });
+    registry.get('cyclic', a as RegistryBreakerOptions);
+    registry.get('cyclic', b as RegistryBreakerOptions);
+    expect(seen.map(({ path }) => path)).toEqual(['self', 'self']);
+    expect(() => registry.get('cyclic', 42 as unknown as RegistryBreakerOptions)).toThrow(
+      'Invalid option `options`',
+    );
+    expect(() => registry.get('new', 'x' as unknown as RegistryBreakerOptions)).toThrow(
+      'Invalid option `options`',
+    );
+    expect(() =>
+      registry.get('new', { name: 'other' } as unknown as RegistryBreakerOptions),
+    ).toThrow('Invalid option `options.name`');
+    expect(registry.has('new')).toBe(false);
+  });
+
+  it('sends a throwing conflict listener to onListenerError', () => {
+    const errors: unknown[] = [];
+    const { registry } = setup({ onListenerError: (error) => errors.push(error) });
+    registry.on('conflict', () => {
+      throw new Error('listener');
+    });
+    const api = registry.get('api', { timeoutMs: 1 });
+    expect(registry.get('api', { timeoutMs: 2 })).toBe(api);
+    expect(errors).toEqual([new Error('listener')]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('warns through console.warn where there is no process (browsers)', () => {
+    const shown: unknown[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((message) => shown.push(message));
+    vi.stubGlobal('process', undefined);
+    try {
+      const { registry } = setup();
+      registry.get('api', { timeoutMs: 1 });
+      registry.get('api', { timeoutMs: 2 });
+    } finally {
+      vi.unstubAllGlobals();
+      warn.mockRestore();
+    }
+    expect(shown).toHaveLength(1);
+    expect(String(shown[0])).toMatch(
+      /^BreakwaterWarning \[BREAKWATER_REGISTRY_CONFLICT\]: Breaker "api" .*`timeoutMs`: 1 when it was created, 2 now/,
+    );
   });
 });
 
