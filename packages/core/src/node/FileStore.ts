@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   type BreakerStore,
@@ -17,9 +17,9 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '../validate.ts';
+import { fileStoreFormat, keepAside, readStateFile, type StateFileView } from './readStateFile.ts';
 
-/** The format tag of a {@link FileStore} file. */
-export const fileStoreFormat = 'breakwater.store/1';
+export { fileStoreFormat } from './readStateFile.ts';
 
 /** Options for {@link FileStore}. */
 export interface FileStoreOptions {
@@ -50,13 +50,6 @@ interface ResolvedFileStoreOptions {
   readonly onError: ((error: unknown) => void) | undefined;
 }
 
-/** What the file held when it was read: its entries, or why it is unusable. */
-interface FileView {
-  readonly entries: ReadonlyMap<string, unknown>;
-  /** Set when the file is corrupt, truncated or foreign: loads fail, the next write replaces it. */
-  readonly problem?: string;
-}
-
 interface Batch {
   readonly promise: Promise<void>;
   readonly resolve: () => void;
@@ -84,11 +77,14 @@ let writeCount = 0;
  * - **Atomic**: each write goes to a temporary file beside the target, is synced, then renamed
  *   over it; a crash leaves the old file or the new one, never half of one. Parent directories
  *   are created.
+ * - **Never clobbers**: a file that is not a Breakwater state file (a config file at a wrong
+ *   path, another format version) is never written over: loads and saves fail, naming it,
+ *   until it is moved away. A damaged state file (empty, truncated, not JSON) is copied to
+ *   `<file>.corrupt-<time>` as soon as it is read, then replaced by the next write.
  * - **Errors**: the promise `save()` returns rejects when the write that carries its state fails
  *   (the breaker reports it as `storeError`), and `onError` sees each failed write. `load()`
- *   rejects, naming the file and the problem, when the file is corrupt, truncated or foreign;
- *   the breaker reports that as `storeError` and starts fresh, and the next save replaces the
- *   file. A missing file is an empty store.
+ *   rejects, naming the file and the problem, when the file is damaged or foreign; the breaker
+ *   reports that as `storeError` and starts fresh. A missing file is an empty store.
  *
  * The file is read once and then kept in memory: one process per file. Entries of breakers this
  * process never saves are kept as they are. Processes that share state use a distributed store.
@@ -106,7 +102,7 @@ export class FileStore implements BreakerStore {
   #options: ResolvedFileStoreOptions;
   /** Every state saved by this process: newer than anything in the file. */
   #saved = new Map<string, DurableState>();
-  #view: Promise<FileView> | undefined;
+  #view: Promise<StateFileView> | undefined;
   /** The saves waiting for the next write, and its timer. */
   #batch: Batch | undefined;
   #timer: unknown;
@@ -146,9 +142,7 @@ export class FileStore implements BreakerStore {
     const savedMeanwhile = this.#saved.get(name);
     if (savedMeanwhile !== undefined) return savedMeanwhile;
     if (view.problem !== undefined) {
-      throw new Error(
-        `Breaker state file ${this.path} ${view.problem}; it will be replaced on the next save.`,
-      );
+      throw new Error(`Breaker state file ${this.path} ${view.problem}.`);
     }
     const entry = view.entries.get(name);
     if (entry === undefined) return undefined;
@@ -245,7 +239,7 @@ export class FileStore implements BreakerStore {
 
   async #writeFile(): Promise<void> {
     const { path, clock } = this.#options;
-    const view = await this.#read();
+    const view = await this.#readForWrite();
     const entries = new Map(view.entries);
     for (const [name, state] of this.#saved) entries.set(name, serializeDurableState(state));
     const text = `${JSON.stringify(
@@ -277,15 +271,43 @@ export class FileStore implements BreakerStore {
   }
 
   /** Reads the file once; an I/O error is not kept, so the next load or write tries again. */
-  #read(): Promise<FileView> {
+  #read(): Promise<StateFileView> {
     if (this.#view === undefined) {
-      const view = readView(this.#options.path);
+      const view = readStateFile(this.#options.path, this.#options.clock.now());
       this.#view = view;
       view.catch(() => {
         if (this.#view === view) this.#view = undefined;
       });
     }
     return this.#view;
+  }
+
+  /**
+   * The view a write may replace: a foreign file is read again (it may have been moved away
+   * since) and refused while it is there; a damaged one only once a copy of it is kept.
+   */
+  async #readForWrite(): Promise<StateFileView> {
+    const { path, clock } = this.#options;
+    let view = await this.#read();
+    if (view.kind === 'foreign') {
+      this.#view = undefined;
+      view = await this.#read();
+    }
+    if (view.kind === 'foreign') {
+      throw new Error(`Refusing to write breaker state file ${path}: it ${view.problem}.`);
+    }
+    if (view.kind === 'damaged' && view.keptAs === undefined) {
+      try {
+        await keepAside(path, clock.now());
+      } catch (error) {
+        throw new Error(
+          `Refusing to replace damaged breaker state file ${path}: a copy could not be kept ` +
+            `(${(error as Error).message}).`,
+          { cause: error },
+        );
+      }
+    }
+    return view;
   }
 
   #report(error: unknown): void {
@@ -299,39 +321,6 @@ export class FileStore implements BreakerStore {
       });
     }
   }
-}
-
-async function readView(path: string): Promise<FileView> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return { entries: new Map() };
-    throw new Error(`Cannot read breaker state file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  if (text.trim() === '') return corrupt('is empty');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return corrupt('is not valid JSON (truncated or corrupt)');
-  }
-  const record = isRecord(data) ? data : undefined;
-  if (record?.format !== fileStoreFormat) {
-    return corrupt(`is not a Breakwater state file (expected format '${fileStoreFormat}')`);
-  }
-  if (!isRecord(record.breakers)) return corrupt('has no `breakers` object');
-  return { entries: new Map(Object.entries(record.breakers)) };
-}
-
-function corrupt(problem: string): FileView {
-  return { entries: new Map(), problem };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function copyState(state: DurableState): DurableState {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -31,6 +31,16 @@ function createStore(options: Partial<FileStoreOptions> = {}): FileStore {
   const store = new FileStore({ path: file, clock, ...options });
   stores.push(store);
   return store;
+}
+
+/** What a restart does: the open store lets go of the file, and a new one opens it. */
+async function reopen(options: Partial<FileStoreOptions> = {}): Promise<FileStore> {
+  for (const store of stores.splice(0)) await store.dispose().catch(() => {});
+  return createStore(options);
+}
+
+async function listing(): Promise<string[]> {
+  return (await readdir(join(dir, 'nested'))).sort();
 }
 
 function state(version: number, overrides: Partial<DurableState> = {}): DurableState {
@@ -66,7 +76,7 @@ describe('FileStore', () => {
     writer.save('https://api.binance.com', state(7, { state: 'closed', openUntil: 0 }));
     await writer.flush();
 
-    const reader = createStore();
+    const reader = await reopen();
     expect(await reader.load('https://api.kraken.com')).toEqual(state(3));
     expect(await reader.load('https://api.binance.com')).toEqual(
       state(7, { state: 'closed', openUntil: 0 }),
@@ -83,7 +93,7 @@ describe('FileStore', () => {
     writer.save('api', state(2, { state: 'forced_open', openUntil: Infinity }));
     await writer.flush();
     expect((await readJson()).breakers.api).toMatchObject({ openUntil: null });
-    expect((await createStore().load('api'))?.openUntil).toBe(Infinity);
+    expect((await (await reopen()).load('api'))?.openUntil).toBe(Infinity);
   });
 
   it('loads the latest state saved by this process before it is written', async () => {
@@ -122,7 +132,7 @@ describe('FileStore', () => {
       await Promise.all([write, store.flush()]);
       expect(Object.keys((await readJson()).breakers)).toHaveLength(round);
     }
-    expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
+    expect(await listing()).toEqual(['state.json']);
   });
 
   it('keeps the entries of breakers this process never saved', async () => {
@@ -130,7 +140,7 @@ describe('FileStore', () => {
     const writer = createStore();
     writer.save('kept', state(9));
     await writer.flush();
-    const other = createStore();
+    const other = await reopen();
     other.save('mine', state(1));
     await other.flush();
     expect(Object.keys((await readJson()).breakers).sort()).toEqual(['kept', 'mine']);
@@ -143,20 +153,15 @@ describe('FileStore', () => {
       JSON.stringify({ format: 'breakwater.store/1', breakers: {} }).slice(0, 20),
       /is not valid JSON/,
     ],
+    ['garbage', '\u0000\u00ff\ufffd garbage \u0007', /is not valid JSON/],
     ['empty', '', /is empty/],
-    ['foreign', JSON.stringify({ users: [] }), /is not a Breakwater state file/],
-    [
-      'another format',
-      JSON.stringify({ format: 'breakwater.store/2', breakers: {} }),
-      /expected format 'breakwater.store\/1'/,
-    ],
     [
       'without breakers',
       JSON.stringify({ format: 'breakwater.store/1' }),
       /has no `breakers` object/,
     ],
   ])(
-    'rejects a %s file with an error naming it, and a later save repairs it',
+    'keeps a %s state file beside it for inspection, then a save replaces it',
     async (_, text, problem) => {
       await mkdir(join(dir, 'nested'));
       await writeFile(file, text);
@@ -164,12 +169,69 @@ describe('FileStore', () => {
       const failure = store.load('api');
       await expect(failure).rejects.toThrow(problem);
       await expect(failure).rejects.toThrow(file);
+      const kept = `${file}.corrupt-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}`;
+      await expect(failure).rejects.toThrow(`kept as ${kept}`);
+      expect(await readFile(kept, 'utf8')).toBe(text);
 
       store.save('api', state(4));
       await store.flush();
       expect(await readJson()).toMatchObject({ format: 'breakwater.store/1' });
       expect(await store.load('other')).toBeUndefined();
-      expect(await createStore().load('api')).toEqual(state(4));
+      expect(await (await reopen()).load('api')).toEqual(state(4));
+      expect(await readFile(kept, 'utf8')).toBe(text);
+    },
+  );
+
+  it('never overwrites an earlier copy of a damaged file', async () => {
+    await mkdir(join(dir, 'nested'));
+    await writeFile(file, 'first');
+    await expect(createStore().load('api')).rejects.toThrow(/kept as \S+corrupt-\S+Z and/);
+    await writeFile(file, 'second');
+    await expect((await reopen()).load('api')).rejects.toThrow(/kept as \S+corrupt-\S+Z-2 and/);
+    const copies = (await listing()).filter((name) => name.includes('.corrupt-'));
+    expect(copies).toHaveLength(2);
+    const texts = await Promise.all(
+      copies.map((name) => readFile(join(dir, 'nested', name), 'utf8')),
+    );
+    expect(texts.sort()).toEqual(['first', 'second']);
+  });
+
+  it.each([
+    [
+      'a config file',
+      JSON.stringify({ database: { host: 'db' } }),
+      /is not a Breakwater state file/,
+    ],
+    ['JSON that is no object', '[1, 2, 3]', /is not a Breakwater state file/],
+    [
+      'a file of another format version',
+      JSON.stringify({ format: 'breakwater.store/2', breakers: {} }),
+      /is in format 'breakwater.store\/2', from another version/,
+    ],
+  ])(
+    'never writes over %s, and keeps reporting until it is moved away',
+    async (_, text, problem) => {
+      await mkdir(join(dir, 'nested'));
+      await writeFile(file, text);
+      const errors: unknown[] = [];
+      const store = createStore({ onError: (error) => errors.push(error) });
+      await expect(store.load('api')).rejects.toThrow(problem);
+      await expect(store.load('api')).rejects.toThrow(/never writes over a file it did not create/);
+
+      const saved = store.save('api', state(1));
+      await clock.advance(100);
+      await expect(saved).rejects.toThrow(
+        new RegExp(`Refusing to write breaker state file ${file}: it .*never writes over`),
+      );
+      await expect(store.flush()).rejects.toThrow(/Refusing to write/);
+      expect(errors).toHaveLength(2);
+      expect(await readFile(file, 'utf8')).toBe(text);
+      expect((await listing()).filter((name) => name.includes('corrupt'))).toEqual([]);
+      // The state is still this process's, and reaches the file once the path is free.
+      expect(await store.load('api')).toEqual(state(1));
+      await unlink(file);
+      await store.flush();
+      expect((await readJson()).breakers.api).toMatchObject({ version: 1 });
     },
   );
 
@@ -200,11 +262,11 @@ describe('FileStore', () => {
     await clock.advance(100);
     await expect(saved).rejects.toThrow(`Cannot write breaker state file ${file}`);
     expect(errors).toEqual([expect.objectContaining({ cause: expect.anything() })]);
-    expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
+    expect(await listing()).toEqual(['state.json']);
 
     await rm(file, { recursive: true });
     await store.flush();
-    expect(await createStore().load('api')).toEqual(state(1));
+    expect(await (await reopen()).load('api')).toEqual(state(1));
     expect(errors).toHaveLength(1);
   });
 
