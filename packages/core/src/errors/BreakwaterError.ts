@@ -5,7 +5,8 @@ export type BreakwaterErrorCode =
   | 'BREAKWATER_TIMEOUT'
   | 'BREAKWATER_BULKHEAD_REJECTED'
   | 'BREAKWATER_RATE_LIMITED'
-  | 'BREAKWATER_RETRY_BUDGET_EXHAUSTED';
+  | 'BREAKWATER_RETRY_BUDGET_EXHAUSTED'
+  | 'BREAKWATER_STORE_LOCKED';
 
 /**
  * A brand shared by every copy of `@breakwater/core` loaded in a process, so the `is…Error()`

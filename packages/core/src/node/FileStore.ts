@@ -1,5 +1,6 @@
+import { readdirSync, unlinkSync } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   type BreakerStore,
   type Clock,
@@ -17,7 +18,9 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '../validate.ts';
+import { FileLock } from './FileLock.ts';
 import { fileStoreFormat, keepAside, readStateFile, type StateFileView } from './readStateFile.ts';
+import { isStoreLockedError } from './StoreLockedError.ts';
 
 export { fileStoreFormat } from './readStateFile.ts';
 
@@ -71,12 +74,19 @@ let writeCount = 0;
  * so that open breakers stay open across restarts:
  * `{ "format": "breakwater.store/1", "breakers": { "<name>": <state> } }`.
  *
+ * - **One process per file**: the store takes a lock file beside it (`<file>.lock`, naming the
+ *   process) when it is created, and releases it in {@link FileStore.dispose}. A second
+ *   process, or a second `FileStore` in this process, gets a {@link StoreLockedError} from the
+ *   constructor: each process would rewrite the whole file from what it read and erase the
+ *   other's breakers. A lock left by a process that died (SIGKILL, a crash, an exit without
+ *   `dispose()`) is taken over. Processes that share state use a distributed store.
  * - **Debounced**: `save()` records the latest state per breaker and schedules one write
  *   `debounceMs` later on the clock; the timer never keeps the process alive, so call
  *   {@link FileStore.flush} or {@link FileStore.dispose} at shutdown.
  * - **Atomic**: each write goes to a temporary file beside the target, is synced, then renamed
- *   over it; a crash leaves the old file or the new one, never half of one. Parent directories
- *   are created.
+ *   over it; a crash leaves the old file or the new one, never half of one. Temporary files a
+ *   killed process left behind are removed when the store is created. Parent directories are
+ *   created.
  * - **Never clobbers**: a file that is not a Breakwater state file (a config file at a wrong
  *   path, another format version) is never written over: loads and saves fail, naming it,
  *   until it is moved away. A damaged state file (empty, truncated, not JSON) is copied to
@@ -86,8 +96,8 @@ let writeCount = 0;
  *   rejects, naming the file and the problem, when the file is damaged or foreign; the breaker
  *   reports that as `storeError` and starts fresh. A missing file is an empty store.
  *
- * The file is read once and then kept in memory: one process per file. Entries of breakers this
- * process never saves are kept as they are. Processes that share state use a distributed store.
+ * The file is read once and then kept in memory. Entries of breakers this process never saves
+ * are kept as they are.
  *
  * @example
  * ```ts
@@ -112,13 +122,28 @@ export class FileStore implements BreakerStore {
   #lastWrite: Promise<void> = Promise.resolve();
   #lastWriteFailed = false;
   #disposed = false;
+  readonly #lock: FileLock;
+  #locked = false;
+  /** Set once dispose() has released the lock: nothing may take it again. */
+  #released = false;
 
   /**
+   * Takes the file's lock and removes temporary files a killed process left. An I/O error
+   * while locking (a read-only directory) is not thrown: writes fail with it, and try again.
+   *
    * @param options - Where the file lives and how writes are scheduled.
    * @throws {@link BreakwaterConfigError} when an option is missing, unknown or invalid.
+   * @throws {@link StoreLockedError} when another live process, or another `FileStore` in this
+   * process, has the file open.
    */
   constructor(options: FileStoreOptions) {
     this.#options = resolveFileStoreOptions(options);
+    this.#lock = new FileLock(this.#options.path);
+    try {
+      this.#holdLock(false);
+    } catch (error) {
+      if (isStoreLockedError(error)) throw error;
+    }
   }
 
   /** The absolute path of the file. */
@@ -193,13 +218,19 @@ export class FileStore implements BreakerStore {
   }
 
   /**
-   * Writes pending states, clears the timer and refuses later saves.
+   * Writes pending states, clears the timer, refuses later saves and releases the file's lock
+   * (also when the final write fails), so another process may open it.
    *
    * @throws `Error` (as a rejection) naming the file when the final write fails.
    */
   dispose(): Promise<void> {
     this.#disposed = true;
-    return this.flush();
+    return this.flush().finally(() => {
+      this.#released = true;
+      if (!this.#locked) return;
+      this.#locked = false;
+      this.#lock.release();
+    });
   }
 
   /** Same as {@link FileStore.dispose}, for `await using`. */
@@ -239,6 +270,11 @@ export class FileStore implements BreakerStore {
 
   async #writeFile(): Promise<void> {
     const { path, clock } = this.#options;
+    if (this.#released) {
+      throw new Error(`FileStore for ${path} is disposed; its states are no longer written.`);
+    }
+    // The lock file may have been deleted by hand, or never taken (an I/O error at start).
+    this.#holdLock(true);
     const view = await this.#readForWrite();
     const entries = new Map(view.entries);
     for (const [name, state] of this.#saved) entries.set(name, serializeDurableState(state));
@@ -298,7 +334,8 @@ export class FileStore implements BreakerStore {
     }
     if (view.kind === 'damaged' && view.keptAs === undefined) {
       try {
-        await keepAside(path, clock.now());
+        view = { ...view, keptAs: await keepAside(path, clock.now()) };
+        this.#view = Promise.resolve(view);
       } catch (error) {
         throw new Error(
           `Refusing to replace damaged breaker state file ${path}: a copy could not be kept ` +
@@ -308,6 +345,17 @@ export class FileStore implements BreakerStore {
       }
     }
     return view;
+  }
+
+  /** Takes the lock if this store does not hold it; then removes what killed writers left. */
+  #holdLock(verify: boolean): void {
+    if (this.#locked) {
+      if (verify) this.#lock.ensure();
+      return;
+    }
+    this.#lock.acquire();
+    this.#locked = true;
+    removeLeftovers(this.#options.path);
   }
 
   #report(error: unknown): void {
@@ -321,6 +369,37 @@ export class FileStore implements BreakerStore {
       });
     }
   }
+}
+
+/**
+ * Removes temporary files of writes and lock attempts that a killed process left beside the
+ * file. Called with the lock held, so no live process is writing one of them.
+ */
+function removeLeftovers(path: string): void {
+  const directory = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+  const write = new RegExp(`^${escapeRegExp(base)}\\.\\d+\\.[0-9a-z]+\\.tmp$`);
+  const staleLock = `${base}.lock.stale-`;
+  for (const name of names) {
+    if (!write.test(name) && !FileLock.isTemporary(name, base) && !name.startsWith(staleLock)) {
+      continue;
+    }
+    try {
+      unlinkSync(join(directory, name));
+    } catch {
+      // Removed by someone else, or not ours to remove: leave it.
+    }
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function copyState(state: DurableState): DurableState {

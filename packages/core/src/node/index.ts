@@ -4,3 +4,4 @@
 export type { BreakerStore } from '../index.ts';
 export { FileStore, type FileStoreOptions, fileStoreFormat } from './FileStore.ts';
 export { breakerOptionsFromProcessEnv, registryFromProcessEnv } from './fromProcessEnv.ts';
+export { isStoreLockedError, StoreLockedError, type StoreLockHolder } from './StoreLockedError.ts';

@@ -1,6 +1,17 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  truncate,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import {
   BreakwaterConfigError,
   type Clock,
@@ -8,7 +19,12 @@ import {
   ManualClock,
   systemClock,
 } from '@breakwater/core';
-import { FileStore, type FileStoreOptions } from '@breakwater/core/node';
+import {
+  FileStore,
+  type FileStoreOptions,
+  isStoreLockedError,
+  StoreLockedError,
+} from '@breakwater/core/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 let dir: string;
@@ -56,6 +72,15 @@ function state(version: number, overrides: Partial<DurableState> = {}): DurableS
 
 async function readJson(): Promise<{ format: string; breakers: Record<string, unknown> }> {
   return JSON.parse(await readFile(file, 'utf8'));
+}
+
+async function writeLock(fields: { pid: number; host?: string; token?: string }) {
+  const lock = { format: 'breakwater.lock/1', host: hostname(), token: 'someone-else', ...fields };
+  await writeFile(`${file}.lock`, JSON.stringify(lock));
+}
+
+async function readLock(): Promise<{ pid: number; host: string; token: string }> {
+  return JSON.parse(await readFile(`${file}.lock`, 'utf8'));
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -132,7 +157,7 @@ describe('FileStore', () => {
       await Promise.all([write, store.flush()]);
       expect(Object.keys((await readJson()).breakers)).toHaveLength(round);
     }
-    expect(await listing()).toEqual(['state.json']);
+    expect(await listing()).toEqual(['state.json', 'state.json.lock']);
   });
 
   it('keeps the entries of breakers this process never saved', async () => {
@@ -235,6 +260,41 @@ describe('FileStore', () => {
     },
   );
 
+  it('refuses to replace a damaged file while no copy of it can be kept', async () => {
+    await mkdir(join(dir, 'nested'));
+    await writeFile(file, 'damaged');
+    const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
+    for (let n = 1; n <= 100; n++) {
+      await writeFile(`${file}.corrupt-${stamp}${n === 1 ? '' : `-${n}`}`, `earlier ${n}`);
+    }
+    const store = createStore();
+    await expect(store.load('api')).rejects.toThrow(/could not be kept aside .*EEXIST/);
+    const saved = store.save('api', state(1));
+    await expect(store.flush()).rejects.toThrow(
+      `Refusing to replace damaged breaker state file ${file}: a copy could not be kept`,
+    );
+    await expect(saved).rejects.toThrow(/Refusing to replace/);
+    expect(await readFile(file, 'utf8')).toBe('damaged');
+
+    await clock.advance(1);
+    await store.flush();
+    expect((await readJson()).breakers.api).toMatchObject({ version: 1 });
+    const kept = `${file}.corrupt-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}`;
+    expect(await readFile(kept, 'utf8')).toBe('damaged');
+  });
+
+  it('never reads a file too large to be a state file, nor writes over it', async () => {
+    await mkdir(join(dir, 'nested'));
+    await writeFile(file, '');
+    await truncate(file, 65 * 1024 * 1024);
+    const store = createStore();
+    await expect(store.load('api')).rejects.toThrow(/is 68157440 bytes, too large/);
+    const saved = store.save('api', state(1));
+    await expect(store.flush()).rejects.toThrow(/Refusing to write/);
+    await expect(saved).rejects.toThrow(/Refusing to write/);
+    expect((await stat(file)).size).toBe(65 * 1024 * 1024);
+  });
+
   it('rejects an invalid entry for one breaker only, naming the file and the breaker', async () => {
     await mkdir(join(dir, 'nested'));
     const good = { format: 'breakwater.state/1', ...state(1) };
@@ -262,7 +322,7 @@ describe('FileStore', () => {
     await clock.advance(100);
     await expect(saved).rejects.toThrow(`Cannot write breaker state file ${file}`);
     expect(errors).toEqual([expect.objectContaining({ cause: expect.anything() })]);
-    expect(await listing()).toEqual(['state.json']);
+    expect(await listing()).toEqual(['state.json', 'state.json.lock']);
 
     await rm(file, { recursive: true });
     await store.flush();
@@ -306,6 +366,99 @@ describe('FileStore', () => {
     expect((await readJson()).breakers.api).toMatchObject({ version: 1 });
   });
 
+  it('refuses a second store on the file in this process until the first is disposed', async () => {
+    const first = createStore();
+    first.save('api', state(1));
+    let error: unknown;
+    try {
+      createStore();
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(isStoreLockedError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/already open by another FileStore in this process/);
+    await first.dispose();
+    expect(await listing()).toEqual(['state.json']);
+    expect(await createStore().load('api')).toEqual(state(1));
+  });
+
+  it('releases the lock on dispose even when the final write fails', async () => {
+    const store = createStore();
+    await store.load('api');
+    await mkdir(join(file, 'occupied'), { recursive: true });
+    const saved = store.save('api', state(1));
+    await expect(store.dispose()).rejects.toThrow(/Cannot write breaker state file/);
+    await expect(saved).rejects.toThrow(/Cannot write breaker state file/);
+    expect(await listing()).toEqual(['state.json']);
+    // Disposed: a later flush neither writes nor takes the lock again.
+    await expect(store.flush()).rejects.toThrow(/is disposed/);
+    expect(await listing()).toEqual(['state.json']);
+  });
+
+  it('removes temporary files that killed writers left, and nothing else', async () => {
+    await mkdir(join(dir, 'nested'));
+    const leftovers = [
+      'state.json.4242.1k3j5x.tmp',
+      'state.json.17.9zz.tmp',
+      'state.json.lock.4242.0a1b2c3d.tmp',
+      'state.json.lock.stale-4242-0a1b2c3d',
+    ];
+    const unrelated = ['state.json.backup.tmp', 'other.json.4242.1k3j5x.tmp', 'state.json.old'];
+    for (const name of [...leftovers, ...unrelated]) {
+      await writeFile(join(dir, 'nested', name), 'x');
+    }
+    createStore();
+    expect(await listing()).toEqual([...unrelated, 'state.json.lock'].sort());
+  });
+
+  it('takes over a lock whose holder is gone', async () => {
+    await mkdir(join(dir, 'nested'));
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const deadPid = Number(gone.stdout.toString());
+    await writeLock({ pid: deadPid });
+    const store = createStore();
+    store.save('api', state(1));
+    await store.flush();
+    expect(await readLock()).toMatchObject({ pid: process.pid });
+  });
+
+  it('takes over a lock with its own pid that this process does not hold (a restart)', async () => {
+    await mkdir(join(dir, 'nested'));
+    await writeLock({ pid: process.pid, token: 'from-an-earlier-process' });
+    createStore();
+    expect(await readLock()).toMatchObject({ pid: process.pid });
+    expect((await readLock()).token).not.toBe('from-an-earlier-process');
+  });
+
+  it('refuses a lock held on another host, or one it cannot read, naming the lock file', async () => {
+    await mkdir(join(dir, 'nested'));
+    await writeLock({ pid: 1, host: 'elsewhere' });
+    expect(() => createStore()).toThrow(
+      `Breaker state file ${file} is in use by process 1 on host "elsewhere" (lock file ${file}.lock)`,
+    );
+    await writeFile(`${file}.lock`, 'not a lock');
+    expect(() => createStore()).toThrow(/lock file .*\.lock names no holder that can be read/);
+    expect(await readFile(`${file}.lock`, 'utf8')).toBe('not a lock');
+  });
+
+  it('takes the lock again when its file was deleted, and refuses to write once another has it', async () => {
+    const errors: unknown[] = [];
+    const store = createStore({ onError: (error) => errors.push(error) });
+    store.save('api', state(1));
+    await store.flush();
+    await unlink(`${file}.lock`);
+    store.save('api', state(2));
+    await store.flush();
+    expect(await readLock()).toMatchObject({ pid: process.pid });
+
+    await writeLock({ pid: 1, host: 'elsewhere' });
+    const refused = store.save('api', state(3));
+    await expect(store.flush()).rejects.toThrow(/in use by process 1 on host "elsewhere"/);
+    await expect(refused).rejects.toThrow(StoreLockedError);
+    expect(errors).toHaveLength(1);
+    expect((await readJson()).breakers.api).toMatchObject({ version: 2 });
+  });
+
   it('validates its options', () => {
     expect(() => new FileStore({} as never)).toThrow(/`path`/);
     expect(() => new FileStore({ path: file, debounceMs: -1 })).toThrow(BreakwaterConfigError);
@@ -314,8 +467,9 @@ describe('FileStore', () => {
     expect(() => new FileStore({ path: file, clock: {} as never })).toThrow(
       /`clock`: expected a Clock/,
     );
-    expect(new FileStore({ path: 'relative/state.json' }).path).toMatch(
-      /^\/.*relative\/state\.json$/,
-    );
+    const absolute = join(dir, 'relative', 'state.json');
+    const fromCwd = new FileStore({ path: relative(process.cwd(), absolute) });
+    stores.push(fromCwd);
+    expect(fromCwd.path).toBe(absolute);
   });
 });
