@@ -31,6 +31,13 @@ import type { BreakerStrategy } from './strategies/types.ts';
 import { expectTimeoutMs } from './validate.ts';
 
 /**
+ * Calls admitted plus calls rejected over a breaker's life: any use changes it. Reads two
+ * numbers, where `snapshot()` builds a whole object: the registry reads it for many breakers
+ * at once when it looks for one to evict. Not part of the public API.
+ */
+export let usesOf: (breaker: CircuitBreaker) => number;
+
+/**
  * A circuit breaker: stops calling a dependency that keeps failing, and lets a few probes
  * through once it may have recovered.
  *
@@ -50,6 +57,10 @@ import { expectTimeoutMs } from './validate.ts';
  * ```
  */
 export class CircuitBreaker implements Policy, Disposable {
+  static {
+    usesOf = (breaker) => breaker.#counters.calls + breaker.#counters.rejected;
+  }
+
   #options: ResolvedBreakerOptions;
   #clock: Clock;
   #strategy: BreakerStrategy;

@@ -1,4 +1,4 @@
-import { CircuitBreaker } from '../CircuitBreaker.ts';
+import { CircuitBreaker, usesOf } from '../CircuitBreaker.ts';
 import { emitWarning } from '../emitWarning.ts';
 import { BreakwaterConfigError, describeValue } from '../errors/BreakwaterConfigError.ts';
 import { Emitter } from '../events/Emitter.ts';
@@ -32,8 +32,11 @@ interface Entry extends RecencyNode<Entry> {
   unsubscribe: () => void;
   /** The options of the `get()` that created the breaker; later ones are compared with them. */
   readonly options: RegistryBreakerOptions | undefined;
-  /** The last other options object compared, so a caller repeating one compares it once. */
-  checked: RegistryBreakerOptions | undefined;
+  /**
+   * Other options objects compared already, so each caller repeating its object compares it
+   * once; created on the first one (most breakers only ever see their creating object).
+   */
+  checked: WeakSet<object> | undefined;
   /** Calls plus rejections seen at the last look, to notice calls made through a reference. */
   seenCalls: number;
 }
@@ -116,7 +119,7 @@ export class BreakerRegistry implements Disposable {
     const entry = this.#entries.get(name);
     if (entry === undefined) return this.#create(expectString('name', name), options);
     if (entry.listed) this.#evictable.append(entry);
-    if (options !== undefined && options !== entry.options && options !== entry.checked) {
+    if (options !== undefined && options !== entry.options && !entry.checked?.has(options)) {
       this.#check(entry, options);
     }
     return entry.breaker;
@@ -337,23 +340,27 @@ export class BreakerRegistry implements Disposable {
   #makeRoom(): void {
     const maxSize = this.#options.maxSize;
     let passes = this.#evictable.size;
-    while (this.#entries.size >= maxSize) {
+    // A `removed` listener that gets each evicted name again would otherwise keep this going.
+    let evictions = this.#entries.size;
+    while (this.#entries.size >= maxSize && evictions > 0) {
       const oldest = this.#evictable.oldest;
       if (oldest === undefined) return;
-      const calls = callsOf(oldest.breaker);
+      const calls = usesOf(oldest.breaker);
       if (calls !== oldest.seenCalls && passes > 0) {
         oldest.seenCalls = calls;
         passes--;
         this.#evictable.append(oldest);
         continue;
       }
+      evictions--;
       this.#remove(oldest, 'evicted');
     }
   }
 
   #check(entry: Entry, requested: RegistryBreakerOptions): void {
     expectObject('options', requested as unknown);
-    entry.checked = requested;
+    entry.checked ??= new WeakSet();
+    entry.checked.add(requested);
     const difference = optionsDifference(entry.options ?? {}, requested);
     if (difference === undefined) return;
     const event: BreakerConflictEvent = {
@@ -387,12 +394,6 @@ export class BreakerRegistry implements Disposable {
   #freshState(): BreakerState {
     return this.#options.enabled ? 'closed' : 'disabled';
   }
-}
-
-/** Calls admitted plus calls rejected over the breaker's life: any use changes it. */
-function callsOf(breaker: CircuitBreaker): number {
-  const { calls, rejected } = breaker.snapshot().counters;
-  return calls + rejected;
 }
 
 /** Successive reconfigurations as one: later values win, `halfOpen` merges as it does there. */

@@ -46,7 +46,7 @@ export interface BreakerOverflowEvent {
  * breaker keeps its own options and `requested` is ignored. Two parts of an application then
  * share one breaker with the first one's settings; give them different names (a key prefix) or
  * configure the name once through the registry's `overrides`. Emitted once per options object
- * that differs from the last one compared, so a caller repeating one object is reported once.
+ * per breaker, so a caller repeating one object is reported once.
  */
 export interface BreakerConflictEvent {
   readonly name: string;

@@ -267,6 +267,22 @@ describe('BreakerRegistry: option conflicts', () => {
     }
   });
 
+  it("compares each caller's options object once, however the callers alternate", () => {
+    const { registry } = setup();
+    const seen = conflicts(registry);
+    const [a, b, c, equal] = [
+      { timeoutMs: 1 },
+      { timeoutMs: 2 },
+      { timeoutMs: 3 },
+      { timeoutMs: 1 },
+    ];
+    registry.get('api', a);
+    for (let i = 0; i < 100; i++)
+      for (const options of [a, b, c, equal]) registry.get('api', options);
+    expect(seen.map(({ requested }) => requested)).toEqual([b, c]);
+    expect(warnings).toHaveLength(1);
+  });
+
   it('sees no conflict in the same object, an equal one, or a get() without options', () => {
     const { registry } = setup();
     const seen = conflicts(registry);
@@ -735,6 +751,16 @@ describe('BreakerRegistry: size bound', () => {
     // No call on a since the registry last looked: it is the least recently used now.
     registry.get('d');
     expect(names(registry)).toEqual(['c', 'd']);
+  });
+
+  it('stops evicting when a removed listener gets each evicted name again', () => {
+    const { registry } = setup({ maxSize: 2 });
+    registry.on('removed', ({ name }) => registry.get(name));
+    registry.get('a');
+    registry.get('b');
+    registry.get('c');
+    expect(registry.has('c')).toBe(true);
+    expect(registry.size).toBeLessThanOrEqual(3);
   });
 
   it('does not count peek() as use', () => {
