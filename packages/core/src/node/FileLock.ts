@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { StoreLockedError } from './StoreLockedError.ts';
 
 /** The format tag of a lock file. */
@@ -14,6 +15,8 @@ interface LockRecord {
   readonly host: string;
   /** The holder's start time in clock ticks since boot (Linux), to tell a reused pid apart. */
   readonly started: number | undefined;
+  /** The holder's worker thread (0: the main thread): threads share a pid. */
+  readonly thread: number | undefined;
   readonly token: string;
 }
 
@@ -40,8 +43,9 @@ const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'
  * pid and host. Taking the lock is an exclusive create, so two processes never both succeed. A
  * lock whose holder is gone (killed with SIGKILL, crashed, or exited without `dispose()`) is
  * stale and taken over: its pid no longer runs, or runs a different process (Linux: another
- * start time; or this very pid, reused after a container restart, without this process holding
- * it). A lock from another host cannot be checked and is never taken over.
+ * start time), or is this very pid reused after a container restart (another start time, or
+ * where that is unknown, the same thread without this thread holding it). A lock from another
+ * host cannot be checked and is never taken over.
  */
 export class FileLock {
   /** The state file the lock guards. */
@@ -58,6 +62,7 @@ export class FileLock {
       pid: process.pid,
       host: hostname(),
       started: startTicks(process.pid),
+      thread: threadId,
       token: randomBytes(12).toString('hex'),
     };
   }
@@ -159,9 +164,12 @@ export class FileLock {
   #holderAlive(holder: LockRecord): boolean {
     if (holder.host !== this.#record.host) return true;
     if (holder.pid === process.pid) {
-      // Held by this process, or by an earlier process that had the same pid (a container's
-      // pid 1 after a restart).
-      return held.get(this.path) === holder.token;
+      if (held.get(this.path) === holder.token) return true;
+      // Another thread of this process (each has its own record of held locks), or an earlier
+      // process that had the same pid (a container's pid 1 after a restart).
+      const mine = this.#record.started;
+      if (holder.started !== undefined && mine !== undefined) return holder.started === mine;
+      return holder.thread !== this.#record.thread;
     }
     if (!processRuns(holder.pid)) return false;
     const started = startTicks(holder.pid);

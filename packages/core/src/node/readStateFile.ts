@@ -69,7 +69,11 @@ export async function readStateFile(path: string, now: number): Promise<StateFil
  * @throws Error from the file system
  */
 export async function keepAside(path: string, now: number): Promise<string> {
-  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  // A clock that answers nonsense must not stop the copy: the name only has to be unique.
+  const date = new Date(now);
+  const stamp = Number.isNaN(date.getTime())
+    ? 'unknown-time'
+    : date.toISOString().replace(/[:.]/g, '-');
   for (let n = 1; ; n++) {
     const aside = `${path}.corrupt-${stamp}${n === 1 ? '' : `-${n}`}`;
     try {

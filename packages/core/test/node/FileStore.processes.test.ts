@@ -139,4 +139,22 @@ describe('FileStore across processes', () => {
       }
     }
   }, 120_000);
+
+  it('lets exactly one of two processes starting at once take over a stale lock', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dead = start('churn');
+      expect(await dead.nextLine()).toBe('opened');
+      dead.process.kill('SIGKILL');
+      await exited(dead.process);
+
+      const racers = [start('hold'), start('hold')];
+      const answers = await Promise.all(racers.map((racer) => racer.nextLine()));
+      const ready = answers.filter((line) => line.startsWith('ready '));
+      const refused = answers.filter((line) => line.startsWith('error BREAKWATER_STORE_LOCKED '));
+      expect({ ready: ready.length, refused: refused.length }).toEqual({ ready: 1, refused: 1 });
+      for (const racer of racers) racer.process.stdin.write('exit\n');
+      await Promise.all(racers.map((racer) => exited(racer.process)));
+      expect((await readdir(dir)).sort()).toEqual(['state.json']);
+    }
+  }, 60_000);
 });

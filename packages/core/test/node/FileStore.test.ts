@@ -74,12 +74,20 @@ async function readJson(): Promise<{ format: string; breakers: Record<string, un
   return JSON.parse(await readFile(file, 'utf8'));
 }
 
-async function writeLock(fields: { pid: number; host?: string; token?: string }) {
+interface LockFields {
+  pid: number;
+  host: string;
+  token: string;
+  started?: number;
+  thread: number;
+}
+
+async function writeLock(fields: Partial<LockFields> & { pid: number }) {
   const lock = { format: 'breakwater.lock/1', host: hostname(), token: 'someone-else', ...fields };
   await writeFile(`${file}.lock`, JSON.stringify(lock));
 }
 
-async function readLock(): Promise<{ pid: number; host: string; token: string }> {
+async function readLock(): Promise<LockFields> {
   return JSON.parse(await readFile(`${file}.lock`, 'utf8'));
 }
 
@@ -260,6 +268,14 @@ describe('FileStore', () => {
     },
   );
 
+  it('keeps a damaged file even when the clock answers nonsense', async () => {
+    await mkdir(join(dir, 'nested'));
+    await writeFile(file, 'damaged');
+    const store = createStore({ clock: { ...systemClock, now: () => Number.NaN } });
+    await expect(store.load('api')).rejects.toThrow(`kept as ${file}.corrupt-unknown-time and`);
+    expect(await readFile(`${file}.corrupt-unknown-time`, 'utf8')).toBe('damaged');
+  });
+
   it('refuses to replace a damaged file while no copy of it can be kept', async () => {
     await mkdir(join(dir, 'nested'));
     await writeFile(file, 'damaged');
@@ -422,12 +438,21 @@ describe('FileStore', () => {
     expect(await readLock()).toMatchObject({ pid: process.pid });
   });
 
-  it('takes over a lock with its own pid that this process does not hold (a restart)', async () => {
+  it('takes over a lock with its own pid left by an earlier process (a restart)', async () => {
     await mkdir(join(dir, 'nested'));
-    await writeLock({ pid: process.pid, token: 'from-an-earlier-process' });
+    // Another start time (Linux), or where that is unknown the same thread: an earlier process.
+    await writeLock({ pid: process.pid, started: 1, thread: 0, token: 'earlier-process' });
     createStore();
     expect(await readLock()).toMatchObject({ pid: process.pid });
-    expect((await readLock()).token).not.toBe('from-an-earlier-process');
+    expect((await readLock()).token).not.toBe('earlier-process');
+  });
+
+  it('refuses a lock that another thread of this process holds', async () => {
+    const probe = createStore();
+    const mine = await readLock();
+    await probe.dispose();
+    await writeLock({ ...mine, thread: mine.thread + 1, token: 'another-thread' });
+    expect(() => createStore()).toThrow(/already open by another FileStore in this process/);
   });
 
   it('refuses a lock held on another host, or one it cannot read, naming the lock file', async () => {
