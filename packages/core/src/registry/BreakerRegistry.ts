@@ -23,7 +23,7 @@ import type {
 } from './types.ts';
 
 /** What `registry.reconfigure(name, …)` changes: everything but what names and restores it. */
-export type RegistryReconfiguration = Omit<BreakerOptions, 'name' | 'store' | 'initialState'>;
+type RegistryReconfiguration = Omit<BreakerOptions, 'name' | 'store' | 'initialState'>;
 
 /** What the registry keeps per breaker. */
 interface Entry extends RecencyNode<Entry> {
@@ -195,7 +195,10 @@ export class BreakerRegistry implements Disposable {
    * @returns whether there was such a breaker; a missing one is not created
    * @throws BreakwaterConfigError when the merged options are invalid; nothing changes then
    */
-  reconfigure(name: string, partial: RegistryReconfiguration): boolean {
+  reconfigure(
+    name: string,
+    partial: Omit<BreakerOptions, 'name' | 'store' | 'initialState'>,
+  ): boolean {
     const entry = this.#entries.get(name);
     if (entry === undefined) return false;
     entry.breaker.reconfigure(partial);
