@@ -92,7 +92,9 @@ export function breakerHooks(options?: HttpBreakerOptions): BreakerHooks {
           if (call.permit === undefined) return;
           attempts.set(request, new Attempt(guard, call));
           if (call.timeoutMs !== undefined && request.timeout.request === undefined) {
-            request.timeout = { request: call.timeoutMs };
+            // got's setter replaces the whole object outside a merge: keep the caller's other
+            // phases (`connect`, `response`, …), which a bare `{ request }` would drop.
+            request.timeout = { ...request.timeout, request: call.timeoutMs };
           }
           // Any other return value would become the response.
           return undefined;

@@ -173,6 +173,23 @@ describe('breakerHooks', () => {
     expect(timeouts).toEqual([30, 5_000, undefined]);
   });
 
+  it("adds timeoutMs to the caller's own timeout phases instead of replacing them", async () => {
+    const seen: Record<string, number | undefined>[] = [];
+    const { hooks, breaker } = create({ timeoutMs: 2_000 });
+    const client = got.extend(hooks, {
+      retry: { limit: 0 },
+      hooks: { beforeRequest: [(options) => void seen.push({ ...options.timeout })] },
+    });
+    // The route never answers: only the caller's 30 ms `response` phase can end this quickly.
+    const error = await rejection(
+      client(server.url('/hang'), { timeout: { connect: 200, response: 30 } }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).event).toBe('response');
+    expect(seen).toEqual([{ connect: 200, response: 30, request: 2_000 }]);
+    expect(breaker().snapshot().counters.failuresByCategory.timeout).toBe(1);
+  });
+
   it('gives each redirect hop its own permit, from the breaker of its origin', async () => {
     const { hooks, registry, breaker } = create();
     const redirects = await startRedirectServer();
