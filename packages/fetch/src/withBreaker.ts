@@ -72,15 +72,30 @@ export function withBreaker<F extends FetchFunction = typeof fetch>(
     return guard.execute(
       request,
       perRequest,
-      (signal) => {
-        if (signal === callerSignal && perRequest === undefined) return send(input, init);
-        // The wrapped fetch gets fetch's own init: no `breakwater`, and the signal to honour.
-        const { breakwater: _, ...own } = init ?? {};
-        return send(input, { ...own, signal });
-      },
+      (signal) =>
+        signal === callerSignal && perRequest === undefined
+          ? send(input, init)
+          : send(input, ownInit(init, signal)),
       fetchResponseAdapter,
       callerSignal,
     );
   };
   return wrapped as unknown as BreakerFetch<F>;
+}
+
+/**
+ * fetch's own init for an attempt: every field fetch would read from the caller's `init` (its
+ * inherited ones too: fetch reads a `Request` or a prototype's fields as init, and a spread
+ * would drop them), without `breakwater`, with `signal`, the signal to honour.
+ */
+function ownInit(
+  init: (FetchInitLike & BreakwaterInit) | undefined,
+  signal: AbortSignal | undefined,
+): Record<string, unknown> {
+  const own: Record<string, unknown> = {};
+  for (const key in init) {
+    if (key !== 'breakwater') own[key] = (init as Record<string, unknown>)[key];
+  }
+  own.signal = signal;
+  return own;
 }

@@ -166,6 +166,22 @@ describe('withBreaker', () => {
     expect(inits[0]).not.toHaveProperty('breakwater');
   });
 
+  it('keeps every field of an init that is not a plain object when it adds a deadline', async () => {
+    const { fetch } = create({ timeoutMs: 1_000 });
+    type Echo = { method: string; body: string };
+    // fetch reads an init's fields wherever they live: a Request as init, or inherited ones.
+    const inherited = Object.create({ method: 'POST', body: 'inherited' }) as RequestInit;
+    const fromRequest = new Request(server.url('/echo'), { method: 'PUT', body: 'request' });
+    const echoes = [
+      (await (await fetch(server.url('/echo'), inherited)).json()) as Echo,
+      (await (await fetch(server.url('/echo'), fromRequest)).json()) as Echo,
+    ];
+    expect(echoes.map(({ method, body }) => [method, body])).toEqual([
+      ['POST', 'inherited'],
+      ['PUT', 'request'],
+    ]);
+  });
+
   it('leaves a URL it cannot parse to fetch', async () => {
     const { fetch, registry } = create();
     await expect(fetch('not a url')).rejects.toThrow(TypeError);
