@@ -1,5 +1,6 @@
 import {
   type BreakerRequestOptions,
+  BreakwaterConfigError,
   type FetchBodyResponseLike,
   type FetchInitLike,
   type FetchInput,
@@ -47,22 +48,49 @@ type InitOf<F> = F extends (input: never, init?: infer I) => unknown
  * are retried, each attempt one breaker call; with `timeoutMs`, each attempt gets a deadline.
  * Responses and errors reach the caller unchanged.
  *
- * @param fetchFn - the fetch to wrap: `globalThis.fetch`, undici's `fetch`, a polyfill
+ * Without a fetch (`withBreaker()`, `withBreaker(options)`), each call uses the
+ * `globalThis.fetch` of that moment, so a fetch installed later (MSW's `server.listen()`, a
+ * polyfill) is used. A fetch passed in is the one called, for the wrapper's lifetime:
+ * `withBreaker(globalThis.fetch)` keeps the global of the moment it was created.
+ *
+ * @param fetchFn - the fetch to wrap: undici's `fetch`, a polyfill, `globalThis.fetch` as it is
+ *   now; omit it to use the global fetch of each call
  * @param options - see `HttpBreakerOptions`; validated here, once
- * @throws BreakwaterConfigError when an option is invalid
+ * @throws BreakwaterConfigError when `fetchFn` is not a function or an option is invalid
  * @example
  * ```ts
- * const fetch = withBreaker(globalThis.fetch, { timeoutMs: 5_000, retry: { maxAttempts: 3 } });
+ * const fetch = withBreaker({ timeoutMs: 5_000, retry: { maxAttempts: 3 } });
  * const res = await fetch('https://api.kraken.com/0/public/Time');
  * await fetch(url, { method: 'POST', body, breakwater: { bypass: true } });
+ * const undiciGuarded = withBreaker(undiciFetch, { timeoutMs: 5_000 });
  * ```
  */
-export function withBreaker<F extends FetchFunction = typeof fetch>(
-  fetchFn: F,
+export function withBreaker(options?: HttpBreakerOptions): BreakerFetch<typeof fetch>;
+export function withBreaker(
+  fetchFn: undefined,
   options?: HttpBreakerOptions,
-): BreakerFetch<F> {
+): BreakerFetch<typeof fetch>;
+export function withBreaker<F extends FetchFunction = typeof fetch>(
+  fetchFn: F | undefined,
+  options?: HttpBreakerOptions,
+): BreakerFetch<F>;
+export function withBreaker(
+  fetchOrOptions?: FetchFunction | HttpBreakerOptions,
+  maybeOptions?: HttpBreakerOptions,
+): BreakerFetch<FetchFunction> {
+  const [fetchFn, options] =
+    typeof fetchOrOptions === 'object' && fetchOrOptions !== null && maybeOptions === undefined
+      ? [undefined, fetchOrOptions]
+      : [fetchOrOptions, maybeOptions];
+  if (fetchFn !== undefined && typeof fetchFn !== 'function') {
+    throw new BreakwaterConfigError(
+      'fetchFn',
+      "a fetch function (undici's fetch, a polyfill), or nothing for the global fetch",
+      fetchFn,
+    );
+  }
   const guard = new HttpGuard(options);
-  const send = fetchFn as unknown as CallableFetch;
+  const send = (fetchFn as CallableFetch | undefined) ?? globalFetch;
   const wrapped = (input: FetchInput, init?: FetchInitLike & BreakwaterInit) => {
     const request = fetchRequestInfo(input, init);
     // A URL fetch cannot parse: fetch rejects it as it always does.
@@ -80,8 +108,12 @@ export function withBreaker<F extends FetchFunction = typeof fetch>(
       callerSignal,
     );
   };
-  return wrapped as unknown as BreakerFetch<F>;
+  return wrapped as unknown as BreakerFetch<FetchFunction>;
 }
+
+/** The global fetch of the moment of each call: MSW and polyfills replace it after imports. */
+const globalFetch: CallableFetch = (input, init) =>
+  (globalThis.fetch as unknown as CallableFetch)(input, init);
 
 /**
  * fetch's own init for an attempt: every field fetch would read from the caller's `init` (its

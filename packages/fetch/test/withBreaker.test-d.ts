@@ -16,3 +16,17 @@ wrapped('https://api.kraken.com', { breakwater: { bypas: true } });
 const wrappedUndici = withBreaker(undiciFetch);
 expectTypeOf(wrappedUndici).toExtend<typeof undiciFetch>();
 expectTypeOf(wrappedUndici).parameter(1).toExtend<Parameters<typeof undiciFetch>[1]>();
+
+// Without a fetch, the global one of each call: typed as the global fetch.
+expectTypeOf(withBreaker()).toEqualTypeOf<BreakerFetch<typeof fetch>>();
+expectTypeOf(withBreaker({ timeoutMs: 5_000 })).toEqualTypeOf<BreakerFetch<typeof fetch>>();
+expectTypeOf(withBreaker(undefined, { timeoutMs: 5_000 })).toEqualTypeOf<
+  BreakerFetch<typeof fetch>
+>();
+// @ts-expect-error: a string is not a fetch
+withBreaker('fetch');
+// @ts-expect-error: options are typed in either place
+withBreaker({ timeoutMS: 5_000 });
+// A fetch that may be missing (an option of yours): its type when given, else the global's.
+declare const maybeUndici: typeof undiciFetch | undefined;
+expectTypeOf(withBreaker(maybeUndici)).toEqualTypeOf<BreakerFetch<typeof undiciFetch>>();
