@@ -225,6 +225,26 @@ describe('protectCcxt with a real ccxt exchange', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it('calls the global fetch of each request when given none, as MSW replaces it later', async () => {
+    server = await startLoopback((_req, res) => sendJson(res, 200, time));
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }));
+    const original = globalThis.fetch;
+    const seen: string[] = [];
+    // What MSW's `server.listen()` does after the bot module created its exchange.
+    globalThis.fetch = (input, init) => {
+      seen.push(String(input));
+      return original(input, init);
+    };
+    try {
+      expect(await exchange.fetchTime()).toBe(1_767_225_600_000);
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(seen).toEqual([`${server.url}/0/public/Time`]);
+    expect(breakers.peek('kraken:public')?.snapshot().counters.successes).toBe(1);
+  });
+
   it("hands ccxt's agent to a fetch of your own", async () => {
     server = await startLoopback((_req, res) => sendJson(res, 200, time));
     const agents: unknown[] = [];

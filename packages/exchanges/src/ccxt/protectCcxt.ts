@@ -37,8 +37,9 @@ export interface ProtectCcxtOptions {
    * The fetch the guard sends with: undici's `fetch` bound to a proxy `dispatcher`, a test
    * double of the network, … It also gets the node-style `agent` ccxt passes for its proxy
    * settings, as `init.agent`.
-   * @defaultValue `globalThis.fetch`, which cannot send through ccxt's proxy settings: a request
-   * ccxt would send through a proxy rejects with `BreakwaterConfigError` instead
+   * @defaultValue `globalThis.fetch` as it is at each request (so MSW's `server.listen()` after
+   * `protectCcxt()` still intercepts it), which cannot send through ccxt's proxy settings: a
+   * request ccxt would send through a proxy rejects with `BreakwaterConfigError` instead
    */
   fetch?: FetchFunction;
 }
@@ -134,7 +135,10 @@ export function protectCcxt<E extends CcxtExchangeLike>(
   if (typeof base !== 'function')
     throw new BreakwaterConfigError('fetch', 'a fetch function', base);
   const guard = new HttpGuard(preset);
-  const send = base as unknown as (
+  // Without a fetch of yours, the global one of each request: MSW's `server.listen()` or a
+  // polyfill may replace it after the exchange was protected.
+  const send = (own ??
+    ((url: string, init: RequestInit) => globalThis.fetch(url, init))) as unknown as (
     url: string,
     init: RequestInit,
   ) => Promise<FetchBodyResponseLike>;
