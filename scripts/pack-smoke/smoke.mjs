@@ -1,0 +1,108 @@
+// Runs in a scratch project where npm installed the packed tarballs (see scripts/packSmoke.mjs):
+// every import below resolves to an installed tarball's `dist/`, never to the workspace. Each
+// adapter makes one call that succeeds and one that its breaker, forced open, rejects before
+// anything is sent.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { useBreaker } from '@breakwater/axios';
+import { BreakerRegistry, CircuitBreaker, isBreakerOpenError } from '@breakwater/core';
+import { FileStore } from '@breakwater/core/node';
+import { krakenPreset } from '@breakwater/exchanges';
+import { withBreaker } from '@breakwater/fetch';
+import { breakerInterceptor } from '@breakwater/fetch/node';
+import { breakerHooks as gotHooks } from '@breakwater/got';
+import { breakerHooks as kyHooks } from '@breakwater/ky';
+import { statusStorm } from '@breakwater/msw';
+import { guardWebSocket } from '@breakwater/ws';
+import * as wsTesting from '@breakwater/ws/testing';
+import axios from 'axios';
+import got from 'got';
+import ky from 'ky';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { Agent, request } from 'undici';
+import WebSocket, { WebSocketServer } from 'ws';
+
+let hits = 0;
+const server = createServer((_req, res) => {
+  hits++;
+  res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+});
+const sockets = new WebSocketServer({ server });
+sockets.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
+server.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const origin = `http://127.0.0.1:${server.address().port}`;
+const url = `${origin}/ok`;
+
+const breaker = new CircuitBreaker({ name: 'smoke' });
+assert.equal(await breaker.execute(async () => 42), 42);
+breaker.dispose();
+assert.equal(typeof FileStore, 'function');
+assert.equal(typeof krakenPreset(), 'object');
+assert.equal(typeof wsTesting.createFaultyWsServer, 'function');
+
+/** One call through `call` that succeeds, then one its breaker, forced open, rejects. */
+async function adapter(name, create) {
+  const registry = new BreakerRegistry();
+  const call = create(registry);
+  const before = hits;
+  await call();
+  assert.equal(hits, before + 1, `${name}: the request went out`);
+  const guarded = registry.peek(origin);
+  assert.equal(guarded?.snapshot().counters.successes, 1, `${name}: one success recorded`);
+  guarded.forceOpen();
+  await assert.rejects(call(), (error) => isBreakerOpenError(error), `${name}: rejected`);
+  assert.equal(hits, before + 1, `${name}: nothing sent while open`);
+  registry.dispose();
+}
+
+await adapter('fetch', (registry) => {
+  const fetch = withBreaker({ registry });
+  return () => fetch(url).then((res) => res.json());
+});
+await adapter('fetch/node', (registry) => {
+  const dispatcher = new Agent().compose(breakerInterceptor({ registry }));
+  return () => request(url, { dispatcher }).then((res) => res.body.json());
+});
+await adapter('axios', (registry) => {
+  const instance = axios.create();
+  useBreaker(instance, { registry });
+  return () => instance.get(url);
+});
+await adapter('got', (registry) => {
+  const client = got.extend(gotHooks({ registry }), { retry: { limit: 0 } });
+  return () => client(url).json();
+});
+await adapter('ky', (registry) => {
+  const client = ky.extend(kyHooks({ registry }));
+  return () => client.get(url).json();
+});
+
+// The msw toolkit's handlers, answered by MSW in front of the guarded global fetch.
+const mocked = setupServer(http.get(`${origin}/storm`, statusStorm(503)));
+mocked.listen({ onUnhandledFrame: 'bypass' });
+const stormRegistry = new BreakerRegistry();
+const stormFetch = withBreaker({ registry: stormRegistry });
+assert.equal((await stormFetch(`${origin}/storm`)).status, 503);
+assert.equal(stormRegistry.peek(origin)?.snapshot().counters.failures, 1);
+mocked.close();
+stormRegistry.dispose();
+assert.ok(HttpResponse);
+
+// The WebSocket guard: connect through its breaker, one message there and back.
+const guard = guardWebSocket(() => new WebSocket(`ws://127.0.0.1:${server.address().port}`), {
+  name: 'smoke',
+});
+await new Promise((resolve) => guard.on('open', resolve));
+const echoed = new Promise((resolve) => guard.on('message', (data) => resolve(String(data))));
+guard.send('ping');
+assert.equal(await echoed, 'ping');
+assert.equal(guard.breaker.snapshot().counters.calls, 1);
+await guard.close();
+
+sockets.close();
+server.closeAllConnections();
+server.close();
+process.stdout.write('pack smoke: every package imported, every adapter guarded a call\n');
