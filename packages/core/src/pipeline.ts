@@ -82,7 +82,16 @@ export interface Pipeline<P extends readonly Policy[]> extends Policy {
  *   bulkhead({ maxConcurrent: 8, maxQueue: 32 }),
  * );
  * policy.on('rateLimited', (event) => console.warn(event));
- * const ticker = await policy.execute((signal) => fetch(url, { signal }), { weight: 2 });
+ * // The retry repeats only a failure of a call known to be idempotent: fetch resolves on a 503,
+ * // so throw with the response (classified as that response), and say the call is idempotent.
+ * const ticker = await policy.execute(
+ *   async (signal) => {
+ *     const res = await fetch(url, { signal });
+ *     if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { response: res });
+ *     return res.json();
+ *   },
+ *   { weight: 2, context: { method: 'GET', idempotent: true } },
+ * );
  * ```
  */
 export function pipeline<const P extends readonly Policy[]>(...policies: P): Pipeline<P> {

@@ -1,7 +1,7 @@
 /**
  * @breakwater/fetch: circuit breakers for any fetch function.
  *
- * Extension point: the fetch function itself. `withBreaker(fetch, options)` returns a function
+ * Extension point: the fetch function itself. `withBreaker(fetchFn?, options)` returns a function
  * with fetch's signature; each call goes through `HttpGuard.execute()` from `@breakwater/core`,
  * which holds every decision (keys, classification, body rules, retry, deadline).
  */

@@ -40,7 +40,7 @@ const known: KnownKeys<BinancePresetOptions> = {
  * @example
  * ```ts
  * const weight = new RateLimiter({ name: 'binance', capacity: 6000, refillPerSecond: 100 });
- * const binanceFetch = withBreaker(fetch, binancePreset({ rateLimiter: weight }));
+ * const binanceFetch = withBreaker(binancePreset({ rateLimiter: weight }));
  * ```
  */
 export function binancePreset(options?: BinancePresetOptions): HttpBreakerOptions {

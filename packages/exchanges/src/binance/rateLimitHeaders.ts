@@ -107,7 +107,7 @@ function reportOf(
  * @example
  * ```ts
  * const weight = new RateLimiter({ name: 'binance', capacity: 6000, refillPerSecond: 100 });
- * const fetchBinance = withBreaker(fetch, {
+ * const fetchBinance = withBreaker({
  *   ...binancePreset(),
  *   onResponse: binanceRateLimitFeedback(weight),
  * });

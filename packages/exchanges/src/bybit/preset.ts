@@ -30,7 +30,7 @@ const known: KnownKeys<BybitPresetOptions> = { ...presetOptionKeys, rateLimiter:
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const bybitFetch = withBreaker(fetch, bybitPreset());
+ * const bybitFetch = withBreaker(bybitPreset());
  * ```
  */
 export function bybitPreset(options?: BybitPresetOptions): HttpBreakerOptions {

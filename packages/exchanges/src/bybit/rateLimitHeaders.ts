@@ -37,7 +37,7 @@ function numberHeader(value: string | null): number | undefined {
  * @example
  * ```ts
  * const orders = new RateLimiter({ name: 'bybit:order/create', capacity: 10, refillPerSecond: 10 });
- * const fetchBybit = withBreaker(fetch, {
+ * const fetchBybit = withBreaker({
  *   ...bybitPreset(),
  *   onResponse: bybitRateLimitFeedback((ctx) => (ctx.endpoint === 'bybit:order' ? orders : undefined)),
  * });

@@ -68,9 +68,9 @@ const proxySettings = [
 ] as const;
 
 /**
- * Puts a ccxt exchange's REST requests behind Breakwater: sets its `fetchImplementation` to
- * `withBreaker(fetch, preset)` and turns off ccxt's native transport so that function is used.
- * Pass an exchange preset (`krakenPreset()`, `binancePreset()`, …) or any HTTP breaker options.
+ * Puts a ccxt exchange's REST requests behind Breakwater: sets its `fetchImplementation` to a
+ * guarded fetch (`options.fetch`, else the global fetch of each request) and turns off ccxt's
+ * native transport so that function is used. Pass an exchange preset (`krakenPreset()`, `binancePreset()`, …) or any HTTP breaker options.
  *
  * What ccxt sees and does:
  * - responses reach ccxt unchanged, so its own error mapping (`handleErrors`: `InsufficientFunds`,

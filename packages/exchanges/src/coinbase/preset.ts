@@ -12,7 +12,7 @@ import { coinbaseRules } from './rules.ts';
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const coinbaseFetch = withBreaker(fetch, coinbasePreset());
+ * const coinbaseFetch = withBreaker(coinbasePreset());
  * ```
  */
 export function coinbasePreset(options?: ExchangePresetOptions): HttpBreakerOptions {

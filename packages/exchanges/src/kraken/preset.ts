@@ -14,7 +14,7 @@ import { krakenRules } from './rules.ts';
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const krakenFetch = withBreaker(fetch, krakenPreset());
+ * const krakenFetch = withBreaker(krakenPreset());
  * ```
  */
 export function krakenPreset(options?: ExchangePresetOptions): HttpBreakerOptions {

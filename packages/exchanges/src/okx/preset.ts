@@ -13,7 +13,7 @@ import { okxRules } from './rules.ts';
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const okxFetch = withBreaker(fetch, okxPreset());
+ * const okxFetch = withBreaker(okxPreset());
  * ```
  */
 export function okxPreset(options?: ExchangePresetOptions): HttpBreakerOptions {
