@@ -92,6 +92,16 @@ export function withBreaker(
   const guard = new HttpGuard(options);
   const send = (fetchFn as CallableFetch | undefined) ?? globalFetch;
   const wrapped = (input: FetchInput, init?: FetchInitLike & BreakwaterInit) => {
+    // No fetch to call is a mistake of setup, not an outage: reject before taking a permit.
+    if (fetchFn === undefined && typeof globalThis.fetch !== 'function') {
+      return Promise.reject(
+        new BreakwaterConfigError(
+          'fetchFn',
+          'a fetch function, or a global fetch at the time of the call',
+          undefined,
+        ),
+      );
+    }
     const request = fetchRequestInfo(input, init);
     // A URL fetch cannot parse: fetch rejects it as it always does.
     if (request === undefined) return send(input, init);

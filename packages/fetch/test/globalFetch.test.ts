@@ -66,6 +66,26 @@ describe('withBreaker without a fetch', () => {
     expect(server.hits()).toBe(1);
   });
 
+  it('rejects a call made while there is no global fetch, without touching the breaker', async () => {
+    const guarded = withBreaker({ registry });
+    const original = globalThis.fetch;
+    // A runtime without fetch, or a test that removed it: a mistake of setup, not an outage.
+    Reflect.deleteProperty(globalThis, 'fetch');
+    let error: unknown;
+    try {
+      error = await guarded(server.url('/ok')).then(
+        () => undefined,
+        (rejection: unknown) => rejection,
+      );
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(isBreakwaterConfigError(error)).toBe(true);
+    expect((error as BreakwaterConfigError).option).toBe('fetchFn');
+    expect(registry.peek(server.origin)?.snapshot().counters.calls ?? 0).toBe(0);
+    expect(server.hits()).toBe(0);
+  });
+
   it('rejects a fetch that is not a function when created, naming it', () => {
     for (const bad of ['fetch', 42, null, true]) {
       let error: unknown;
