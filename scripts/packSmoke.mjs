@@ -58,6 +58,8 @@ function step(title, command, args, cwd = root) {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
+    // pnpm, npm and tsc are `.cmd` shims on Windows.
+    shell: process.platform === 'win32',
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (result.error) throw result.error;

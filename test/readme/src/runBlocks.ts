@@ -23,7 +23,7 @@ export function runNode(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=@breakwater/source', ...args], {
       cwd,
-      env: { ...process.env, NODE_OPTIONS: '', FORCE_COLOR: '0', NO_COLOR: '1' },
+      env: childEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -66,4 +66,18 @@ export function runVitest(dir: string, timeoutMs: number): Promise<RunResult> {
   const require = createRequire(import.meta.url);
   const vitest = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
   return runNode([vitest, 'run', '--config', join(dir, 'vitest.config.mjs')], dir, timeoutMs);
+}
+
+/**
+ * The test's environment without what Vitest sets for its own workers (a child Vitest would take
+ * itself for one) and without `NODE_OPTIONS`, and without colours in the output we show.
+ */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { FORCE_COLOR: '0', NO_COLOR: '1' };
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('VITEST') && name !== 'NODE_OPTIONS' && name !== 'FORCE_COLOR') {
+      env[name] = value;
+    }
+  }
+  return env;
 }

@@ -1,6 +1,7 @@
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { extractBlocks, findReadmes, type ReadmeBlock } from '../src/extractBlocks.ts';
 import { type RunResult, runNode, runVitest } from '../src/runBlocks.ts';
 import { typecheckBlocks } from '../src/typecheckBlocks.ts';
@@ -11,7 +12,17 @@ import { type GeneratedBlock, writeBlocks } from '../src/writeBlocks.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const preludes = join(here, '..', 'preludes');
-const outDir = join(here, '..', '.blocks');
+// One directory per run, so that two runs in one checkout do not overwrite each other's modules.
+// It is removed when every block passed, and kept (git-ignored) to run one by hand otherwise.
+const outDir = join(here, '..', '.blocks', String(process.pid));
+let failed = false;
+afterAll(() => {
+  if (!failed) rmSync(outDir, { recursive: true, force: true });
+});
+const keepOnFailure = () =>
+  onTestFailed(() => {
+    failed = true;
+  });
 
 const extracted = findReadmes(root).map((readme) => extractBlocks(root, readme, preludes));
 const problems = extracted.flatMap(({ problems }) => problems);
@@ -33,6 +44,7 @@ function expectExitedCleanly(result: RunResult, block: ReadmeBlock): void {
 
 describe('README examples', () => {
   it('mark every TypeScript block as run, vitest or typecheck', () => {
+    keepOnFailure();
     expect(problems.map((p) => `${p.readme}:${p.line}: ${p.message}`)).toEqual([]);
     expect(generated.length).toBeGreaterThan(0);
   });
@@ -44,6 +56,7 @@ describe('README examples', () => {
     }, 120_000);
 
     it.each(generated.map((block) => [where(block), block] as const))('%s', (_name, block) => {
+      keepOnFailure();
       expect(errors.get(block)).toEqual([]);
     });
   });
@@ -53,6 +66,7 @@ describe('README examples', () => {
     it.concurrent.each(programs.map((block) => [where(block), block] as const))(
       '%s',
       async (_name, { block, file }) => {
+        keepOnFailure();
         expectExitedCleanly(await runNode([file], outDir, 30_000), block);
       },
       35_000,
@@ -62,6 +76,7 @@ describe('README examples', () => {
     it.runIf(tests.length > 0)(
       `vitest: ${tests.map(where).join(', ')}`,
       async () => {
+        keepOnFailure();
         const result = await runVitest(outDir, 60_000);
         expectExitedCleanly(result, tests[0]!.block);
         expect(result.output).toMatch(new RegExp(`Test Files +${tests.length} passed`));
