@@ -34,7 +34,7 @@ const exchange = createFlakyExchange(started);
 const registry = new BreakerRegistry({
   defaults: {
     strategy: { type: 'consecutive', failureCount: 5 },
-    recovery: exponentialBackoff({ initialMs: 200, factor: 2, maxMs: 1_000 }),
+    openMs: exponentialBackoff({ initialMs: 200, factor: 2, maxMs: 1_000 }),
     trackLatency: true,
   },
 });

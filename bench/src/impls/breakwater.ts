@@ -1,4 +1,4 @@
-import { CircuitBreaker, isBreakerOpenError } from '@breakwater/core';
+import { CircuitBreaker, isBreakerOpenError, pipeline, timeout } from '@breakwater/core';
 import { resolveOne, unexpected } from '../actions.ts';
 import type { Impl } from '../harness.ts';
 import type { IdleImpl } from '../memory.ts';
@@ -8,7 +8,6 @@ function createBreaker(name = 'bench'): CircuitBreaker {
 }
 
 /** Created once, as a caller with a fixed deadline would: the case measures the breaker. */
-const withTimeout = Object.freeze({ timeoutMs: 1000 });
 
 const breakerConfig = "new CircuitBreaker({ name: 'bench' }) (defaults: consecutive(5))";
 
@@ -78,13 +77,14 @@ export const breakwaterListened: Impl = {
 
 export const breakwaterWithTimeout: Impl = {
   name: 'breakwater',
-  config: `${breakerConfig}.execute(fn, { timeoutMs: 1000 }), options object created once`,
+  config: `pipeline(${breakerConfig}, timeout(1000)).execute(fn)`,
   create() {
     const breaker = createBreaker();
+    const policy = pipeline(breaker, timeout(1_000));
     return {
       async run(count) {
         for (let i = 0; i < count; i++) {
-          if ((await breaker.execute(resolveOne, withTimeout)) !== 1) {
+          if ((await policy.execute(resolveOne)) !== 1) {
             throw unexpected('breakwater', 'resolved a wrong value');
           }
         }

@@ -30,7 +30,7 @@ afterEach(async () => {
 function create(options: HttpBreakerOptions = {}, defaults: CreateAxiosDefaults = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
-    defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
+    defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
   });
   registries.push(registry);
   const api = axios.create({ validateStatus: () => true, ...defaults });
@@ -196,7 +196,7 @@ describe('a request that fails before it is sent', () => {
   async function halfOpen(setup: (api: AxiosInstance) => void) {
     const clock = new ManualClock();
     const registry = new BreakerRegistry({
-      defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
+      defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
     });
     registries.push(registry);
     const api = axios.create({ validateStatus: () => true });

@@ -40,7 +40,7 @@ interface Timer {
  * @example
  * ```ts
  * const clock = new ManualClock();
- * const breaker = new CircuitBreaker({ clock, recovery: 1_000 });
+ * const breaker = new CircuitBreaker({ clock, openMs: 1_000 });
  * await clock.advance(1_000);
  * ```
  */

@@ -1,7 +1,8 @@
-import { failureVerdict, successVerdict } from './classify/verdicts.ts';
-import type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
+import { isVerdict } from './classify/verdicts.ts';
+import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import type { CallContext, Outcome, Verdict } from './Outcome.ts';
 
-/** What a permit needs from its breaker; implemented privately by `CircuitBreaker`. */
+/** What a permit needs from its breaker. Not part of the public API. */
 export interface PermitHost {
   classify(outcome: Outcome, context: CallContext | undefined): Verdict;
   settle(permit: Permit, verdict: Verdict | undefined): void;
@@ -11,8 +12,9 @@ const released: unique symbol = Symbol('released');
 
 /**
  * The right to make one call through a breaker, returned by `tryAcquire()` / `acquire()`.
- * Settle it exactly once with the call's outcome: `settle(outcome)`, `success()`,
- * `failure(error)`, or `release()` when the call should not count (the caller aborted).
+ * Settle it exactly once: `settle(outcome)` with what the call produced (the breaker classifies
+ * it), `settle(verdict)` with a verdict reached elsewhere (`success()`, `failure('network')`),
+ * or `release()` when the call should not count (the caller aborted).
  *
  * Settling twice is a no-op the second time. A permit nobody settles is released by
  * `[Symbol.dispose]` (so `using permit = breaker.acquire()` is safe), and by `breaker.dispose()`
@@ -25,9 +27,9 @@ const released: unique symbol = Symbol('released');
  * if (isBreakerOpenError(permit)) throw permit;
  * try {
  *   const response = await fetch(url);
- *   permit.settle(outcomeFromResponse(response));
+ *   permit.settle(responseOutcome(response.status, response.headers));
  * } catch (error) {
- *   permit.failure(error);
+ *   permit.settle({ kind: 'error', error });
  *   throw error;
  * }
  * ```
@@ -65,47 +67,18 @@ export class Permit implements Disposable {
   }
 
   /**
-   * Classifies the outcome with the breaker's rules, records it and returns the verdict.
-   * A second call returns the first verdict and records nothing.
+   * Records the call: an {@link Outcome} is classified by the breaker's rules, a {@link Verdict}
+   * (`success()`, `failure('network')`) is recorded as it is. Returns the verdict; a second
+   * settlement returns the first verdict and records nothing.
+   * @throws BreakwaterConfigError when `result` is neither an outcome nor a verdict
    */
-  settle(outcome: Outcome): Verdict {
-    if (this.#verdict === released) return this.#host.classify(outcome, this.context);
-    if (this.#verdict !== undefined) return this.#verdict;
-    const verdict = this.#host.classify(outcome, this.context);
-    this.#verdict = verdict;
-    this.#host.settle(this, verdict);
-    return verdict;
-  }
-
-  /**
-   * Records a verdict reached elsewhere (an adapter's own rules) instead of classifying; a
-   * second settlement returns the first verdict and records nothing.
-   */
-  settleWith(verdict: Verdict): Verdict {
+  settle(result: Outcome | Verdict): Verdict {
+    let verdict: Verdict;
+    if (isOutcome(result)) verdict = this.#host.classify(result, this.context);
+    else if (isVerdict(result)) verdict = result;
+    else throw new BreakwaterConfigError('settle(result)', 'an Outcome or a Verdict', result);
     if (this.#verdict === released) return verdict;
     if (this.#verdict !== undefined) return this.#verdict;
-    this.#verdict = verdict;
-    this.#host.settle(this, verdict);
-    return verdict;
-  }
-
-  /** Records a success, whatever the classifier would say. */
-  success(): void {
-    if (this.#verdict !== undefined) return;
-    this.#verdict = successVerdict;
-    this.#host.settle(this, successVerdict);
-  }
-
-  /**
-   * Classifies a thrown error and records it; returns the verdict (e.g. `cancelled`). Pass a
-   * `category` when the caller knows better than the classifier (a WebSocket closed before
-   * `minUptimeMs` is a `network` failure whatever error, if any, came with it).
-   */
-  failure(error: unknown, category?: Exclude<Category, 'none'>): Verdict {
-    if (category === undefined) return this.settle({ kind: 'error', error });
-    if (this.#verdict !== undefined)
-      return this.#verdict === released ? failureVerdict(category) : this.#verdict;
-    const verdict = failureVerdict(category);
     this.#verdict = verdict;
     this.#host.settle(this, verdict);
     return verdict;
@@ -121,4 +94,9 @@ export class Permit implements Disposable {
   [Symbol.dispose](): void {
     this.release();
   }
+}
+
+function isOutcome(result: Outcome | Verdict): result is Outcome {
+  const kind = (result as Partial<Outcome> | null)?.kind;
+  return kind === 'response' || kind === 'error';
 }

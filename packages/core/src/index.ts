@@ -9,16 +9,6 @@
  * checks packages built on the core reuse (`validate`).
  */
 
-export {
-  type BulkheadExecuteOptions,
-  BulkheadPolicy,
-  type BulkheadPolicyEvents,
-  type BulkheadPolicyOptions,
-  type BulkheadRejectedEvent,
-  bulkhead,
-  type ResolvedBulkheadPolicyOptions,
-  resolveBulkheadPolicyOptions,
-} from './BulkheadPolicy.ts';
 export { type ConstantBackoffOptions, constantBackoff } from './backoff/constantBackoff.ts';
 export {
   type DecorrelatedJitterBackoffOptions,
@@ -118,14 +108,6 @@ export {
   reportCallbackError,
   rethrowInMicrotask,
 } from './events/Emitter.ts';
-export {
-  type FallbackEvent,
-  FallbackPolicy,
-  type FallbackPolicyEvents,
-  type FallbackPolicyOptions,
-  fallback,
-  type StaleIfErrorOptions,
-} from './FallbackPolicy.ts';
 export { createCallContext } from './http/createCallContext.ts';
 export { deriveKey } from './http/deriveKey.ts';
 export {
@@ -186,7 +168,25 @@ export {
   verdictCategories,
 } from './Outcome.ts';
 export { Permit } from './Permit.ts';
-export type { Action, ExecuteOptions, Policy } from './Policy.ts';
+export {
+  type BulkheadExecuteOptions,
+  BulkheadPolicy,
+  type BulkheadPolicyEvents,
+  type BulkheadPolicyOptions,
+  type BulkheadRejectedEvent,
+  bulkhead,
+  type ResolvedBulkheadPolicyOptions,
+  resolveBulkheadPolicyOptions,
+} from './policies/BulkheadPolicy.ts';
+export {
+  type FallbackEvent,
+  FallbackPolicy,
+  type FallbackPolicyEvents,
+  type FallbackPolicyOptions,
+  fallback,
+  type StaleIfErrorOptions,
+} from './policies/FallbackPolicy.ts';
+export type { Action, ExecuteOptions, Policy } from './policies/Policy.ts';
 export {
   type ExecuteOptionsOf,
   type Pipeline,
@@ -195,7 +195,7 @@ export {
   type PolicyWithEvents,
   pipeline,
   wrapWith,
-} from './pipeline.ts';
+} from './policies/pipeline.ts';
 export {
   type RateLimitDelayedEvent,
   type RateLimitedEvent,
@@ -207,8 +207,8 @@ export {
   type ResolvedRateLimiterOptions,
   rateLimiter,
   resolveRateLimiterOptions,
-} from './RateLimiter.ts';
-export { RetryBudget, type RetryBudgetOptions } from './RetryBudget.ts';
+} from './policies/RateLimiter.ts';
+export { RetryBudget, type RetryBudgetOptions } from './policies/RetryBudget.ts';
 export {
   type GiveUpEvent,
   type GiveUpReason,
@@ -218,7 +218,17 @@ export {
   type RetryPolicyEvents,
   type RetryPolicyOptions,
   retry,
-} from './RetryPolicy.ts';
+} from './policies/RetryPolicy.ts';
+export {
+  type DeadlineEvent,
+  type ResolvedTimeoutPolicyOptions,
+  resolveTimeoutPolicyOptions,
+  type TimeoutExecuteOptions,
+  TimeoutPolicy,
+  type TimeoutPolicyEvents,
+  type TimeoutPolicyOptions,
+  timeout,
+} from './policies/TimeoutPolicy.ts';
 export { type RedactedError, redactError } from './redact/redactError.ts';
 export {
   type HeadersInput,
@@ -278,15 +288,6 @@ export { CountStrategy, type CountStrategyOptions } from './strategies/CountStra
 export type { StrategyOptions } from './strategies/resolveStrategy.ts';
 export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrategy.ts';
 export type { BreakerStrategy, WindowStats } from './strategies/types.ts';
-export {
-  type DeadlineEvent,
-  type ResolvedTimeoutPolicyOptions,
-  resolveTimeoutPolicyOptions,
-  TimeoutPolicy,
-  type TimeoutPolicyEvents,
-  type TimeoutPolicyOptions,
-  timeout,
-} from './TimeoutPolicy.ts';
 export {
   expectBoolean,
   expectClock,

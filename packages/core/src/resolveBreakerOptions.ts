@@ -23,7 +23,6 @@ import {
   expectNumber,
   expectObject,
   expectString,
-  expectTimeoutMs,
   type KnownKeys,
   rejectUnknownKeys,
 } from './validate.ts';
@@ -57,16 +56,19 @@ export interface BreakerOptions {
    */
   name?: string;
   /**
-   * When a closed breaker opens.
-   * @defaultValue `{ type: 'consecutive', failureCount: 5 }`
+   * When a closed breaker opens: after `failureCount` failures in a row, or on a failure rate
+   * over the last `callCount` calls or the last `windowMs` (`type` is inferred from the keys).
+   * @defaultValue `{ failureCount: 5 }`
+   * @example `{ failureCount: 5 }`, `{ windowMs: 60_000, failureRate: 0.5, minCalls: 20 }`
    */
   strategy?: StrategyOptions;
   /**
-   * How long the breaker stays open before a probe: milliseconds, or a `Backoff` indexed by
-   * consecutive failed recoveries (reset when the breaker closes).
+   * How long the breaker stays open before a probe, when the failure that opened it carried no
+   * server wait (Retry-After): milliseconds, or a `Backoff` indexed by consecutive failed
+   * recoveries (reset when the breaker closes).
    * @defaultValue `exponentialBackoff({ initialMs: 10_000, factor: 2, maxMs: 300_000, jitter: 0.1 })`
    */
-  recovery?: number | Backoff;
+  openMs?: number | Backoff;
   /**
    * Failed recoveries (probes that failed) after which the breaker stays open until `reset()`.
    * @defaultValue `Infinity`
@@ -78,12 +80,6 @@ export interface BreakerOptions {
    */
   halfOpen?: HalfOpenOptions;
   /**
-   * A deadline for every `execute()` call, in milliseconds (1 to 2^31 - 1, or `Infinity` for
-   * none).
-   * @defaultValue none
-   */
-  timeoutMs?: number;
-  /**
    * Rules tried in order before the default classification (see `createClassifier`).
    * @defaultValue `[]`
    */
@@ -92,13 +88,13 @@ export interface BreakerOptions {
    * A failure that carries `retryAfterMs` (429/503 Retry-After, an exchange ban) opens the
    * breaker at once: one 429 must not be followed by four more requests and a ban. Whenever the
    * breaker opens on such a failure, it stays open exactly that long (capped by
-   * `maxRetryAfterMs`); the recovery backoff applies to openings without one.
+   * `maxRetryAfterMs`); `openMs` applies to openings without one.
    * @defaultValue `true`
    */
   openOnRetryAfter?: boolean;
   /**
    * Cap on any server-requested wait, so a garbage header cannot lock a bot out for days. It
-   * also caps the open period of a restored or remote state (with the longest recovery delay).
+   * also caps the open period of a restored or remote state (with the longest `openMs` delay).
    * @defaultValue `3_600_000` (1 h)
    */
   maxRetryAfterMs?: number;
@@ -115,7 +111,7 @@ export interface BreakerOptions {
   /**
    * Receives every error thrown by your code that the breaker calls back, with its source: an
    * event listener (the event's name), a classifier rule (`classify[i]`), an HTTP adapter's
-   * `onResponse` hook (`onResponse`), or a custom recovery backoff (`recovery`). Such an error
+   * `onResponse` hook (`onResponse`), or a custom `openMs` backoff (`openMs`). Such an error
    * never changes the call's result, a transition or what is saved; what this handler throws is
    * rethrown in a microtask.
    * @defaultValue rethrow in a microtask
@@ -138,12 +134,11 @@ export interface ResolvedBreakerOptions {
   readonly name: string;
   readonly createStrategy: () => BreakerStrategy;
   readonly strategy: StrategyOptions;
-  readonly recovery: Backoff;
+  readonly openMs: Backoff;
   readonly maxRecoveryAttempts: number;
   readonly maxProbes: number;
   readonly successCount: number;
   readonly probeTimeoutMs: number;
-  readonly timeoutMs: number | undefined;
   readonly classifier: Classifier;
   readonly classifierRules: ClassifierRule | readonly ClassifierRule[] | undefined;
   readonly openOnRetryAfter: boolean;
@@ -158,10 +153,9 @@ export interface ResolvedBreakerOptions {
 const knownKeys: KnownKeys<BreakerOptions> = {
   name: true,
   strategy: true,
-  recovery: true,
+  openMs: true,
   maxRecoveryAttempts: true,
   halfOpen: true,
-  timeoutMs: true,
   classify: true,
   openOnRetryAfter: true,
   maxRetryAfterMs: true,
@@ -177,7 +171,7 @@ const halfOpenKeys: KnownKeys<HalfOpenOptions> = {
   probeTimeoutMs: true,
 };
 
-/** The recovery used when none is given, and in place of a custom one's invalid delay. */
+/** The `openMs` used when none is given, and in place of a custom backoff's invalid delay. */
 export const defaultRecovery = exponentialBackoff({
   initialMs: 10_000,
   factor: 2,
@@ -195,18 +189,16 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
   const halfOpen: HalfOpenOptions = options.halfOpen ?? {};
   expectObject('halfOpen', halfOpen as unknown);
   rejectUnknownKeys('halfOpen', halfOpen, halfOpenKeys);
-  const strategy: StrategyOptions = options.strategy ?? { type: 'consecutive', failureCount: 5 };
+  const strategy: StrategyOptions = options.strategy ?? { failureCount: 5 };
   const onListenerError =
     options.onListenerError === undefined
       ? rethrowInMicrotask
       : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError);
-  const timeoutMs =
-    options.timeoutMs === undefined ? undefined : expectTimeoutMs('timeoutMs', options.timeoutMs);
   return Object.freeze({
     name: expectString('name', options.name ?? 'default'),
     createStrategy: resolveStrategy('strategy', strategy),
     strategy,
-    recovery: resolveRecovery(options.recovery),
+    openMs: resolveOpenMs(options.openMs),
     maxRecoveryAttempts: expectInteger(
       'maxRecoveryAttempts',
       options.maxRecoveryAttempts ?? Infinity,
@@ -216,7 +208,6 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
     maxProbes: expectInteger('halfOpen.maxProbes', halfOpen.maxProbes ?? 1, 1, 10_000),
     successCount: expectInteger('halfOpen.successCount', halfOpen.successCount ?? 1, 1, 10_000),
     probeTimeoutMs: expectNumber('halfOpen.probeTimeoutMs', halfOpen.probeTimeoutMs ?? 60_000, 1),
-    timeoutMs: timeoutMs === Infinity ? undefined : timeoutMs,
     classifier: createClassifier(options.classify, {
       onRuleError: (error, index) =>
         reportCallbackError(onListenerError, error, `classify[${index}]`),
@@ -233,20 +224,20 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
   });
 }
 
-function resolveRecovery(recovery: unknown): Backoff {
-  if (recovery === undefined) return defaultRecovery;
-  if (typeof recovery === 'number') return constantBackoff(expectNumber('recovery', recovery, 0));
+function resolveOpenMs(openMs: unknown): Backoff {
+  if (openMs === undefined) return defaultRecovery;
+  if (typeof openMs === 'number') return constantBackoff(expectNumber('openMs', openMs, 0));
   if (
-    typeof recovery === 'object' &&
-    recovery !== null &&
-    typeof (recovery as Backoff).delayMs === 'function'
+    typeof openMs === 'object' &&
+    openMs !== null &&
+    typeof (openMs as Backoff).delayMs === 'function'
   ) {
-    return recovery as Backoff;
+    return openMs as Backoff;
   }
   throw new BreakwaterConfigError(
-    'recovery',
+    'openMs',
     'milliseconds (a number >= 0) or a Backoff such as exponentialBackoff()',
-    recovery,
+    openMs,
   );
 }
 
@@ -318,14 +309,13 @@ export function resolveReconfiguration(
 function toBreakerOptions(o: ResolvedBreakerOptions): BreakerOptions {
   return {
     strategy: o.strategy,
-    recovery: o.recovery,
+    openMs: o.openMs,
     maxRecoveryAttempts: o.maxRecoveryAttempts,
     halfOpen: {
       maxProbes: o.maxProbes,
       successCount: o.successCount,
       probeTimeoutMs: o.probeTimeoutMs,
     },
-    ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
     ...(o.classifierRules === undefined ? {} : { classify: o.classifierRules }),
     openOnRetryAfter: o.openOnRetryAfter,
     maxRetryAfterMs: o.maxRetryAfterMs,

@@ -4,11 +4,16 @@ import {
   CircuitBreaker,
   constantBackoff,
   exponentialBackoff,
+  failure,
   isBreakerOpenError,
   ManualClock,
   type Outcome,
+  type Permit,
+  pipeline,
   type StateChangeEvent,
+  success,
   TimeoutError,
+  timeout,
 } from '@breakwater/core';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -26,7 +31,7 @@ function response(status: number, headers: Record<string, string> = {}): Outcome
 let breakers: CircuitBreaker[] = [];
 function create(options: BreakerOptions = {}) {
   const clock = new ManualClock();
-  const breaker = new CircuitBreaker({ clock, recovery: 1_000, ...options });
+  const breaker = new CircuitBreaker({ clock, openMs: 1_000, ...options });
   breakers.push(breaker);
   const transitions: string[] = [];
   breaker.on('stateChange', (e) => transitions.push(`${e.from}->${e.to}:${e.reason}`));
@@ -168,9 +173,9 @@ describe('half-open state', () => {
     expect(second).not.toBeInstanceOf(BreakerOpenError);
     expect(third).toBeInstanceOf(BreakerOpenError);
     expect((third as BreakerOpenError).state).toBe('half_open');
-    (first as { success(): void }).success();
+    (first as Permit).settle(success());
     expect(breaker.state).toBe('half_open');
-    (second as { success(): void }).success();
+    (second as Permit).settle(success());
     expect(breaker.state).toBe('closed');
   });
 
@@ -204,9 +209,9 @@ describe('half-open state', () => {
     await failTimes(breaker, 1);
     await clock.advance(1_000);
     const probe = breaker.acquire();
-    early.success();
+    early.settle(success());
     expect(breaker.state).toBe('half_open');
-    probe.success();
+    probe.settle(success());
     expect(breaker.state).toBe('closed');
   });
 });
@@ -215,7 +220,7 @@ describe('recovery backoff', () => {
   it('grows the open period with each failed recovery and resets it on close', async () => {
     const { breaker, clock } = create({
       strategy: { type: 'consecutive', failureCount: 1 },
-      recovery: exponentialBackoff({ initialMs: 1_000, factor: 2, maxMs: 10_000 }),
+      openMs: exponentialBackoff({ initialMs: 1_000, factor: 2, maxMs: 10_000 }),
     });
     const openFor = () => breaker.snapshot().openUntil - clock.now();
     await failTimes(breaker, 1);
@@ -237,7 +242,7 @@ describe('recovery backoff', () => {
     const { breaker } = create({
       clock,
       strategy: { type: 'consecutive', failureCount: 1 },
-      recovery: exponentialBackoff({ initialMs: 1_000, jitter: 0.2 }),
+      openMs: exponentialBackoff({ initialMs: 1_000, jitter: 0.2 }),
     });
     await failTimes(breaker, 1);
     expect(breaker.snapshot().openUntil - clock.now()).toBe(1_200);
@@ -265,7 +270,7 @@ describe('recovery backoff', () => {
 
 describe('Retry-After', () => {
   it('opens at once on a 429 with Retry-After and stays open at least that long', async () => {
-    const { breaker, clock, transitions } = create({ recovery: 1_000 });
+    const { breaker, clock, transitions } = create({ openMs: 1_000 });
     breaker.acquire().settle(response(429, { 'retry-after': '30' }));
     expect(breaker.state).toBe('open');
     expect(transitions).toEqual(['closed->open:retryAfter']);
@@ -289,13 +294,11 @@ describe('Retry-After', () => {
 });
 
 describe('timeouts', () => {
-  it('fails a call that exceeds timeoutMs with TimeoutError and aborts its signal', async () => {
-    const { breaker, clock } = create({
-      timeoutMs: 100,
-      strategy: { type: 'consecutive', failureCount: 1 },
-    });
+  it('counts a timeout policy inside it as a timeout failure that aborts the signal', async () => {
+    const { breaker, clock } = create({ strategy: { type: 'consecutive', failureCount: 1 } });
+    const policy = pipeline(breaker, timeout(100, { clock }));
     let seen: AbortSignal | undefined;
-    const call = breaker.execute(
+    const call = policy.execute(
       (signal) =>
         new Promise((_, reject) => {
           seen = signal;
@@ -313,7 +316,7 @@ describe('timeouts', () => {
 
   it('leaves no timer behind when the call settles first', async () => {
     const { breaker, clock } = create();
-    await breaker.execute(ok, { timeoutMs: 1_000 });
+    await pipeline(breaker, timeout(1_000, { clock })).execute(ok);
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -348,13 +351,14 @@ describe('timeouts', () => {
   });
 
   it('rejects an invalid per-call timeoutMs without calling the action', async () => {
-    const { breaker } = create();
+    const { breaker, clock } = create();
+    const policy = pipeline(breaker, timeout(1_000, { clock }));
     for (const timeoutMs of [0, -5, Number.NaN, '100']) {
-      await expect(breaker.execute(ok, { timeoutMs: timeoutMs as number })).rejects.toThrow(
+      await expect(policy.execute(ok, { timeoutMs: timeoutMs as number })).rejects.toThrow(
         'Invalid option `timeoutMs`',
       );
     }
-    await expect(breaker.execute(ok, { timeoutMs: Infinity })).resolves.toBe('ok');
+    await expect(policy.execute(ok, { timeoutMs: Infinity })).resolves.toBe('ok');
   });
 
   it('does not call the action when the signal is already aborted', async () => {
@@ -378,10 +382,10 @@ describe('permits', () => {
   it('records a permit settled twice only once', () => {
     const { breaker } = create({ strategy: { type: 'consecutive', failureCount: 2 } });
     const permit = breaker.acquire();
-    const first = permit.failure(new Error('x'));
-    const second = permit.failure(new Error('x'));
+    const first = permit.settle({ kind: 'error', error: new Error('x') });
+    const second = permit.settle({ kind: 'error', error: new Error('x') });
     expect(second).toBe(first);
-    permit.success();
+    permit.settle(success());
     expect(breaker.state).toBe('closed');
     expect(breaker.snapshot().counters.failures).toBe(1);
   });
@@ -401,7 +405,7 @@ describe('permits', () => {
     const { breaker } = create({ strategy: { type: 'consecutive', failureCount: 1 } });
     const permit = breaker.acquire();
     breaker.dispose();
-    permit.failure(new Error('late'));
+    permit.settle({ kind: 'error', error: new Error('late') });
     expect(breaker.state).toBe('closed');
     expect(breaker.snapshot()).toMatchObject({
       counters: { failures: 0 },
@@ -484,11 +488,11 @@ describe('events', () => {
     const durations: Array<number | undefined> = [];
     const call = breaker.acquire();
     await clock.advance(50);
-    call.success();
+    call.settle(success());
     const off = breaker.on('success', (e) => durations.push(e.durationMs));
     const timed = breaker.acquire();
     await clock.advance(30);
-    timed.success();
+    timed.settle(success());
     off();
     expect(durations).toEqual([30]);
   });
@@ -520,7 +524,7 @@ describe('events', () => {
     const off = breaker.on('success', () => calls++);
     off();
     off();
-    breaker.acquire().success();
+    breaker.acquire().settle(success());
     expect(calls).toBe(0);
   });
 });
@@ -573,7 +577,7 @@ describe('persistence', () => {
   it('reconfigure keeps the name and the options it is not given', () => {
     const { breaker } = create({
       name: 'https://api.kraken.com',
-      timeoutMs: 250,
+      maxRetryAfterMs: 250,
       halfOpen: { successCount: 3, probeTimeoutMs: 5_000 },
     });
     breaker.reconfigure({ halfOpen: { maxProbes: 3 } });
@@ -582,14 +586,14 @@ describe('persistence', () => {
       maxProbes: 3,
       successCount: 3,
       probeTimeoutMs: 5_000,
-      timeoutMs: 250,
+      maxRetryAfterMs: 250,
     });
   });
 
   it('uses a constant recovery for a number', async () => {
     const { breaker, clock } = create({
       strategy: { type: 'consecutive', failureCount: 1 },
-      recovery: constantBackoff(250),
+      openMs: constantBackoff(250),
     });
     await failTimes(breaker, 1);
     expect(breaker.snapshot().openUntil - clock.now()).toBe(250);
@@ -601,8 +605,7 @@ describe('dispose()', () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker({
       clock,
-      timeoutMs: 500,
-      recovery: 100,
+      openMs: 100,
       strategy: { type: 'consecutive', failureCount: 1 },
     });
     const seen: string[] = [];
@@ -636,12 +639,12 @@ describe('dispose()', () => {
   });
 });
 
-describe('permit.failure(error, category)', () => {
+describe('permit.settle(verdict)', () => {
   it('records the given category instead of classifying the error', () => {
     const { breaker } = create({ strategy: { type: 'consecutive', failureCount: 1 } });
     const failures: string[] = [];
     breaker.on('failure', (e) => failures.push(e.category));
-    const verdict = breaker.acquire().failure(new Error('closed early'), 'network');
+    const verdict = breaker.acquire().settle(failure('network'));
     expect(verdict).toEqual({ verdict: 'failure', category: 'network' });
     expect(failures).toEqual(['network']);
     expect(breaker.state).toBe('open');

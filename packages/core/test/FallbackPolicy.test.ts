@@ -10,7 +10,10 @@ import {
   ignore,
   ManualClock,
   type Policy,
+  pipeline,
   TimeoutError,
+  type TimeoutExecuteOptions,
+  timeout,
   type Verdict,
 } from '@breakwater/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -125,13 +128,13 @@ describe('FallbackPolicy', () => {
     const { clock, policy } = setup({
       fn: (error) => (error instanceof TimeoutError ? 'late' : 'other'),
     });
-    const breaker = new CircuitBreaker({ clock });
-    const options = { timeoutMs: 500 };
+    const inner = pipeline(new CircuitBreaker({ clock }), timeout(10_000, { clock }));
+    const options: TimeoutExecuteOptions = { timeoutMs: 500 };
     const result = policy.execute(
-      (signal) => breaker.execute(() => new Promise<string>(() => {}), { ...options, signal }),
+      (signal) => inner.execute(() => new Promise<string>(() => {}), { ...options, signal }),
       options,
     );
-    // Only the breaker's deadline runs: the fallback policy sets no timer of its own.
+    // Only the inner deadline runs: the fallback policy sets no timer of its own.
     expect(clock.pendingTimers).toBe(1);
     await clock.advance(500);
     expect(await result).toBe('late');

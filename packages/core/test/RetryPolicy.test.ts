@@ -14,11 +14,13 @@ import {
   isBreakerOpenError,
   linearBackoff,
   ManualClock,
+  pipeline,
   RetryBudget,
   type RetryEvent,
   RetryPolicy,
   type RetryPolicyOptions,
   retry,
+  timeout,
 } from '@breakwater/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -385,9 +387,9 @@ describe('RetryPolicy', () => {
     });
   });
 
-  it('retries attempts that time out in a breaker inside it, leaving timeoutMs to the breaker', async () => {
+  it('retries attempts that time out inside it, leaving timeoutMs to the timeout policy', async () => {
     const { clock, policy, retries } = setup({ backoff: constantBackoff(50) });
-    const breaker = new CircuitBreaker({ clock, timeoutMs: 1_000 });
+    const breaker = pipeline(new CircuitBreaker({ clock }), timeout(5_000, { clock }));
     let calls = 0;
     const hangThenAnswer = (signal: AbortSignal | undefined) => {
       calls++;
@@ -400,7 +402,7 @@ describe('RetryPolicy', () => {
     const result = settle(
       policy.execute((signal) => breaker.execute(hangThenAnswer, { ...options, signal }), options),
     );
-    // Only the breaker's deadline runs: the retry policy sets no timer during an attempt.
+    // Only the inner deadline runs: the retry policy sets no timer during an attempt.
     expect(clock.pendingTimers).toBe(1);
     await clock.advance(1_050);
     expect(await result).toEqual({ ok: true, value: 'fast' });

@@ -1,4 +1,10 @@
-import { CircuitBreaker, isBreakerOpenError, ManualClock, type Permit } from '@breakwater/core';
+import {
+  CircuitBreaker,
+  isBreakerOpenError,
+  ManualClock,
+  type Permit,
+  success,
+} from '@breakwater/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
@@ -35,7 +41,7 @@ describe('breaker invariants (property-based)', () => {
           const clock = new ManualClock();
           const breaker = new CircuitBreaker({
             clock,
-            recovery: 1_000,
+            openMs: 1_000,
             strategy: { type: 'consecutive', failureCount },
             halfOpen: { maxProbes, successCount: 2, probeTimeoutMs: 10_000 },
           });
@@ -52,13 +58,14 @@ describe('breaker invariants (property-based)', () => {
             } else if (outstanding.length > 0) {
               const permit = outstanding[step.index % outstanding.length]!;
               if (!permit.settled) settledOnce++;
-              if (step.how === 'success') permit.success();
-              else if (step.how === 'failure') permit.failure(new Error('x'));
+              if (step.how === 'success') permit.settle(success());
+              else if (step.how === 'failure')
+                permit.settle({ kind: 'error', error: new Error('x') });
               else if (step.how === 'retryAfter') {
                 permit.settle({ kind: 'response', status: 429, header: () => '2' });
               } else permit.release();
               // settling again must change nothing
-              permit.success();
+              permit.settle(success());
             }
             const snapshot = breaker.snapshot();
             expect(snapshot.halfOpen.probesInFlight).toBeLessThanOrEqual(maxProbes);

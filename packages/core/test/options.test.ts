@@ -27,8 +27,8 @@ const bad: Array<[string, unknown, string]> = [
     '`strategy.slowCallRate`',
   ],
   ['unknown strategy key', { strategy: { type: 'count', windowMs: 5 } }, '`strategy.windowMs`'],
-  ['recovery negative', { recovery: -1 }, '`recovery`'],
-  ['recovery object', { recovery: { ms: 5 } }, '`recovery`: expected milliseconds'],
+  ['recovery negative', { openMs: -1 }, '`openMs`'],
+  ['recovery object', { openMs: { ms: 5 } }, '`openMs`: expected milliseconds'],
   ['maxRecoveryAttempts 0', { maxRecoveryAttempts: 0 }, '`maxRecoveryAttempts`'],
   [
     'maxProbes 0',
@@ -38,8 +38,8 @@ const bad: Array<[string, unknown, string]> = [
   ['successCount 1.5', { halfOpen: { successCount: 1.5 } }, '`halfOpen.successCount`'],
   ['probeTimeoutMs NaN', { halfOpen: { probeTimeoutMs: Number.NaN } }, '`halfOpen.probeTimeoutMs`'],
   ['halfOpen unknown', { halfOpen: { probes: 2 } }, '`halfOpen.probes`'],
-  ['timeoutMs 0', { timeoutMs: 0 }, '`timeoutMs`'],
-  ['timeoutMs string', { timeoutMs: '100' }, 'received "100"'],
+  ['maxRetryAfterMs negative', { maxRetryAfterMs: -1 }, '`maxRetryAfterMs`'],
+  ['maxRetryAfterMs string', { maxRetryAfterMs: '100' }, 'received "100"'],
   ['classify not a function', { classify: [42] }, '`classify[0]`'],
   ['openOnRetryAfter', { openOnRetryAfter: 'yes' }, '`openOnRetryAfter`: expected true or false'],
   ['maxRetryAfterMs', { maxRetryAfterMs: -5 }, '`maxRetryAfterMs`'],
@@ -66,17 +66,20 @@ describe('option validation', () => {
     const breaker = new CircuitBreaker({
       name: 'https://api.kraken.com',
       strategy: { type: 'time', windowMs: 30_000, bucketCount: 6, failureRate: 0.3, minCalls: 5 },
-      recovery: 2_000,
+      openMs: 2_000,
       maxRecoveryAttempts: 3,
       halfOpen: { maxProbes: 2, successCount: 2, probeTimeoutMs: 10_000 },
-      timeoutMs: 5_000,
       classify: [],
       openOnRetryAfter: true,
       maxRetryAfterMs: 60_000,
       trackLatency: true,
       onListenerError: () => {},
     });
-    expect(breaker.options).toMatchObject({ maxProbes: 2, successCount: 2, timeoutMs: 5_000 });
+    expect(breaker.options).toMatchObject({
+      maxProbes: 2,
+      successCount: 2,
+      maxRetryAfterMs: 60_000,
+    });
     expect(Object.isFrozen(breaker.options)).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import {
   pipeline,
   RateLimiter,
   TimeoutError,
+  type TimeoutExecuteOptions,
   timeout,
   wrapWith,
 } from '@breakwater/core';
@@ -54,10 +55,11 @@ describe('pipeline', () => {
     const log: string[] = [];
     const [a, b] = [new Recorder('a', log), new Recorder('b', log)];
     const context = { method: 'GET', endpoint: 'ticker', idempotent: true };
-    await pipeline(a, b).execute(async () => 'ok', { context, timeoutMs: 500 });
+    const options: TimeoutExecuteOptions = { context, timeoutMs: 500 };
+    await pipeline(a, b).execute(async () => 'ok', options);
     expect(a.seen[0]?.context).toBe(context);
     expect(b.seen[0]?.context).toBe(context);
-    expect(b.seen[0]?.timeoutMs).toBe(500);
+    expect((b.seen[0] as TimeoutExecuteOptions | undefined)?.timeoutMs).toBe(500);
   });
 
   it('hands each member the signal its outer neighbour passed down', async () => {

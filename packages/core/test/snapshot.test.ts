@@ -1,11 +1,11 @@
-import { CircuitBreaker, ManualClock, type Outcome } from '@breakwater/core';
+import { CircuitBreaker, ManualClock, type Outcome, success } from '@breakwater/core';
 import { describe, expect, it } from 'vitest';
 
 const status = (code: number): Outcome => ({ kind: 'response', status: code, header: () => null });
 
 function setup(options: ConstructorParameters<typeof CircuitBreaker>[0] = {}) {
   const clock = new ManualClock();
-  return { clock, breaker: new CircuitBreaker({ clock, recovery: 1_000, ...options }) };
+  return { clock, breaker: new CircuitBreaker({ clock, openMs: 1_000, ...options }) };
 }
 
 describe('snapshot()', () => {
@@ -14,7 +14,9 @@ describe('snapshot()', () => {
     breaker.acquire().settle(status(200));
     breaker.acquire().settle(status(404));
     breaker.acquire().settle(status(503));
-    breaker.acquire().failure(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
+    breaker
+      .acquire()
+      .settle({ kind: 'error', error: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
     breaker.tryAcquire();
     breaker.tryAcquire();
     const { counters } = breaker.snapshot();
@@ -38,7 +40,7 @@ describe('snapshot()', () => {
 
   it('reports time in state, success rate, uptime and the last failure', async () => {
     const { breaker, clock } = setup({ strategy: { type: 'consecutive', failureCount: 1 } });
-    breaker.acquire().success();
+    breaker.acquire().settle(success());
     await clock.advance(3_000);
     breaker.acquire().settle(status(502));
     const failedAt = clock.now();
@@ -51,7 +53,7 @@ describe('snapshot()', () => {
       uptimeRate: 0.75,
       lastFailure: { category: 'server', at: failedAt },
     });
-    breaker.acquire().success();
+    breaker.acquire().settle(success());
     await clock.advance(4_000);
     snapshot = breaker.snapshot();
     expect(snapshot.state).toBe('closed');
@@ -63,7 +65,7 @@ describe('snapshot()', () => {
     for (let i = 1; i <= 100; i++) {
       const permit = breaker.acquire();
       await clock.advance(i <= 90 ? 10 : 400);
-      permit.success();
+      permit.settle(success());
     }
     const latency = breaker.snapshot().latency!;
     expect(latency.count).toBe(100);

@@ -23,7 +23,7 @@ afterEach(async () => {
 function registry(recovery = 60_000): BreakerRegistry {
   const clock = new ManualClock({ startMs: 1_767_225_600_000 });
   const created = new BreakerRegistry({
-    defaults: { strategy: { type: 'consecutive', failureCount: 2 }, recovery, clock },
+    defaults: { strategy: { type: 'consecutive', failureCount: 2 }, openMs: recovery, clock },
   });
   registries.push(created);
   return created;

@@ -53,7 +53,7 @@ describe('secrets', () => {
     const clock = new ManualClock();
     const defaults: RegistryBreakerOptions = {
       clock,
-      recovery: 1_000,
+      openMs: 1_000,
       strategy: { type: 'consecutive', failureCount: 2 },
     };
     const registry = new BreakerRegistry({ defaults });

@@ -32,7 +32,7 @@ afterEach(async () => {
 function create(options: HttpBreakerOptions = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
-    defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
+    defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
   });
   registries.push(registry);
   const wrap = <F extends FetchFunction>(fetchFn: F) =>

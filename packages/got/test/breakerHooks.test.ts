@@ -30,7 +30,7 @@ afterEach(async () => {
 function create(options: HttpBreakerOptions = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
-    defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
+    defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
   });
   cleanups.push(() => registry.dispose());
   const hooks = breakerHooks({ registry, ...options });

@@ -32,7 +32,7 @@ afterEach(async () => {
 function create(options: HttpBreakerOptions = {}, kyOptions: Options = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
-    defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
+    defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
   });
   registries.push(registry);
   const api = ky.extend(breakerHooks({ registry, ...options })).extend({
@@ -132,11 +132,11 @@ describe('breakerHooks', () => {
     expect(await api.get(server.url('/ok')).json()).toEqual({ ok: true });
   });
 
-  it("runs each attempt under the registry's default timeoutMs when ky sets no timeout", async () => {
+  it("runs each attempt under the adapter's timeoutMs when ky sets no timeout", async () => {
     const clock = new ManualClock();
-    const registry = new BreakerRegistry({ defaults: { clock, timeoutMs: 100 } });
+    const registry = new BreakerRegistry({ defaults: { clock } });
     registries.push(registry);
-    const api = ky.extend(breakerHooks({ registry })).extend({ retry: 0 });
+    const api = ky.extend(breakerHooks({ registry, timeoutMs: 100 })).extend({ retry: 0 });
     const pending = api.get(server.url('/hang')).catch((e: unknown) => e);
     await server.waitForHits('/hang', 1);
     await clock.advance(100);

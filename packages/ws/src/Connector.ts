@@ -1,4 +1,10 @@
-import { type CallContext, type Clock, isBreakerOpenError, TimeoutError } from '@breakwater/core';
+import {
+  type CallContext,
+  type Clock,
+  isBreakerOpenError,
+  success,
+  TimeoutError,
+} from '@breakwater/core';
 import { Connection } from './Connection.ts';
 import type { CloseCause, ConnectReason, GuardErrorEvent } from './events.ts';
 import type { ReconnectScheduler } from './ReconnectScheduler.ts';
@@ -144,7 +150,7 @@ export class Connector<S extends WebSocketLike> {
     conn.openedAt = this.#clock.monotonic();
     conn.uptimeTimer = this.#clock.setTimeout(() => {
       conn.uptimeTimer = undefined;
-      conn.permit.success();
+      conn.permit.settle(success());
       this.#scheduler.reset();
     }, minUptimeMs);
     this.#hooks.opened(conn);

@@ -1,4 +1,4 @@
-import type { Permit, ResponseOutcome } from '@breakwater/core';
+import { failure, type Permit, type ResponseOutcome } from '@breakwater/core';
 import { type CloseKind, classifyCloseCode } from './closeCodes.ts';
 import type { CloseCause, EndKind } from './events.ts';
 import type { ResolvedGuardOptions } from './resolveGuardOptions.ts';
@@ -60,8 +60,9 @@ export function settleEnd(
   // A socket that closed under us is a network failure whatever came with it (the standard
   // WebSocket gives a bare Event, or nothing); the guard's own kills (a connect or heartbeat
   // timeout, a factory or resubscribe error) are classified by their error.
-  const category = cause === 'remote' ? 'network' : undefined;
-  permit.failure(end.error ?? closeError(end.code, uptimeMs, options), category);
+  if (cause === 'remote') permit.settle(failure('network'));
+  else
+    permit.settle({ kind: 'error', error: end.error ?? closeError(end.code, uptimeMs, options) });
   return kind;
 }
 

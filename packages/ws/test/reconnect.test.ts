@@ -63,7 +63,7 @@ describe.each(clients)('reconnecting with %s', (client) => {
     const guard = world.guard(client, {
       minUptimeMs: 5_000,
       reconnect: { backoff: constantBackoff(100) },
-      breaker: { strategy: { type: 'consecutive', failureCount: 3 }, recovery: 60_000 },
+      breaker: { strategy: { type: 'consecutive', failureCount: 3 }, openMs: 60_000 },
     });
     const failures = record(guard, 'close');
     const waits = record(guard, 'reconnecting');
@@ -129,7 +129,7 @@ describe.each(clients)('reconnecting with %s', (client) => {
     server.refuseUpgrades(503);
     const guard = world.guard(client, {
       reconnect: { backoff: constantBackoff(500) },
-      breaker: { strategy: { type: 'consecutive', failureCount: 2 }, recovery: 30_000 },
+      breaker: { strategy: { type: 'consecutive', failureCount: 2 }, openMs: 30_000 },
     });
     const closes = record(guard, 'close');
     await next(guard, 'close');

@@ -2,7 +2,7 @@ import type { CircuitBreaker } from '../CircuitBreaker.ts';
 import type { AbortState } from '../classify/errorTraits.ts';
 import type { CallContext } from '../Outcome.ts';
 import type { Permit } from '../Permit.ts';
-import type { RetryPolicy } from '../RetryPolicy.ts';
+import type { RetryPolicy } from '../policies/RetryPolicy.ts';
 import type { HttpRequestInfo } from './types.ts';
 
 /**

@@ -7,7 +7,7 @@ import {
   rethrowInMicrotask,
 } from '../events/Emitter.ts';
 import type { Outcome, Verdict } from '../Outcome.ts';
-import { type RetryPolicy, type RetryPolicyOptions, retry } from '../RetryPolicy.ts';
+import { type RetryPolicy, type RetryPolicyOptions, retry } from '../policies/RetryPolicy.ts';
 import { defaultRegistry } from '../registry/defaultRegistry.ts';
 import { rejectDeferred } from '../rejectDeferred.ts';
 import { createCallContext } from './createCallContext.ts';
@@ -161,7 +161,7 @@ export class HttpGuard {
     if (rules !== undefined) {
       this.#ruleErrorHandler = handler;
       const verdict = rules(read, call.context, call.breaker!.options.clock.now());
-      if (verdict !== undefined) return permit.settleWith(verdict);
+      if (verdict !== undefined) return permit.settle(verdict);
     }
     return permit.settle(read);
   }
@@ -267,7 +267,7 @@ export class HttpGuard {
       options?.idempotent ?? configured,
       options?.context,
     );
-    const timeoutMs = options?.timeoutMs ?? o.timeoutMs ?? breaker.options.timeoutMs;
+    const timeoutMs = options?.timeoutMs ?? o.timeoutMs;
     const retryOptions = options?.retry === undefined ? o.retry : options.retry || undefined;
     const retries =
       withRetry && retryOptions !== undefined && request.replayable !== false

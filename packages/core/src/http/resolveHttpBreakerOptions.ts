@@ -2,7 +2,7 @@ import { createRuleClassifier, type RuleClassifier } from '../classify/createCla
 import type { ClassifierRule } from '../classify/rules.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import type { CallContext, Outcome } from '../Outcome.ts';
-import { type RetryPolicyOptions, retry } from '../RetryPolicy.ts';
+import { type RetryPolicyOptions, retry } from '../policies/RetryPolicy.ts';
 import type { BreakerRegistry } from '../registry/BreakerRegistry.ts';
 import type { RegistryBreakerOptions } from '../registry/resolveBreakerRegistryOptions.ts';
 import { resolveBreakerOptions } from '../resolveBreakerOptions.ts';

@@ -1,5 +1,5 @@
 import type { CallContext } from '../Outcome.ts';
-import type { RetryPolicyOptions } from '../RetryPolicy.ts';
+import type { RetryPolicyOptions } from '../policies/RetryPolicy.ts';
 import type { HeadersInput } from '../redact/redactHeaders.ts';
 
 /**

@@ -64,8 +64,8 @@ const noop = () => {};
  * @example
  * ```ts
  * const registry = new BreakerRegistry({
- *   defaults: { strategy: { type: 'consecutive', failureCount: 5 }, recovery: 10_000 },
- *   overrides: { 'https://api.kraken.com': { recovery: 30_000 } },
+ *   defaults: { strategy: { type: 'consecutive', failureCount: 5 }, openMs: 10_000 },
+ *   overrides: { 'https://api.kraken.com': { openMs: 30_000 } },
  *   maxSize: 1_000,
  * });
  * registry.on('stateChange', ({ breaker, from, to }) => log(`${breaker}: ${from} → ${to}`));

@@ -73,18 +73,17 @@ const variables: Readonly<Record<string, Variable>> = {
   BUCKET_COUNT: { option: 'strategy.bucketCount', parse: integer(1, 10_000), strategies: ['time'] },
   SLOW_CALL_MS: { option: 'strategy.slowCallMs', parse: number(0), strategies: rateStrategies },
   SLOW_CALL_RATE: { option: 'strategy.slowCallRate', parse: rate, strategies: rateStrategies },
-  RECOVERY_MS: { option: 'recovery', parse: number(0) },
-  RECOVERY_MAX_MS: { option: 'recovery.maxMs', parse: number(0) },
-  RECOVERY_FACTOR: { option: 'recovery.factor', parse: number(1) },
-  RECOVERY_JITTER: {
-    option: 'recovery.jitter',
+  OPEN_MS: { option: 'openMs', parse: number(0) },
+  OPEN_MAX_MS: { option: 'openMs.maxMs', parse: number(0) },
+  OPEN_FACTOR: { option: 'openMs.factor', parse: number(1) },
+  OPEN_JITTER: {
+    option: 'openMs.jitter',
     parse: (v) => expectJitter('', v === 'full' || v === 'equal' ? v : toNumber(v)),
   },
   MAX_RECOVERY_ATTEMPTS: { option: 'maxRecoveryAttempts', parse: integer(1, Infinity) },
   HALF_OPEN_MAX_PROBES: { option: 'halfOpen.maxProbes', parse: integer(1, 10_000) },
   HALF_OPEN_SUCCESS_COUNT: { option: 'halfOpen.successCount', parse: integer(1, 10_000) },
   HALF_OPEN_PROBE_TIMEOUT_MS: { option: 'halfOpen.probeTimeoutMs', parse: number(1) },
-  TIMEOUT_MS: { option: 'timeoutMs', parse: number(1, 2_147_483_647) },
   MAX_RETRY_AFTER_MS: { option: 'maxRetryAfterMs', parse: number(0) },
   OPEN_ON_RETRY_AFTER: { option: 'openOnRetryAfter', parse: flag },
   TRACK_LATENCY: { option: 'trackLatency', parse: flag },
@@ -101,12 +100,12 @@ const recoveryDefaults = { initialMs: 10_000, factor: 2, maxMs: 300_000, jitter:
  *
  * Strategy: `…FAILURE_COUNT` alone is the `consecutive` strategy; `…STRATEGY=count` or `time`
  * takes `…FAILURE_RATE`, `…MIN_CALLS`, `…SLOW_CALL_MS`, `…SLOW_CALL_RATE`, and `…WINDOW_CALL_COUNT`
- * (count) or `…WINDOW_MS` and `…BUCKET_COUNT` (time). Recovery: `…RECOVERY_MS` alone is a
- * constant delay; with `…RECOVERY_MAX_MS`, `…RECOVERY_FACTOR` or `…RECOVERY_JITTER` it is an
- * exponential backoff starting at `…RECOVERY_MS` (parts left unset take the breaker's default
- * recovery: 10 000 ms × 2, max 300 000 ms, jitter 0.1). The other variables map one-to-one to
+ * (count) or `…WINDOW_MS` and `…BUCKET_COUNT` (time). Open period: `…OPEN_MS` alone is a
+ * constant delay; with `…OPEN_MAX_MS`, `…OPEN_FACTOR` or `…OPEN_JITTER` it is an
+ * exponential backoff starting at `…OPEN_MS` (parts left unset take the breaker's default
+ * openMs: 10 000 ms × 2, max 300 000 ms, jitter 0.1). The other variables map one-to-one to
  * options: `…MAX_RECOVERY_ATTEMPTS` (an integer or `Infinity`), `…HALF_OPEN_MAX_PROBES`,
- * `…HALF_OPEN_SUCCESS_COUNT`, `…HALF_OPEN_PROBE_TIMEOUT_MS`, `…TIMEOUT_MS`,
+ * `…HALF_OPEN_SUCCESS_COUNT`, `…HALF_OPEN_PROBE_TIMEOUT_MS`,
  * `…MAX_RETRY_AFTER_MS`, `…OPEN_ON_RETRY_AFTER`, `…TRACK_LATENCY`. Booleans (and `…ENABLED`)
  * accept `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`.
  *
@@ -201,7 +200,7 @@ function readEnv(env: Env, prefix: string): { enabled?: boolean; options: Breake
     const [group, key] = variables[name]!.option.split('.') as [string, string | undefined];
     if (group === 'strategy') strategy[key!] = value;
     else if (group === 'halfOpen') halfOpen[key!] = value;
-    else if (group !== 'enabled' && group !== 'recovery') {
+    else if (group !== 'enabled' && group !== 'openMs') {
       (options as Record<string, unknown>)[group] = value;
     }
   }
@@ -210,7 +209,7 @@ function readEnv(env: Env, prefix: string): { enabled?: boolean; options: Breake
   }
   if (Object.keys(halfOpen).length > 0) options.halfOpen = halfOpen;
   const recovery = readRecovery(values, prefix, env);
-  if (recovery !== undefined) options.recovery = recovery;
+  if (recovery !== undefined) options.openMs = recovery;
 
   // Options that are valid alone may not be together (`slowCallRate` without `slowCallMs`,
   // `minCalls` above the window's size): check now, and name the variable.
@@ -229,15 +228,15 @@ function readRecovery(
   values: ReadonlyMap<string, unknown>,
   prefix: string,
   env: Env,
-): BreakerOptions['recovery'] {
-  const initialMs = values.get('RECOVERY_MS') as number | undefined;
-  const maxMs = values.get('RECOVERY_MAX_MS') as number | undefined;
-  const factor = values.get('RECOVERY_FACTOR') as number | undefined;
-  const jitter = values.get('RECOVERY_JITTER') as number | 'full' | 'equal' | undefined;
+): BreakerOptions['openMs'] {
+  const initialMs = values.get('OPEN_MS') as number | undefined;
+  const maxMs = values.get('OPEN_MAX_MS') as number | undefined;
+  const factor = values.get('OPEN_FACTOR') as number | undefined;
+  const jitter = values.get('OPEN_JITTER') as number | 'full' | 'equal' | undefined;
   if (maxMs === undefined && factor === undefined && jitter === undefined) return initialMs;
   const initial = initialMs ?? recoveryDefaults.initialMs;
   if (maxMs !== undefined && maxMs < initial) {
-    const name = `${prefix}RECOVERY_MAX_MS`;
+    const name = `${prefix}OPEN_MAX_MS`;
     throw new BreakwaterConfigError(name, `a number >= ${initial} (the initial delay)`, env[name]);
   }
   return exponentialBackoff({

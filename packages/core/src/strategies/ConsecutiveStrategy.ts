@@ -2,7 +2,8 @@ import { type BreakerStrategy, type WindowStats, windowStats } from './types.ts'
 
 /** Options of the `consecutive` strategy: the breaker's default. */
 export interface ConsecutiveStrategyOptions {
-  readonly type: 'consecutive';
+  /** Inferred from the other keys when left out. */
+  readonly type?: 'consecutive';
   /**
    * Failures in a row that open the breaker.
    * @defaultValue `5`

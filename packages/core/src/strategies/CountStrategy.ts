@@ -2,7 +2,8 @@ import { type BreakerStrategy, type WindowStats, windowStats } from './types.ts'
 
 /** Options of the `count` strategy: rates over the last `callCount` calls. */
 export interface CountStrategyOptions {
-  readonly type: 'count';
+  /** Inferred from the other keys when left out. */
+  readonly type?: 'count';
   /**
    * Calls the window holds.
    * @defaultValue `100`

@@ -3,7 +3,8 @@ import { type BreakerStrategy, type WindowStats, windowStats } from './types.ts'
 
 /** Options of the `time` strategy: rates over the last `windowMs`. */
 export interface TimeStrategyOptions {
-  readonly type: 'time';
+  /** Inferred from the other keys when left out. */
+  readonly type?: 'time';
   /**
    * Length of the window.
    * @defaultValue `60000`

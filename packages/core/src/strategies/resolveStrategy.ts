@@ -13,8 +13,10 @@ import { TimeStrategy, type TimeStrategyOptions } from './TimeStrategy.ts';
 import type { BreakerStrategy } from './types.ts';
 
 /**
- * Which strategy a breaker uses: one of the built-in ones by `type`, or a factory for your own
- * {@link BreakerStrategy} (called once per breaker, and again on `reconfigure`).
+ * Which strategy a breaker uses: one of the built-in ones, or a factory for your own
+ * {@link BreakerStrategy} (called once per breaker, and again on `reconfigure`). `type` may be
+ * left out: `windowMs` or `bucketCount` mean `'time'`, `callCount`, `failureRate`, `minCalls` or
+ * a slow-call option mean `'count'`, anything else `'consecutive'`.
  */
 export type StrategyOptions =
   | ConsecutiveStrategyOptions
@@ -45,7 +47,7 @@ const timeKeys: KnownKeys<TimeStrategyOptions> = {
 export function resolveStrategy(path: string, options: unknown): () => BreakerStrategy {
   if (typeof options === 'function') return checkedFactory(path, options as () => BreakerStrategy);
   expectObject(path, options);
-  switch (options.type) {
+  switch (options.type ?? inferType(options)) {
     case 'consecutive': {
       rejectUnknownKeys(path, options, consecutiveKeys);
       const failureCount = expectInteger(`${path}.failureCount`, options.failureCount ?? 5, 1);
@@ -76,6 +78,15 @@ export function resolveStrategy(path: string, options: unknown): () => BreakerSt
         options.type,
       );
   }
+}
+
+/** The built-in strategy whose keys `options` uses, for options written without `type`. */
+function inferType(options: Record<string, unknown>): string {
+  if ('windowMs' in options || 'bucketCount' in options) return 'time';
+  for (const key of ['callCount', 'failureRate', 'minCalls', 'slowCallMs', 'slowCallRate']) {
+    if (key in options) return 'count';
+  }
+  return 'consecutive';
 }
 
 function resolveThresholds(

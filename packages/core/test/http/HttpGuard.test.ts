@@ -29,7 +29,7 @@ afterEach(() => {
 function create(options: HttpBreakerOptions = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
-    defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 2 } },
+    defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 2 } },
   });
   registries.push(registry);
   const guard = new HttpGuard({ registry, ...options });

@@ -37,9 +37,9 @@ describe('resolveHttpBreakerOptions', () => {
     const theirs = onStatus(404, failure('client'));
     const resolved = resolveHttpBreakerOptions({
       classify: mine,
-      breaker: { recovery: 5_000, classify: [theirs] },
+      breaker: { openMs: 5_000, classify: [theirs] },
     });
-    expect(resolved.breaker).toEqual({ recovery: 5_000, classify: [theirs] });
+    expect(resolved.breaker).toEqual({ openMs: 5_000, classify: [theirs] });
     const outcome = { kind: 'response' as const, status: 520, header: () => null };
     expect(resolved.rules?.(outcome, undefined, 0)).toEqual({
       verdict: 'failure',

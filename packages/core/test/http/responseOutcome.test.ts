@@ -16,7 +16,7 @@ describe('responseOutcome', () => {
   });
 
   it('is classified by the breaker like any response: one 429 opens it for Retry-After', () => {
-    const breaker = new CircuitBreaker({ clock: new ManualClock(), recovery: 1_000 });
+    const breaker = new CircuitBreaker({ clock: new ManualClock(), openMs: 1_000 });
     const permit = breaker.acquire();
     const verdict = permit.settle(responseOutcome(429, [['Retry-After', '12']]));
     expect(verdict).toEqual({ verdict: 'failure', category: 'rate_limit', retryAfterMs: 12_000 });

@@ -17,26 +17,26 @@ describe('breakerOptionsFromProcessEnv', () => {
   });
 
   it('reads another prefix', () => {
-    vi.stubEnv('SVC_BREAKER_TIMEOUT_MS', '250');
-    expect(breakerOptionsFromProcessEnv('SVC_BREAKER_').options).toEqual({ timeoutMs: 250 });
+    vi.stubEnv('SVC_BREAKER_MAX_RETRY_AFTER_MS', '250');
+    expect(breakerOptionsFromProcessEnv('SVC_BREAKER_').options).toEqual({ maxRetryAfterMs: 250 });
   });
 
   it('throws naming a bad variable', () => {
-    vi.stubEnv('BREAKWATER_RECOVERY_MS', 'later');
+    vi.stubEnv('BREAKWATER_OPEN_MS', 'later');
     expect(() => breakerOptionsFromProcessEnv()).toThrow(BreakwaterConfigError);
     expect(() => breakerOptionsFromProcessEnv()).toThrow(
-      'Invalid option `BREAKWATER_RECOVERY_MS`: expected a finite number >= 0, received "later".',
+      'Invalid option `BREAKWATER_OPEN_MS`: expected a finite number >= 0, received "later".',
     );
   });
 });
 
 describe('registryFromProcessEnv', () => {
   it('creates a registry configured from process.env', () => {
-    vi.stubEnv('BREAKWATER_TIMEOUT_MS', '1500');
+    vi.stubEnv('BREAKWATER_MAX_RETRY_AFTER_MS', '1500');
     vi.stubEnv('BREAKWATER_ENABLED', 'off');
     const registry = registryFromProcessEnv({ maxSize: 10 });
     const api = registry.get('api');
-    expect(api.options.timeoutMs).toBe(1_500);
+    expect(api.options.maxRetryAfterMs).toBe(1_500);
     expect(api.state).toBe('disabled');
     expect(registry.options.maxSize).toBe(10);
     registry.dispose();

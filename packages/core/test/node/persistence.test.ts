@@ -30,7 +30,7 @@ describe('a breaker with a FileStore', () => {
       name: 'https://api.kraken.com',
       clock,
       store,
-      recovery: 60_000,
+      openMs: 60_000,
       strategy: { type: 'consecutive', failureCount: 1 },
     });
     await before.execute(() => Promise.reject(new Error('down'))).catch(() => {});

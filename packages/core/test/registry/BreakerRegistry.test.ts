@@ -15,6 +15,7 @@ import {
   onStatus,
   type RegistryBreakerOptions,
   type StateChangeEvent,
+  success,
 } from '@breakwater/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -22,7 +23,7 @@ function setup(options: BreakerRegistryOptions = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
     clock,
-    defaults: { strategy: { type: 'consecutive', failureCount: 1 }, recovery: 1_000 },
+    defaults: { strategy: { type: 'consecutive', failureCount: 1 }, openMs: 1_000 },
     ...options,
   });
   return { clock, registry };
@@ -30,7 +31,7 @@ function setup(options: BreakerRegistryOptions = {}) {
 
 /** One failure: opens a breaker whose strategy trips after one. */
 function trip(breaker: CircuitBreaker): void {
-  breaker.acquire().failure(new Error('boom'));
+  breaker.acquire().settle({ kind: 'error', error: new Error('boom') });
 }
 
 /** Trips, waits out the recovery and takes the probe, leaving it in flight. */
@@ -91,8 +92,8 @@ describe('BreakerRegistry: get-or-create', () => {
   });
 
   it('uses Map semantics for names, so prototype keys are ordinary names', () => {
-    const { registry } = setup({ overrides: { api: { timeoutMs: 5 } } });
-    expect(registry.get('constructor').options.timeoutMs).toBeUndefined();
+    const { registry } = setup({ overrides: { api: { maxRecoveryAttempts: 5 } } });
+    expect(registry.get('constructor').options.maxRecoveryAttempts).toBe(Infinity);
     expect(registry.get('__proto__').name).toBe('__proto__');
     expect(registry.size).toBe(2);
   });
@@ -101,31 +102,38 @@ describe('BreakerRegistry: get-or-create', () => {
 describe('BreakerRegistry: options', () => {
   it('merges defaults, then overrides, then the first get() options, and names the breaker', () => {
     const { registry } = setup({
-      defaults: { recovery: 1_000, timeoutMs: 100, maxRetryAfterMs: 10 },
-      overrides: { api: { timeoutMs: 200, maxRetryAfterMs: 20 } },
+      defaults: { openMs: 1_000, maxRecoveryAttempts: 100, maxRetryAfterMs: 10 },
+      overrides: { api: { maxRecoveryAttempts: 200, maxRetryAfterMs: 20 } },
     });
     const api = registry.get('api', { maxRetryAfterMs: 30 });
-    expect(api.options).toMatchObject({ timeoutMs: 200, maxRetryAfterMs: 30, name: 'api' });
-    expect(api.options.recovery.delayMs(0, 0, () => 0)).toBe(1_000);
+    expect(api.options).toMatchObject({
+      maxRecoveryAttempts: 200,
+      maxRetryAfterMs: 30,
+      name: 'api',
+    });
+    expect(api.options.openMs.delayMs(0, 0, () => 0)).toBe(1_000);
     const other = registry.get('other');
-    expect(other.options).toMatchObject({ timeoutMs: 100, maxRetryAfterMs: 10 });
+    expect(other.options).toMatchObject({ maxRecoveryAttempts: 100, maxRetryAfterMs: 10 });
   });
 
   it('accepts overrides as a function of the name', () => {
     const seen: string[] = [];
     const { registry } = setup({
-      defaults: { timeoutMs: 100 },
+      defaults: { maxRecoveryAttempts: 100 },
       overrides: (name) => {
         seen.push(name);
-        return name.startsWith('https://slow.') ? { timeoutMs: 5_000 } : undefined;
+        return name.startsWith('https://slow.') ? { maxRecoveryAttempts: 5_000 } : undefined;
       },
     });
-    expect(registry.get('https://slow.example').options.timeoutMs).toBe(5_000);
-    expect(registry.get('https://fast.example').options.timeoutMs).toBe(100);
+    expect(registry.get('https://slow.example').options.maxRecoveryAttempts).toBe(5_000);
+    expect(registry.get('https://fast.example').options.maxRecoveryAttempts).toBe(100);
     const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     try {
       // A conflict: reported (see below), and the existing breaker keeps its options.
-      expect(registry.get('https://fast.example', { timeoutMs: 1 }).options.timeoutMs).toBe(100);
+      expect(
+        registry.get('https://fast.example', { maxRecoveryAttempts: 1 }).options
+          .maxRecoveryAttempts,
+      ).toBe(100);
     } finally {
       warning.mockRestore();
     }
@@ -157,8 +165,8 @@ describe('BreakerRegistry: options', () => {
   });
 
   it('validates defaults and an overrides object once, at construction', () => {
-    expect(() => new BreakerRegistry({ defaults: { timeoutMs: -1 } })).toThrow(
-      'Invalid option `timeoutMs`',
+    expect(() => new BreakerRegistry({ defaults: { maxRecoveryAttempts: -1 } })).toThrow(
+      'Invalid option `maxRecoveryAttempts`',
     );
     expect(
       () => new BreakerRegistry({ overrides: { api: { halfOpen: { maxProbes: 0 } } } }),
@@ -180,10 +188,10 @@ describe('BreakerRegistry: options', () => {
 
   it('adds nothing when the merged options of a new breaker are invalid', () => {
     const { registry } = setup({
-      overrides: (name) => (name === 'bad' ? { timeoutMs: 0 } : undefined),
+      overrides: (name) => (name === 'bad' ? { maxRecoveryAttempts: 0 } : undefined),
     });
     const { events } = recorder(registry);
-    expect(() => registry.get('bad')).toThrow('Invalid option `timeoutMs`');
+    expect(() => registry.get('bad')).toThrow('Invalid option `maxRecoveryAttempts`');
     expect(() => registry.get('api', { halfOpen: { maxProbes: -1 } })).toThrow(
       BreakwaterConfigError,
     );
@@ -218,11 +226,17 @@ describe('BreakerRegistry: option conflicts', () => {
     {
       const { registry } = setup();
       const seen = conflicts(registry);
-      const production = { timeoutMs: 50, strategy: { type: 'consecutive', failureCount: 5 } };
-      const sandbox = { timeoutMs: 50, strategy: { type: 'consecutive', failureCount: 1 } };
+      const production = {
+        maxRecoveryAttempts: 50,
+        strategy: { type: 'consecutive', failureCount: 5 },
+      };
+      const sandbox = {
+        maxRecoveryAttempts: 50,
+        strategy: { type: 'consecutive', failureCount: 1 },
+      };
       const api = registry.get('kraken:private', production as RegistryBreakerOptions);
       expect(registry.get('kraken:private', sandbox as RegistryBreakerOptions)).toBe(api);
-      expect(api.options.timeoutMs).toBe(50);
+      expect(api.options.maxRecoveryAttempts).toBe(50);
       expect(seen).toEqual([
         {
           name: 'kraken:private',
@@ -247,22 +261,22 @@ describe('BreakerRegistry: option conflicts', () => {
     {
       const { registry } = setup();
       const seen = conflicts(registry);
-      registry.get('a', { timeoutMs: 10 });
+      registry.get('a', { maxRecoveryAttempts: 10 });
       registry.get('b');
-      const other = { timeoutMs: 20 };
+      const other = { maxRecoveryAttempts: 20 };
       registry.get('a', other);
       registry.get('a', other);
-      registry.get('a', { timeoutMs: 30 });
-      registry.get('b', { timeoutMs: 10 });
+      registry.get('a', { maxRecoveryAttempts: 30 });
+      registry.get('b', { maxRecoveryAttempts: 10 });
       expect(seen.map(({ name, path }) => `${name} ${path}`)).toEqual([
-        'a timeoutMs',
-        'a timeoutMs',
-        'b timeoutMs',
+        'a maxRecoveryAttempts',
+        'a maxRecoveryAttempts',
+        'b maxRecoveryAttempts',
       ]);
       expect(warnings).toHaveLength(1);
       const another = setup().registry;
-      another.get('a', { timeoutMs: 1 });
-      another.get('a', { timeoutMs: 2 });
+      another.get('a', { maxRecoveryAttempts: 1 });
+      another.get('a', { maxRecoveryAttempts: 2 });
       expect(warnings).toHaveLength(2);
     }
   });
@@ -271,10 +285,10 @@ describe('BreakerRegistry: option conflicts', () => {
     const { registry } = setup();
     const seen = conflicts(registry);
     const [a, b, c, equal] = [
-      { timeoutMs: 1 },
-      { timeoutMs: 2 },
-      { timeoutMs: 3 },
-      { timeoutMs: 1 },
+      { maxRecoveryAttempts: 1 },
+      { maxRecoveryAttempts: 2 },
+      { maxRecoveryAttempts: 3 },
+      { maxRecoveryAttempts: 1 },
     ];
     registry.get('api', a);
     for (let i = 0; i < 100; i++)
@@ -289,7 +303,7 @@ describe('BreakerRegistry: option conflicts', () => {
     const store = new MemoryStore();
     const onListenerError = () => {};
     const options: RegistryBreakerOptions = {
-      timeoutMs: 50,
+      maxRecoveryAttempts: 50,
       store,
       onListenerError,
       halfOpen: { maxProbes: 2 },
@@ -303,7 +317,7 @@ describe('BreakerRegistry: option conflicts', () => {
       halfOpen: { maxProbes: 2 },
       onListenerError,
       store,
-      timeoutMs: 50,
+      maxRecoveryAttempts: 50,
       trackLatency: undefined,
     });
     registry.get('bare');
@@ -320,13 +334,13 @@ describe('BreakerRegistry: option conflicts', () => {
     registry.get('store', { store: new MemoryStore() });
     registry.get('rules', { classify: [onStatus([418], failure('server'))] });
     registry.get('rules', { classify: [onStatus([418], failure('server'))] });
-    registry.get('extra', { timeoutMs: 5 });
+    registry.get('extra', { maxRecoveryAttempts: 5 });
     registry.get('extra', {});
     expect(seen.map(({ name, path }) => `${name} ${path}`)).toEqual([
       'fn onListenerError',
       'store store',
       'rules classify[0]',
-      'extra timeoutMs',
+      'extra maxRecoveryAttempts',
     ]);
   });
 
@@ -334,17 +348,17 @@ describe('BreakerRegistry: option conflicts', () => {
     const { registry } = setup();
     const seen = conflicts(registry);
     registry.forceOpen('api');
-    registry.get('api', { timeoutMs: 100 });
-    expect(seen).toMatchObject([{ name: 'api', path: 'timeoutMs', existing: undefined }]);
+    registry.get('api', { maxRecoveryAttempts: 100 });
+    expect(seen).toMatchObject([{ name: 'api', path: 'maxRecoveryAttempts', existing: undefined }]);
   });
 
   it('compares against the options of the get() that created it, not a reconfiguration', () => {
     const { registry } = setup();
     const seen = conflicts(registry);
-    const options = { timeoutMs: 100 };
+    const options = { maxRecoveryAttempts: 100 };
     registry.get('api', options);
-    registry.reconfigure('api', { timeoutMs: 500 });
-    registry.get('api', { timeoutMs: 100 });
+    registry.reconfigure('api', { maxRecoveryAttempts: 500 });
+    registry.get('api', { maxRecoveryAttempts: 100 });
     expect(seen).toEqual([]);
   });
 
@@ -352,7 +366,7 @@ describe('BreakerRegistry: option conflicts', () => {
     const { registry } = setup();
     let reads = 0;
     const options = new Proxy<RegistryBreakerOptions>(
-      { timeoutMs: 100 },
+      { maxRecoveryAttempts: 100 },
       {
         get(target, key, receiver) {
           reads++;
@@ -364,7 +378,7 @@ describe('BreakerRegistry: option conflicts', () => {
         },
       },
     );
-    const equal = { timeoutMs: 100 };
+    const equal = { maxRecoveryAttempts: 100 };
     registry.get('api', equal);
     registry.get('api', options);
     const afterFirst = reads;
@@ -376,11 +390,11 @@ describe('BreakerRegistry: option conflicts', () => {
   it('survives options with cycles, and rejects options that are not an object', () => {
     const { registry } = setup();
     const seen = conflicts(registry);
-    const a: Record<string, unknown> = { timeoutMs: 5 };
+    const a: Record<string, unknown> = { maxRecoveryAttempts: 5 };
     a.self = a;
-    const b: Record<string, unknown> = { timeoutMs: 5 };
+    const b: Record<string, unknown> = { maxRecoveryAttempts: 5 };
     b.self = b;
-    registry.get('cyclic', { timeoutMs: 5 });
+    registry.get('cyclic', { maxRecoveryAttempts: 5 });
     registry.get('cyclic', a as RegistryBreakerOptions);
     registry.get('cyclic', b as RegistryBreakerOptions);
     expect(seen.map(({ path }) => path)).toEqual(['self', 'self']);
@@ -402,8 +416,8 @@ describe('BreakerRegistry: option conflicts', () => {
     registry.on('conflict', () => {
       throw new Error('listener');
     });
-    const api = registry.get('api', { timeoutMs: 1 });
-    expect(registry.get('api', { timeoutMs: 2 })).toBe(api);
+    const api = registry.get('api', { maxRecoveryAttempts: 1 });
+    expect(registry.get('api', { maxRecoveryAttempts: 2 })).toBe(api);
     expect(errors).toEqual([new Error('listener')]);
     expect(warnings).toHaveLength(1);
   });
@@ -414,15 +428,15 @@ describe('BreakerRegistry: option conflicts', () => {
     vi.stubGlobal('process', undefined);
     try {
       const { registry } = setup();
-      registry.get('api', { timeoutMs: 1 });
-      registry.get('api', { timeoutMs: 2 });
+      registry.get('api', { maxRecoveryAttempts: 1 });
+      registry.get('api', { maxRecoveryAttempts: 2 });
     } finally {
       vi.unstubAllGlobals();
       warn.mockRestore();
     }
     expect(shown).toHaveLength(1);
     expect(String(shown[0])).toMatch(
-      /^BreakwaterWarning \[BREAKWATER_REGISTRY_CONFLICT\]: Breaker "api" .*`timeoutMs`: 1 when it was created, 2 now/,
+      /^BreakwaterWarning \[BREAKWATER_REGISTRY_CONFLICT\]: Breaker "api" .*`maxRecoveryAttempts`: 1 when it was created, 2 now/,
     );
   });
 });
@@ -531,11 +545,13 @@ describe('BreakerRegistry: operations', () => {
   it('reconfigures a breaker by name and creates none for an unknown name', () => {
     const { registry } = setup();
     const api = registry.get('api');
-    expect(registry.reconfigure('api', { timeoutMs: 250 })).toBe(true);
-    expect(api.options.timeoutMs).toBe(250);
-    expect(() => registry.reconfigure('api', { timeoutMs: -5 })).toThrow(BreakwaterConfigError);
-    expect(api.options.timeoutMs).toBe(250);
-    expect(registry.reconfigure('missing', { timeoutMs: 250 })).toBe(false);
+    expect(registry.reconfigure('api', { maxRecoveryAttempts: 250 })).toBe(true);
+    expect(api.options.maxRecoveryAttempts).toBe(250);
+    expect(() => registry.reconfigure('api', { maxRecoveryAttempts: -5 })).toThrow(
+      BreakwaterConfigError,
+    );
+    expect(api.options.maxRecoveryAttempts).toBe(250);
+    expect(registry.reconfigure('missing', { maxRecoveryAttempts: 250 })).toBe(false);
     expect(registry.has('missing')).toBe(false);
   });
 
@@ -711,7 +727,7 @@ describe('BreakerRegistry: size bound', () => {
     // b was the only candidate; a is open.
     expect(names(registry)).toEqual(['a', 'c']);
     clock.tick(1_000);
-    a.acquire().success();
+    a.acquire().settle(success());
     expect(a.state).toBe('closed');
     // a closed after c was added: a is now the most recently used.
     registry.get('d');
@@ -785,15 +801,19 @@ describe('BreakerRegistry: size bound', () => {
   it('may evict a reconfigured breaker, and reapplies the change when it comes back', () => {
     const { registry } = setup({ maxSize: 1 });
     registry.get('tuned', { maxRetryAfterMs: 10 });
-    registry.reconfigure('tuned', { timeoutMs: 100 });
+    registry.reconfigure('tuned', { maxRecoveryAttempts: 100 });
     registry.reconfigure('tuned', { halfOpen: { maxProbes: 2 } });
     registry.get('other');
     expect(registry.has('tuned')).toBe(false);
     const again = registry.get('tuned', { maxRetryAfterMs: 20 });
-    expect(again.options).toMatchObject({ timeoutMs: 100, maxRetryAfterMs: 20, maxProbes: 2 });
+    expect(again.options).toMatchObject({
+      maxRecoveryAttempts: 100,
+      maxRetryAfterMs: 20,
+      maxProbes: 2,
+    });
     // delete() forgets the reconfiguration with the breaker.
     registry.delete('tuned');
-    expect(registry.get('tuned').options.timeoutMs).toBeUndefined();
+    expect(registry.get('tuned').options.maxRecoveryAttempts).toBe(Infinity);
   });
 
   it('rejects the idleMs option it no longer uses, saying why', () => {

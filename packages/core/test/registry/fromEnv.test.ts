@@ -10,8 +10,8 @@ import {
 } from '@breakwater/core';
 import { describe, expect, it } from 'vitest';
 
-function delays(recovery: unknown, count: number): number[] {
-  const backoff = recovery as Backoff;
+function delays(openMs: unknown, count: number): number[] {
+  const backoff = openMs as Backoff;
   const out: number[] = [];
   let previous = 0;
   for (let attempt = 0; attempt < count; attempt++) {
@@ -119,32 +119,32 @@ describe('breakerOptionsFromEnv', () => {
     });
   });
 
-  it('reads BREAKWATER_RECOVERY_MS alone as a constant recovery', () => {
-    expect(breakerOptionsFromEnv({ BREAKWATER_RECOVERY_MS: '5000' }).options).toEqual({
-      recovery: 5_000,
+  it('reads BREAKWATER_OPEN_MS alone as a constant recovery', () => {
+    expect(breakerOptionsFromEnv({ BREAKWATER_OPEN_MS: '5000' }).options).toEqual({
+      openMs: 5_000,
     });
   });
 
   it('reads an exponential recovery', () => {
     const { options } = breakerOptionsFromEnv({
-      BREAKWATER_RECOVERY_MS: '100',
-      BREAKWATER_RECOVERY_FACTOR: '3',
-      BREAKWATER_RECOVERY_MAX_MS: '1000',
-      BREAKWATER_RECOVERY_JITTER: '0',
+      BREAKWATER_OPEN_MS: '100',
+      BREAKWATER_OPEN_FACTOR: '3',
+      BREAKWATER_OPEN_MAX_MS: '1000',
+      BREAKWATER_OPEN_JITTER: '0',
     });
-    expect(delays(options.recovery, 4)).toEqual([100, 300, 900, 1_000]);
-    const full = breakerOptionsFromEnv({ BREAKWATER_RECOVERY_JITTER: 'full' }).options;
+    expect(delays(options.openMs, 4)).toEqual([100, 300, 900, 1_000]);
+    const full = breakerOptionsFromEnv({ BREAKWATER_OPEN_JITTER: 'full' }).options;
     // Unset parts take the default recovery's: 10 s, × 2, max 300 s.
-    expect(delays(full.recovery, 2)).toEqual([5_000, 10_000]);
-    const capped = breakerOptionsFromEnv({ BREAKWATER_RECOVERY_MAX_MS: '15000' }).options;
-    expect((capped.recovery as Backoff).describe()).toBe(
+    expect(delays(full.openMs, 2)).toEqual([5_000, 10_000]);
+    const capped = breakerOptionsFromEnv({ BREAKWATER_OPEN_MAX_MS: '15000' }).options;
+    expect((capped.openMs as Backoff).describe()).toBe(
       'exponential(10000×2, max 15000, jitter 0.1)',
     );
     const long = breakerOptionsFromEnv({
-      BREAKWATER_RECOVERY_MS: '600000',
-      BREAKWATER_RECOVERY_FACTOR: '1',
+      BREAKWATER_OPEN_MS: '600000',
+      BREAKWATER_OPEN_FACTOR: '1',
     }).options;
-    expect((long.recovery as Backoff).describe()).toBe(
+    expect((long.openMs as Backoff).describe()).toBe(
       'exponential(600000×1, max 600000, jitter 0.1)',
     );
   });
@@ -155,7 +155,6 @@ describe('breakerOptionsFromEnv', () => {
       BREAKWATER_HALF_OPEN_MAX_PROBES: '2',
       BREAKWATER_HALF_OPEN_SUCCESS_COUNT: '3',
       BREAKWATER_HALF_OPEN_PROBE_TIMEOUT_MS: '9000',
-      BREAKWATER_TIMEOUT_MS: '2500',
       BREAKWATER_MAX_RETRY_AFTER_MS: '60000',
       BREAKWATER_OPEN_ON_RETRY_AFTER: 'off',
       BREAKWATER_TRACK_LATENCY: 'yes',
@@ -163,13 +162,16 @@ describe('breakerOptionsFromEnv', () => {
     expect(options).toEqual({
       maxRecoveryAttempts: 4,
       halfOpen: { maxProbes: 2, successCount: 3, probeTimeoutMs: 9_000 },
-      timeoutMs: 2_500,
       maxRetryAfterMs: 60_000,
       openOnRetryAfter: false,
       trackLatency: true,
     });
     const breaker = new CircuitBreaker({ ...options, name: 'api' });
-    expect(breaker.options).toMatchObject({ maxProbes: 2, successCount: 3, timeoutMs: 2_500 });
+    expect(breaker.options).toMatchObject({
+      maxProbes: 2,
+      successCount: 3,
+      maxRetryAfterMs: 60_000,
+    });
     expect(breakerOptionsFromEnv({ BREAKWATER_MAX_RECOVERY_ATTEMPTS: 'Infinity' }).options).toEqual(
       { maxRecoveryAttempts: Infinity },
     );
@@ -178,18 +180,18 @@ describe('breakerOptionsFromEnv', () => {
   it('treats empty variables as unset and trims values', () => {
     expect(
       breakerOptionsFromEnv({
-        BREAKWATER_TIMEOUT_MS: '',
+        BREAKWATER_MAX_RETRY_AFTER_MS: '',
         BREAKWATER_ENABLED: '  ',
         BREAKWATER_FAILURE_COUNT: ' 2 ',
-        BREAKWATER_RECOVERY_MS: undefined,
+        BREAKWATER_OPEN_MS: undefined,
       }),
     ).toEqual({ enabled: true, options: { strategy: { type: 'consecutive', failureCount: 2 } } });
   });
 
   it('reads variables with another prefix', () => {
     expect(
-      breakerOptionsFromEnv({ APP_CB_TIMEOUT_MS: '10', BREAKWATER_TYPO: 'x' }, 'APP_CB_'),
-    ).toEqual({ enabled: true, options: { timeoutMs: 10 } });
+      breakerOptionsFromEnv({ APP_CB_MAX_RETRY_AFTER_MS: '10', BREAKWATER_TYPO: 'x' }, 'APP_CB_'),
+    ).toEqual({ enabled: true, options: { maxRetryAfterMs: 10 } });
     expect(errorOf({ APP_CB_TYPO: '1' }, 'APP_CB_').message).toContain('one of APP_CB_ENABLED,');
   });
 
@@ -207,17 +209,17 @@ describe('breakerOptionsFromEnv', () => {
     ['STRATEGY', 'fast', "one of 'consecutive', 'count', 'time'"],
     ['FAILURE_COUNT', '0', 'an integer >= 1'],
     ['FAILURE_COUNT', '1.5', 'an integer >= 1'],
-    ['RECOVERY_MS', '-1', 'a finite number >= 0'],
-    ['RECOVERY_MS', '10s', 'a finite number >= 0'],
-    ['RECOVERY_MAX_MS', 'NaN', 'a finite number >= 0'],
-    ['RECOVERY_FACTOR', '0.5', 'a finite number >= 1'],
-    ['RECOVERY_JITTER', '2', "a ratio from 0 to 1, 'full' or 'equal'"],
+    ['OPEN_MS', '-1', 'a finite number >= 0'],
+    ['OPEN_MS', '10s', 'a finite number >= 0'],
+    ['OPEN_MAX_MS', 'NaN', 'a finite number >= 0'],
+    ['OPEN_FACTOR', '0.5', 'a finite number >= 1'],
+    ['OPEN_JITTER', '2', "a ratio from 0 to 1, 'full' or 'equal'"],
     ['MAX_RECOVERY_ATTEMPTS', '0', 'an integer from 1 to Infinity'],
     ['HALF_OPEN_MAX_PROBES', '0', 'an integer from 1 to 10000'],
     ['HALF_OPEN_SUCCESS_COUNT', 'two', 'an integer from 1 to 10000'],
     ['HALF_OPEN_PROBE_TIMEOUT_MS', '0', 'a finite number >= 1'],
-    ['TIMEOUT_MS', 'Infinity', 'a finite number from 1 to 2147483647'],
-    ['TIMEOUT_MS', '1__0', 'a finite number from 1 to 2147483647'],
+    ['MAX_RETRY_AFTER_MS', 'Infinity', 'a finite number >= 0'],
+    ['MAX_RETRY_AFTER_MS', '1__0', 'a finite number >= 0'],
     ['MAX_RETRY_AFTER_MS', '-5', 'a finite number >= 0'],
     ['OPEN_ON_RETRY_AFTER', 'sometimes', 'true, false, 1, 0, yes, no, on or off'],
     ['TRACK_LATENCY', '2', 'true, false, 1, 0, yes, no, on or off'],
@@ -290,10 +292,8 @@ describe('breakerOptionsFromEnv', () => {
     ).toBe(
       'Invalid option `BREAKWATER_MIN_CALLS`: expected an integer from 1 to 20, received "50".',
     );
-    expect(
-      errorOf({ BREAKWATER_RECOVERY_MS: '5000', BREAKWATER_RECOVERY_MAX_MS: '1000' }).message,
-    ).toBe(
-      'Invalid option `BREAKWATER_RECOVERY_MAX_MS`: expected a number >= 5000 (the initial ' +
+    expect(errorOf({ BREAKWATER_OPEN_MS: '5000', BREAKWATER_OPEN_MAX_MS: '1000' }).message).toBe(
+      'Invalid option `BREAKWATER_OPEN_MAX_MS`: expected a number >= 5000 (the initial ' +
         'delay), received "1000".',
     );
   });
@@ -318,11 +318,11 @@ describe('registryFromEnv', () => {
   it('creates breakers with the options from the environment', () => {
     const registry = registryFromEnv({
       BREAKWATER_FAILURE_COUNT: '2',
-      BREAKWATER_RECOVERY_MS: '1000',
+      BREAKWATER_OPEN_MS: '1000',
     });
     const api = registry.get('api');
     expect(api.options.strategy).toEqual({ type: 'consecutive', failureCount: 2 });
-    expect(api.options.recovery.delayMs(3, 0, () => 0)).toBe(1_000);
+    expect(api.options.openMs.delayMs(3, 0, () => 0)).toBe(1_000);
     expect(api.state).toBe('closed');
   });
 
@@ -342,7 +342,7 @@ describe('registryFromEnv', () => {
     const clock = new ManualClock();
     const registry = registryFromEnv(
       {
-        BREAKWATER_TIMEOUT_MS: '100',
+        BREAKWATER_MAX_RECOVERY_ATTEMPTS: '100',
         BREAKWATER_HALF_OPEN_MAX_PROBES: '3',
         BREAKWATER_STRATEGY: 'count',
         BREAKWATER_MIN_CALLS: '5',
@@ -350,25 +350,25 @@ describe('registryFromEnv', () => {
       {
         clock,
         defaults: {
-          timeoutMs: 1,
+          maxRecoveryAttempts: 1,
           maxRetryAfterMs: 7,
           halfOpen: { successCount: 2 },
           strategy: { type: 'count', callCount: 10, minCalls: 10 },
         },
-        overrides: { slow: { timeoutMs: 5_000 } },
+        overrides: { slow: { maxRecoveryAttempts: 5_000 } },
       },
     );
     const api = registry.get('api');
     expect(api.options).toMatchObject({
-      timeoutMs: 100,
+      maxRecoveryAttempts: 100,
       maxRetryAfterMs: 7,
       maxProbes: 3,
       successCount: 2,
       clock,
     });
     expect(api.options.strategy).toEqual({ type: 'count', callCount: 10, minCalls: 5 });
-    expect(registry.get('slow').options.timeoutMs).toBe(5_000);
-    expect(registry.get('own', { timeoutMs: 9 }).options.timeoutMs).toBe(9);
+    expect(registry.get('slow').options.maxRecoveryAttempts).toBe(5_000);
+    expect(registry.get('own', { maxRecoveryAttempts: 9 }).options.maxRecoveryAttempts).toBe(9);
   });
 
   it('replaces a default strategy of another type', () => {
@@ -390,14 +390,17 @@ describe('registryFromEnv', () => {
   });
 
   it('reads variables with the prefix option and passes the other options on', () => {
-    const registry = registryFromEnv({ SVC_TIMEOUT_MS: '42' }, { prefix: 'SVC_', maxSize: 5 });
+    const registry = registryFromEnv(
+      { SVC_MAX_RECOVERY_ATTEMPTS: '42' },
+      { prefix: 'SVC_', maxSize: 5 },
+    );
     expect(registry.options.maxSize).toBe(5);
-    expect(registry.get('a').options.timeoutMs).toBe(42);
+    expect(registry.get('a').options.maxRecoveryAttempts).toBe(42);
   });
 
   it('throws for a bad variable before creating anything', () => {
-    expect(() => registryFromEnv({ BREAKWATER_TIMEOUT_MS: 'soon' })).toThrow(
-      'Invalid option `BREAKWATER_TIMEOUT_MS`',
+    expect(() => registryFromEnv({ BREAKWATER_MAX_RECOVERY_ATTEMPTS: 'soon' })).toThrow(
+      'Invalid option `BREAKWATER_MAX_RECOVERY_ATTEMPTS`',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { BreakerRegistry, ManualClock } from '@breakwater/core';
+import { BreakerRegistry, ManualClock, success } from '@breakwater/core';
 import { describe, expect, it } from 'vitest';
 
 const maxSize = 1_000;
@@ -11,7 +11,7 @@ function feed(count: number, call: boolean): number {
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     const breaker = registry.get(`https://api.example.com/v1/items/${i}`);
-    if (call) breaker.acquire().success();
+    if (call) breaker.acquire().settle(success());
   }
   const elapsed = performance.now() - started;
   expect(registry.size).toBe(maxSize);

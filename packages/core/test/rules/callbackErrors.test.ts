@@ -141,15 +141,15 @@ describe('errors from user code take one route and never change results or state
     ]) {
       const { seen, handler } = route();
       const clock = new ManualClock({ random: () => 0.5 });
-      const recovery: Backoff = { delayMs, describe: () => 'broken' };
+      const openMs: Backoff = { delayMs, describe: () => 'broken' };
       const breaker = new CircuitBreaker({
         clock,
-        recovery,
+        openMs,
         onListenerError: handler,
         strategy: { type: 'consecutive', failureCount: 1 },
       });
       await breaker.execute(boom).catch(() => {});
-      expect(seen.map(([source]) => source)).toEqual(['recovery']);
+      expect(seen.map(([source]) => source)).toEqual(['openMs']);
       // The default recovery's first delay: 10 s (jitter 0.1 around it, at random 0.5: exact).
       expect(breaker.snapshot().openUntil - clock.now()).toBe(10_000);
       expect(breaker.toJSON().openUntil).toBe(clock.now() + 10_000);

@@ -1,4 +1,4 @@
-import { CircuitBreaker, ManualClock } from '@breakwater/core';
+import { CircuitBreaker, ManualClock, pipeline, timeout } from '@breakwater/core';
 import { describe, expect, it } from 'vitest';
 
 const abort = () => Promise.reject(new DOMException('aborted', 'AbortError'));
@@ -10,7 +10,8 @@ const hang = (signal: AbortSignal | undefined) =>
 /** The same cancellation on each of execute()'s paths. */
 const paths = {
   fast: (b: CircuitBreaker) => b.execute(abort),
-  deadline: (b: CircuitBreaker) => b.execute(abort, { timeoutMs: 1_000 }),
+  deadline: (b: CircuitBreaker) =>
+    pipeline(b, timeout(1_000, { clock: b.options.clock })).execute(abort),
   permit: (b: CircuitBreaker) => b.execute(abort, { context: { method: 'GET' } }),
   signal: (b: CircuitBreaker) => {
     const controller = new AbortController();
@@ -25,7 +26,7 @@ const paths = {
     return call;
   },
   acquire: (b: CircuitBreaker) => {
-    b.acquire().failure(new DOMException('aborted', 'AbortError'));
+    b.acquire().settle({ kind: 'error', error: new DOMException('aborted', 'AbortError') });
     return Promise.reject(new Error('done'));
   },
 };
@@ -41,7 +42,8 @@ describe('counters do not depend on the code path', () => {
     ['fast', (b: CircuitBreaker, fn: () => Promise<unknown>) => b.execute(fn)],
     [
       'deadline',
-      (b: CircuitBreaker, fn: () => Promise<unknown>) => b.execute(fn, { timeoutMs: 99 }),
+      (b: CircuitBreaker, fn: () => Promise<unknown>) =>
+        pipeline(b, timeout(99, { clock: b.options.clock })).execute(fn),
     ],
     ['permit', (b: CircuitBreaker, fn: () => Promise<unknown>) => b.execute(fn, { context: {} })],
   ])('a disposed breaker records nothing on the %s path', async (_, run) => {

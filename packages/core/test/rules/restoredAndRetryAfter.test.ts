@@ -45,7 +45,7 @@ describe('restored and remote states are bounded', () => {
   it('caps a remote state pushed by a store the same way', async () => {
     const clock = new ManualClock();
     const store = new MemoryStore({ clock });
-    const breaker = new CircuitBreaker({ clock, store, name: 'x', recovery: 1_000 });
+    const breaker = new CircuitBreaker({ clock, store, name: 'x', openMs: 1_000 });
     await breaker.ready;
     store.save('x', {
       state: 'open',
@@ -78,7 +78,7 @@ describe('restored and remote states are bounded', () => {
 describe("Retry-After: the server's word decides the open period", () => {
   it('opens for exactly Retry-After, even when the recovery delay is longer', async () => {
     const clock = new ManualClock();
-    const breaker = new CircuitBreaker({ clock, recovery: 10_000 });
+    const breaker = new CircuitBreaker({ clock, openMs: 10_000 });
     breaker.acquire().settle(rateLimited('1'));
     const rejected = breaker.tryAcquire();
     expect(isBreakerOpenError(rejected) && rejected.retryAfterMs).toBe(1_000);
@@ -90,7 +90,7 @@ describe("Retry-After: the server's word decides the open period", () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker({
       clock,
-      recovery: 10_000,
+      openMs: 10_000,
       strategy: { type: 'consecutive', failureCount: 1 },
     });
     await breaker.execute(boom).catch(() => {});
@@ -100,7 +100,7 @@ describe("Retry-After: the server's word decides the open period", () => {
 
   it('lets a retry that waits on Retry-After through the breaker it opened', async () => {
     const clock = new ManualClock();
-    const breaker = new CircuitBreaker({ clock, recovery: 10_000 });
+    const breaker = new CircuitBreaker({ clock, openMs: 10_000 });
     // What axios, got and ky reject with: an error carrying the response.
     const rateLimitedError = Object.assign(new Error('429'), {
       response: { status: 429, headers: { 'retry-after': '1' } },
@@ -120,7 +120,7 @@ describe("Retry-After: the server's word decides the open period", () => {
 
   it('through the HTTP guard, a 429 with Retry-After: 1 then a 200 resolves with the 200 after 1 s', async () => {
     const clock = new ManualClock();
-    const registry = new BreakerRegistry({ defaults: { clock, recovery: 10_000 } });
+    const registry = new BreakerRegistry({ defaults: { clock, openMs: 10_000 } });
     const guard = new HttpGuard({ registry, retry: { maxAttempts: 3, clock } });
     const replies = [
       new Response('slow down', { status: 429, headers: { 'retry-after': '1' } }),
@@ -141,7 +141,7 @@ describe("Retry-After: the server's word decides the open period", () => {
 
   it('rejects a retry the breaker does not admit with BreakerOpenError, as every client does', async () => {
     const clock = new ManualClock();
-    const registry = new BreakerRegistry({ defaults: { clock, recovery: 10_000 } });
+    const registry = new BreakerRegistry({ defaults: { clock, openMs: 10_000 } });
     const guard = new HttpGuard({ registry, retry: { maxAttempts: 3, clock } });
     const get = { url: new URL('https://api.example.com/ticker'), method: 'GET' };
     let sent = 0;

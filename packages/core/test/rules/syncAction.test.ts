@@ -5,19 +5,22 @@ describe('an action that returns a plain value under a deadline', () => {
   it('resolves with the value through the breaker, leaving no timer and no failure', async () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker({ clock });
-    const result = breaker.execute(() => 42 as unknown as Promise<number>, { timeoutMs: 30 });
+    const result = pipeline(breaker, timeout(30, { clock })).execute(
+      () => 42 as unknown as Promise<number>,
+    );
     await expect(result).resolves.toBe(42);
     expect(clock.pendingTimers).toBe(0);
     await clock.advance(100);
     expect(breaker.snapshot().counters).toMatchObject({ successes: 1, failures: 0, timeouts: 0 });
   });
 
-  it('resolves the same with a breaker timeoutMs and a context', async () => {
+  it('resolves the same with a caller signal and a context', async () => {
     const clock = new ManualClock();
-    const breaker = new CircuitBreaker({ clock, timeoutMs: 30 });
+    const breaker = new CircuitBreaker({ clock });
     const sync = () => 'x' as unknown as Promise<string>;
-    await expect(breaker.execute(sync)).resolves.toBe('x');
-    await expect(breaker.execute(sync, { context: { method: 'GET' } })).resolves.toBe('x');
+    const signal = new AbortController().signal;
+    await expect(breaker.execute(sync, { signal })).resolves.toBe('x');
+    await expect(breaker.execute(sync, { signal, context: { method: 'GET' } })).resolves.toBe('x');
     expect(clock.pendingTimers).toBe(0);
     expect(breaker.snapshot().counters.successes).toBe(2);
   });
@@ -40,12 +43,9 @@ describe('an action that returns a plain value under a deadline', () => {
     const breaker = new CircuitBreaker({ clock });
     const error = Object.assign(new Error('sync'), { code: 'ECONNRESET' });
     await expect(
-      breaker.execute(
-        () => {
-          throw error;
-        },
-        { timeoutMs: 30 },
-      ),
+      pipeline(breaker, timeout(30, { clock })).execute(() => {
+        throw error;
+      }),
     ).rejects.toBe(error);
     expect(clock.pendingTimers).toBe(0);
     expect(breaker.snapshot().counters).toMatchObject({ failures: 1, timeouts: 0 });

@@ -9,7 +9,7 @@ function openBreaker(options: ConstructorParameters<typeof CircuitBreaker>[0] = 
   const breaker = new CircuitBreaker({
     clock,
     strategy: { type: 'consecutive', failureCount: 1 },
-    recovery: 600_000,
+    openMs: 600_000,
     ...options,
   });
   return { clock, breaker };
@@ -60,7 +60,7 @@ describe('durations run on the monotonic clock, not the wall clock', () => {
 
   it('ages half-open probes on the monotonic clock', async () => {
     const { clock, breaker } = openBreaker({
-      recovery: 1_000,
+      openMs: 1_000,
       halfOpen: { probeTimeoutMs: 5_000 },
     });
     await breaker.execute(boom).catch(() => {});
@@ -78,7 +78,7 @@ describe('durations run on the monotonic clock, not the wall clock', () => {
     const first = openBreaker({ store, name: 'x' });
     await first.breaker.execute(boom).catch(() => {});
     const clock = new ManualClock({ startMs: first.clock.now() + 60_000 });
-    const second = new CircuitBreaker({ clock, store, name: 'x', recovery: 600_000 });
+    const second = new CircuitBreaker({ clock, store, name: 'x', openMs: 600_000 });
     await second.ready;
     const rejected = second.tryAcquire();
     expect(isBreakerOpenError(rejected) && rejected.retryAfterMs).toBe(540_000);

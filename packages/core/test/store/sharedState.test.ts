@@ -1,4 +1,10 @@
-import { CircuitBreaker, isBreakerOpenError, ManualClock, MemoryStore } from '@breakwater/core';
+import {
+  CircuitBreaker,
+  isBreakerOpenError,
+  ManualClock,
+  MemoryStore,
+  success,
+} from '@breakwater/core';
 import { describe, expect, it } from 'vitest';
 
 /** Lets the store's microtask deliveries and async claims run. */
@@ -16,7 +22,7 @@ function fleet(size: number) {
         name: 'https://api.binance.com',
         clock,
         store,
-        recovery: 1_000,
+        openMs: 1_000,
         strategy: { type: 'consecutive', failureCount: 1 },
       }),
   );
@@ -27,7 +33,7 @@ describe('breakers sharing a store', () => {
   it('apply a transition made by another process', async () => {
     const { breakers } = fleet(3);
     const [first, second, third] = breakers as [CircuitBreaker, CircuitBreaker, CircuitBreaker];
-    first.acquire().failure(new Error('down'));
+    first.acquire().settle({ kind: 'error', error: new Error('down') });
     await flush();
     expect([first.state, second.state, third.state]).toEqual(['open', 'open', 'open']);
     expect(isBreakerOpenError(second.tryAcquire())).toBe(true);
@@ -36,7 +42,7 @@ describe('breakers sharing a store', () => {
 
   it('let only one process probe a half-open dependency', async () => {
     const { clock, breakers } = fleet(3);
-    breakers[0]!.acquire().failure(new Error('down'));
+    breakers[0]!.acquire().settle({ kind: 'error', error: new Error('down') });
     await flush();
     await clock.advance(1_000);
     const admitted = breakers.map((breaker) => !isBreakerOpenError(breaker.tryAcquire()));
@@ -46,11 +52,11 @@ describe('breakers sharing a store', () => {
 
   it('close everywhere once the probe succeeds', async () => {
     const { clock, breakers } = fleet(2);
-    breakers[0]!.acquire().failure(new Error('down'));
+    breakers[0]!.acquire().settle({ kind: 'error', error: new Error('down') });
     await flush();
     await clock.advance(1_000);
     const probe = breakers[1]!.acquire();
-    probe.success();
+    probe.settle(success());
     await flush();
     expect(breakers.map((breaker) => breaker.state)).toEqual(['closed', 'closed']);
     for (const breaker of breakers) breaker.dispose();

@@ -48,7 +48,7 @@ function guarded(options: BreakerInterceptorOptions = {}) {
   const registry = new BreakerRegistry({
     defaults: {
       clock: new ManualClock(),
-      recovery: 1_000,
+      openMs: 1_000,
       strategy: { type: 'consecutive', failureCount: 3 },
     },
   });
@@ -270,10 +270,10 @@ describe('breakerInterceptor', () => {
   });
 
   it("turns the call's timeoutMs into undici's headersTimeout, whose error is a timeout", async () => {
-    const registry = new BreakerRegistry({ defaults: { clock: new ManualClock(), timeoutMs: 80 } });
+    const registry = new BreakerRegistry({ defaults: { clock: new ManualClock() } });
     cleanups.push(() => registry.dispose());
     const spy = new HeadersTimeoutSpy();
-    const dispatcher = spy.compose(breakerInterceptor({ registry }));
+    const dispatcher = spy.compose(breakerInterceptor({ registry, timeoutMs: 80 }));
     const send = (options: Partial<Dispatcher.RequestOptions> & BreakwaterDispatchOptions = {}) =>
       rejection(request(server.url('/hang'), { dispatcher, ...options }));
 

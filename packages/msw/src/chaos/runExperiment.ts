@@ -36,7 +36,7 @@ const abortTurns = 10;
  * @example
  * ```ts
  * const clock = new ManualClock();
- * const breaker = new CircuitBreaker({ clock, recovery: 1_000 });
+ * const breaker = new CircuitBreaker({ clock, openMs: 1_000 });
  * const report = await runExperiment({
  *   server,
  *   breaker,

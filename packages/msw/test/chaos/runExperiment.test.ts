@@ -1,4 +1,4 @@
-import { CircuitBreaker, ManualClock, systemClock } from '@breakwater/core';
+import { CircuitBreaker, ManualClock, pipeline, systemClock, timeout } from '@breakwater/core';
 import {
   closesWithin,
   type ExperimentOptions,
@@ -26,7 +26,7 @@ function setup(breakerOptions: ConstructorParameters<typeof CircuitBreaker>[0] =
   const breaker = new CircuitBreaker({
     clock,
     strategy: { type: 'consecutive', failureCount: 5 },
-    recovery: 1_000,
+    openMs: 1_000,
     ...breakerOptions,
   });
   const load: ExperimentOptions['load'] = {
@@ -245,13 +245,18 @@ describe('runExperiment', () => {
   });
 
   it('counts slow answers past the deadline as timeouts', async () => {
-    const { clock, breaker, load } = setup({ timeoutMs: 1_000 });
+    const { clock, breaker, load } = setup();
+    const deadline = pipeline(breaker, timeout(1_000, { clock }));
     const report = await runExperiment({
       server,
       breaker,
       clock,
       faults: [{ path: ticker, fault: latency(5_000, { clock }), endMs: 5_000 }],
-      load: { ...load, calls: 40 },
+      load: {
+        ...load,
+        calls: 40,
+        call: ({ signal }) => deadline.execute((inner) => getJson(ticker, inner), { signal }),
+      },
       hypothesis: [opensWithin(5), closesWithin(3_000)],
       maxDurationMs: 30_000,
     });

@@ -18,7 +18,7 @@ const ticker = `${api}/ticker`;
 function setup(options: Parameters<typeof withBreaker>[1] = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
-    defaults: { clock, recovery: 1_000, strategy: { type: 'consecutive', failureCount: 5 } },
+    defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 5 } },
   });
   const fetch = withBreaker(globalThis.fetch, { registry, ...options });
   // The adapter names each breaker after the request's origin.

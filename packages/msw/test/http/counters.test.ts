@@ -43,7 +43,7 @@ describe('HitCounter', () => {
     const breaker = new CircuitBreaker({
       clock,
       strategy: { type: 'consecutive', failureCount: 3 },
-      recovery: 1_000,
+      openMs: 1_000,
     });
     const hits = new HitCounter();
     server.use(

@@ -1,4 +1,10 @@
-import { CircuitBreaker, isBreakwaterTimeoutError, ManualClock } from '@breakwater/core';
+import {
+  CircuitBreaker,
+  isBreakwaterTimeoutError,
+  ManualClock,
+  pipeline,
+  timeout,
+} from '@breakwater/core';
 import { hang } from '@breakwater/msw';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
@@ -27,11 +33,13 @@ describe('hang', () => {
 
   it("ends when a breaker's deadline passes on its ManualClock, as a timeout failure", async () => {
     const clock = new ManualClock();
-    const breaker = new CircuitBreaker({ clock, timeoutMs: 1_000 });
+    const breaker = new CircuitBreaker({ clock });
     const failures: string[] = [];
     breaker.on('failure', ({ category }) => failures.push(category));
     server.use(http.get(`${api}/ticker`, hang()));
-    const call = breaker.execute((signal) => fetch(`${api}/ticker`, { signal }));
+    const call = pipeline(breaker, timeout(1_000, { clock })).execute((signal) =>
+      fetch(`${api}/ticker`, { signal }),
+    );
     await untilTimers(clock, 1);
     await clock.advance(1_000);
     const result = await settle(call);

@@ -41,7 +41,7 @@ describe('@breakwater/msw under node:test', () => {
 
   it('runs a deterministic chaos experiment', async () => {
     const clock = new ManualClock();
-    const breaker = new CircuitBreaker({ clock, recovery: 1_000 });
+    const breaker = new CircuitBreaker({ clock, openMs: 1_000 });
     const report = await runExperiment({
       server,
       breaker,

@@ -1,10 +1,8 @@
-import { type Clock, systemClock } from './Clock.ts';
-import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
-import { RateLimitedError, type RateLimitedReason } from './errors/RateLimitedError.ts';
-import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
-import type { CallContext } from './Outcome.ts';
-import type { Action, ExecuteOptions, Policy } from './Policy.ts';
-import { TokenBucket, tokenEpsilon } from './TokenBucket.ts';
+import { type Clock, systemClock } from '../Clock.ts';
+import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
+import { RateLimitedError, type RateLimitedReason } from '../errors/RateLimitedError.ts';
+import { Emitter, type ListenerErrorHandler } from '../events/Emitter.ts';
+import type { CallContext } from '../Outcome.ts';
 import {
   expectClock,
   expectFunction,
@@ -13,7 +11,10 @@ import {
   expectString,
   type KnownKeys,
   rejectUnknownKeys,
-} from './validate.ts';
+} from '../validate.ts';
+import type { Action, ExecuteOptions } from './Policy.ts';
+import { PolicyBase } from './PolicyBase.ts';
+import { TokenBucket, tokenEpsilon } from './TokenBucket.ts';
 
 /** Options for {@link RateLimiter}. Give exactly one of `refillPerSecond` and `refill`. */
 export interface RateLimiterOptions {
@@ -223,9 +224,8 @@ export function resolveRateLimiterOptions(options: RateLimiterOptions): Resolved
  * binance.update({ usedWeight: used, limit: 6000, windowMs: 60_000 });
  * ```
  */
-export class RateLimiter implements Policy {
+export class RateLimiter extends PolicyBase<RateLimiterEvents, RateLimiterExecuteOptions> {
   readonly #options: ResolvedRateLimiterOptions;
-  readonly #emitter: Emitter<RateLimiterEvents>;
   readonly #bucket: TokenBucket;
   /** Weight the server allows until `#budgetUntil` (monotonic); `Infinity` when unknown. */
   #budget = Infinity;
@@ -236,9 +236,10 @@ export class RateLimiter implements Policy {
 
   /** @throws BreakwaterConfigError on an invalid option */
   constructor(options: RateLimiterOptions) {
-    this.#options = resolveRateLimiterOptions(options);
-    this.#emitter = new Emitter(this.#options.onListenerError);
-    const { capacity, refillPerMs, clock } = this.#options;
+    const resolved = resolveRateLimiterOptions(options);
+    super(new Emitter(resolved.onListenerError));
+    this.#options = resolved;
+    const { capacity, refillPerMs, clock } = resolved;
     this.#bucket = new TokenBucket(capacity, refillPerMs, clock.monotonic());
   }
 
@@ -292,9 +293,9 @@ export class RateLimiter implements Policy {
     if (waitMs > this.#options.maxWaitMs) {
       return Promise.reject(this.#rejection('exhausted', weight, waitMs, context));
     }
-    if (this.#emitter.has('rateLimitDelayed')) {
+    if (this.emitter.has('rateLimitDelayed')) {
       const { name } = this.#options;
-      this.#emitter.emit('rateLimitDelayed', { limiter: name, weight, waitMs, context });
+      this.emitter.emit('rateLimitDelayed', { limiter: name, weight, waitMs, context });
     }
     return new Promise<void>((resolve, reject) => {
       this.#enqueue({
@@ -369,14 +370,6 @@ export class RateLimiter implements Policy {
     }
     this.#rejectLate(now);
     this.#drain();
-  }
-
-  /** Subscribes to an event; returns an idempotent unsubscribe function. */
-  on<K extends keyof RateLimiterEvents>(
-    event: K,
-    listener: (payload: RateLimiterEvents[K]) => void,
-  ): () => void {
-    return this.#emitter.on(event, listener);
   }
 
   /** Reads the clock once and ends an expired server window. */
@@ -479,8 +472,8 @@ export class RateLimiter implements Policy {
   ): RateLimitedError {
     const { name } = this.#options;
     const retryAfterMs = waitMs === undefined ? undefined : Math.ceil(waitMs);
-    if (this.#emitter.has('rateLimited')) {
-      this.#emitter.emit('rateLimited', { limiter: name, reason, weight, retryAfterMs, context });
+    if (this.emitter.has('rateLimited')) {
+      this.emitter.emit('rateLimited', { limiter: name, reason, weight, retryAfterMs, context });
     }
     return RateLimitedError.fast(name, reason, weight, retryAfterMs);
   }

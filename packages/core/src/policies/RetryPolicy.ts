@@ -1,19 +1,17 @@
-import { exponentialBackoff } from './backoff/exponentialBackoff.ts';
-import { nextDelayMs } from './backoff/nextDelayMs.ts';
-import type { Backoff } from './backoff/types.ts';
-import { type Clock, systemClock } from './Clock.ts';
-import { type Classifier, createClassifier } from './classify/createClassifier.ts';
-import type { ClassifierRule } from './classify/rules.ts';
-import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import { exponentialBackoff } from '../backoff/exponentialBackoff.ts';
+import { nextDelayMs } from '../backoff/nextDelayMs.ts';
+import type { Backoff } from '../backoff/types.ts';
+import { type Clock, systemClock } from '../Clock.ts';
+import { type Classifier, createClassifier } from '../classify/createClassifier.ts';
+import type { ClassifierRule } from '../classify/rules.ts';
+import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import {
   Emitter,
   type ListenerErrorHandler,
   reportCallbackError,
   rethrowInMicrotask,
-} from './events/Emitter.ts';
-import type { Category, Outcome, Verdict } from './Outcome.ts';
-import type { Action, ExecuteOptions, Policy } from './Policy.ts';
-import type { RetryBudget } from './RetryBudget.ts';
+} from '../events/Emitter.ts';
+import type { Category, Outcome, Verdict } from '../Outcome.ts';
 import {
   expectBoolean,
   expectFunction,
@@ -22,7 +20,10 @@ import {
   expectObject,
   type KnownKeys,
   rejectUnknownKeys,
-} from './validate.ts';
+} from '../validate.ts';
+import type { Action, ExecuteOptions } from './Policy.ts';
+import { PolicyBase } from './PolicyBase.ts';
+import type { RetryBudget } from './RetryBudget.ts';
 
 /** Options for {@link RetryPolicy}. */
 export interface RetryPolicyOptions {
@@ -171,6 +172,7 @@ interface ResolvedRetryPolicyOptions {
   readonly retryUnknownIdempotency: boolean;
   readonly budget: RetryBudget | undefined;
   readonly clock: Clock;
+  readonly onListenerError: ListenerErrorHandler;
   /** `clock.random`, bound once for the backoff. */
   readonly random: () => number;
 }
@@ -213,28 +215,15 @@ const known: KnownKeys<RetryPolicyOptions> = {
  * });
  * ```
  */
-export class RetryPolicy implements Policy {
+export class RetryPolicy extends PolicyBase<RetryPolicyEvents> {
   readonly #options: ResolvedRetryPolicyOptions;
-  readonly #events: Emitter<RetryPolicyEvents>;
 
   /** @throws BreakwaterConfigError on an invalid option */
-  readonly #onListenerError: ListenerErrorHandler;
 
   constructor(options: RetryPolicyOptions = {}) {
-    this.#options = resolveRetryPolicyOptions(options);
-    this.#onListenerError = options.onListenerError ?? rethrowInMicrotask;
-    this.#events = new Emitter(this.#onListenerError);
-  }
-
-  /**
-   * Subscribes to an event; returns an idempotent unsubscribe function.
-   * @example `policy.on('giveUp', ({ reason, attempts }) => metrics.giveUps.inc({ reason }))`
-   */
-  on<K extends keyof RetryPolicyEvents>(
-    event: K,
-    listener: (payload: RetryPolicyEvents[K]) => void,
-  ): () => void {
-    return this.#events.on(event, listener);
+    const resolved = resolveRetryPolicyOptions(options);
+    super(new Emitter(resolved.onListenerError));
+    this.#options = resolved;
   }
 
   /**
@@ -264,8 +253,8 @@ export class RetryPolicy implements Policy {
         outcome = { kind: 'error', error };
       }
       const stop = (reason: GiveUpReason | undefined, category: Category): T => {
-        if (reason !== undefined && this.#events.has('giveUp')) {
-          this.#events.emit('giveUp', { attempts: attempt, reason, category, key: context?.key });
+        if (reason !== undefined && this.emitter.has('giveUp')) {
+          this.emitter.emit('giveUp', { attempts: attempt, reason, category, key: context?.key });
         }
         if (outcome.kind === 'error') throw outcome.error;
         return value as T;
@@ -311,8 +300,8 @@ export class RetryPolicy implements Policy {
         return stop('maxElapsed', category);
       }
       if (o.budget !== undefined && !o.budget.tryWithdraw()) {
-        if (this.#events.has('retryBudgetExhausted')) {
-          this.#events.emit('retryBudgetExhausted', {
+        if (this.emitter.has('retryBudgetExhausted')) {
+          this.emitter.emit('retryBudgetExhausted', {
             attempts: attempt,
             category,
             key: context?.key,
@@ -320,14 +309,14 @@ export class RetryPolicy implements Policy {
         }
         return stop('budgetExhausted', category);
       }
-      if (this.#events.has('retry')) {
-        this.#events.emit('retry', { attempt, delayMs, category, retryAfterMs, key: context?.key });
+      if (this.emitter.has('retry')) {
+        this.emitter.emit('retry', { attempt, delayMs, category, retryAfterMs, key: context?.key });
       }
       try {
         await sleep(o.clock, delayMs, signal);
       } catch (reason) {
-        if (this.#events.has('giveUp')) {
-          this.#events.emit('giveUp', {
+        if (this.emitter.has('giveUp')) {
+          this.emitter.emit('giveUp', {
             attempts: attempt,
             reason: 'aborted',
             category: 'cancelled',
@@ -341,7 +330,7 @@ export class RetryPolicy implements Policy {
 
   /** The one route of errors from user code the policy calls (listeners, a custom backoff). */
   readonly #reportCallbackError = (error: unknown, source: string): void =>
-    reportCallbackError(this.#onListenerError, error, source);
+    reportCallbackError(this.#options.onListenerError, error, source);
 }
 
 /**
@@ -371,8 +360,6 @@ function resolveRetryPolicyOptions(options: RetryPolicyOptions): ResolvedRetryPo
   if (options.budget !== undefined && !isBudget(options.budget)) {
     throw new BreakwaterConfigError('budget', 'a RetryBudget', options.budget);
   }
-  if (options.onListenerError !== undefined)
-    expectFunction('onListenerError', options.onListenerError);
   return Object.freeze({
     maxAttempts: expectInteger('maxAttempts', options.maxAttempts ?? 3, 1, Infinity),
     maxElapsedMs: expectNumber('maxElapsedMs', options.maxElapsedMs ?? Infinity, 0, Infinity, true),
@@ -399,6 +386,10 @@ function resolveRetryPolicyOptions(options: RetryPolicyOptions): ResolvedRetryPo
     ),
     budget: options.budget,
     clock,
+    onListenerError:
+      options.onListenerError === undefined
+        ? rethrowInMicrotask
+        : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
     random: () => clock.random(),
   });
 }

@@ -1,18 +1,13 @@
-import type { CallContext } from './Outcome.ts';
+import type { CallContext } from '../Outcome.ts';
 
 /** Options every policy's `execute` accepts. */
 export interface ExecuteOptions {
   /**
-   * Aborts the call; a caller's abort is a cancellation, never a failure, whatever its reason.
+   * Aborts the call. A caller's abort is a cancellation that counts as nothing, unless its reason
+   * is a timeout (`AbortSignal.timeout()`): that is a `timeout` failure.
    * @defaultValue none
    */
   readonly signal?: AbortSignal;
-  /**
-   * A deadline for this call, in milliseconds (1 to 2^31 - 1, or `Infinity` for none); overrides
-   * the policy's default.
-   * @defaultValue the policy's own (`timeoutMs` of the breaker or the timeout policy)
-   */
-  readonly timeoutMs?: number;
   /**
    * What is known about the call (method, idempotency, endpoint) for rules, retry and events.
    * @defaultValue none: the retry policy then treats the call as not idempotent

@@ -1,9 +1,8 @@
-import { type Clock, systemClock } from './Clock.ts';
-import { type DeadlineMode, runWithDeadline } from './deadline.ts';
-import { hasBreakwaterCode } from './errors/BreakwaterError.ts';
-import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
-import type { CallContext } from './Outcome.ts';
-import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+import { type Clock, systemClock } from '../Clock.ts';
+import { type DeadlineMode, runWithDeadline } from '../deadline.ts';
+import { hasBreakwaterCode } from '../errors/BreakwaterError.ts';
+import { Emitter, type ListenerErrorHandler } from '../events/Emitter.ts';
+import type { CallContext } from '../Outcome.ts';
 import {
   expectClock,
   expectFunction,
@@ -12,11 +11,25 @@ import {
   expectTimeoutMs,
   type KnownKeys,
   rejectUnknownKeys,
-} from './validate.ts';
+} from '../validate.ts';
+import type { Action, ExecuteOptions } from './Policy.ts';
+import { PolicyBase } from './PolicyBase.ts';
+
+/** {@link ExecuteOptions} plus the call's own deadline. */
+export interface TimeoutExecuteOptions extends ExecuteOptions {
+  /**
+   * A deadline for this call, in milliseconds (1 to 2^31 - 1, or `Infinity` for none).
+   * @defaultValue the policy's `timeoutMs`
+   */
+  readonly timeoutMs?: number;
+}
 
 /** Options for {@link TimeoutPolicy}. */
 export interface TimeoutPolicyOptions {
-  /** The deadline of each call, in milliseconds; `ExecuteOptions.timeoutMs` overrides it. */
+  /**
+   * The deadline of each call, in milliseconds (1 to 2^31 - 1, or `Infinity` for none); a
+   * call's own `timeoutMs` overrides it.
+   */
   timeoutMs: number;
   /**
    * `aggressive` rejects with `TimeoutError` at the deadline and aborts the call's signal;
@@ -103,14 +116,14 @@ export function resolveTimeoutPolicyOptions(
  * const time = await policy.execute((signal) => fetch(`${kraken}/0/public/Time`, { signal }));
  * ```
  */
-export class TimeoutPolicy implements Policy {
+export class TimeoutPolicy extends PolicyBase<TimeoutPolicyEvents, TimeoutExecuteOptions> {
   readonly #options: ResolvedTimeoutPolicyOptions;
-  readonly #emitter: Emitter<TimeoutPolicyEvents>;
 
   /** @throws BreakwaterConfigError on an invalid option */
   constructor(options: TimeoutPolicyOptions) {
-    this.#options = resolveTimeoutPolicyOptions(options);
-    this.#emitter = new Emitter(this.#options.onListenerError);
+    const resolved = resolveTimeoutPolicyOptions(options);
+    super(new Emitter(resolved.onListenerError));
+    this.#options = resolved;
   }
 
   /** The policy's default deadline, in milliseconds. */
@@ -130,7 +143,7 @@ export class TimeoutPolicy implements Policy {
    * @throws BreakwaterConfigError (as a rejection) when `options.timeoutMs` is not from 1 to
    * 2^31 - 1 or `Infinity`
    */
-  execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T> {
+  execute<T>(fn: Action<T>, options?: TimeoutExecuteOptions): Promise<T> {
     let timeoutMs = this.#options.timeoutMs;
     if (options?.timeoutMs !== undefined) {
       try {
@@ -149,13 +162,13 @@ export class TimeoutPolicy implements Policy {
       }
     }
     const { clock, mode } = this.#options;
-    if (!this.#emitter.has('timeout')) return runWithDeadline(fn, timeoutMs, clock, signal, mode);
+    if (!this.emitter.has('timeout')) return runWithDeadline(fn, timeoutMs, clock, signal, mode);
     const context = options?.context;
     return runWithDeadline(
       (deadlineSignal) => {
         deadlineSignal.addEventListener('abort', () => {
           if (hasBreakwaterCode(deadlineSignal.reason, 'BREAKWATER_TIMEOUT')) {
-            this.#emitter.emit('timeout', { timeoutMs, mode, context });
+            this.emitter.emit('timeout', { timeoutMs, mode, context });
           }
         });
         return fn(deadlineSignal);
@@ -165,14 +178,6 @@ export class TimeoutPolicy implements Policy {
       signal,
       mode,
     );
-  }
-
-  /** Subscribes to an event; returns an idempotent unsubscribe function. */
-  on<K extends keyof TimeoutPolicyEvents>(
-    event: K,
-    listener: (payload: TimeoutPolicyEvents[K]) => void,
-  ): () => void {
-    return this.#emitter.on(event, listener);
   }
 }
 

@@ -1,11 +1,11 @@
-import { type Clock, systemClock } from './Clock.ts';
+import { type Clock, systemClock } from '../Clock.ts';
 import {
   expectNumber,
   expectObject,
   expectRate,
   type KnownKeys,
   rejectUnknownKeys,
-} from './validate.ts';
+} from '../validate.ts';
 
 /** Options for {@link RetryBudget}. */
 export interface RetryBudgetOptions {

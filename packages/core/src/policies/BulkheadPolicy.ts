@@ -1,12 +1,11 @@
-import { type Clock, systemClock } from './Clock.ts';
-import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import { type Clock, systemClock } from '../Clock.ts';
+import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import {
   BulkheadRejectedError,
   type BulkheadRejectionReason,
-} from './errors/BulkheadRejectedError.ts';
-import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
-import type { CallContext } from './Outcome.ts';
-import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+} from '../errors/BulkheadRejectedError.ts';
+import { Emitter, type ListenerErrorHandler } from '../events/Emitter.ts';
+import type { CallContext } from '../Outcome.ts';
 import {
   expectClock,
   expectFunction,
@@ -16,7 +15,9 @@ import {
   expectString,
   type KnownKeys,
   rejectUnknownKeys,
-} from './validate.ts';
+} from '../validate.ts';
+import type { Action, ExecuteOptions } from './Policy.ts';
+import { PolicyBase } from './PolicyBase.ts';
 
 /** Options for {@link BulkheadPolicy}. */
 export interface BulkheadPolicyOptions {
@@ -147,17 +148,17 @@ export function resolveBulkheadPolicyOptions(
  * await orders.execute((signal) => placeOrder(order, { signal }), { priority: 1 });
  * ```
  */
-export class BulkheadPolicy implements Policy {
+export class BulkheadPolicy extends PolicyBase<BulkheadPolicyEvents, BulkheadExecuteOptions> {
   readonly #options: ResolvedBulkheadPolicyOptions;
-  readonly #emitter: Emitter<BulkheadPolicyEvents>;
   #active = 0;
   /** Sorted by priority, highest first; FIFO within a priority. */
   readonly #queue: Waiter[] = [];
 
   /** @throws BreakwaterConfigError on an invalid option */
   constructor(options: BulkheadPolicyOptions) {
-    this.#options = resolveBulkheadPolicyOptions(options);
-    this.#emitter = new Emitter(this.#options.onListenerError);
+    const resolved = resolveBulkheadPolicyOptions(options);
+    super(new Emitter(resolved.onListenerError));
+    this.#options = resolved;
   }
 
   /** The bulkhead's name. */
@@ -210,14 +211,6 @@ export class BulkheadPolicy implements Policy {
         onAbort: undefined,
       });
     });
-  }
-
-  /** Subscribes to an event; returns an idempotent unsubscribe function. */
-  on<K extends keyof BulkheadPolicyEvents>(
-    event: K,
-    listener: (payload: BulkheadPolicyEvents[K]) => void,
-  ): () => void {
-    return this.#emitter.on(event, listener);
   }
 
   // hot path: `#released` and `#failed` are bound once, so a call allocates no closure.
@@ -304,8 +297,8 @@ export class BulkheadPolicy implements Policy {
     waitedMs?: number,
   ): BulkheadRejectedError {
     const { name } = this.#options;
-    if (this.#emitter.has('bulkheadRejected')) {
-      this.#emitter.emit('bulkheadRejected', {
+    if (this.emitter.has('bulkheadRejected')) {
+      this.emitter.emit('bulkheadRejected', {
         bulkhead: name,
         reason,
         active: this.#active,

@@ -1,10 +1,9 @@
-import { type Clock, systemClock } from './Clock.ts';
-import { type Classifier, createClassifier } from './classify/createClassifier.ts';
-import type { ClassifierRule } from './classify/rules.ts';
-import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
-import { Emitter, type ListenerErrorHandler } from './events/Emitter.ts';
-import type { CallContext, Category, Verdict } from './Outcome.ts';
-import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+import { type Clock, systemClock } from '../Clock.ts';
+import { type Classifier, createClassifier } from '../classify/createClassifier.ts';
+import type { ClassifierRule } from '../classify/rules.ts';
+import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
+import { Emitter, type ListenerErrorHandler, rethrowInMicrotask } from '../events/Emitter.ts';
+import type { CallContext, Category, Verdict } from '../Outcome.ts';
 import {
   expectClock,
   expectFunction,
@@ -13,7 +12,9 @@ import {
   expectObject,
   type KnownKeys,
   rejectUnknownKeys,
-} from './validate.ts';
+} from '../validate.ts';
+import type { Action, ExecuteOptions } from './Policy.ts';
+import { PolicyBase } from './PolicyBase.ts';
 
 /** Options for {@link FallbackPolicy}. Give `value`, `fn`, `staleIfError`, or stale plus one. */
 export interface FallbackPolicyOptions {
@@ -109,6 +110,7 @@ interface ResolvedFallbackPolicyOptions {
   readonly stale: ResolvedStaleIfErrorOptions | undefined;
   readonly classify: Classifier;
   readonly clock: Clock;
+  readonly onListenerError: ListenerErrorHandler;
 }
 
 interface StaleEntry {
@@ -149,26 +151,15 @@ const knownStale: KnownKeys<StaleIfErrorOptions> = { maxAgeMs: true, key: true, 
  * const ticker = await prices.execute(() => getTicker(), { context: { endpoint: 'ticker' } });
  * ```
  */
-export class FallbackPolicy implements Policy {
+export class FallbackPolicy extends PolicyBase<FallbackPolicyEvents> {
   readonly #options: ResolvedFallbackPolicyOptions;
-  readonly #events: Emitter<FallbackPolicyEvents>;
   /** Insertion order is recency: a stored result moves to the end. */
   readonly #stale = new Map<string, StaleEntry>();
 
   constructor(options: FallbackPolicyOptions) {
-    this.#options = resolveFallbackPolicyOptions(options);
-    this.#events = new Emitter(options.onListenerError);
-  }
-
-  /**
-   * Subscribes to an event; returns an idempotent unsubscribe function.
-   * @example `policy.on('fallback', ({ reason, category }) => log(reason, category))`
-   */
-  on<K extends keyof FallbackPolicyEvents>(
-    event: K,
-    listener: (payload: FallbackPolicyEvents[K]) => void,
-  ): () => void {
-    return this.#events.on(event, listener);
+    const resolved = resolveFallbackPolicyOptions(options);
+    super(new Emitter(resolved.onListenerError));
+    this.#options = resolved;
   }
 
   /**
@@ -194,9 +185,9 @@ export class FallbackPolicy implements Policy {
       if (o.stale !== undefined) {
         const entry = this.#fresh(o.stale, o.stale.key(context));
         if (entry !== undefined) {
-          if (this.#events.has('fallback')) {
+          if (this.emitter.has('fallback')) {
             const ageMs = o.clock.monotonic() - entry.at;
-            this.#events.emit('fallback', {
+            this.emitter.emit('fallback', {
               reason: 'stale',
               category: verdict.category,
               ageMs,
@@ -207,8 +198,8 @@ export class FallbackPolicy implements Policy {
         }
       }
       if (o.fn === undefined && !o.hasValue) throw error;
-      if (this.#events.has('fallback')) {
-        this.#events.emit('fallback', {
+      if (this.emitter.has('fallback')) {
+        this.emitter.emit('fallback', {
           reason: 'value',
           category: verdict.category,
           key: context?.key,
@@ -285,6 +276,10 @@ function resolveFallbackPolicyOptions(
       options.staleIfError === undefined ? undefined : resolveStaleOptions(options.staleIfError),
     classify: createClassifier(options.classify),
     clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
+    onListenerError:
+      options.onListenerError === undefined
+        ? rethrowInMicrotask
+        : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
   });
 }
 

@@ -1,4 +1,4 @@
-import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
 
 /** A policy that may also have events (every Breakwater policy and the breaker do). */
