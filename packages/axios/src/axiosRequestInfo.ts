@@ -1,4 +1,4 @@
-import type { HttpHeaders, HttpRequestInfo } from '@breakwater/core';
+import type { HttpHeaders, HttpRequestInfo } from '@breakwater/core/adapter';
 import type { AxiosRequestConfig } from 'axios';
 
 /** axios' own test for an absolute URL: a scheme and `//`, or a protocol-relative `//`. */

@@ -1,14 +1,16 @@
 import {
   BreakerOpenError,
   type BreakerRequestOptions,
-  bufferedBody,
   type HttpBreakerOptions,
+  responseOutcome,
+} from '@breakwater/core';
+import {
+  bufferedBody,
   type HttpCall,
   HttpGuard,
   type HttpHeaders,
   readHeader,
-  responseOutcome,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import axios, {
   type AxiosAdapter,
   type AxiosInterceptorOptions,

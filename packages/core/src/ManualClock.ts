@@ -1,6 +1,8 @@
 import type { Clock } from './Clock.ts';
+import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import { seededRandom } from './seededRandom.ts';
 import {
+  expectFunction,
   expectInteger,
   expectNumber,
   expectObject,
@@ -16,13 +18,16 @@ export interface ManualClockOptions {
    */
   startMs?: number;
   /**
-   * Seed for the deterministic `random()` sequence, or a function that replaces it.
+   * Seed of the deterministic `random()` sequence (an integer from 0 to 2^32 - 1). Give `seed` or
+   * `random`, not both.
    * @defaultValue `1`
    */
-  random?: number | (() => number);
+  seed?: number;
+  /** Replaces the seeded sequence: a function returning numbers in [0, 1). */
+  random?: () => number;
 }
 
-const known: KnownKeys<ManualClockOptions> = { startMs: true, random: true };
+const known: KnownKeys<ManualClockOptions> = { startMs: true, seed: true, random: true };
 
 interface Timer {
   readonly id: number;
@@ -56,11 +61,18 @@ export class ManualClock implements Clock {
     expectObject('ManualClock options', options as unknown);
     rejectUnknownKeys('', options, known);
     this.#now = expectNumber('startMs', options.startMs ?? Date.UTC(2026, 0, 1), 0);
-    const random = options.random ?? 1;
-    this.#random =
-      typeof random === 'function'
-        ? random
-        : seededRandom(expectInteger('random', random, 0, 0xffff_ffff));
+    if (options.random !== undefined) {
+      if (options.seed !== undefined) {
+        throw new BreakwaterConfigError(
+          'seed',
+          'to be left out when `random` is given',
+          options.seed,
+        );
+      }
+      this.#random = expectFunction<() => number>('random', options.random);
+    } else {
+      this.#random = seededRandom(expectInteger('seed', options.seed ?? 1, 0, 0xffff_ffff));
+    }
   }
 
   now(): number {

@@ -10,11 +10,11 @@ import {
   type Outcome,
   type Permit,
   pipeline,
-  type StateChangeEvent,
   success,
   TimeoutError,
   timeout,
 } from '@breakwater/core';
+import type { StateChangeEvent } from '@breakwater/core/adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const boom = () => Promise.reject(new Error('boom'));

@@ -1,4 +1,4 @@
-import { maxTimerMs, systemClock } from '@breakwater/core';
+import { maxTimerMs, systemClock } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 describe('systemClock', () => {

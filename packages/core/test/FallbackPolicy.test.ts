@@ -3,8 +3,7 @@ import {
   BreakwaterConfigError,
   type CallContext,
   CircuitBreaker,
-  type FallbackEvent,
-  FallbackPolicy,
+  type FallbackPolicy,
   type FallbackPolicyOptions,
   fallback,
   ignore,
@@ -12,10 +11,10 @@ import {
   type Policy,
   pipeline,
   TimeoutError,
-  type TimeoutExecuteOptions,
   timeout,
   type Verdict,
 } from '@breakwater/core';
+import type { FallbackEvent, TimeoutExecuteOptions } from '@breakwater/core/adapter';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 function resetError(): Error {
@@ -32,7 +31,7 @@ const fail = (error: unknown) => async (): Promise<string> => {
 
 function setup(options: FallbackPolicyOptions) {
   const clock = new ManualClock();
-  const policy = new FallbackPolicy({ clock, ...options });
+  const policy = fallback({ clock, ...options });
   const events: FallbackEvent[] = [];
   policy.on('fallback', (event) => events.push(event));
   return { clock, policy, events };

@@ -1,13 +1,11 @@
 import {
-  getRateLimitedError,
   isRateLimitedError,
   ManualClock,
-  type RateLimitDelayedEvent,
   RateLimitedError,
-  type RateLimitedEvent,
-  RateLimiter,
+  type RateLimiter,
   rateLimiter,
 } from '@breakwater/core';
+import type { RateLimitDelayedEvent, RateLimitedEvent } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const ok = async () => 'ok';
@@ -29,7 +27,12 @@ function track(limiter: RateLimiter, clock: ManualClock, label: string, log: str
 describe('RateLimiter', () => {
   it('takes each call weight from the bucket and rejects with the time until it fits', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ name: 'binance', capacity: 10, refillPerSecond: 1, clock });
+    const limiter = rateLimiter({
+      name: 'binance',
+      capacity: 10,
+      refill: { amount: 1, intervalMs: 1_000 },
+      clock,
+    });
     await limiter.execute(ok, { weight: 4 });
     await limiter.execute(ok, { weight: 4 });
     expect(limiter.available).toBe(2);
@@ -45,7 +48,7 @@ describe('RateLimiter', () => {
     expect(called).toBe(false);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(isRateLimitedError(error)).toBe(true);
-    expect(getRateLimitedError(new TypeError('fetch failed', { cause: error }))).toBe(error);
+    expect(isRateLimitedError(new TypeError('fetch failed', { cause: error }))).toBe(true);
     expect(error).toMatchObject({
       name: 'RateLimitedError',
       code: 'BREAKWATER_RATE_LIMITED',
@@ -76,14 +79,22 @@ describe('RateLimiter', () => {
   });
 
   it('counts one unit per call by default', async () => {
-    const limiter = new RateLimiter({ capacity: 2, refillPerSecond: 1, clock: new ManualClock() });
+    const limiter = rateLimiter({
+      capacity: 2,
+      refill: { amount: 1, intervalMs: 1_000 },
+      clock: new ManualClock(),
+    });
     await limiter.execute(ok);
     await limiter.execute(ok);
     await expect(limiter.execute(ok)).rejects.toMatchObject({ weight: 1, retryAfterMs: 1_000 });
   });
 
   it('rejects a call heavier than the capacity as too heavy', async () => {
-    const limiter = new RateLimiter({ capacity: 5, refillPerSecond: 1, maxWaitMs: Infinity });
+    const limiter = rateLimiter({
+      capacity: 5,
+      refill: { amount: 1, intervalMs: 1_000 },
+      maxWaitMs: Infinity,
+    });
     const error = await limiter.execute(ok, { weight: 6 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'too_heavy', retryAfterMs: undefined, weight: 6 });
     expect(limiter.tryAcquire(6)).toBe(Infinity);
@@ -91,7 +102,12 @@ describe('RateLimiter', () => {
 
   it('makes calls wait in order up to maxWaitMs and rejects those that would wait longer', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ capacity: 4, refillPerSecond: 2, maxWaitMs: 2_000, clock });
+    const limiter = rateLimiter({
+      capacity: 4,
+      refill: { amount: 2, intervalMs: 1_000 },
+      maxWaitMs: 2_000,
+      clock,
+    });
     const delayed: RateLimitDelayedEvent[] = [];
     limiter.on('rateLimitDelayed', (event) => delayed.push(event));
     await limiter.execute(ok, { weight: 4 });
@@ -121,7 +137,12 @@ describe('RateLimiter', () => {
 
   it("removes a waiting call whose signal aborts and rejects it with the signal's reason", async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ capacity: 2, refillPerSecond: 1, maxWaitMs: 10_000, clock });
+    const limiter = rateLimiter({
+      capacity: 2,
+      refill: { amount: 1, intervalMs: 1_000 },
+      maxWaitMs: 10_000,
+      clock,
+    });
     await limiter.execute(ok, { weight: 2 });
     const caller = new AbortController();
     let called = false;
@@ -150,7 +171,12 @@ describe('RateLimiter', () => {
 
   it('does not let tryAcquire overtake waiting calls', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ capacity: 2, refillPerSecond: 1, maxWaitMs: 5_000, clock });
+    const limiter = rateLimiter({
+      capacity: 2,
+      refill: { amount: 1, intervalMs: 1_000 },
+      maxWaitMs: 5_000,
+      clock,
+    });
     expect(limiter.tryAcquire(2)).toBe(0);
     const log: string[] = [];
     const waiting = track(limiter, clock, 'waiting', log, 1);
@@ -164,7 +190,11 @@ describe('RateLimiter', () => {
   });
 
   it('emits rateLimited with the reason, weight, retry delay and context', async () => {
-    const limiter = new RateLimiter({ name: 'okx', capacity: 1, refillPerSecond: 10 });
+    const limiter = rateLimiter({
+      name: 'okx',
+      capacity: 1,
+      refill: { amount: 10, intervalMs: 1_000 },
+    });
     const events: RateLimitedEvent[] = [];
     limiter.on('rateLimited', (event) => events.push(event));
     const context = { endpoint: 'orders' };
@@ -187,7 +217,11 @@ describe('RateLimiter', () => {
     it("holds back until the window resets once Binance's used weight nears the limit", async () => {
       // 30 s into a minute: Binance's 1-minute weight window resets in 30 s.
       const clock = new ManualClock({ startMs: Date.UTC(2026, 0, 1, 12, 0, 30) });
-      const limiter = new RateLimiter({ capacity: 6_000, refillPerSecond: 100, clock });
+      const limiter = rateLimiter({
+        capacity: 6_000,
+        refill: { amount: 100, intervalMs: 1_000 },
+        clock,
+      });
       limiter.update({ usedWeight: 5_000, limit: 6_000, windowMs: 60_000 });
       // 1000 remain, 600 (10 %) are kept in reserve.
       expect(limiter.available).toBe(400);
@@ -203,9 +237,9 @@ describe('RateLimiter', () => {
 
     it('waits for the reset when the server says nothing remains', async () => {
       const clock = new ManualClock();
-      const limiter = new RateLimiter({
+      const limiter = rateLimiter({
         capacity: 10,
-        refillPerSecond: 10,
+        refill: { amount: 10, intervalMs: 1_000 },
         maxWaitMs: 10_000,
         clock,
       });
@@ -222,9 +256,9 @@ describe('RateLimiter', () => {
 
     it('applies the safety margin to what the server reports (Bybit style)', async () => {
       const clock = new ManualClock();
-      const limiter = new RateLimiter({
+      const limiter = rateLimiter({
         capacity: 50,
-        refillPerSecond: 50,
+        refill: { amount: 50, intervalMs: 1_000 },
         clock,
         safetyMarginRate: 0.2,
       });
@@ -241,9 +275,9 @@ describe('RateLimiter', () => {
 
     it('caps the local tokens when the server gives no reset time, then refills locally', () => {
       const clock = new ManualClock();
-      const limiter = new RateLimiter({
+      const limiter = rateLimiter({
         capacity: 100,
-        refillPerSecond: 10,
+        refill: { amount: 10, intervalMs: 1_000 },
         safetyMarginRate: 0,
         clock,
       });
@@ -257,7 +291,11 @@ describe('RateLimiter', () => {
 
     it('ignores missing and garbage values', () => {
       const clock = new ManualClock();
-      const limiter = new RateLimiter({ capacity: 10, refillPerSecond: 1, clock });
+      const limiter = rateLimiter({
+        capacity: 10,
+        refill: { amount: 1, intervalMs: 1_000 },
+        clock,
+      });
       limiter.update({});
       limiter.update({ remaining: Number.NaN, resetAt: Number.NaN });
       limiter.update({ remaining: -3, usedWeight: Number('garbage') });
@@ -270,9 +308,9 @@ describe('RateLimiter', () => {
 
     it('caps a far-away reset time at maxResetWaitMs', () => {
       const clock = new ManualClock();
-      const limiter = new RateLimiter({
+      const limiter = rateLimiter({
         capacity: 10,
-        refillPerSecond: 10,
+        refill: { amount: 10, intervalMs: 1_000 },
         maxResetWaitMs: 60_000,
         clock,
       });
@@ -282,7 +320,12 @@ describe('RateLimiter', () => {
 
     it('rejects waiting calls that a report pushes beyond their maxWaitMs', async () => {
       const clock = new ManualClock();
-      const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 1, maxWaitMs: 2_000, clock });
+      const limiter = rateLimiter({
+        capacity: 1,
+        refill: { amount: 1, intervalMs: 1_000 },
+        maxWaitMs: 2_000,
+        clock,
+      });
       await limiter.execute(ok);
       const waiting = limiter.execute(ok).catch((e: unknown) => e);
       expect(limiter.queued).toBe(1);
@@ -295,7 +338,12 @@ describe('RateLimiter', () => {
 
     it('delays waiting calls that a report pushes within their maxWaitMs', async () => {
       const clock = new ManualClock();
-      const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 1, maxWaitMs: 5_000, clock });
+      const limiter = rateLimiter({
+        capacity: 1,
+        refill: { amount: 1, intervalMs: 1_000 },
+        maxWaitMs: 5_000,
+        clock,
+      });
       await limiter.execute(ok);
       const log: string[] = [];
       const waiting = track(limiter, clock, 'call', log);
@@ -309,23 +357,21 @@ describe('RateLimiter', () => {
   });
 
   it('rejects invalid options and weights', async () => {
-    expect(() => new RateLimiter({ capacity: 10 })).toThrow('`refillPerSecond`');
-    expect(
-      () =>
-        new RateLimiter({
-          capacity: 10,
-          refillPerSecond: 1,
-          refill: { amount: 1, intervalMs: 1_000 },
-        }),
-    ).toThrow('`refill`');
-    expect(
-      () => new RateLimiter({ capacity: 10, refill: { amount: 1, interval: 1_000 } as never }),
+    expect(() => rateLimiter({ capacity: 10 } as never)).toThrow('Invalid option `refill`');
+    expect(() =>
+      rateLimiter({ capacity: 10, refill: { amount: 1, interval: 1_000 } as never }),
     ).toThrow('`refill.interval`');
-    expect(() => new RateLimiter({ capacity: 0, refillPerSecond: 1 })).toThrow('`capacity`');
-    expect(() => new RateLimiter({ capacity: 1, refillPerSecond: 1, maxWait: 1 } as never)).toThrow(
-      '`maxWait`',
+    expect(() => rateLimiter({ capacity: 0, refill: { amount: 1, intervalMs: 1_000 } })).toThrow(
+      '`capacity`',
     );
-    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 1 });
+    expect(() =>
+      rateLimiter({
+        capacity: 1,
+        refill: { amount: 1, intervalMs: 1_000 },
+        maxWait: 1,
+      } as never),
+    ).toThrow('`maxWait`');
+    const limiter = rateLimiter({ capacity: 1, refill: { amount: 1, intervalMs: 1_000 } });
     await expect(limiter.execute(ok, { weight: -1 })).rejects.toThrow('`weight`');
     expect(() => limiter.tryAcquire(Number.NaN)).toThrow('`weight`');
   });

@@ -1,12 +1,11 @@
 import {
-  type DeadlineEvent,
   isBreakwaterConfigError,
-  isBreakwaterTimeoutError,
   ManualClock,
   TimeoutError,
-  TimeoutPolicy,
+  type TimeoutPolicy,
   timeout,
 } from '@breakwater/core';
+import type { DeadlineEvent } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 /** An action that never settles on its own and records the signal it got. */
@@ -22,7 +21,7 @@ function hanging() {
 describe('TimeoutPolicy', () => {
   it('rejects with TimeoutError at the deadline and aborts the signal in aggressive mode', async () => {
     const clock = new ManualClock();
-    const policy = new TimeoutPolicy({ timeoutMs: 100, clock });
+    const policy = timeout(100, { clock });
     const { fn, seen } = hanging();
     const result = policy.execute(fn).catch((error: unknown) => error);
     await clock.advance(99);
@@ -30,7 +29,7 @@ describe('TimeoutPolicy', () => {
     await clock.advance(1);
     const error = await result;
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(isBreakwaterTimeoutError(error)).toBe(true);
+    expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).timeoutMs).toBe(100);
     expect(seen.signal?.aborted).toBe(true);
     expect(seen.signal?.reason).toBe(error);
@@ -55,7 +54,7 @@ describe('TimeoutPolicy', () => {
     });
     await clock.advance(150);
     expect(signal?.aborted).toBe(true);
-    expect(isBreakwaterTimeoutError(signal?.reason)).toBe(true);
+    expect(signal?.reason).toBeInstanceOf(TimeoutError);
     expect(settled).toBe(false);
     finish('late but fine');
     await expect(result).resolves.toBe('late but fine');
@@ -79,7 +78,7 @@ describe('TimeoutPolicy', () => {
 
   it("rejects with the caller's reason when the caller aborts, and clears the deadline", async () => {
     const clock = new ManualClock();
-    const policy = new TimeoutPolicy({ timeoutMs: 1_000, clock });
+    const policy = timeout(1_000, { clock });
     const caller = new AbortController();
     const { fn, seen } = hanging();
     const result = policy.execute(fn, { signal: caller.signal }).catch((error: unknown) => error);
@@ -92,7 +91,7 @@ describe('TimeoutPolicy', () => {
 
   it('rejects at once without calling the action when the signal is already aborted', async () => {
     const clock = new ManualClock();
-    const policy = new TimeoutPolicy({ timeoutMs: 1_000, clock });
+    const policy = timeout(1_000, { clock });
     const caller = new AbortController();
     caller.abort(new Error('gone'));
     let called = false;
@@ -110,7 +109,7 @@ describe('TimeoutPolicy', () => {
 
   it('leaves no timer behind when the call settles before the deadline', async () => {
     const clock = new ManualClock();
-    const policy = new TimeoutPolicy({ timeoutMs: 1_000, clock });
+    const policy = timeout(1_000, { clock });
     await expect(policy.execute(async () => 'ok')).resolves.toBe('ok');
     await expect(policy.execute(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(
@@ -123,7 +122,7 @@ describe('TimeoutPolicy', () => {
 
   it('lets a per-call timeoutMs override the default, and Infinity disable it', async () => {
     const clock = new ManualClock();
-    const policy = new TimeoutPolicy({ timeoutMs: 1_000, clock });
+    const policy = timeout(1_000, { clock });
     const short = policy.execute(hanging().fn, { timeoutMs: 10 }).catch((error: unknown) => error);
     await clock.advance(10);
     expect(((await short) as TimeoutError).timeoutMs).toBe(10);
@@ -137,7 +136,7 @@ describe('TimeoutPolicy', () => {
 
   it('emits timeout with the deadline, mode and context only when the deadline passes', async () => {
     const clock = new ManualClock();
-    const policy = new TimeoutPolicy({ timeoutMs: 20, clock });
+    const policy = timeout(20, { clock });
     const events: DeadlineEvent[] = [];
     const unsubscribe = policy.on('timeout', (event) => events.push(event));
     await policy.execute(async () => 'fast');
@@ -154,13 +153,13 @@ describe('TimeoutPolicy', () => {
   });
 
   it('rejects invalid and unknown options with a BreakwaterConfigError', () => {
-    expect(() => new TimeoutPolicy({ timeoutMs: 0 })).toThrow(
+    expect(() => timeout(0)).toThrow(
       'Invalid option `timeoutMs`: expected a finite number from 1 to 2147483647, received 0.',
     );
     expect(() => timeout(10, { mode: 'eager' as never })).toThrow('`mode`');
     const error = (() => {
       try {
-        new TimeoutPolicy({ timeoutMs: 10, timeout: 5 } as never);
+        timeout(10, { timeout: 5 } as never);
       } catch (e) {
         return e;
       }
@@ -169,7 +168,7 @@ describe('TimeoutPolicy', () => {
   });
 
   it('rejects a per-call timeoutMs that is not a positive number', async () => {
-    const policy = new TimeoutPolicy({ timeoutMs: 10, clock: new ManualClock() });
+    const policy = timeout(10, { clock: new ManualClock() });
     await expect(policy.execute(async () => 1, { timeoutMs: -1 })).rejects.toThrow('`timeoutMs`');
   });
 });

@@ -68,8 +68,8 @@ describe('exponentialBackoff', () => {
 
   it('gives the same sequence for the same seed', () => {
     const backoff = exponentialBackoff({ initialMs: 100, jitter: 'full' });
-    const a = delays(backoff, 6, new ManualClock({ random: 42 }));
-    expect(delays(backoff, 6, new ManualClock({ random: 42 }))).toEqual(a);
+    const a = delays(backoff, 6, new ManualClock({ seed: 42 }));
+    expect(delays(backoff, 6, new ManualClock({ seed: 42 }))).toEqual(a);
     for (const [i, delay] of a.entries()) {
       expect(delay).toBeGreaterThanOrEqual(0);
       expect(delay).toBeLessThan(100 * 2 ** i);
@@ -152,7 +152,7 @@ describe('decorrelatedJitterBackoff', () => {
   it('stays within its bounds for any random sequence', () => {
     const backoff = decorrelatedJitterBackoff({ initialMs: 100, maxMs: 5000 });
     let previous = 0;
-    const clock = new ManualClock({ random: 7 });
+    const clock = new ManualClock({ seed: 7 });
     for (let attempt = 0; attempt < 50; attempt++) {
       const delay = backoff.delayMs(attempt, previous, () => clock.random());
       expect(delay).toBeGreaterThanOrEqual(100);

@@ -87,9 +87,12 @@ describe('option validation', () => {
 describe('other constructors check their options too', () => {
   it('ManualClock rejects unknown and invalid options', async () => {
     const { ManualClock } = await import('@breakwater/core');
-    expect(() => new ManualClock({ seed: 42 } as never)).toThrow('Unknown option `seed`');
+    expect(() => new ManualClock({ sead: 42 } as never)).toThrow(
+      'Unknown option `sead` (did you mean `seed`?)',
+    );
     expect(() => new ManualClock({ startMs: -1 })).toThrow('Invalid option `startMs`');
-    expect(() => new ManualClock({ random: 1.5 })).toThrow('Invalid option `random`');
+    expect(() => new ManualClock({ seed: 1.5 })).toThrow('Invalid option `seed`');
+    expect(() => new ManualClock({ random: 1.5 as never })).toThrow('Invalid option `random`');
   });
 
   it('a custom strategy factory must return a whole BreakerStrategy', () => {

@@ -1,6 +1,5 @@
 import {
   type Action,
-  BulkheadPolicy,
   bulkhead,
   CircuitBreaker,
   type ExecuteOptions,
@@ -9,12 +8,11 @@ import {
   ManualClock,
   type Policy,
   pipeline,
-  RateLimiter,
+  rateLimiter,
   TimeoutError,
-  type TimeoutExecuteOptions,
   timeout,
-  wrapWith,
 } from '@breakwater/core';
+import type { TimeoutExecuteOptions } from '@breakwater/core/adapter';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 /** A policy that records when it is entered and left, the options it got and its signal. */
@@ -103,7 +101,7 @@ describe('pipeline', () => {
 
   it('lets a timeout outside a bulkhead take a queued call out of the queue', async () => {
     const clock = new ManualClock();
-    const pool = new BulkheadPolicy({ maxConcurrent: 1, maxQueue: 1, clock });
+    const pool = bulkhead({ maxConcurrent: 1, maxQueue: 1, clock });
     const policy = pipeline(timeout(50, { clock }), pool);
     void policy.execute(() => new Promise<never>(() => {})).catch(() => {});
     const queued = policy.execute(async () => 'never').catch((error: unknown) => error);
@@ -115,8 +113,12 @@ describe('pipeline', () => {
 
   it("routes each member's own options to it: weight to the limiter, priority to the bulkhead", async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ capacity: 10, refillPerSecond: 1, clock });
-    const pool = new BulkheadPolicy({ maxConcurrent: 1, maxQueue: 5 });
+    const limiter = rateLimiter({
+      capacity: 10,
+      refill: { amount: 1, intervalMs: 1_000 },
+      clock,
+    });
+    const pool = bulkhead({ maxConcurrent: 1, maxQueue: 5 });
     const policy = pipeline(limiter, pool);
     expectTypeOf(policy.execute<string>)
       .parameter(1)
@@ -126,7 +128,11 @@ describe('pipeline', () => {
   });
 
   it("re-emits its members' events and unsubscribes from all of them at once", async () => {
-    const limiter = new RateLimiter({ name: 'api', capacity: 1, refillPerSecond: 1 });
+    const limiter = rateLimiter({
+      name: 'api',
+      capacity: 1,
+      refill: { amount: 1, intervalMs: 1_000 },
+    });
     const pool = bulkhead({ name: 'pool', maxConcurrent: 1 });
     const policy = pipeline(limiter, pool);
     const events: string[] = [];
@@ -177,8 +183,9 @@ describe('pipeline', () => {
     const wrapped = policy.wrap(add);
     expectTypeOf(wrapped).toEqualTypeOf<(x: number, y: number) => Promise<number>>();
     await expect(wrapped(2, 3)).resolves.toBe(5);
-    const viaHelper = wrapWith(timeout(1_000, { clock: new ManualClock() }), add);
-    await expect(viaHelper(1, 1)).resolves.toBe(2);
+    const viaPolicy = timeout(1_000, { clock: new ManualClock() }).wrap(add);
+    expectTypeOf(viaPolicy).toEqualTypeOf<(x: number, y: number) => Promise<number>>();
+    await expect(viaPolicy(1, 1)).resolves.toBe(2);
     expect(log).toEqual(['enter a', 'exit a']);
   });
 

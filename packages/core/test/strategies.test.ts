@@ -1,4 +1,4 @@
-import { ConsecutiveStrategy, CountStrategy, TimeStrategy } from '@breakwater/core';
+import { ConsecutiveStrategy, CountStrategy, TimeStrategy } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const thresholds = { failureRate: 0.5, minCalls: 4, slowCallMs: undefined, slowCallRate: 1 };

@@ -1,11 +1,11 @@
 import {
   BreakerRegistry,
   constantBackoff,
-  type FailureEvent,
   isBreakerOpenError,
   isBreakwaterConfigError,
   ManualClock,
 } from '@breakwater/core';
+import type { FailureEvent } from '@breakwater/core/adapter';
 import { binancePreset, krakenPreset, protectCcxt } from '@breakwater/exchanges';
 import ccxt from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,11 +1,10 @@
 import {
   BreakerRegistry,
-  type FailureEvent,
   isBreakwaterConfigError,
   ManualClock,
-  RateLimiter,
-  resolveHttpBreakerOptions,
+  rateLimiter,
 } from '@breakwater/core';
+import { type FailureEvent, resolveHttpBreakerOptions } from '@breakwater/core/adapter';
 import {
   binanceEndpoint,
   binancePreset,
@@ -123,7 +122,7 @@ describe('presets as HTTP breaker options', () => {
       () =>
         binancePreset({
           rateLimit: { interval: 'soon' },
-          rateLimiter: new RateLimiter({ capacity: 1, refillPerSecond: 1 }),
+          rateLimiter: rateLimiter({ capacity: 1, refill: { amount: 1, intervalMs: 1_000 } }),
         }),
       () => okxPreset({ onResponse: 1 as never }),
     ];
@@ -180,10 +179,10 @@ describe('presets with @breakwater/fetch against a loopback exchange', () => {
       sendJson(res, 200, { serverTime: 1 }, { 'x-mbx-used-weight-1m': String(used) });
     });
     const clock = new ManualClock({ startMs: Date.UTC(2026, 0, 1, 0, 0, 30) });
-    const weight = new RateLimiter({
+    const weight = rateLimiter({
       name: 'binance',
       capacity: 6000,
-      refillPerSecond: 100,
+      refill: { amount: 100, intervalMs: 1_000 },
       clock,
     });
     const breakers = registry();

@@ -1,4 +1,4 @@
-import { ManualClock, type Outcome, RateLimiter } from '@breakwater/core';
+import { ManualClock, type Outcome, rateLimiter } from '@breakwater/core';
 import {
   binanceRateLimitFeedback,
   binanceRateLimitReport,
@@ -71,7 +71,11 @@ describe('binanceRateLimitReport', () => {
 describe('binanceRateLimitFeedback', () => {
   it('slows the limiter down before the server would reject', () => {
     const clock = new ManualClock({ startMs: Date.UTC(2026, 0, 1, 0, 0, 30) });
-    const limiter = new RateLimiter({ capacity: 6000, refillPerSecond: 100, clock });
+    const limiter = rateLimiter({
+      capacity: 6000,
+      refill: { amount: 100, intervalMs: 1_000 },
+      clock,
+    });
     const onResponse = binanceRateLimitFeedback(limiter);
     onResponse(response(200, { 'x-mbx-used-weight-1m': '5300' }), ctx);
     // 6000 - 5300 - 10% margin (600) = 100 left until the minute ends.
@@ -82,7 +86,11 @@ describe('binanceRateLimitFeedback', () => {
 
   it('holds every call for a 418 ban', () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ capacity: 6000, refillPerSecond: 100, clock });
+    const limiter = rateLimiter({
+      capacity: 6000,
+      refill: { amount: 100, intervalMs: 1_000 },
+      clock,
+    });
     binanceRateLimitFeedback(limiter)(response(418, { 'retry-after': '120' }), ctx);
     expect(limiter.tryAcquire(1)).toBe(120_000);
   });
@@ -110,7 +118,11 @@ describe('bybitRateLimitReport', () => {
 describe('bybitRateLimitFeedback', () => {
   it('feeds the limiter the call belongs to', () => {
     const clock = new ManualClock({ startMs: 1_767_225_600_000 });
-    const orders = new RateLimiter({ capacity: 10, refillPerSecond: 10, clock });
+    const orders = rateLimiter({
+      capacity: 10,
+      refill: { amount: 10, intervalMs: 1_000 },
+      clock,
+    });
     const onResponse = bybitRateLimitFeedback((c) =>
       c.endpoint === 'bybit:order' ? orders : undefined,
     );

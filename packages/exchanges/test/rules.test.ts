@@ -1,4 +1,5 @@
-import { type CallContext, createClassifier, type ResponseOutcome } from '@breakwater/core';
+import type { CallContext } from '@breakwater/core';
+import { createClassifier, type ResponseOutcome } from '@breakwater/core/adapter';
 import {
   binanceRules,
   bybitRules,

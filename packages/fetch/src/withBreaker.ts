@@ -1,15 +1,17 @@
 import {
   type BreakerRequestOptions,
   BreakwaterConfigError,
+  type HttpBreakerOptions,
+} from '@breakwater/core';
+import {
   type FetchBodyResponseLike,
   type FetchInitLike,
   type FetchInput,
   fetchRequestInfo,
   fetchResponseAdapter,
   fetchSignal,
-  type HttpBreakerOptions,
   HttpGuard,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 
 /** The per-request field `withBreaker` adds to fetch's `init`. */
 export interface BreakwaterInit {

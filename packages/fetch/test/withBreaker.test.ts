@@ -6,10 +6,10 @@ import {
   type HttpBreakerOptions,
   isBreakerOpenError,
   isBreakwaterConfigError,
-  isBreakwaterTimeoutError,
   ManualClock,
   onStatus,
   setDefaultRegistry,
+  TimeoutError,
 } from '@breakwater/core';
 import { type FetchFunction, withBreaker } from '@breakwater/fetch';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
@@ -84,7 +84,7 @@ describe('withBreaker', () => {
     const pending = fetch(server.url('/hang')).catch((error: unknown) => error);
     await server.waitForHits('/hang', 1);
     await clock.advance(1_000);
-    expect(isBreakwaterTimeoutError(await pending)).toBe(true);
+    expect(await pending).toBeInstanceOf(TimeoutError);
     expect(breaker().snapshot().counters.timeouts).toBe(1);
 
     const ok = await fetch(server.url('/ok'), { breakwater: { timeoutMs: Infinity } });

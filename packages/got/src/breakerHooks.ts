@@ -2,14 +2,16 @@ import {
   BreakerOpenError,
   type BreakerRequestOptions,
   BreakwaterError,
-  bufferedBody,
   type HttpBreakerOptions,
-  type HttpCall,
-  HttpGuard,
   type Outcome,
-  type ResponseOutcome,
   responseOutcome,
 } from '@breakwater/core';
+import {
+  bufferedBody,
+  type HttpCall,
+  HttpGuard,
+  type ResponseOutcome,
+} from '@breakwater/core/adapter';
 import type {
   AfterResponseHook,
   BeforeErrorHook,

@@ -2,15 +2,17 @@ import {
   BreakerOpenError,
   type BreakerRequestOptions,
   type Clock,
+  type HttpBreakerOptions,
+  responseOutcome,
+} from '@breakwater/core';
+import {
   fetchRequestInfo,
   fetchSignal,
-  type HttpBreakerOptions,
   type HttpCall,
   HttpGuard,
   readResponseBody,
-  responseOutcome,
   runWithDeadline,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { InitHook, Options } from 'ky';
 
 /** The field of ky's `context` option that carries per-request Breakwater options. */

@@ -5,11 +5,10 @@ import {
   failure,
   type HttpBreakerOptions,
   isBreakwaterConfigError,
-  isBreakwaterTimeoutError,
   ManualClock,
   onBody,
   setDefaultRegistry,
-  type TimeoutError,
+  TimeoutError,
 } from '@breakwater/core';
 import { type BreakerKyOptions, breakerHooks } from '@breakwater/ky';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
@@ -141,7 +140,7 @@ describe('breakerHooks', () => {
     await server.waitForHits('/hang', 1);
     await clock.advance(100);
     const error = await pending;
-    expect(isBreakwaterTimeoutError(error)).toBe(true);
+    expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).timeoutMs).toBe(100);
     // ky recognises it by name, so its `retry.retryOnTimeout` applies.
     expect(isTimeoutError(error)).toBe(true);

@@ -1,4 +1,4 @@
-import type { Emitter } from '@breakwater/core';
+import type { Emitter } from '@breakwater/core/adapter';
 import type { GuardEvents } from './events.ts';
 import { type DropPolicy, OutgoingQueue } from './OutgoingQueue.ts';
 import type { OutgoingData, SocketAdapter, WebSocketLike } from './socketAdapter.ts';

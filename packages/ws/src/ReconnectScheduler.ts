@@ -1,4 +1,5 @@
-import { type Backoff, type Clock, nextDelayMs } from '@breakwater/core';
+import type { Backoff, Clock } from '@breakwater/core';
+import { nextDelayMs } from '@breakwater/core/adapter';
 import type { ConnectReason } from './events.ts';
 import { defaultBackoff } from './resolveGuardOptions.ts';
 

@@ -1,12 +1,10 @@
+import { BreakwaterConfigError, type CircuitBreaker, type Clock } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
-  type CircuitBreaker,
-  type Clock,
   Emitter,
   reportCallbackError,
   rethrowInMicrotask,
   type StateChangeEvent,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { Connection } from './Connection.ts';
 import { Connector } from './Connector.ts';
 import type {

@@ -4,20 +4,22 @@ import {
   BreakwaterConfigError,
   type CircuitBreaker,
   type Clock,
+  exponentialBackoff,
+  type ListenerErrorHandler,
+  type RateLimiter,
+} from '@breakwater/core';
+import {
   expectBoolean,
   expectClock,
   expectFunction,
   expectNumber,
   expectObject,
   expectString,
-  exponentialBackoff,
   type KnownKeys,
-  type ListenerErrorHandler,
   maxTimerMs,
-  type RateLimiter,
   rejectUnknownKeys,
   systemClock,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { CloseCodeOptions, CloseCodeTable } from './closeCodes.ts';
 import type { ConnectReason } from './events.ts';
 import type { HeartbeatOptions, ResolvedHeartbeatOptions } from './heartbeat.ts';

@@ -1,4 +1,5 @@
-import { failure, type Permit, type ResponseOutcome } from '@breakwater/core';
+import { failure, type Permit } from '@breakwater/core';
+import type { ResponseOutcome } from '@breakwater/core/adapter';
 import { type CloseKind, classifyCloseCode } from './closeCodes.ts';
 import type { CloseCause, EndKind } from './events.ts';
 import type { ResolvedGuardOptions } from './resolveGuardOptions.ts';

@@ -1,12 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
-import {
-  CircuitBreaker,
-  constantBackoff,
-  failure,
-  isBreakwaterTimeoutError,
-  onStatus,
-} from '@breakwater/core';
+import { CircuitBreaker, constantBackoff, failure, onStatus, TimeoutError } from '@breakwater/core';
 import { guardWebSocket, type WebSocketFactory } from '@breakwater/ws';
 import { describe, expect, it } from 'vitest';
 import WsWebSocket from 'ws';
@@ -143,7 +137,7 @@ describe('an async factory that hangs', () => {
     await clock.advance(3_000);
     expect(await closed).toMatchObject({ cause: 'connectTimeout', willReconnect: true });
     expect(signals[0]!.aborted).toBe(true);
-    expect(isBreakwaterTimeoutError(signals[0]!.reason)).toBe(true);
+    expect(signals[0]!.reason).toBeInstanceOf(TimeoutError);
     await clock.advance(1_000);
     expect(signals).toHaveLength(2);
     expect(signals[1]!.aborted).toBe(false);
@@ -174,7 +168,7 @@ describe('connect timeout', () => {
       await clock.advance(3_000);
       expect(failures).toHaveLength(1);
       expect(failures[0]).toMatchObject({ cause: 'connectTimeout', uptimeMs: undefined });
-      expect(isBreakwaterTimeoutError(failures[0]?.error)).toBe(true);
+      expect(failures[0]?.error).toBeInstanceOf(TimeoutError);
       expect(guard.breaker.snapshot().counters).toMatchObject({ failures: 1, timeouts: 1 });
       await guard.close();
     } finally {

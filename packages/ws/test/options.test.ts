@@ -6,7 +6,8 @@ import {
   CircuitBreaker,
   isBreakwaterConfigError,
   ManualClock,
-  RateLimiter,
+  type RateLimiter,
+  rateLimiter,
 } from '@breakwater/core';
 import {
   type GuardOptions,
@@ -68,7 +69,11 @@ describe('guard options', () => {
   it("takes a shared RateLimiter and an existing breaker's clock", async () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker({ name: 'binance', clock });
-    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 0.01, clock });
+    const limiter = rateLimiter({
+      capacity: 1,
+      refill: { amount: 0.01, intervalMs: 1_000 },
+      clock,
+    });
     const guard = new ResilientWebSocket(factory, { breaker, maxConnectsPerWindow: limiter });
     expect(guard.breaker).toBe(breaker);
     await guard.close();
@@ -77,7 +82,11 @@ describe('guard options', () => {
   it('uses a breaker and a limiter from another copy of core as they are', async () => {
     const clock = new ManualClock();
     const real = new CircuitBreaker({ name: 'other copy', clock });
-    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 0.01, clock });
+    const limiter = rateLimiter({
+      capacity: 1,
+      refill: { amount: 0.01, intervalMs: 1_000 },
+      clock,
+    });
     let disposed = 0;
     // Not instances of this copy's classes: the members the guard uses, delegated.
     const breaker = {

@@ -8,8 +8,8 @@ import {
   ManualClock,
   onBody,
   type RegistryBreakerOptions,
-  responseFromError,
 } from '@breakwater/core';
+import { responseFromError } from '@breakwater/core/adapter';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonErrorBody, type LoopbackServer, startLoopbackServer } from '../servers/loopback.ts';
 import type { ClientSetup, Driver, DriverClient } from './types.ts';

@@ -9,7 +9,7 @@ import {
   networkErrorCode,
 } from './errorTraits.ts';
 import { retryAfterMs } from './parseRetryAfter.ts';
-import { failureVerdict, ignoreVerdict, successVerdict, withUncertainEffect } from './verdicts.ts';
+import { failure, ignore, successVerdict, withUncertainEffect } from './verdicts.ts';
 
 /**
  * Classifies an outcome the way Breakwater does when no rule has an opinion.
@@ -55,7 +55,7 @@ export function defaultClassifier(outcome: Outcome, ctx?: CallContext, nowMs?: n
   } catch {
     // A classifier runs inside the breaker's settle path, so it must not throw whatever it is
     // given; what cannot be inspected cannot be trusted either.
-    return failureVerdict('unknown');
+    return failure('unknown');
   }
 }
 
@@ -64,14 +64,14 @@ function classifyResponse(response: ResponseOutcome, nowMs: number | undefined):
   if (status >= 100 && status < 400) return successVerdict;
   if (status >= 400 && status < 500) {
     if (status === 429 || status === 418) return withRetryAfter('rate_limit', response, nowMs);
-    if (status === 408) return failureVerdict('timeout');
-    if (status === 401 || status === 403 || status === 407) return ignoreVerdict('auth');
-    return ignoreVerdict('client');
+    if (status === 408) return failure('timeout');
+    if (status === 401 || status === 403 || status === 407) return ignore('auth');
+    return ignore('client');
   }
   if (status >= 500 && status < 600) {
-    return status === 503 ? withRetryAfter('server', response, nowMs) : failureVerdict('server');
+    return status === 503 ? withRetryAfter('server', response, nowMs) : failure('server');
   }
-  return failureVerdict('unknown');
+  return failure('unknown');
 }
 
 function withRetryAfter(
@@ -80,9 +80,7 @@ function withRetryAfter(
   nowMs: number | undefined,
 ): Verdict {
   const ms = retryAfterMs(response.header('retry-after'), nowMs);
-  return ms === undefined
-    ? failureVerdict(category)
-    : failureVerdict(category, { retryAfterMs: ms });
+  return ms === undefined ? failure(category) : failure(category, { retryAfterMs: ms });
 }
 
 /** Codes of Breakwater's own rejections: nothing was sent, so an outer breaker ignores them. */
@@ -97,16 +95,16 @@ function isRejection(link: object): boolean {
 }
 
 function classifyError(error: unknown, nowMs: number | undefined): Verdict {
-  if (findCause(error, isRejection, undefined) !== undefined) return ignoreVerdict('rejected');
+  if (findCause(error, isRejection, undefined) !== undefined) return ignore('rejected');
   // Breakwater's own TimeoutError is named `TimeoutError` and coded BREAKWATER_TIMEOUT: the
   // timeout test covers it.
-  if (isTimeoutError(error)) return failureVerdict('timeout');
-  if (isAbortError(error)) return ignoreVerdict('cancelled');
+  if (isTimeoutError(error)) return failure('timeout');
+  if (isAbortError(error)) return ignore('cancelled');
   const response = responseFromError(error);
   if (response !== undefined) return classifyResponse(response, nowMs);
-  if (isInvalidRequestError(error)) return ignoreVerdict('client');
-  if (networkErrorCode(error) !== undefined) return failureVerdict('network');
-  return failureVerdict('unknown');
+  if (isInvalidRequestError(error)) return ignore('client');
+  if (networkErrorCode(error) !== undefined) return failure('network');
+  return failure('unknown');
 }
 
 /** Failures where the request provably never left: the connection was never established. */

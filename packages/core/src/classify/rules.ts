@@ -10,13 +10,7 @@ import type {
 import { expectFunction, expectInteger, expectString } from '../validate.ts';
 import { responseOf } from './defaultClassifier.ts';
 import { findCause, hasCodeIn, hasNameIn } from './errorTraits.ts';
-import {
-  type FailureExtra,
-  failureVerdict,
-  ignoreVerdict,
-  normalizeVerdict,
-  successVerdict,
-} from './verdicts.ts';
+import { normalizeVerdict } from './verdicts.ts';
 
 /**
  * One classification rule: a verdict for the outcomes it recognises, `undefined` (no opinion)
@@ -45,32 +39,6 @@ export type StatusMatch =
 
 /** Matches a header's value: case-insensitively equal to a string, a pattern, or a predicate. */
 export type HeaderMatch = string | RegExp | ((value: string) => boolean);
-
-/**
- * A failure verdict, for rules.
- * @throws BreakwaterConfigError when `category` is unknown or `retryAfterMs` is not >= 0
- * @example `onStatus(520, failure('server'))`
- */
-export function failure(category: Category, extra?: FailureExtra): Verdict {
-  return failureVerdict(category, extra);
-}
-
-/**
- * An ignore verdict, for rules: the call counts neither as a failure nor as a success.
- * @throws BreakwaterConfigError when `category` is unknown
- * @example `onErrorCode('INSUFFICIENT_FUNDS', ignore('client'))`
- */
-export function ignore(category: Category): Verdict {
-  return ignoreVerdict(category);
-}
-
-/**
- * The success verdict, for rules.
- * @example `onStatus(404, success())` when a missing resource is an answer, not an error
- */
-export function success(): Verdict {
-  return successVerdict;
-}
 
 /**
  * A rule for responses whose status matches; errors carrying a response (axios, got, ky) match

@@ -33,7 +33,10 @@ const failures = table('failure');
 const uncertainFailures = table('failure', true);
 const ignores = table('ignore');
 
-/** The verdict of every success: `{ verdict: 'success', category: 'none' }`, frozen and shared. */
+/**
+ * The verdict of every success: `{ verdict: 'success', category: 'none' }`, frozen and shared.
+ * Not part of the public API: users call {@link success}.
+ */
 export const successVerdict: Verdict = Object.freeze({ verdict: 'success', category: 'none' });
 
 function lookup(tableOf: VerdictTable, category: Category): Verdict {
@@ -49,13 +52,13 @@ function lookup(tableOf: VerdictTable, category: Category): Verdict {
 }
 
 /**
- * A failure verdict of `category`. Without extras it returns a frozen, shared object, so
- * classifiers may call it on every call.
+ * A failure verdict of `category`, for rules and `permit.settle()`. Without extras it returns a
+ * frozen, shared object, so classifiers may call it on every call.
  * @throws BreakwaterConfigError when `category` is not a failure category, or `retryAfterMs` is
  * not a number >= 0
- * @example `failureVerdict('rate_limit', { retryAfterMs: 30_000 })`
+ * @example `onStatus(520, failure('server'))`, `failure('rate_limit', { retryAfterMs: 30_000 })`
  */
-export function failureVerdict(category: Category, extra?: FailureExtra): Verdict {
+export function failure(category: Category, extra?: FailureExtra): Verdict {
   const cached = lookup(failures, category);
   if (extra === undefined) return cached;
   const { retryAfterMs, uncertainEffect } = extra;
@@ -78,19 +81,27 @@ export function failureVerdict(category: Category, extra?: FailureExtra): Verdic
 }
 
 /**
- * An ignore verdict of `category`: the call counts neither as a failure nor as a success. The
- * object is frozen and shared.
+ * An ignore verdict of `category`, for rules: the call counts neither as a failure nor as a
+ * success. The object is frozen and shared.
  * @throws BreakwaterConfigError when `category` is not a known category other than `none`
- * @example `ignoreVerdict('client')`
+ * @example `onErrorCode('INSUFFICIENT_FUNDS', ignore('client'))`
  */
-export function ignoreVerdict(category: Category): Verdict {
+export function ignore(category: Category): Verdict {
   return lookup(ignores, category);
+}
+
+/**
+ * The success verdict, for rules and `permit.settle()`.
+ * @example `onStatus(404, success())` when a missing resource is an answer, not an error
+ */
+export function success(): Verdict {
+  return successVerdict;
 }
 
 /**
  * `verdict` marked `uncertainEffect: true`: the call may have taken effect although it failed.
  * Returns `verdict` itself when it is already marked, and a shared object when it carries no
- * `retryAfterMs`.
+ * `retryAfterMs`. Not part of the public API.
  */
 export function withUncertainEffect(verdict: Verdict): Verdict {
   if (verdict.uncertainEffect === true) return verdict;
@@ -131,8 +142,8 @@ export function normalizeVerdict(path: string, value: unknown): Verdict {
   }
   try {
     if (value.verdict === 'success') return successVerdict;
-    if (value.verdict === 'ignore') return ignoreVerdict(value.category);
-    return failureVerdict(value.category, value);
+    if (value.verdict === 'ignore') return ignore(value.category);
+    return failure(value.category, value);
   } catch (error) {
     if (error instanceof BreakwaterConfigError) {
       throw new BreakwaterConfigError(

@@ -59,10 +59,3 @@ function describe(bulkhead: string, reason: BulkheadRejectionReason, waitedMs?: 
 export function isBulkheadRejectedError(value: unknown): value is BulkheadRejectedError {
   return findBreakwaterError(value, 'BREAKWATER_BULKHEAD_REJECTED') !== undefined;
 }
-
-/** Returns the {@link BulkheadRejectedError} in `value`'s `cause` chain, if any. */
-export function getBulkheadRejectedError(value: unknown): BulkheadRejectedError | undefined {
-  return findBreakwaterError(value, 'BREAKWATER_BULKHEAD_REJECTED') as
-    | BulkheadRejectedError
-    | undefined;
-}

@@ -73,8 +73,3 @@ function describe(
 export function isRateLimitedError(value: unknown): value is RateLimitedError {
   return findBreakwaterError(value, 'BREAKWATER_RATE_LIMITED') !== undefined;
 }
-
-/** Returns the {@link RateLimitedError} in `value`'s `cause` chain, if any. */
-export function getRateLimitedError(value: unknown): RateLimitedError | undefined {
-  return findBreakwaterError(value, 'BREAKWATER_RATE_LIMITED') as RateLimitedError | undefined;
-}

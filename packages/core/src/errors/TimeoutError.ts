@@ -1,7 +1,8 @@
-import { BreakwaterError, findBreakwaterError } from './BreakwaterError.ts';
+import { BreakwaterError } from './BreakwaterError.ts';
 
 /**
- * Thrown when a call exceeds its deadline (the breaker's `timeoutMs` or the timeout policy).
+ * Thrown when a call exceeds its deadline (the timeout policy, an HTTP adapter's `timeoutMs`).
+ * Test for any client's timeout, this one included, with `isTimeoutError()`.
  * The `name` is `TimeoutError`, like the DOM's, so every client's timeout rule recognises it,
  * and it is the `reason` of the signal the call received.
  */
@@ -15,9 +16,4 @@ export class TimeoutError extends BreakwaterError {
     super(`${what} timed out after ${timeoutMs} ms.`);
     this.timeoutMs = timeoutMs;
   }
-}
-
-/** True when `value`, or an error in its `cause` chain, is a Breakwater {@link TimeoutError}. */
-export function isBreakwaterTimeoutError(value: unknown): value is TimeoutError {
-  return findBreakwaterError(value, 'BREAKWATER_TIMEOUT') !== undefined;
 }

@@ -1,5 +1,4 @@
 import { readHeader } from './readHeader.ts';
-import type { FetchResponseLike } from './responseOutcome.ts';
 import type { HttpHeaders, ResolvedBodyRule } from './types.ts';
 
 /**
@@ -14,8 +13,13 @@ export interface ByteStreamLike {
   cancel(reason?: unknown): PromiseLike<void>;
 }
 
-/** A Fetch `Response` as far as reading a body for rules goes: global, undici's, a polyfill's. */
-export interface FetchBodyResponseLike extends FetchResponseLike {
+/**
+ * A Fetch `Response` as far as the glue reads one (status, headers, and a body for rules):
+ * global, undici's or a polyfill's.
+ */
+export interface FetchBodyResponseLike {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
   readonly bodyUsed: boolean;
   readonly body: ByteStreamLike | null;
   clone(): { readonly body: ByteStreamLike | null };
@@ -64,7 +68,7 @@ export function selectBodyRule(
  * @example
  * ```ts
  * const body = await readBodyForRules(response, guard.options.bodyRules, url);
- * permit.settle(outcomeFromResponse(response, body));
+ * permit.settle(responseOutcome(response.status, response.headers, body));
  * ```
  */
 export function readBodyForRules(

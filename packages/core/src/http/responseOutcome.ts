@@ -9,6 +9,7 @@ import type { HttpHeaders } from './types.ts';
  *
  * @example
  * ```ts
+ * permit.settle(responseOutcome(res.status, res.headers)); // fetch
  * permit.settle(responseOutcome(res.statusCode, res.headers)); // node:http, got
  * permit.settle(responseOutcome(res.status, res.headers, res.data)); // axios
  * ```
@@ -19,22 +20,6 @@ export function responseOutcome(
   body?: unknown,
 ): ResponseOutcome {
   return new HttpResponseOutcome(status, headers, body);
-}
-
-/** The minimal shape of a Fetch `Response` the glue reads: global, undici's or a polyfill's. */
-export interface FetchResponseLike {
-  readonly status: number;
-  readonly headers: { get(name: string): string | null };
-}
-
-/**
- * The outcome of a Fetch `Response`: its status and headers, and `body` when a body rule read it
- * (see {@link readBodyForRules}). The response itself is not touched.
- *
- * @example `permit.settle(outcomeFromResponse(await fetch(url)))`
- */
-export function outcomeFromResponse(response: FetchResponseLike, body?: unknown): ResponseOutcome {
-  return new HttpResponseOutcome(response.status, response.headers, body);
 }
 
 class HttpResponseOutcome implements ResponseOutcome {

@@ -1,14 +1,8 @@
 import { readdirSync, unlinkSync } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  type BreakerStore,
-  type Clock,
-  type DurableState,
-  parseDurableState,
-  serializeDurableState,
-  systemClock,
-} from '../index.ts';
+import { parseDurableState, serializeDurableState, systemClock } from '../adapter.ts';
+import type { BreakerStore, Clock, DurableState } from '../index.ts';
 import {
   expectClock,
   expectFunction,

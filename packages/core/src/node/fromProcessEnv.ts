@@ -1,10 +1,5 @@
-import {
-  type BreakerEnvConfig,
-  type BreakerRegistry,
-  breakerOptionsFromEnv,
-  type RegistryFromEnvOptions,
-  registryFromEnv,
-} from '../index.ts';
+import type { BreakerEnvConfig, RegistryFromEnvOptions } from '../adapter.ts';
+import { type BreakerRegistry, breakerOptionsFromEnv, registryFromEnv } from '../index.ts';
 
 /**
  * {@link breakerOptionsFromEnv} on `process.env`: breaker options from `BREAKWATER_*` variables.

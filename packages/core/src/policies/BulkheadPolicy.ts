@@ -143,7 +143,7 @@ export function resolveBulkheadPolicyOptions(
  *
  * @example
  * ```ts
- * const orders = new BulkheadPolicy({ name: 'orders', maxConcurrent: 4, maxQueue: 16 });
+ * const orders = bulkhead({ name: 'orders', maxConcurrent: 4, maxQueue: 16 });
  * orders.on('bulkheadRejected', (event) => console.warn(`${event.bulkhead}: ${event.reason}`));
  * await orders.execute((signal) => placeOrder(order, { signal }), { priority: 1 });
  * ```

@@ -16,14 +16,15 @@ import type { Action, ExecuteOptions } from './Policy.ts';
 import { PolicyBase } from './PolicyBase.ts';
 import { TokenBucket, tokenEpsilon } from './TokenBucket.ts';
 
-/** Options for {@link RateLimiter}. Give exactly one of `refillPerSecond` and `refill`. */
+/** Options for {@link RateLimiter}. */
 export interface RateLimiterOptions {
   /** The most weight the bucket holds, and the most a burst may spend (a number > 0). */
   capacity: number;
-  /** Weight added per second, continuously (Binance's 6000 per minute is `100`). */
-  refillPerSecond?: number;
-  /** Weight added per interval, spread continuously: `{ amount: 6000, intervalMs: 60_000 }`. */
-  refill?: { amount: number; intervalMs: number };
+  /**
+   * Weight added per interval, spread continuously: Binance's 6000 weight per minute is
+   * `{ amount: 6000, intervalMs: 60_000 }`.
+   */
+  refill: { amount: number; intervalMs: number };
   /**
    * How long a call may wait for its weight, in milliseconds; a call that would wait longer is
    * rejected at once with `RateLimitedError`. `0` never waits.
@@ -143,7 +144,6 @@ interface Waiter {
 
 const known: KnownKeys<RateLimiterOptions> = {
   capacity: true,
-  refillPerSecond: true,
   refill: true,
   maxWaitMs: true,
   safetyMarginRate: true,
@@ -160,29 +160,16 @@ const knownRefill: KnownKeys<NonNullable<RateLimiterOptions['refill']>> = {
 
 /**
  * Validates {@link RateLimiterOptions} once.
- * @throws BreakwaterConfigError on a missing, invalid or unknown option, or when both or neither
- *   of `refillPerSecond` and `refill` are given
+ * @throws BreakwaterConfigError on a missing, invalid or unknown option
  */
 export function resolveRateLimiterOptions(options: RateLimiterOptions): ResolvedRateLimiterOptions {
   expectObject('rateLimiter options', options);
   rejectUnknownKeys('', options, known);
   const capacity = expectPositive('capacity', options.capacity);
-  let refillPerMs: number;
-  if (options.refill !== undefined) {
-    if (options.refillPerSecond !== undefined) {
-      throw new BreakwaterConfigError(
-        'refill',
-        'no `refill` when `refillPerSecond` is given',
-        options.refill,
-      );
-    }
-    expectObject('refill', options.refill);
-    rejectUnknownKeys('refill', options.refill, knownRefill);
-    const amount = expectPositive('refill.amount', options.refill.amount);
-    refillPerMs = amount / expectNumber('refill.intervalMs', options.refill.intervalMs, 1);
-  } else {
-    refillPerMs = expectPositive('refillPerSecond', options.refillPerSecond) / 1000;
-  }
+  expectObject('refill', options.refill as unknown);
+  rejectUnknownKeys('refill', options.refill, knownRefill);
+  const amount = expectPositive('refill.amount', options.refill.amount);
+  const refillPerMs = amount / expectNumber('refill.intervalMs', options.refill.intervalMs, 1);
   return Object.freeze({
     capacity,
     refillPerMs,
@@ -212,10 +199,10 @@ export function resolveRateLimiterOptions(options: RateLimiterOptions): Resolved
  *
  * @example
  * ```ts
- * const binance = new RateLimiter({
+ * const binance = rateLimiter({
  *   name: 'binance',
  *   capacity: 6000,
- *   refillPerSecond: 100,
+ *   refill: { amount: 100, intervalMs: 1_000 },
  *   maxWaitMs: 2_000,
  * });
  * const depth = `${api}/api/v3/depth?symbol=BTCUSDT&limit=1000`; // weight 50
@@ -497,7 +484,7 @@ function finite(value: number | undefined): number | undefined {
  * @example
  * ```ts
  * // Kraken: a counter of 15 that decays by 0.33 per second
- * const kraken = rateLimiter({ name: 'kraken', capacity: 15, refillPerSecond: 0.33 });
+ * const kraken = rateLimiter({ name: 'kraken', capacity: 15, refill: { amount: 0.33, intervalMs: 1_000 } });
  * ```
  */
 export function rateLimiter(options: RateLimiterOptions): RateLimiter {

@@ -111,7 +111,7 @@ export function resolveTimeoutPolicyOptions(
  *
  * @example
  * ```ts
- * const policy = new TimeoutPolicy({ timeoutMs: 2_000 });
+ * const policy = timeout(2_000);
  * policy.on('timeout', (event) => console.warn(`deadline of ${event.timeoutMs} ms passed`));
  * const time = await policy.execute((signal) => fetch(`${kraken}/0/public/Time`, { signal }));
  * ```

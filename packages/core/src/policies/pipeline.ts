@@ -77,7 +77,7 @@ export interface Pipeline<P extends readonly Policy[]> extends Policy {
  * const policy = pipeline(
  *   retry({ maxAttempts: 3 }),
  *   breaker,
- *   rateLimiter({ capacity: 6000, refillPerSecond: 100, maxWaitMs: 1_000 }),
+ *   rateLimiter({ capacity: 6000, refill: { amount: 100, intervalMs: 1_000 }, maxWaitMs: 1_000 }),
  *   timeout(5_000),
  *   bulkhead({ maxConcurrent: 8, maxQueue: 32 }),
  * );
@@ -128,27 +128,8 @@ export function pipeline<const P extends readonly Policy[]>(...policies: P): Pip
       };
     }) as PipelineOn<P>,
     wrap(fn, options) {
-      return wrapWith(self, fn, options);
+      return (...args) => self.execute(() => fn(...args), options);
     },
   };
   return Object.freeze(self);
-}
-
-/**
- * Returns a function with `fn`'s signature whose calls run through `policy` (any policy, the
- * breaker or a pipeline). `fn` gets its own arguments, not the policy's signal: an aggressive
- * timeout still rejects at its deadline, but to cancel the work itself use `policy.execute`.
- * @example
- * ```ts
- * const policy = pipeline(timeout(2_000), bulkhead({ maxConcurrent: 4 }));
- * const getTicker = wrapWith(policy, fetchTicker);
- * const ticker = await getTicker('BTC-USD');
- * ```
- */
-export function wrapWith<A extends unknown[], R, O extends ExecuteOptions>(
-  policy: { execute<T>(fn: Action<T>, options?: O): Promise<T> },
-  fn: (...args: A) => PromiseLike<R>,
-  options?: O,
-): (...args: A) => Promise<R> {
-  return (...args: A) => policy.execute(() => fn(...args), options);
 }

@@ -1,13 +1,5 @@
-import {
-  createClassifier,
-  defaultClassifier,
-  failure,
-  type Outcome,
-  onBody,
-  onErrorCode,
-  onHeader,
-  onStatus,
-} from '@breakwater/core';
+import { failure, type Outcome, onBody, onErrorCode, onHeader, onStatus } from '@breakwater/core';
+import { createClassifier, defaultClassifier } from '@breakwater/core/adapter';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

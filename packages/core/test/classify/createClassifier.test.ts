@@ -1,8 +1,6 @@
 import {
   BreakwaterConfigError,
   type ClassifierRule,
-  createClassifier,
-  defaultClassifier,
   failure,
   ignore,
   type Outcome,
@@ -11,10 +9,10 @@ import {
   onErrorName,
   onHeader,
   onStatus,
-  parseRetryAfter,
   success,
   when,
 } from '@breakwater/core';
+import { createClassifier, defaultClassifier, parseRetryAfter } from '@breakwater/core/adapter';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const now = Date.UTC(2026, 10, 23, 12, 0, 0);

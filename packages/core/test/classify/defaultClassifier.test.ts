@@ -1,11 +1,6 @@
 import { createServer } from 'node:net';
-import {
-  BreakerOpenError,
-  defaultClassifier,
-  type Outcome,
-  TimeoutError,
-  type Verdict,
-} from '@breakwater/core';
+import { BreakerOpenError, type Outcome, TimeoutError, type Verdict } from '@breakwater/core';
+import { defaultClassifier } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const now = Date.UTC(2026, 10, 23, 12, 0, 0);

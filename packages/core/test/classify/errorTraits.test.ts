@@ -1,12 +1,10 @@
+import { BreakerOpenError, isTimeoutError, TimeoutError } from '@breakwater/core';
 import {
-  BreakerOpenError,
   defaultClassifier,
   isAbortError,
   isInvalidRequestError,
-  isTimeoutError,
   networkErrorCode,
-  TimeoutError,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const timeoutReason = new DOMException('signal timed out', 'TimeoutError');

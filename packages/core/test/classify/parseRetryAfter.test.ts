@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '@breakwater/core';
+import { parseRetryAfter } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const now = Date.UTC(2026, 10, 23, 12, 0, 0);

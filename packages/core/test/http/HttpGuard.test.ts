@@ -2,18 +2,20 @@ import {
   BreakerRegistry,
   constantBackoff,
   failure,
-  fetchResponseAdapter,
   type HttpBreakerOptions,
-  type HttpCall,
-  HttpGuard,
-  type HttpRequestInfo,
   isBreakerOpenError,
-  isBreakwaterTimeoutError,
   ManualClock,
   type Outcome,
   onBody,
   responseOutcome,
+  TimeoutError,
 } from '@breakwater/core';
+import {
+  fetchResponseAdapter,
+  type HttpCall,
+  HttpGuard,
+  type HttpRequestInfo,
+} from '@breakwater/core/adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const origin = 'https://api.example.com';
@@ -186,7 +188,7 @@ describe('HttpGuard.execute', () => {
     const pending = guard.execute(get, undefined, hang, fetchResponseAdapter, undefined);
     await clock.advance(1_000);
     const error = await pending.catch((e: unknown) => e);
-    expect(isBreakwaterTimeoutError(error)).toBe(true);
+    expect(error).toBeInstanceOf(TimeoutError);
     expect(signal?.aborted).toBe(true);
     expect(breaker().snapshot().counters.timeouts).toBe(1);
     expect(clock.pendingTimers).toBe(0);

@@ -1,9 +1,5 @@
-import {
-  createCallContext,
-  deriveKey,
-  isBreakwaterConfigError,
-  isIdempotent,
-} from '@breakwater/core';
+import { isBreakwaterConfigError } from '@breakwater/core';
+import { createCallContext, deriveKey, isIdempotent } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const url = new URL('https://api.kraken.com/0/private/AddOrder?nonce=1&sig=abc');

@@ -4,7 +4,7 @@ import {
   readBodyForRules,
   resolveHttpBreakerOptions,
   selectBodyRule,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const url = new URL('https://api.kraken.com/0/public/Time');

@@ -1,4 +1,4 @@
-import { readHeader } from '@breakwater/core';
+import { readHeader } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 describe('readHeader', () => {

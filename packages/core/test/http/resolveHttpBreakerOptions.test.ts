@@ -1,10 +1,5 @@
-import {
-  BreakerRegistry,
-  failure,
-  type HttpBreakerOptions,
-  onStatus,
-  resolveHttpBreakerOptions,
-} from '@breakwater/core';
+import { BreakerRegistry, failure, type HttpBreakerOptions, onStatus } from '@breakwater/core';
+import { resolveHttpBreakerOptions } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 function messageOf(options: unknown): string {

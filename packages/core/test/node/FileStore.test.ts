@@ -17,8 +17,8 @@ import {
   type Clock,
   type DurableState,
   ManualClock,
-  systemClock,
 } from '@breakwater/core';
+import { systemClock } from '@breakwater/core/adapter';
 import {
   FileStore,
   type FileStoreOptions,

@@ -1,12 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CircuitBreaker,
-  isBreakerOpenError,
-  ManualClock,
-  type StoreErrorEvent,
-} from '@breakwater/core';
+import { CircuitBreaker, isBreakerOpenError, ManualClock } from '@breakwater/core';
+import type { StoreErrorEvent } from '@breakwater/core/adapter';
 import { FileStore } from '@breakwater/core/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 

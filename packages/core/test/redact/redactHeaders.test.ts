@@ -1,4 +1,5 @@
-import { BreakwaterConfigError, isSensitiveHeader, redactHeaders } from '@breakwater/core';
+import { BreakwaterConfigError, redactHeaders } from '@breakwater/core';
+import { isSensitiveHeader } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 describe('redactHeaders', () => {

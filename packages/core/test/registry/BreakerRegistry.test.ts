@@ -1,10 +1,6 @@
 import {
-  type BreakerAddedEvent,
-  type BreakerConflictEvent,
-  type BreakerOverflowEvent,
   BreakerRegistry,
   type BreakerRegistryOptions,
-  type BreakerRemovedEvent,
   type BreakerStore,
   BreakwaterConfigError,
   type CircuitBreaker,
@@ -14,9 +10,15 @@ import {
   MemoryStore,
   onStatus,
   type RegistryBreakerOptions,
-  type StateChangeEvent,
   success,
 } from '@breakwater/core';
+import type {
+  BreakerAddedEvent,
+  BreakerConflictEvent,
+  BreakerOverflowEvent,
+  BreakerRemovedEvent,
+  StateChangeEvent,
+} from '@breakwater/core/adapter';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 function setup(options: BreakerRegistryOptions = {}) {

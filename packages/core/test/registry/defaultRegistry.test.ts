@@ -1,11 +1,11 @@
 import {
   BreakerRegistry,
   defaultRegistry,
-  HttpGuard,
   isBreakerOpenError,
   responseOutcome,
   setDefaultRegistry,
 } from '@breakwater/core';
+import { HttpGuard } from '@breakwater/core/adapter';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const key = Symbol.for('breakwater.registry');

@@ -3,11 +3,11 @@ import {
   BreakwaterConfigError,
   breakerOptionsFromEnv,
   CircuitBreaker,
-  type Env,
   isBreakwaterConfigError,
   ManualClock,
   registryFromEnv,
 } from '@breakwater/core';
+import type { Env } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 function delays(openMs: unknown, count: number): number[] {

@@ -1,12 +1,10 @@
+import { BreakerRegistry, CircuitBreaker, ManualClock } from '@breakwater/core';
 import {
   abortMeaning,
-  BreakerRegistry,
-  CircuitBreaker,
   fetchResponseAdapter,
   HttpGuard,
-  ManualClock,
   outcomeOfError,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** What `AbortSignal.timeout()` aborts with, without waiting for one. */

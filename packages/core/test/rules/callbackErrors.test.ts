@@ -3,12 +3,12 @@ import {
   BreakerRegistry,
   CircuitBreaker,
   failure,
-  HttpGuard,
   ManualClock,
   MemoryStore,
   type Outcome,
   onStatus,
 } from '@breakwater/core';
+import { HttpGuard } from '@breakwater/core/adapter';
 import { describe, expect, it, vi } from 'vitest';
 
 const boom = () => Promise.reject(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));

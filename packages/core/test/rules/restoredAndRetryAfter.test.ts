@@ -2,8 +2,6 @@ import {
   BreakerRegistry,
   CircuitBreaker,
   constantBackoff,
-  fetchResponseAdapter,
-  HttpGuard,
   isBreakerOpenError,
   ManualClock,
   MemoryStore,
@@ -11,6 +9,7 @@ import {
   pipeline,
   retry,
 } from '@breakwater/core';
+import { fetchResponseAdapter, HttpGuard } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const year = 365 * 24 * 3_600_000;

@@ -1,9 +1,9 @@
+import type { DurableState } from '@breakwater/core';
 import {
-  type DurableState,
   durableStateFormat,
   parseDurableState,
   serializeDurableState,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 const open: DurableState = {

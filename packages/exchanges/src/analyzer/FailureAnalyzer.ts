@@ -1,10 +1,10 @@
 import {
   BreakwaterConfigError,
   type CircuitBreaker,
-  type FailureEvent,
   redactError,
   redactUrl,
 } from '@breakwater/core';
+import type { FailureEvent } from '@breakwater/core/adapter';
 import { recommend } from './recommend.ts';
 import {
   type CompiledPattern,

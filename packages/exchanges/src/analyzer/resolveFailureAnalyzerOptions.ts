@@ -1,6 +1,5 @@
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
-  type Clock,
   expectBoolean,
   expectInteger,
   expectNumber,
@@ -10,7 +9,7 @@ import {
   rejectUnknownKeys,
   systemClock,
   verdictCategories,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { builtInPatterns } from './builtInPatterns.ts';
 import type { FailurePattern, FailureSeverity } from './types.ts';
 

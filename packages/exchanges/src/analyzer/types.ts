@@ -1,4 +1,5 @@
-import type { Category, RedactedError } from '@breakwater/core';
+import type { Category } from '@breakwater/core';
+import type { RedactedError } from '@breakwater/core/adapter';
 
 /** How much a failure matters, lowest first. */
 export type FailureSeverity = 'low' | 'medium' | 'high' | 'critical';

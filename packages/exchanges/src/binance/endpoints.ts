@@ -1,4 +1,4 @@
-import { type HttpHeaders, readHeader } from '@breakwater/core';
+import { type HttpHeaders, readHeader } from '@breakwater/core/adapter';
 import type { ExchangeEndpoint } from '../types.ts';
 
 const orderPath = /\/(order|batchOrders|allOpenOrders|openOrders|orderList|sor\/order)(\/|$)/;

@@ -1,4 +1,5 @@
-import type { HttpBreakerOptions, KnownKeys, RateLimiter } from '@breakwater/core';
+import type { HttpBreakerOptions, RateLimiter } from '@breakwater/core';
+import type { KnownKeys } from '@breakwater/core/adapter';
 import {
   createPreset,
   type ExchangePresetOptions,
@@ -39,7 +40,7 @@ const known: KnownKeys<BinancePresetOptions> = {
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const weight = new RateLimiter({ name: 'binance', capacity: 6000, refillPerSecond: 100 });
+ * const weight = rateLimiter({ name: 'binance', capacity: 6000, refill: { amount: 100, intervalMs: 1_000 } });
  * const binanceFetch = withBreaker(binancePreset({ rateLimiter: weight }));
  * ```
  */

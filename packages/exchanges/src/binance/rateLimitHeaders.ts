@@ -1,15 +1,18 @@
 import {
   BreakwaterConfigError,
   type CallContext,
+  type Outcome,
+  type RateLimiter,
+  rateLimiter,
+} from '@breakwater/core';
+import {
   expectNumber,
   expectObject,
   type KnownKeys,
-  type Outcome,
   parseRetryAfter,
-  type RateLimiter,
   type RateLimitReport,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { responseOf } from '../shared/responseOf.ts';
 
 /** Options for {@link binanceRateLimitFeedback}. */
@@ -106,7 +109,7 @@ function reportOf(
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const weight = new RateLimiter({ name: 'binance', capacity: 6000, refillPerSecond: 100 });
+ * const weight = rateLimiter({ name: 'binance', capacity: 6000, refill: { amount: 100, intervalMs: 1_000 } });
  * const fetchBinance = withBreaker({
  *   ...binancePreset(),
  *   onResponse: binanceRateLimitFeedback(weight),

@@ -4,10 +4,9 @@ import {
   ignore,
   onBody,
   onStatus,
-  parseRetryAfter,
-  type ResponseOutcome,
   type Verdict,
 } from '@breakwater/core';
+import { parseRetryAfter, type ResponseOutcome } from '@breakwater/core/adapter';
 import { readCode, readJsonObject, readText } from '../shared/readBody.ts';
 import { untilMs } from '../shared/untilMs.ts';
 

@@ -1,4 +1,5 @@
-import type { CallContext, HttpBreakerOptions, KnownKeys, RateLimiter } from '@breakwater/core';
+import type { CallContext, HttpBreakerOptions, RateLimiter } from '@breakwater/core';
+import type { KnownKeys } from '@breakwater/core/adapter';
 import {
   createPreset,
   type ExchangePresetOptions,

@@ -1,4 +1,5 @@
-import type { CallContext, Outcome, RateLimiter, RateLimitReport } from '@breakwater/core';
+import type { CallContext, Outcome, RateLimiter } from '@breakwater/core';
+import type { RateLimitReport } from '@breakwater/core/adapter';
 import { responseOf } from '../shared/responseOf.ts';
 
 /**
@@ -36,7 +37,7 @@ function numberHeader(value: string | null): number | undefined {
  *
  * @example
  * ```ts
- * const orders = new RateLimiter({ name: 'bybit:order/create', capacity: 10, refillPerSecond: 10 });
+ * const orders = rateLimiter({ name: 'bybit:order/create', capacity: 10, refill: { amount: 10, intervalMs: 1_000 } });
  * const fetchBybit = withBreaker({
  *   ...bybitPreset(),
  *   onResponse: bybitRateLimitFeedback((ctx) => (ctx.endpoint === 'bybit:order' ? orders : undefined)),

@@ -1,11 +1,5 @@
-import {
-  type ClassifierRule,
-  failure,
-  ignore,
-  onStatus,
-  type ResponseOutcome,
-  type Verdict,
-} from '@breakwater/core';
+import { type ClassifierRule, failure, ignore, onStatus, type Verdict } from '@breakwater/core';
+import type { ResponseOutcome } from '@breakwater/core/adapter';
 import { readCode, readJsonObject, readText } from '../shared/readBody.ts';
 import { untilMs } from '../shared/untilMs.ts';
 

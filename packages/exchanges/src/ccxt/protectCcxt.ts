@@ -4,17 +4,16 @@
  * Imports only public exports of `@breakwater/core` and `@breakwater/fetch`; ccxt itself is an
  * optional peer and is never imported.
  */
+import { BreakwaterConfigError, type HttpBreakerOptions } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
   expectObject,
   type FetchBodyResponseLike,
   fetchRequestInfo,
   fetchResponseAdapter,
-  type HttpBreakerOptions,
   HttpGuard,
   type KnownKeys,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { FetchFunction } from '@breakwater/fetch';
 
 /**

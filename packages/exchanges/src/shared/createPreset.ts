@@ -1,19 +1,21 @@
 import {
-  type BodyRule,
   type BreakerRegistry,
   BreakwaterConfigError,
   type CallContext,
   type ClassifierRule,
+  type HttpBreakerOptions,
+  type Outcome,
+  type RegistryBreakerOptions,
+} from '@breakwater/core';
+import {
+  type BodyRule,
   expectBoolean,
   expectFunction,
   expectObject,
-  type HttpBreakerOptions,
   type HttpRequestInfo,
   type KnownKeys,
-  type Outcome,
-  type RegistryBreakerOptions,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { EndpointGroup, ExchangeEndpoint, ExchangeId } from '../types.ts';
 
 /** Options every exchange preset accepts. */

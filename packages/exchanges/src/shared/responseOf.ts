@@ -1,4 +1,5 @@
-import { type Outcome, type ResponseOutcome, responseFromError } from '@breakwater/core';
+import type { Outcome } from '@breakwater/core';
+import { type ResponseOutcome, responseFromError } from '@breakwater/core/adapter';
 
 /**
  * The response of an outcome: itself, or the one an error carries (axios, got, ky throw on

@@ -1,9 +1,5 @@
-import {
-  BreakwaterConfigError,
-  expectObject,
-  type KnownKeys,
-  rejectUnknownKeys,
-} from '@breakwater/core';
+import { BreakwaterConfigError } from '@breakwater/core';
+import { expectObject, type KnownKeys, rejectUnknownKeys } from '@breakwater/core/adapter';
 import type { FetchLike, SystemStatusOptions } from './types.ts';
 
 const known: KnownKeys<SystemStatusOptions> = { baseUrl: true, signal: true };

@@ -2,14 +2,16 @@ import type { Duplex } from 'node:stream';
 import {
   BreakerOpenError,
   type BreakerRequestOptions,
-  bufferedBody,
   type HttpBreakerOptions,
+  responseOutcome,
+} from '@breakwater/core';
+import {
+  bufferedBody,
   type HttpCall,
   HttpGuard,
   type HttpRequestInfo,
   readHeader,
-  responseOutcome,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { Dispatcher } from 'undici';
 
 /**

@@ -6,7 +6,7 @@ import {
   expectNumber,
   expectRate,
   expectString,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { readOptions } from '../internal/validate.ts';
 import type { Check, CheckResult, ExperimentRecord } from './types.ts';
 

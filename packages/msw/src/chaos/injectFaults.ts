@@ -1,9 +1,5 @@
-import {
-  BreakwaterConfigError,
-  expectFunction,
-  expectNumber,
-  expectString,
-} from '@breakwater/core';
+import { BreakwaterConfigError } from '@breakwater/core';
+import { expectFunction, expectNumber, expectString } from '@breakwater/core/adapter';
 import { http, type RequestHandler } from 'msw';
 import type { Fault } from '../http/types.ts';
 import { readOptions } from '../internal/validate.ts';

@@ -1,13 +1,12 @@
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
-  type Clock,
   expectClock,
   expectFunction,
   expectInteger,
   expectNumber,
   expectString,
   systemClock,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { RequestHandler } from 'msw';
 import { readOptions } from '../internal/validate.ts';
 import type { FaultInjection } from './injectFaults.ts';

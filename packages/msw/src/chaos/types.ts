@@ -1,4 +1,5 @@
-import type { BreakerState, Category, CircuitBreaker, TransitionReason } from '@breakwater/core';
+import type { BreakerState, Category, CircuitBreaker } from '@breakwater/core';
+import type { TransitionReason } from '@breakwater/core/adapter';
 
 /** What an experiment needs from the breaker under test: its name, state and events. */
 export type ObservedBreaker = Pick<CircuitBreaker, 'name' | 'state' | 'on'>;

@@ -1,4 +1,4 @@
-import { expectFunction, expectString } from '@breakwater/core';
+import { expectFunction, expectString } from '@breakwater/core/adapter';
 import type { Fault } from './types.ts';
 
 /**

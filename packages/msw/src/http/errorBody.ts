@@ -1,4 +1,4 @@
-import { expectInteger } from '@breakwater/core';
+import { expectInteger } from '@breakwater/core/adapter';
 import { HttpResponse, type JsonBodyType } from 'msw';
 import { expectHeaders, readOptions } from '../internal/validate.ts';
 import type { Fault } from './types.ts';

@@ -1,5 +1,5 @@
 import type { Clock } from '@breakwater/core';
-import { expectClock, expectFunction, expectRate } from '@breakwater/core';
+import { expectClock, expectFunction, expectRate } from '@breakwater/core/adapter';
 import { defaultFailure } from '../internal/defaultFailure.ts';
 import { type RandomOptions, resolveRandom } from '../internal/randomSource.ts';
 import { readOptions } from '../internal/validate.ts';

@@ -1,4 +1,4 @@
-import { expectFunction, expectInteger } from '@breakwater/core';
+import { expectFunction, expectInteger } from '@breakwater/core/adapter';
 import { defaultFailure } from '../internal/defaultFailure.ts';
 import { readOptions } from '../internal/validate.ts';
 import type { Fault } from './types.ts';

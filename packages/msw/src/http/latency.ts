@@ -1,11 +1,5 @@
-import {
-  BreakwaterConfigError,
-  type Clock,
-  expectClock,
-  expectFunction,
-  expectNumber,
-  systemClock,
-} from '@breakwater/core';
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
+import { expectClock, expectFunction, expectNumber, systemClock } from '@breakwater/core/adapter';
 import { HttpResponse } from 'msw';
 import { type RandomOptions, resolveRandom } from '../internal/randomSource.ts';
 import { readOptions } from '../internal/validate.ts';

@@ -1,10 +1,5 @@
-import {
-  BreakwaterConfigError,
-  type Clock,
-  expectClock,
-  expectFunction,
-  systemClock,
-} from '@breakwater/core';
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
+import { expectClock, expectFunction, systemClock } from '@breakwater/core/adapter';
 import { HttpResponse, type JsonBodyType } from 'msw';
 import { expectErrorStatus, expectInstant, readOptions } from '../internal/validate.ts';
 import type { FallThroughOptions, Fault } from './types.ts';

@@ -1,4 +1,5 @@
-import { BreakwaterConfigError, expectFunction, expectInteger } from '@breakwater/core';
+import { BreakwaterConfigError } from '@breakwater/core';
+import { expectFunction, expectInteger } from '@breakwater/core/adapter';
 import { readOptions } from '../internal/validate.ts';
 import type { Fault } from './types.ts';
 

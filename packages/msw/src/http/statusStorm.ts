@@ -1,4 +1,5 @@
-import { BreakwaterConfigError, type Clock, expectClock, systemClock } from '@breakwater/core';
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
+import { expectClock, systemClock } from '@breakwater/core/adapter';
 import { HttpResponse, type JsonBodyType } from 'msw';
 import { expectErrorStatus, expectHeaders, readOptions } from '../internal/validate.ts';
 import type { Fault } from './types.ts';

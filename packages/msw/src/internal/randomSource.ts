@@ -1,10 +1,5 @@
-import {
-  BreakwaterConfigError,
-  type Clock,
-  expectFunction,
-  expectInteger,
-  seededRandom,
-} from '@breakwater/core';
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
+import { expectFunction, expectInteger, seededRandom } from '@breakwater/core/adapter';
 
 /** Where a builder takes its randomness from; the first given wins: `random`, `seed`, `clock`. */
 export interface RandomOptions {

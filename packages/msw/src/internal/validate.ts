@@ -1,10 +1,10 @@
+import { BreakwaterConfigError } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
   expectInteger,
   expectObject,
   type KnownKeys,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 
 /**
  * The option checks of `@breakwater/msw` that the core's (`expectInteger`, `expectClock`, …) do

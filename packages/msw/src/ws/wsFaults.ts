@@ -1,13 +1,12 @@
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
-  type Clock,
   expectClock,
   expectFunction,
   expectInteger,
   expectNumber,
   expectRate,
   systemClock,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import {
   WebSocketConnectionEvent,
   type WebSocketData,

@@ -1,4 +1,5 @@
-import { CircuitBreaker, ManualClock, pipeline, systemClock, timeout } from '@breakwater/core';
+import { CircuitBreaker, ManualClock, pipeline, timeout } from '@breakwater/core';
+import { systemClock } from '@breakwater/core/adapter';
 import {
   closesWithin,
   type ExperimentOptions,
@@ -22,7 +23,7 @@ const ticker = `${api}/ticker`;
 
 /** A breaker on a ManualClock and the load that drives `breaker.execute(() => fetch(…))`. */
 function setup(breakerOptions: ConstructorParameters<typeof CircuitBreaker>[0] = {}) {
-  const clock = new ManualClock({ random: 5 });
+  const clock = new ManualClock({ seed: 5 });
   const breaker = new CircuitBreaker({
     clock,
     strategy: { type: 'consecutive', failureCount: 5 },

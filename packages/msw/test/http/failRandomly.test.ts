@@ -32,12 +32,12 @@ describe('failRandomly', () => {
 
   it('draws from the clock when given one, so a seeded ManualClock seeds it', async () => {
     server.use(
-      http.get(`${api}/ticker`, failRandomly(0.5, { clock: new ManualClock({ random: 9 }) })),
+      http.get(`${api}/ticker`, failRandomly(0.5, { clock: new ManualClock({ seed: 9 }) })),
     );
     const first = await pattern(30);
     server.resetHandlers();
     server.use(
-      http.get(`${api}/ticker`, failRandomly(0.5, { clock: new ManualClock({ random: 9 }) })),
+      http.get(`${api}/ticker`, failRandomly(0.5, { clock: new ManualClock({ seed: 9 }) })),
     );
     expect(await pattern(30)).toEqual(first);
   });

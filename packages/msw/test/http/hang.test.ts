@@ -1,10 +1,4 @@
-import {
-  CircuitBreaker,
-  isBreakwaterTimeoutError,
-  ManualClock,
-  pipeline,
-  timeout,
-} from '@breakwater/core';
+import { CircuitBreaker, ManualClock, pipeline, TimeoutError, timeout } from '@breakwater/core';
 import { hang } from '@breakwater/msw';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +38,7 @@ describe('hang', () => {
     await clock.advance(1_000);
     const result = await settle(call);
     expect(result.status).toBe('rejected');
-    expect(isBreakwaterTimeoutError((result as PromiseRejectedResult).reason)).toBe(true);
+    expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TimeoutError);
     expect(failures).toEqual(['timeout']);
     for (let turn = 0; turn < 5; turn++) await nextTurn();
     expect(clock.pendingTimers).toBe(0);

@@ -3,8 +3,8 @@ import {
   BreakwaterConfigError,
   CircuitBreaker,
   type Clock,
-  expectObject,
 } from '@breakwater/core';
+import { expectObject } from '@breakwater/core/adapter';
 import { isBreakerLike, isPlainObjectOrInstance } from './common.ts';
 
 /**

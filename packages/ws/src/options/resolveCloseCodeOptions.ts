@@ -1,10 +1,10 @@
+import { BreakwaterConfigError } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
   expectInteger,
   expectObject,
   type KnownKeys,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { CloseCodeMatch, CloseCodeOptions, CloseCodeTable } from '../closeCodes.ts';
 
 const knownCloseCodes: KnownKeys<CloseCodeOptions> = { auth: true, normal: true, transient: true };

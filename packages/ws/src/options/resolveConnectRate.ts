@@ -1,13 +1,12 @@
+import { type Clock, type RateLimiter, rateLimiter } from '@breakwater/core';
 import {
-  type Clock,
   expectInteger,
   expectNumber,
   expectObject,
   type KnownKeys,
   maxTimerMs,
-  RateLimiter,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import { isLimiterLike, maxCount } from './common.ts';
 
 /** A bound on connection attempts: at most `limit` in any `windowMs`. */
@@ -39,7 +38,7 @@ export function resolveConnectRate(
   const windowMs = expectNumber('maxConnectsPerWindow.windowMs', rate.windowMs, 1, maxTimerMs);
   // A token bucket lets a full bucket plus a window's refill through in one window: half the
   // limit as the burst and half as the refill keep every window at or below `limit`.
-  return new RateLimiter({
+  return rateLimiter({
     name: `${name} connects`,
     capacity: Math.ceil(limit / 2),
     refill: { amount: Math.floor(limit / 2), intervalMs: windowMs },

@@ -1,12 +1,12 @@
+import { BreakwaterConfigError } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
   expectFunction,
   expectNumber,
   expectObject,
   type KnownKeys,
   maxTimerMs,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { HeartbeatOptions, ResolvedHeartbeatOptions } from '../heartbeat.ts';
 import type { MessageData, OutgoingData } from '../socketAdapter.ts';
 

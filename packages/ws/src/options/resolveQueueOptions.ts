@@ -1,10 +1,10 @@
+import { BreakwaterConfigError } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
   expectInteger,
   expectObject,
   type KnownKeys,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { DropPolicy } from '../OutgoingQueue.ts';
 import { maxCount } from './common.ts';
 

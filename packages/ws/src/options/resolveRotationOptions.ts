@@ -1,12 +1,12 @@
+import { BreakwaterConfigError } from '@breakwater/core';
 import {
-  BreakwaterConfigError,
   expectFunction,
   expectNumber,
   expectObject,
   type KnownKeys,
   maxTimerMs,
   rejectUnknownKeys,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type { ResolvedRotationOptions, RotationOptions } from '../rotation.ts';
 
 const knownRotation: KnownKeys<RotationOptions> = {
