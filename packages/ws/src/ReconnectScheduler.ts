@@ -1,6 +1,6 @@
 import { type Backoff, type Clock, nextDelayMs } from '@breakwater/core';
-import type { ConnectReason } from './events.ts';
-import { defaultBackoff } from './resolveGuardOptions.ts';
+import type { ConnectReason } from './GuardEvents.ts';
+import { defaultBackoff } from './options/resolveBackoff.ts';
 
 /**
  * When the guard's next connection attempt happens: the one wait it schedules at a time (backoff,

@@ -1,7 +1,8 @@
 import type { Clock } from '@breakwater/core';
 import type { Connection } from './Connection.ts';
-import { type ResolvedRotationOptions, RotationSeam } from './rotation.ts';
-import type { MessageData, WebSocketLike } from './socketAdapter.ts';
+import type { ResolvedRotationOptions } from './options/types.ts';
+import { RotationSeam } from './RotationSeam.ts';
+import type { MessageData, WebSocketLike } from './SocketAdapter.ts';
 
 /** What the rotator asks of the guard. */
 export interface RotatorHooks<S extends WebSocketLike> {

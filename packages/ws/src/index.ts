@@ -7,14 +7,7 @@
  * This entry imports neither `ws` nor any `node:` module: it runs in browsers as it is.
  */
 
-export {
-  type CloseCodeMatch,
-  type CloseCodeOptions,
-  type CloseCodeTable,
-  type CloseKind,
-  classifyCloseCode,
-  defaultCloseCodes,
-} from './closeCodes.ts';
+export { type CloseKind, classifyCloseCode, defaultCloseCodes } from './classifyCloseCode.ts';
 export type {
   CloseCause,
   ConnectReason,
@@ -28,26 +21,32 @@ export type {
   GuardState,
   GuardStateEvent,
   WaitCause,
-} from './events.ts';
-export { guardWebSocket, type UrlGuardOptions } from './guardWebSocket.ts';
-export type { HeartbeatOptions, ResolvedHeartbeatOptions } from './heartbeat.ts';
-export type { DropPolicy } from './OutgoingQueue.ts';
+} from './GuardEvents.ts';
+export { guardWebSocket } from './guardWebSocket.ts';
+export { resolveGuardOptions } from './options/resolveGuardOptions.ts';
+export type {
+  CloseCodeMatch,
+  CloseCodeOptions,
+  ConnectContext,
+  ConnectRateOptions,
+  DropPolicy,
+  GuardOptions,
+  HeartbeatOptions,
+  QueueOptions,
+  ReconnectOptions,
+  ResolvedCloseCodeOptions as CloseCodeTable,
+  ResolvedGuardOptions,
+  ResolvedHeartbeatOptions,
+  ResolvedRotationOptions,
+  ResubscribeContext,
+  RotationOptions,
+  UrlGuardOptions,
+  WebSocketFactory,
+} from './options/types.ts';
 export { ResilientWebSocket } from './ResilientWebSocket.ts';
-export {
-  type ConnectContext,
-  type ConnectRateOptions,
-  type GuardOptions,
-  type QueueOptions,
-  type ReconnectOptions,
-  type ResolvedGuardOptions,
-  type ResubscribeContext,
-  resolveGuardOptions,
-  type WebSocketFactory,
-} from './resolveGuardOptions.ts';
-export type { ResolvedRotationOptions, RotationOptions } from './rotation.ts';
 export type {
   MessageData,
   OutgoingData,
   UpgradeRefusal,
   WebSocketLike,
-} from './socketAdapter.ts';
+} from './SocketAdapter.ts';

@@ -1,8 +1,8 @@
 import type { Permit, ResponseOutcome } from '@breakwater/core';
-import { type CloseKind, classifyCloseCode } from './closeCodes.ts';
-import type { CloseCause, EndKind } from './events.ts';
-import type { ResolvedGuardOptions } from './resolveGuardOptions.ts';
-import type { SocketEnd, UpgradeRefusal } from './socketAdapter.ts';
+import { type CloseKind, classifyCloseCode } from './classifyCloseCode.ts';
+import type { CloseCause, EndKind, GuardCloseEvent } from './GuardEvents.ts';
+import type { ResolvedGuardOptions } from './options/types.ts';
+import type { SocketEnd, UpgradeRefusal } from './SocketAdapter.ts';
 
 /** The options that decide what the end of a connection means. */
 export type EndOptions = Pick<
@@ -28,9 +28,60 @@ export function isDeliberate(cause: CloseCause): boolean {
 }
 
 /** True when a connection that ended this way is replaced by a new attempt. */
-export function reconnectsAfter(kind: EndKind, cause: CloseCause, options: EndOptions): boolean {
+function reconnectsAfter(kind: EndKind, cause: CloseCause, options: EndOptions): boolean {
   if (isDeliberate(cause)) return false;
   return kind === 'transient' || (kind === 'normal' && options.reconnectOnNormalClose);
+}
+
+/**
+ * What a connection was to the guard when it ended: the only connection being made (`attempt`),
+ * the one delivering (`current`, or `replaced` while its replacement is being made), a
+ * rotation's `replacement`, or one the guard had already let go of (`stale`, as every
+ * connection once the guard has halted or closed).
+ */
+export type ConnectionRole = 'attempt' | 'current' | 'replaced' | 'replacement' | 'stale';
+
+/**
+ * What the guard does after a connection ended: nothing, halt, wait and connect again (or retry
+ * the rotation, the old connection still delivering), or let the replacement take over.
+ */
+export type NextStep = 'none' | 'halt' | 'reconnect' | 'retryRotation' | 'takeover';
+
+/** The step after a connection in `role` ended this way. */
+export function nextAfterEnd(
+  role: ConnectionRole,
+  kind: EndKind,
+  cause: CloseCause,
+  options: EndOptions,
+): NextStep {
+  if (role === 'stale' || isDeliberate(cause)) return 'none';
+  const retry = reconnectsAfter(kind, cause, options);
+  if (role === 'replacement') return retry ? 'retryRotation' : 'none';
+  if (!retry) return 'halt';
+  return role === 'replaced' ? 'takeover' : 'reconnect';
+}
+
+/** The `close` event of a connection that ended this way, before the guard takes `next`. */
+export function closeEvent(
+  name: string,
+  end: SocketEnd,
+  kind: EndKind,
+  cause: CloseCause,
+  uptimeMs: number | undefined,
+  next: NextStep,
+): GuardCloseEvent {
+  return {
+    name,
+    code: end.code,
+    reason: end.reason,
+    kind,
+    cause,
+    wasClean: end.wasClean,
+    uptimeMs,
+    status: end.refusal?.status,
+    error: end.error,
+    willReconnect: next !== 'none' && next !== 'halt',
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { CloseKind } from './closeCodes.ts';
-import type { MessageData, OutgoingData } from './socketAdapter.ts';
+import type { CloseKind } from './classifyCloseCode.ts';
+import type { MessageData, OutgoingData } from './SocketAdapter.ts';
 
 /**
  * The guard's state:

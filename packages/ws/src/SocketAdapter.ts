@@ -129,6 +129,12 @@ export function closeQuietly(
   });
 }
 
+/** The runtime's standard WebSocket, looked up now; `undefined` where there is none (Node 20). */
+export function globalWebSocket(): typeof WebSocket | undefined {
+  const Native = (globalThis as { WebSocket?: unknown }).WebSocket;
+  return typeof Native === 'function' ? (Native as typeof WebSocket) : undefined;
+}
+
 /** The error of a refused upgrade: its status only (the URL and headers may carry secrets). */
 function refusedError(status: number): Error {
   const error = new Error(`The server refused the WebSocket upgrade with HTTP ${status}.`);

@@ -1,3 +1,5 @@
+import type { CloseCodeMatch, ResolvedCloseCodeOptions } from './options/types.ts';
+
 /**
  * What a WebSocket close code means for the guard.
  * - `normal`: the peer is done (1000); no reconnect unless `reconnect.onNormalClose` asks for one.
@@ -9,41 +11,8 @@
  */
 export type CloseKind = 'normal' | 'transient' | 'auth';
 
-/** One close code, or an inclusive range `[from, to]`. */
-export type CloseCodeMatch = number | readonly [from: number, to: number];
-
-/**
- * Overrides of the close-code table. A code listed here wins over the defaults; when listed in
- * several, `auth` wins over `normal`, which wins over `transient`.
- */
-export interface CloseCodeOptions {
-  /**
-   * Codes after which the guard halts instead of reconnecting.
-   * @defaultValue `[1008]`
-   */
-  auth?: readonly CloseCodeMatch[];
-  /**
-   * Codes that end the connection on purpose; reconnected only with `reconnect.onNormalClose`.
-   * @defaultValue `[1000]`
-   */
-  normal?: readonly CloseCodeMatch[];
-  /**
-   * Codes that are reconnected with backoff. Every code not listed elsewhere already is; list a
-   * default `auth` or `normal` code here to retry it (e.g. `[1008]`).
-   * @defaultValue every other code
-   */
-  transient?: readonly CloseCodeMatch[];
-}
-
-/** The validated close-code table: user lists in precedence order, then the defaults. */
-export interface CloseCodeTable {
-  readonly auth: readonly CloseCodeMatch[];
-  readonly normal: readonly CloseCodeMatch[];
-  readonly transient: readonly CloseCodeMatch[];
-}
-
 /** The defaults, as a table with no overrides. */
-export const defaultCloseCodes: CloseCodeTable = Object.freeze({
+export const defaultCloseCodes: ResolvedCloseCodeOptions = Object.freeze({
   auth: Object.freeze([]),
   normal: Object.freeze([]),
   transient: Object.freeze([]),
@@ -66,7 +35,7 @@ function matches(list: readonly CloseCodeMatch[], code: number): boolean {
  */
 export function classifyCloseCode(
   code: number,
-  table: CloseCodeTable = defaultCloseCodes,
+  table: ResolvedCloseCodeOptions = defaultCloseCodes,
 ): CloseKind {
   if (matches(table.auth, code)) return 'auth';
   if (matches(table.normal, code)) return 'normal';
