@@ -1,4 +1,4 @@
-import type { CloseCodeMatch, ResolvedCloseCodeOptions } from './options/types.ts';
+import type { CloseCodeMatch, CloseCodeOptions } from './options/types.ts';
 
 /**
  * What a WebSocket close code means for the guard.
@@ -11,14 +11,8 @@ import type { CloseCodeMatch, ResolvedCloseCodeOptions } from './options/types.t
  */
 export type CloseKind = 'normal' | 'transient' | 'auth';
 
-/** The defaults, as a table with no overrides. */
-export const defaultCloseCodes: ResolvedCloseCodeOptions = Object.freeze({
-  auth: Object.freeze([]),
-  normal: Object.freeze([]),
-  transient: Object.freeze([]),
-});
-
-function matches(list: readonly CloseCodeMatch[], code: number): boolean {
+function matches(list: readonly CloseCodeMatch[] | undefined, code: number): boolean {
+  if (list === undefined) return false;
   for (const entry of list) {
     if (typeof entry === 'number' ? entry === code : code >= entry[0] && code <= entry[1]) {
       return true;
@@ -28,18 +22,16 @@ function matches(list: readonly CloseCodeMatch[], code: number): boolean {
 }
 
 /**
- * Classifies a close code with `table`'s overrides, then the defaults: 1000 is `normal`, 1008 is
- * `auth`, everything else (1001, 1005, 1006, 1011–1015, application codes) is `transient`.
+ * Classifies a close code as the guard does, with the overrides of its `closeCodes` option, then
+ * the defaults: 1000 is `normal`, 1008 is `auth`, everything else (1001, 1005, 1006, 1011–1015,
+ * application codes) is `transient`.
  * @see {@link https://www.rfc-editor.org/rfc/rfc6455#section-7.4.1 | RFC 6455 §7.4.1 status codes}
- * @example `classifyCloseCode(4003, { ...defaultCloseCodes, auth: [[4001, 4009]] }) // 'auth'`
+ * @example `classifyCloseCode(4003, { auth: [[4001, 4009]] }) // 'auth'`
  */
-export function classifyCloseCode(
-  code: number,
-  table: ResolvedCloseCodeOptions = defaultCloseCodes,
-): CloseKind {
-  if (matches(table.auth, code)) return 'auth';
-  if (matches(table.normal, code)) return 'normal';
-  if (matches(table.transient, code)) return 'transient';
+export function classifyCloseCode(code: number, overrides: CloseCodeOptions = {}): CloseKind {
+  if (matches(overrides.auth, code)) return 'auth';
+  if (matches(overrides.normal, code)) return 'normal';
+  if (matches(overrides.transient, code)) return 'transient';
   if (code === 1000) return 'normal';
   if (code === 1008) return 'auth';
   return 'transient';

@@ -7,7 +7,7 @@
  * This entry imports neither `ws` nor any `node:` module: it runs in browsers as it is.
  */
 
-export { type CloseKind, classifyCloseCode, defaultCloseCodes } from './classifyCloseCode.ts';
+export { type CloseKind, classifyCloseCode } from './classifyCloseCode.ts';
 export type {
   CloseCause,
   ConnectReason,
@@ -23,7 +23,7 @@ export type {
   WaitCause,
 } from './GuardEvents.ts';
 export { guardWebSocket } from './guardWebSocket.ts';
-export { resolveGuardOptions } from './options/resolveGuardOptions.ts';
+// Only what users pass: the resolved forms and their resolvers are internal.
 export type {
   CloseCodeMatch,
   CloseCodeOptions,
@@ -34,19 +34,10 @@ export type {
   HeartbeatOptions,
   QueueOptions,
   ReconnectOptions,
-  ResolvedCloseCodeOptions as CloseCodeTable,
-  ResolvedGuardOptions,
-  ResolvedHeartbeatOptions,
-  ResolvedRotationOptions,
   ResubscribeContext,
   RotationOptions,
   UrlGuardOptions,
   WebSocketFactory,
 } from './options/types.ts';
 export { ResilientWebSocket } from './ResilientWebSocket.ts';
-export type {
-  MessageData,
-  OutgoingData,
-  UpgradeRefusal,
-  WebSocketLike,
-} from './SocketAdapter.ts';
+export type { MessageData, OutgoingData, WebSocketLike } from './SocketAdapter.ts';
