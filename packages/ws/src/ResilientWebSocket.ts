@@ -103,9 +103,9 @@ export class ResilientWebSocket<S extends WebSocketLike = WebSocketLike> {
   }
 
   /**
-   * Resumes a halted guard (after an `auth` close, a `normal` close, or a forced-open breaker),
-   * with the backoff reset; a waiting guard attempts at once (still through the breaker and the
-   * rate limiter). Does nothing while open, connecting, or closed.
+   * Resumes a halted guard (after an `auth` close, a `normal` close, a refused upgrade, or a
+   * forced-open breaker), with the backoff reset; a waiting guard attempts at once (still
+   * through the breaker and the rate limiter). Does nothing while open, connecting, or closed.
    */
   reconnect(): void {
     this.#lifecycle.reconnect();

@@ -17,7 +17,7 @@ export interface SeamFailure {
  * ids are among those delivered, until it gets ahead.
  *
  * A `messageId` that throws counts as `undefined` for that message, and the first such error is
- * kept for the lifecycle to take (`takeFailure()`) once the seam has finished the call: ending a
+ * kept for the `Rotator` to take (`takeFailure()`) once the seam has finished the call: ending a
  * connection from inside the seam would re-enter it.
  */
 export class RotationSeam<C> {

@@ -8,7 +8,7 @@ import type { MessageData, WebSocketLike } from './SocketAdapter.ts';
 export interface RotatorHooks<S extends WebSocketLike> {
   /** Delivers a message to the user; handed to each seam as it is, so called without `this`. */
   deliver(data: MessageData): void;
-  /** The current connection is due for replacement: connect, unless an attempt is under way. */
+  /** The current connection is due for replacement: connect, unless an attempt is already due. */
   rotate(): void;
   /** The old connection has been replaced: close it. */
   retire(conn: Connection<S>): void;

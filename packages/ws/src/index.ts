@@ -3,7 +3,8 @@
  *
  * Extension point: the WebSocket's own events (`open`, `message`, `close`, `error` through
  * `addEventListener`, plus `ws`'s `pong` and `unexpected-response`); every connection attempt
- * takes a permit from the core's `CircuitBreaker` and a token from its `RateLimiter`.
+ * takes a permit from the core's `CircuitBreaker` and a token from its `RateLimiter` (unless
+ * `maxConnectsPerWindow: false`).
  * This entry imports neither `ws` nor any `node:` module: it runs in browsers as it is.
  */
 

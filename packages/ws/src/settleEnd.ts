@@ -87,8 +87,8 @@ export function closeEvent(
 /**
  * Classifies the end of a connection and settles its permit if it still holds one: a failure
  * when it failed or closed before `minUptimeMs` (the uptime timer settles a success), released
- * when the end says nothing about the server (an `auth` close, a deliberate end), and a refused
- * upgrade as its HTTP response.
+ * when the end says nothing about the server (an `auth` close, a `normal` close that is not
+ * reconnected, a deliberate end), and a refused upgrade as its HTTP response.
  */
 export function settleEnd(
   permit: Permit,
@@ -110,7 +110,7 @@ export function settleEnd(
   }
   // A socket that closed under us is a network failure whatever came with it (the standard
   // WebSocket gives a bare Event, or nothing); the guard's own kills (a connect or heartbeat
-  // timeout, a factory or resubscribe error) are classified by their error.
+  // timeout, what a function of the user's threw) are classified by their error.
   const category = cause === 'remote' ? 'network' : undefined;
   permit.failure(end.error ?? closeError(end.code, uptimeMs, options), category);
   return kind;
@@ -145,7 +145,7 @@ function closeError(code: number, uptimeMs: number | undefined, options: EndOpti
   return error;
 }
 
-/** A refused upgrade as the core's response outcome: 429 opens the breaker, 401 is `auth`. */
+/** A refused upgrade as the response outcome the breaker's classifier reads. */
 function refusalOutcome(refusal: UpgradeRefusal): ResponseOutcome {
   return {
     kind: 'response',

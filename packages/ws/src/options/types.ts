@@ -120,7 +120,8 @@ export interface GuardOptions<S extends WebSocketLike = WebSocketLike> {
    */
   clock?: Clock;
   /**
-   * Receives errors thrown by event listeners. Errors thrown by the factory, `resubscribe`,
+   * Receives errors thrown by event listeners, and by a custom `reconnect.backoff` (whose delay
+   * is then replaced by the default backoff's). Errors thrown by the factory, `resubscribe`,
    * `heartbeat.message`, `heartbeat.isPong` and `rotation.messageId` are `error` events instead.
    * @defaultValue rethrow in a microtask
    */
@@ -140,7 +141,7 @@ export interface UrlGuardOptions extends GuardOptions<WebSocket> {
 export interface ReconnectOptions {
   /**
    * Delay before each attempt, indexed by consecutive failed attempts (reset once a connection
-   * has lived `minUptimeMs`).
+   * has lived `minUptimeMs`, and when `reconnect()` resumes a halted guard).
    * @defaultValue `exponentialBackoff({ initialMs: 500, factor: 2, maxMs: 30_000, jitter: 'equal' })`
    */
   backoff?: Backoff;
@@ -162,7 +163,7 @@ export interface ConnectRateOptions {
 /**
  * How the guard checks that a connection is alive. Every `intervalMs` it sends a ping and
  * expects a frame back within `timeoutMs`; any frame counts (a pong or a message), and a
- * missed deadline terminates the socket, which then reconnects.
+ * missed deadline ends the connection (`terminate()` with `ws`), which is then replaced.
  *
  * - With `ws` and no `message`: a protocol ping (`socket.ping()`), answered by a pong frame.
  * - With `message`: an application ping, for servers that want one (OKX's text `'ping'`,
