@@ -1,11 +1,12 @@
 import type { Clock, Permit } from '@breakwater/core';
-import type { ConnectReason } from './events.ts';
-import type { Heartbeat } from './heartbeat.ts';
-import type { SocketAdapter, WebSocketLike } from './socketAdapter.ts';
+import type { CloseCause, ConnectReason } from './GuardEvents.ts';
+import type { Heartbeat } from './Heartbeat.ts';
+import type { SocketAdapter, SocketEnd, WebSocketLike } from './SocketAdapter.ts';
+import { isDeliberate } from './settleEnd.ts';
 
 /**
  * One connection attempt and, if it opens, the connection: its raw socket, the breaker permit
- * it holds until it is settled, and its timers. The lifecycle (`ResilientWebSocket`) owns it.
+ * it holds until it is settled, and its timers. `GuardLifecycle` owns it.
  */
 export class Connection<S extends WebSocketLike> {
   readonly reason: ConnectReason;
@@ -32,8 +33,20 @@ export class Connection<S extends WebSocketLike> {
     this.permit = permit;
   }
 
-  /** Clears every timer of this connection. */
-  clearTimers(clock: Clock): void {
+  /**
+   * Marks it ended and lets go of it: clears its timers and, unless the socket closed by itself,
+   * stops listening and closes it, with `end`'s code when the guard ends it on purpose and by
+   * force (`terminate()` with `ws`) otherwise. Returns that close, which `close()` waits for.
+   */
+  finish(clock: Clock, end: SocketEnd, cause: CloseCause): Promise<void> | undefined {
+    this.ended = true;
+    this.#clearTimers(clock);
+    if (cause === 'remote' || this.adapter === undefined) return undefined;
+    const force = !isDeliberate(cause);
+    return this.adapter.abandon(force, force ? undefined : end.code, end.reason);
+  }
+
+  #clearTimers(clock: Clock): void {
     if (this.connectTimer !== undefined) clock.clearTimeout(this.connectTimer);
     if (this.uptimeTimer !== undefined) clock.clearTimeout(this.uptimeTimer);
     if (this.lifetimeTimer !== undefined) clock.clearTimeout(this.lifetimeTimer);

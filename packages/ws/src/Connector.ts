@@ -6,16 +6,16 @@ import {
   TimeoutError,
 } from '@breakwater/core';
 import { Connection } from './Connection.ts';
-import type { CloseCause, ConnectReason, GuardErrorEvent } from './events.ts';
+import type { CloseCause, ConnectReason, GuardErrorEvent } from './GuardEvents.ts';
+import type { ResolvedGuardOptions, WebSocketFactory } from './options/types.ts';
 import type { ReconnectScheduler } from './ReconnectScheduler.ts';
-import type { ResolvedGuardOptions, WebSocketFactory } from './resolveGuardOptions.ts';
 import {
   closeQuietly,
   type MessageData,
   SocketAdapter,
   type SocketEnd,
   type WebSocketLike,
-} from './socketAdapter.ts';
+} from './SocketAdapter.ts';
 
 /** Why no attempt was made: wait `waitMs` and try again, or (`never`) stop trying. */
 export type Refusal =
@@ -25,7 +25,14 @@ export type Refusal =
 /** The options a connection attempt uses. */
 export type ConnectorOptions = Pick<
   ResolvedGuardOptions,
-  'name' | 'breaker' | 'limiter' | 'connectTimeoutMs' | 'minUptimeMs' | 'resubscribe' | 'clock'
+  | 'name'
+  | 'breaker'
+  | 'limiter'
+  | 'connectTimeoutMs'
+  | 'minUptimeMs'
+  | 'resubscribe'
+  | 'heartbeat'
+  | 'clock'
 >;
 
 /** What the connector reports to the guard about the connections it makes. */
@@ -34,7 +41,7 @@ export interface ConnectorHooks<S extends WebSocketLike> {
   opened(conn: Connection<S>): void;
   /** Open and resubscribed: the connection may take over. */
   ready(conn: Connection<S>): void;
-  /** A received message (hot path). */
+  /** A received message, unless `heartbeat.isPong` matched it (hot path). */
   message(conn: Connection<S>, data: MessageData): void;
   /** The socket closed by itself. */
   closed(conn: Connection<S>, end: SocketEnd): void;
@@ -52,8 +59,9 @@ export interface ConnectorHooks<S extends WebSocketLike> {
 /**
  * Makes connections, from the breaker's permit to a socket that is open and resubscribed: the
  * permit and the rate limiter's token, the connect timeout, the factory, the uptime after which
- * the permit is a success, and the resubscribe hook. What the connection does once ready, and
- * how it ends, is the guard's.
+ * the permit is a success, and the resubscribe hook. It also sees every frame first: any frame
+ * answers a pending heartbeat ping, and `heartbeat.isPong`'s matches go no further. What the
+ * connection does once ready, and how it ends, is the guard's.
  */
 export class Connector<S extends WebSocketLike> {
   readonly #factory: WebSocketFactory<S>;
@@ -62,6 +70,7 @@ export class Connector<S extends WebSocketLike> {
   readonly #context: CallContext;
   readonly #scheduler: ReconnectScheduler;
   readonly #hooks: ConnectorHooks<S>;
+  readonly #isPong: ((data: MessageData) => boolean) | undefined;
 
   constructor(
     factory: WebSocketFactory<S>,
@@ -75,6 +84,7 @@ export class Connector<S extends WebSocketLike> {
     this.#context = Object.freeze({ key: options.name, idempotent: true });
     this.#scheduler = scheduler;
     this.#hooks = hooks;
+    this.#isPong = options.heartbeat?.isPong;
   }
 
   /** Takes a permit from the breaker and a token from the limiter, or says why not. */
@@ -133,7 +143,7 @@ export class Connector<S extends WebSocketLike> {
     try {
       conn.adapter = new SocketAdapter(socket, {
         open: () => this.#opened(conn),
-        message: (data) => hooks.message(conn, data),
+        message: (data) => this.#received(conn, data),
         pong: () => {
           if (conn.heartbeat?.awaiting) conn.heartbeat.alive();
         },
@@ -142,6 +152,24 @@ export class Connector<S extends WebSocketLike> {
     } catch (error) {
       // Not a WebSocket: `undefined`, say, from a factory that forgot to return its socket.
       hooks.failed(conn, 'connect', 'factory', error);
+    }
+  }
+
+  // hot path: every received message.
+  #received(conn: Connection<S>, data: MessageData): void {
+    const heartbeat = conn.heartbeat;
+    if (heartbeat?.awaiting) heartbeat.alive();
+    if (this.#isPong !== undefined && this.#isPongFrame(conn, data)) return;
+    this.#hooks.message(conn, data);
+  }
+
+  /** `isPong` on one frame; when it throws, the connection ends and the frame is not delivered. */
+  #isPongFrame(conn: Connection<S>, data: MessageData): boolean {
+    try {
+      return Boolean(this.#isPong!(data));
+    } catch (error) {
+      this.#hooks.failed(conn, 'heartbeat', 'callback', error);
+      return true;
     }
   }
 

@@ -1,7 +1,7 @@
-import type { Backoff, Clock } from '@breakwater/core';
+import { type Backoff, type Clock } from '@breakwater/core';
 import { nextDelayMs } from '@breakwater/core/adapter';
-import type { ConnectReason } from './events.ts';
-import { defaultBackoff } from './resolveGuardOptions.ts';
+import type { ConnectReason } from './GuardEvents.ts';
+import { defaultBackoff } from './options/resolveBackoff.ts';
 
 /**
  * When the guard's next connection attempt happens: the one wait it schedules at a time (backoff,

@@ -1,13 +1,14 @@
 import type { Clock } from '@breakwater/core';
 import type { Connection } from './Connection.ts';
-import { type ResolvedRotationOptions, RotationSeam } from './rotation.ts';
-import type { MessageData, WebSocketLike } from './socketAdapter.ts';
+import type { ResolvedRotationOptions } from './options/types.ts';
+import { RotationSeam } from './RotationSeam.ts';
+import type { MessageData, WebSocketLike } from './SocketAdapter.ts';
 
 /** What the rotator asks of the guard. */
 export interface RotatorHooks<S extends WebSocketLike> {
   /** Delivers a message to the user; handed to each seam as it is, so called without `this`. */
   deliver(data: MessageData): void;
-  /** The current connection is due for replacement: connect, unless an attempt is under way. */
+  /** The current connection is due for replacement: connect, unless an attempt is already due. */
   rotate(): void;
   /** The old connection has been replaced: close it. */
   retire(conn: Connection<S>): void;

@@ -1,17 +1,7 @@
-import { BreakwaterConfigError, redactUrl } from '@breakwater/core';
-import { resolveProtocols, resolveWebSocketUrl, urlHeartbeat } from './options/resolveUrlTarget.ts';
+import { noGlobalWebSocket, resolveUrlGuardOptions } from './options/resolveUrlGuardOptions.ts';
+import type { GuardOptions, UrlGuardOptions, WebSocketFactory } from './options/types.ts';
 import { ResilientWebSocket } from './ResilientWebSocket.ts';
-import type { GuardOptions, WebSocketFactory } from './resolveGuardOptions.ts';
-import type { WebSocketLike } from './socketAdapter.ts';
-
-/**
- * {@link GuardOptions} when `guardWebSocket()` is given a URL. `heartbeat` defaults to none there
- * and needs a `message` (the standard WebSocket has no protocol ping).
- */
-export interface UrlGuardOptions extends GuardOptions<WebSocket> {
-  /** Subprotocols for the standard WebSocket constructor: distinct HTTP tokens. */
-  protocols?: string | readonly string[];
-}
+import { globalWebSocket, type WebSocketLike } from './SocketAdapter.ts';
 
 /**
  * Guards a WebSocket: reconnects with backoff through a circuit breaker and a connect rate
@@ -54,35 +44,16 @@ export function guardWebSocket(
   options: UrlGuardOptions | GuardOptions<never> = {},
 ): ResilientWebSocket {
   if (typeof target === 'function') return new ResilientWebSocket(target, options as GuardOptions);
-  if (typeof target !== 'string' && !(target instanceof URL)) {
-    throw new BreakwaterConfigError('url', 'a URL or a factory returning a WebSocket', target);
-  }
-  const href = resolveWebSocketUrl(target);
-  const noGlobal =
-    'a factory such as `() => new WebSocket(url)` from `ws`: this runtime has no global WebSocket';
-  if (globalWebSocket() === undefined) {
-    throw new BreakwaterConfigError('url', noGlobal, redactUrl(href));
-  }
-  const { protocols, ...rest } = (options ?? {}) as UrlGuardOptions;
-  const list = resolveProtocols(protocols);
-  const heartbeat = urlHeartbeat(rest.heartbeat);
+  const url = resolveUrlGuardOptions(target, options as UrlGuardOptions);
+  const { href, protocols } = url;
   // The global is looked up per attempt, not once: MSW's `server.listen()` replaces it (and
   // `server.close()` puts it back), and a guard made before that must still be mocked.
   const factory = () => {
     const Native = globalWebSocket();
-    if (Native === undefined) throw new BreakwaterConfigError('url', noGlobal, redactUrl(href));
-    const socket = new Native(href, list);
+    if (Native === undefined) throw noGlobalWebSocket(href);
+    const socket = new Native(href, protocols);
     socket.binaryType = 'arraybuffer';
     return socket;
   };
-  return new ResilientWebSocket(factory, {
-    ...rest,
-    heartbeat,
-    name: rest.name ?? redactUrl(href),
-  });
-}
-
-function globalWebSocket(): typeof WebSocket | undefined {
-  const Native = (globalThis as { WebSocket?: unknown }).WebSocket;
-  return typeof Native === 'function' ? (Native as typeof WebSocket) : undefined;
+  return new ResilientWebSocket(factory, url.options);
 }

@@ -3,18 +3,12 @@
  *
  * Extension point: the WebSocket's own events (`open`, `message`, `close`, `error` through
  * `addEventListener`, plus `ws`'s `pong` and `unexpected-response`); every connection attempt
- * takes a permit from the core's `CircuitBreaker` and a token from its `RateLimiter`.
+ * takes a permit from the core's `CircuitBreaker` and a token from its `RateLimiter` (unless
+ * `maxConnectsPerWindow: false`).
  * This entry imports neither `ws` nor any `node:` module: it runs in browsers as it is.
  */
 
-export {
-  type CloseCodeMatch,
-  type CloseCodeOptions,
-  type CloseCodeTable,
-  type CloseKind,
-  classifyCloseCode,
-  defaultCloseCodes,
-} from './closeCodes.ts';
+export { type CloseKind, classifyCloseCode } from './classifyCloseCode.ts';
 export type {
   CloseCause,
   ConnectReason,
@@ -28,26 +22,23 @@ export type {
   GuardState,
   GuardStateEvent,
   WaitCause,
-} from './events.ts';
-export { guardWebSocket, type UrlGuardOptions } from './guardWebSocket.ts';
-export type { HeartbeatOptions, ResolvedHeartbeatOptions } from './heartbeat.ts';
-export type { DropPolicy } from './OutgoingQueue.ts';
-export { ResilientWebSocket } from './ResilientWebSocket.ts';
-export {
-  type ConnectContext,
-  type ConnectRateOptions,
-  type GuardOptions,
-  type QueueOptions,
-  type ReconnectOptions,
-  type ResolvedGuardOptions,
-  type ResubscribeContext,
-  resolveGuardOptions,
-  type WebSocketFactory,
-} from './resolveGuardOptions.ts';
-export type { ResolvedRotationOptions, RotationOptions } from './rotation.ts';
+} from './GuardEvents.ts';
+export { guardWebSocket } from './guardWebSocket.ts';
+// Only what users pass: the resolved forms and their resolvers are internal.
 export type {
-  MessageData,
-  OutgoingData,
-  UpgradeRefusal,
-  WebSocketLike,
-} from './socketAdapter.ts';
+  CloseCodeMatch,
+  CloseCodeOptions,
+  ConnectContext,
+  ConnectRateOptions,
+  DropPolicy,
+  GuardOptions,
+  HeartbeatOptions,
+  QueueOptions,
+  ReconnectOptions,
+  ResubscribeContext,
+  RotationOptions,
+  UrlGuardOptions,
+  WebSocketFactory,
+} from './options/types.ts';
+export { ResilientWebSocket } from './ResilientWebSocket.ts';
+export type { MessageData, OutgoingData, WebSocketLike } from './SocketAdapter.ts';

@@ -1,9 +1,9 @@
 import { failure, type Permit } from '@breakwater/core';
 import type { ResponseOutcome } from '@breakwater/core/adapter';
-import { type CloseKind, classifyCloseCode } from './closeCodes.ts';
-import type { CloseCause, EndKind } from './events.ts';
-import type { ResolvedGuardOptions } from './resolveGuardOptions.ts';
-import type { SocketEnd, UpgradeRefusal } from './socketAdapter.ts';
+import { type CloseKind, classifyCloseCode } from './classifyCloseCode.ts';
+import type { CloseCause, EndKind, GuardCloseEvent } from './GuardEvents.ts';
+import type { ResolvedGuardOptions } from './options/types.ts';
+import type { SocketEnd, UpgradeRefusal } from './SocketAdapter.ts';
 
 /** The options that decide what the end of a connection means. */
 export type EndOptions = Pick<
@@ -29,16 +29,67 @@ export function isDeliberate(cause: CloseCause): boolean {
 }
 
 /** True when a connection that ended this way is replaced by a new attempt. */
-export function reconnectsAfter(kind: EndKind, cause: CloseCause, options: EndOptions): boolean {
+function reconnectsAfter(kind: EndKind, cause: CloseCause, options: EndOptions): boolean {
   if (isDeliberate(cause)) return false;
   return kind === 'transient' || (kind === 'normal' && options.reconnectOnNormalClose);
 }
 
 /**
+ * What a connection was to the guard when it ended: the only connection being made (`attempt`),
+ * the one delivering (`current`, or `replaced` while its replacement is being made), a
+ * rotation's `replacement`, or one the guard had already let go of (`stale`, as every
+ * connection once the guard has halted or closed).
+ */
+export type ConnectionRole = 'attempt' | 'current' | 'replaced' | 'replacement' | 'stale';
+
+/**
+ * What the guard does after a connection ended: nothing, halt, wait and connect again (or retry
+ * the rotation, the old connection still delivering), or let the replacement take over.
+ */
+export type NextStep = 'none' | 'halt' | 'reconnect' | 'retryRotation' | 'takeover';
+
+/** The step after a connection in `role` ended this way. */
+export function nextAfterEnd(
+  role: ConnectionRole,
+  kind: EndKind,
+  cause: CloseCause,
+  options: EndOptions,
+): NextStep {
+  if (role === 'stale' || isDeliberate(cause)) return 'none';
+  const retry = reconnectsAfter(kind, cause, options);
+  if (role === 'replacement') return retry ? 'retryRotation' : 'none';
+  if (!retry) return 'halt';
+  return role === 'replaced' ? 'takeover' : 'reconnect';
+}
+
+/** The `close` event of a connection that ended this way, before the guard takes `next`. */
+export function closeEvent(
+  name: string,
+  end: SocketEnd,
+  kind: EndKind,
+  cause: CloseCause,
+  uptimeMs: number | undefined,
+  next: NextStep,
+): GuardCloseEvent {
+  return {
+    name,
+    code: end.code,
+    reason: end.reason,
+    kind,
+    cause,
+    wasClean: end.wasClean,
+    uptimeMs,
+    status: end.refusal?.status,
+    error: end.error,
+    willReconnect: next !== 'none' && next !== 'halt',
+  };
+}
+
+/**
  * Classifies the end of a connection and settles its permit if it still holds one: a failure
  * when it failed or closed before `minUptimeMs` (the uptime timer settles a success), released
- * when the end says nothing about the server (an `auth` close, a deliberate end), and a refused
- * upgrade as its HTTP response.
+ * when the end says nothing about the server (an `auth` close, a `normal` close that is not
+ * reconnected, a deliberate end), and a refused upgrade as its HTTP response.
  */
 export function settleEnd(
   permit: Permit,
@@ -60,10 +111,9 @@ export function settleEnd(
   }
   // A socket that closed under us is a network failure whatever came with it (the standard
   // WebSocket gives a bare Event, or nothing); the guard's own kills (a connect or heartbeat
-  // timeout, a factory or resubscribe error) are classified by their error.
+  // timeout, what a function of the user's threw) are classified by their error.
   if (cause === 'remote') permit.settle(failure('network'));
-  else
-    permit.settle({ kind: 'error', error: end.error ?? closeError(end.code, uptimeMs, options) });
+  else permit.settle({ kind: 'error', error: end.error ?? closeError(end.code, uptimeMs, options) });
   return kind;
 }
 
@@ -96,7 +146,7 @@ function closeError(code: number, uptimeMs: number | undefined, options: EndOpti
   return error;
 }
 
-/** A refused upgrade as the core's response outcome: 429 opens the breaker, 401 is `auth`. */
+/** A refused upgrade as the response outcome the breaker's classifier reads. */
 function refusalOutcome(refusal: UpgradeRefusal): ResponseOutcome {
   return {
     kind: 'response',

@@ -1,5 +1,5 @@
 import { constantBackoff } from '@breakwater/core';
-import { classifyCloseCode, defaultCloseCodes } from '@breakwater/ws';
+import { classifyCloseCode } from '@breakwater/ws';
 import { describe, expect, it } from 'vitest';
 import { clients, next, useWorld } from './helpers.ts';
 
@@ -18,7 +18,7 @@ describe('classifyCloseCode', () => {
   });
 
   it('lets configured codes and ranges win over the defaults', () => {
-    const table = { ...defaultCloseCodes, auth: [[4001, 4009]] as const, transient: [1008] };
+    const table = { auth: [[4001, 4009]] as const, transient: [1008] };
     expect(classifyCloseCode(4003, table)).toBe('auth');
     expect(classifyCloseCode(4010, table)).toBe('transient');
     expect(classifyCloseCode(1008, table)).toBe('transient');

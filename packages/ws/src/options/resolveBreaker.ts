@@ -5,7 +5,7 @@ import {
   type Clock,
 } from '@breakwater/core';
 import { expectObject } from '@breakwater/core/adapter';
-import { isBreakerLike, isPlainObjectOrInstance } from './common.ts';
+import { isBreakerLike, isObjectLike } from './validate.ts';
 
 /**
  * The breaker every connection attempt goes through: `given` as it is, or a new one with the
@@ -51,5 +51,5 @@ export function resolveBreaker(
 function isPlainObject(value: unknown): value is Record<string, unknown> & {
   probeTimeoutMs?: number;
 } {
-  return isPlainObjectOrInstance(value);
+  return isObjectLike(value);
 }

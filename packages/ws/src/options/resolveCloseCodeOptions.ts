@@ -5,15 +5,17 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
-import type { CloseCodeMatch, CloseCodeOptions, CloseCodeTable } from '../closeCodes.ts';
+import type { CloseCodeMatch, CloseCodeOptions, ResolvedCloseCodeOptions } from './types.ts';
 
 const knownCloseCodes: KnownKeys<CloseCodeOptions> = { auth: true, normal: true, transient: true };
 
 /**
- * Validates the close-code overrides into a frozen table for `classifyCloseCode`.
+ * Validates the close-code overrides into the frozen lists `classifyCloseCode` reads.
  * @throws BreakwaterConfigError naming the first invalid or unknown `closeCodes` entry
  */
-export function resolveCloseCodeOptions(value: CloseCodeOptions | undefined): CloseCodeTable {
+export function resolveCloseCodeOptions(
+  value: CloseCodeOptions | undefined,
+): ResolvedCloseCodeOptions {
   const codes = value ?? {};
   expectObject('closeCodes', codes as unknown);
   rejectUnknownKeys('closeCodes', codes, knownCloseCodes);

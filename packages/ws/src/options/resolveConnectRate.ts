@@ -7,15 +7,8 @@ import {
   maxTimerMs,
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
-import { isLimiterLike, maxCount } from './common.ts';
-
-/** A bound on connection attempts: at most `limit` in any `windowMs`. */
-export interface ConnectRateOptions {
-  /** Attempts allowed per window; an integer >= 2. */
-  limit: number;
-  /** The window, in milliseconds. */
-  windowMs: number;
-}
+import type { ConnectRateOptions } from './types.ts';
+import { isLimiterLike, maxCount } from './validate.ts';
 
 const knownRate: KnownKeys<ConnectRateOptions> = { limit: true, windowMs: true };
 

@@ -7,8 +7,8 @@ import {
   maxTimerMs,
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
-import type { HeartbeatOptions, ResolvedHeartbeatOptions } from '../heartbeat.ts';
-import type { MessageData, OutgoingData } from '../socketAdapter.ts';
+import type { MessageData, OutgoingData } from '../SocketAdapter.ts';
+import type { HeartbeatOptions, ResolvedHeartbeatOptions } from './types.ts';
 
 const knownHeartbeat: KnownKeys<HeartbeatOptions> = {
   intervalMs: true,

@@ -5,28 +5,8 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
-import type { DropPolicy } from '../OutgoingQueue.ts';
-import { maxCount } from './common.ts';
-
-/** The outgoing queue used while disconnected. */
-export interface QueueOptions {
-  /**
-   * Messages kept while disconnected; `0` drops every message sent while disconnected.
-   * @defaultValue `1000`
-   */
-  maxSize?: number;
-  /**
-   * What a full queue gives up.
-   * @defaultValue `'newest'` (the message being sent; `send()` returns false)
-   */
-  dropPolicy?: DropPolicy;
-}
-
-/** The validated form of {@link QueueOptions}. */
-export interface ResolvedQueueOptions {
-  readonly maxSize: number;
-  readonly dropPolicy: DropPolicy;
-}
+import type { QueueOptions, ResolvedQueueOptions } from './types.ts';
+import { maxCount } from './validate.ts';
 
 const knownQueue: KnownKeys<QueueOptions> = { maxSize: true, dropPolicy: true };
 
@@ -36,7 +16,7 @@ const knownQueue: KnownKeys<QueueOptions> = { maxSize: true, dropPolicy: true };
  * @throws BreakwaterConfigError naming the first invalid or unknown `queue` option
  */
 export function resolveQueueOptions(value: QueueOptions | false | undefined): ResolvedQueueOptions {
-  if (value === false) return { maxSize: 0, dropPolicy: 'newest' };
+  if (value === false) return Object.freeze({ maxSize: 0, dropPolicy: 'newest' });
   const queue = value ?? {};
   expectObject('queue', queue as unknown);
   rejectUnknownKeys('queue', queue, knownQueue);
@@ -44,8 +24,8 @@ export function resolveQueueOptions(value: QueueOptions | false | undefined): Re
   if (dropPolicy !== 'newest' && dropPolicy !== 'oldest') {
     throw new BreakwaterConfigError('queue.dropPolicy', "'newest' or 'oldest'", dropPolicy);
   }
-  return {
+  return Object.freeze({
     maxSize: expectInteger('queue.maxSize', queue.maxSize ?? 1000, 0, maxCount),
     dropPolicy,
-  };
+  });
 }

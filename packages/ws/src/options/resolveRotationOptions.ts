@@ -7,7 +7,7 @@ import {
   maxTimerMs,
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
-import type { ResolvedRotationOptions, RotationOptions } from '../rotation.ts';
+import type { ResolvedRotationOptions, RotationOptions } from './types.ts';
 
 const knownRotation: KnownKeys<RotationOptions> = {
   maxLifetimeMs: true,

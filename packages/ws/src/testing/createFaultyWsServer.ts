@@ -16,9 +16,8 @@ export interface FaultyWsServerOptions {
    */
   host?: string;
   /**
-   * Answers a text message, e.g. a subscription ack; return `undefined` to send nothing. Runs
-   * after the application ping check (a text `'ping'` is answered `'pong'` unless pings are
-   * ignored).
+   * Answers a text message, e.g. a subscription ack; return `undefined` to send nothing. Not
+   * called for a text `'ping'`, which the server answers `'pong'` itself unless pings are ignored.
    */
   onMessage?: (message: string, connection: WebSocket) => string | undefined;
 }
@@ -27,13 +26,15 @@ export interface FaultyWsServerOptions {
 export interface ReceivedMessage {
   /** Index into `connections`, in order of acceptance. */
   readonly connection: number;
+  /** The message's text. */
   readonly data: string;
 }
 
 /**
  * A real `ws` server on loopback with faults to inject, for testing reconnecting clients (the
- * guard's tests use it; so can yours). Faults apply to the upgrades and connections that come
- * after they are set, until `heal()`.
+ * guard's tests use it; so can yours). Upgrade faults queue up in the order they are set: each
+ * applies to its `times` upgrades (every one, by default) once the faults before it are used
+ * up. `ignorePings()` applies at once, to open connections too. `heal()` clears them all.
  */
 export interface FaultyWsServer {
   /** `ws://host:port/`. */
@@ -46,14 +47,14 @@ export interface FaultyWsServer {
   readonly openConnections: readonly WebSocket[];
   /** Every text message received, in order. */
   readonly messages: readonly ReceivedMessage[];
-  /** Answers the next `times` upgrades with `status` (and `headers`, e.g. `Retry-After`). */
+  /** Answers `times` upgrades with `status` (and `headers`, e.g. `Retry-After`). */
   refuseUpgrades(
     status: number,
     options?: { headers?: Record<string, string>; times?: number },
   ): void;
-  /** Accepts the next `times` upgrades, then drops each connection at once (1006 for clients). */
+  /** Accepts `times` upgrades, then drops each connection at once (1006 for clients). */
   killAfterOpen(times?: number): void;
-  /** Accepts the next `times` upgrades, then closes each at once with `code`. */
+  /** Accepts `times` upgrades, then closes each connection at once with `code`. */
   closeAfterOpen(code: number, reason?: string, times?: number): void;
   /** Stops answering pings, protocol (pong frames) and application (`'ping'` → `'pong'`). */
   ignorePings(ignore?: boolean): void;

@@ -1,9 +1,15 @@
 import type { CircuitBreaker, RateLimiter } from '@breakwater/core';
 
+// The guard's checks beside core's `expect*`: predicates, whose callers throw their own message
+// or none.
+
 /** The largest count option (connects per window, queue size) the guard accepts. */
 export const maxCount = 1_000_000_000;
 
-// Predicates, not core's expectObject: their callers throw their own message, or none.
+/** An object that is not an array: options, or an instance such as a breaker or a backoff. */
+export function isObjectLike(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 // Duck typing, not `instanceof`: an app that installs @breakwater/ws next to its own
 // @breakwater/core can load two copies of core, and a breaker or limiter made by the other copy
@@ -13,7 +19,7 @@ export const maxCount = 1_000_000_000;
 
 /** A `CircuitBreaker` of any copy of core: the guard calls `tryAcquire`, `on` and reads `options`. */
 export function isBreakerLike(value: unknown): value is CircuitBreaker {
-  if (!isPlainObjectOrInstance(value)) return false;
+  if (!isObjectLike(value)) return false;
   const breaker = value as Partial<Record<'tryAcquire' | 'on' | 'options', unknown>>;
   return (
     typeof breaker.tryAcquire === 'function' &&
@@ -26,11 +32,7 @@ export function isBreakerLike(value: unknown): value is CircuitBreaker {
 
 /** A `RateLimiter` of any copy of core: the guard calls `tryAcquire(1)`. */
 export function isLimiterLike(value: unknown): value is RateLimiter {
-  if (!isPlainObjectOrInstance(value)) return false;
+  if (!isObjectLike(value)) return false;
   const limiter = value as Partial<Record<'tryAcquire' | 'update', unknown>>;
   return typeof limiter.tryAcquire === 'function' && typeof limiter.update === 'function';
-}
-
-export function isPlainObjectOrInstance(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,19 +1,60 @@
 import { BreakwaterConfigError, redactUrl } from '@breakwater/core';
-import type { HeartbeatOptions } from '../heartbeat.ts';
+import { globalWebSocket } from '../SocketAdapter.ts';
+import type { GuardOptions, HeartbeatOptions, UrlGuardOptions } from './types.ts';
 
 // What `guardWebSocket(url)` checks before it makes anything: everything the standard
 // WebSocket constructor would throw on at each attempt (where the guard would report it and
 // retry forever), and options the standard WebSocket could not honour.
 
+/** What `guardWebSocket(url)` connects to, and the guard's options for it. */
+export interface ResolvedUrlGuardOptions {
+  /** The URL, parsed; errors and the default `name` show it redacted. */
+  readonly href: string;
+  readonly protocols: string | string[] | undefined;
+  /** The options without `protocols`, with the URL's defaults for `name` and `heartbeat`. */
+  readonly options: GuardOptions<WebSocket>;
+}
+
 /** An RFC 6455 subprotocol: an HTTP token (RFC 9110 §5.6.2). */
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+const noGlobal =
+  'a factory such as `() => new WebSocket(url)` from `ws`: this runtime has no global WebSocket';
+
 /**
- * Parses the URL given to `guardWebSocket()`: an absolute `ws:` or `wss:` URL without a
- * fragment. Errors show it redacted: a listen key or a token in it must not reach a log.
- * @throws BreakwaterConfigError naming `url`
+ * Validates what `guardWebSocket()` was given besides a factory: an absolute `ws:` or `wss:`
+ * URL without a fragment, a runtime with a global WebSocket, distinct subprotocols, and a
+ * heartbeat the standard WebSocket can send. Errors show the URL redacted: a listen key or a
+ * token in it must not reach a log.
+ * @throws BreakwaterConfigError naming `url`, `protocols` or `heartbeat.message`
  */
-export function resolveWebSocketUrl(target: string | URL): string {
+export function resolveUrlGuardOptions(
+  target: unknown,
+  options: UrlGuardOptions | undefined,
+): ResolvedUrlGuardOptions {
+  if (typeof target !== 'string' && !(target instanceof URL)) {
+    throw new BreakwaterConfigError('url', 'a URL or a factory returning a WebSocket', target);
+  }
+  const href = resolveWebSocketUrl(target);
+  if (globalWebSocket() === undefined) throw noGlobalWebSocket(href);
+  const { protocols, ...rest } = options ?? {};
+  return {
+    href,
+    protocols: resolveProtocols(protocols),
+    options: {
+      ...rest,
+      heartbeat: resolveUrlHeartbeat(rest.heartbeat),
+      name: rest.name ?? redactUrl(href),
+    },
+  };
+}
+
+/** The error of a runtime without a global WebSocket, at creation and at each attempt. */
+export function noGlobalWebSocket(href: string): BreakwaterConfigError {
+  return new BreakwaterConfigError('url', noGlobal, redactUrl(href));
+}
+
+function resolveWebSocketUrl(target: string | URL): string {
   let url: URL;
   try {
     url = new URL(String(target));
@@ -34,11 +75,7 @@ export function resolveWebSocketUrl(target: string | URL): string {
   return url.href;
 }
 
-/**
- * Validates the subprotocols for the standard WebSocket constructor: distinct HTTP tokens.
- * @throws BreakwaterConfigError naming `protocols`
- */
-export function resolveProtocols(value: unknown): string | string[] | undefined {
+function resolveProtocols(value: unknown): string | string[] | undefined {
   if (value === undefined) return undefined;
   const expected = 'a subprotocol or an array of distinct ones, each an HTTP token';
   const single = typeof value === 'string';
@@ -64,12 +101,11 @@ export function resolveProtocols(value: unknown): string | string[] | undefined 
 }
 
 /**
- * The heartbeat of a guard on the standard WebSocket, which can neither send a protocol ping
- * nor see a pong: none unless asked for, and an application ping (`message`) when asked for.
- * A heartbeat without `message` is refused rather than silently not run.
- * @throws BreakwaterConfigError naming `heartbeat.message`
+ * The standard WebSocket can neither send a protocol ping nor see a pong: no heartbeat unless
+ * asked for, and an application ping (`message`) when asked for. A heartbeat without `message`
+ * is refused rather than silently not run.
  */
-export function urlHeartbeat(
+function resolveUrlHeartbeat(
   value: HeartbeatOptions | false | undefined,
 ): HeartbeatOptions | false {
   if (value === undefined) return false;

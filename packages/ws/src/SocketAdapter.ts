@@ -52,17 +52,20 @@ export interface UpgradeRefusal {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/** How a socket ended, as reported to the lifecycle. */
+/** How a connection's socket ended, or why the guard gave up on it. */
 export interface SocketEnd {
   readonly code: number;
   readonly reason: string;
   readonly wasClean: boolean;
-  /** The client's error, when one came before the close (`ECONNREFUSED`, an `error` event). */
+  /**
+   * The client's error, when one came before the close (`ECONNREFUSED`, an `error` event), or
+   * the guard's reason to give up on the socket (a timeout, what a function of yours threw).
+   */
   readonly error: unknown;
   readonly refusal: UpgradeRefusal | undefined;
 }
 
-/** The lifecycle's side of a socket. */
+/** What a socket reports to the `Connector` that attached it. */
 export interface SocketHandlers {
   open(): void;
   message(data: MessageData): void;
@@ -129,6 +132,12 @@ export function closeQuietly(
   });
 }
 
+/** The runtime's standard WebSocket, looked up now; `undefined` where there is none (Node 20). */
+export function globalWebSocket(): typeof WebSocket | undefined {
+  const Native = (globalThis as { WebSocket?: unknown }).WebSocket;
+  return typeof Native === 'function' ? (Native as typeof WebSocket) : undefined;
+}
+
 /** The error of a refused upgrade: its status only (the URL and headers may carry secrets). */
 function refusedError(status: number): Error {
   const error = new Error(`The server refused the WebSocket upgrade with HTTP ${status}.`);
@@ -137,7 +146,7 @@ function refusedError(status: number): Error {
 }
 
 /**
- * Wraps one raw socket for the lifecycle: attaches its listeners once, reports open, messages,
+ * Wraps one raw socket for the guard: attaches its listeners once, reports open, messages,
  * pongs and the end, and normalises pings, sends and forced closes across both clients.
  */
 export class SocketAdapter<S extends WebSocketLike = WebSocketLike> {

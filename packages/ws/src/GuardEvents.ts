@@ -1,5 +1,5 @@
-import type { CloseKind } from './closeCodes.ts';
-import type { MessageData, OutgoingData } from './socketAdapter.ts';
+import type { CloseKind } from './classifyCloseCode.ts';
+import type { MessageData, OutgoingData } from './SocketAdapter.ts';
 
 /**
  * The guard's state:
@@ -8,9 +8,10 @@ import type { MessageData, OutgoingData } from './socketAdapter.ts';
  * - `reconnecting`: the connection was lost; waiting (backoff, open breaker, rate limit) or
  *   connecting again; `send()` queues;
  * - `halted`: stopped after a close that must not be retried blindly (an `auth` close code, an
- *   upgrade refused for good: 401/403, 400, 404 and other 4xx but 408, 418 and 429; a `normal`
- *   close without `reconnect.onNormalClose`) or because the breaker was forced open;
- *   `reconnect()` resumes (and a forced-open breaker's `reset()`);
+ *   upgrade refused for good: 401, 403, 407, 400, 404 and other 4xx but 408, 418 and 429, or a
+ *   2xx or 3xx instead of the upgrade; a `normal` close without `reconnect.onNormalClose`), or
+ *   because the breaker was forced open or ran out of `maxRecoveryAttempts`; `reconnect()`
+ *   resumes, and so does the breaker's `reset()`;
  * - `closed`: `close()` was called; final.
  */
 export type GuardState = 'connecting' | 'open' | 'reconnecting' | 'halted' | 'closed';
@@ -24,8 +25,8 @@ export type ConnectReason = 'initial' | 'reconnect' | 'rotation';
  * `connectTimeout` (not open and resubscribed within `connectTimeoutMs`), `resubscribe` (the
  * hook threw), `callback` (`heartbeat.message`, `heartbeat.isPong` or `rotation.messageId` threw
  * on this connection; the `error` event has the error), `rotated` (replaced by a newer
- * connection), `halted` (the guard halted: the breaker was forced open, or the connection it
- * replaces closed with an `auth` code), `closed` (`close()`).
+ * connection), `halted` (the guard halted: the breaker was forced open, or the connection this
+ * one was to replace closed in a way that halts the guard), `closed` (`close()`).
  */
 export type CloseCause =
   | 'remote'
@@ -71,7 +72,10 @@ export interface GuardCloseEvent {
   readonly uptimeMs: number | undefined;
   /** The HTTP status of a refused upgrade (`ws` only). */
   readonly status: number | undefined;
-  /** The client's error, if one came first (`ECONNREFUSED`, a timeout). */
+  /**
+   * Why it ended, if not by a close frame: the client's error (`ECONNREFUSED`, a refused
+   * upgrade), the guard's timeout (connect or heartbeat), or what a function of yours threw.
+   */
   readonly error: unknown;
   /** True when the guard will connect again on its own. */
   readonly willReconnect: boolean;

@@ -1,42 +1,6 @@
 import { type Clock, TimeoutError } from '@breakwater/core';
-import type { MessageData, OutgoingData, SocketAdapter, WebSocketLike } from './socketAdapter.ts';
-
-/**
- * How the guard checks that a connection is alive. Every `intervalMs` it sends a ping and
- * expects a frame back within `timeoutMs`; any frame counts (a pong or a message), and a
- * missed deadline terminates the socket, which then reconnects.
- *
- * - With `ws` and no `message`: a protocol ping (`socket.ping()`), answered by a pong frame.
- * - With `message`: an application ping, for servers that want one (OKX's text `'ping'`,
- *   `{"method":"ping"}` on Kraken v2, `{"op":"ping"}` on Bybit). `isPong` recognises the
- *   answer so it is not delivered as a message. This works with the standard WebSocket too.
- * - With the standard WebSocket and no `message`: no heartbeat (it cannot send protocol pings;
- *   it still answers the server's).
- */
-export interface HeartbeatOptions {
-  /**
-   * Time between pings, in milliseconds.
-   * @defaultValue `15000`
-   */
-  intervalMs?: number;
-  /**
-   * How long to wait for a frame after a ping before the connection counts as dead.
-   * @defaultValue `10000`
-   */
-  timeoutMs?: number;
-  /** An application-level ping to send instead of a protocol ping, or a function making one. */
-  message?: OutgoingData | (() => OutgoingData);
-  /** Recognises the server's answer to `message`; matching messages are not delivered. */
-  isPong?: (data: MessageData) => boolean;
-}
-
-/** The validated form of {@link HeartbeatOptions}. */
-export interface ResolvedHeartbeatOptions {
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-  readonly message: (() => OutgoingData) | undefined;
-  readonly isPong: ((data: MessageData) => boolean) | undefined;
-}
+import type { ResolvedHeartbeatOptions } from './options/types.ts';
+import type { OutgoingData, SocketAdapter, WebSocketLike } from './SocketAdapter.ts';
 
 /**
  * One connection's heartbeat: a ping every `intervalMs`, a deadline of `timeoutMs` after each.

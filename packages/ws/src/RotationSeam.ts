@@ -1,39 +1,4 @@
-import type { MessageData } from './socketAdapter.ts';
-
-/**
- * Rotates connections before the server ends them (Binance closes every connection after 24 h):
- * make before break. At `maxLifetimeMs` the guard opens a second socket through the breaker and
- * the connect rate limiter and runs the resubscribe hook on it, while the old socket keeps
- * delivering; then it switches, closes the old socket, and delivers from the new one only.
- */
-export interface RotationOptions {
-  /** Age at which a connection is replaced, in milliseconds; above `minUptimeMs`. */
-  maxLifetimeMs: number;
-  /**
-   * With `messageId`: how long, after the new socket is resubscribed, to wait for both sockets
-   * to deliver the same message before switching anyway.
-   * @defaultValue `5000`
-   */
-  overlapMs?: number;
-  /**
-   * Identifies a message (a sequence number, a trade id), or returns `undefined` for messages
-   * without one (acks, heartbeats). With it, the switch happens where the two streams overlap:
-   * no message is lost and none is delivered twice. Without it, the switch happens as soon as
-   * the new socket is resubscribed, and messages around the seam may repeat or be missed.
-   *
-   * Return `undefined` for frames it cannot parse rather than throwing: if it throws, the
-   * connection that received the frame is ended (an `error` event with `phase: 'rotation'`)
-   * and the guard connects again, as after any failed connection.
-   */
-  messageId?: (data: MessageData) => unknown;
-}
-
-/** The validated form of {@link RotationOptions}. */
-export interface ResolvedRotationOptions {
-  readonly maxLifetimeMs: number;
-  readonly overlapMs: number;
-  readonly messageId: ((data: MessageData) => unknown) | undefined;
-}
+import type { MessageData } from './SocketAdapter.ts';
 
 /** `messageId` threw on a message: the error, and which socket the message came from. */
 export interface SeamFailure {
@@ -52,7 +17,7 @@ export interface SeamFailure {
  * ids are among those delivered, until it gets ahead.
  *
  * A `messageId` that throws counts as `undefined` for that message, and the first such error is
- * kept for the lifecycle to take (`takeFailure()`) once the seam has finished the call: ending a
+ * kept for the `Rotator` to take (`takeFailure()`) once the seam has finished the call: ending a
  * connection from inside the seam would re-enter it.
  */
 export class RotationSeam<C> {
