@@ -24,6 +24,7 @@ const targets = {
   test: [
     ['vitest', 'run'],
     ['tsc', '-b'],
+    ['node', 'scripts/apiReport.mjs', '--check'],
     ['biome', 'ci', '.'],
     ['node', source, '--expose-gc', benchMain, '--smoke'],
     ['node', 'scripts/packSmoke.mjs'],
@@ -31,6 +32,7 @@ const targets = {
   'pack-smoke': [['node', 'scripts/packSmoke.mjs']],
   vitest: [['vitest']],
   typecheck: [['tsc', '-b']],
+  api: [['node', 'scripts/apiReport.mjs']],
   lint: [['biome', 'ci', '.']],
   format: [['biome', 'check', '--write', '.']],
   bench: [['node', source, '--expose-gc', benchMain]],

@@ -59,7 +59,7 @@ export interface BreakerInterceptor {
  * (5xx, 429 with Retry-After, network errors and timeouts count; 4xx and auth errors do not); a
  * cancellation releases the permit; a request that fails before it is sent takes none. Each
  * attempt, axios-retry's included, is one breaker call. Responses and errors reach the caller
- * unchanged. The breaker's `timeoutMs` becomes the request's `timeout` when the request has none.
+ * unchanged. The adapter's `timeoutMs` becomes the request's `timeout` when the request has none.
  *
  * @param options - see `HttpBreakerOptions` (`retry` is not used); validated here, once
  * @throws BreakwaterConfigError when an option is invalid

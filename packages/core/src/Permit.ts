@@ -17,9 +17,10 @@ const released: unique symbol = Symbol('released');
  * or `release()` when the call should not count (the caller aborted).
  *
  * Settling twice is a no-op the second time. A permit nobody settles is released by
- * `[Symbol.dispose]` (so `using permit = breaker.acquire()` is safe), and by `breaker.dispose()`
- * or any state change after which its outcome no longer matters; a half-open probe that is
- * never settled counts as failed after `halfOpen.probeTimeoutMs`.
+ * `[Symbol.dispose]` (so `using permit = breaker.acquire()` is safe) and by `breaker.dispose()`;
+ * a half-open probe that is never settled counts as failed after `halfOpen.probeTimeoutMs`. An
+ * outcome settled after the breaker changed state still counts in the closed window; only a
+ * probe of the current half-open period decides that period.
  *
  * @example
  * ```ts

@@ -118,6 +118,7 @@ export type {
   PipelineOn,
   PolicyWithEvents,
 } from './policies/pipeline.ts';
+export type { RetryBudgetOptions } from './policies/RetryBudget.ts';
 export type {
   RateLimitDelayedEvent,
   RateLimitedEvent,
@@ -125,15 +126,14 @@ export type {
   RateLimiterExecuteOptions,
   RateLimitReport,
   ResolvedRateLimiterOptions,
-} from './policies/RateLimiter.ts';
-export type { RetryBudgetOptions } from './policies/RetryBudget.ts';
+} from './policies/resolveRateLimiterOptions.ts';
 export type {
   GiveUpEvent,
   GiveUpReason,
   RetryBudgetExhaustedEvent,
   RetryEvent,
   RetryPolicyEvents,
-} from './policies/RetryPolicy.ts';
+} from './policies/resolveRetryPolicyOptions.ts';
 export type {
   DeadlineEvent,
   ResolvedTimeoutPolicyOptions,

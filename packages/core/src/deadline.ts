@@ -13,8 +13,8 @@ export type DeadlineMode = 'aggressive' | 'cooperative';
 /**
  * Runs `fn` with a signal that aborts when `timeoutMs` passes (reason: a {@link TimeoutError})
  * or when `callerSignal` aborts (reason: the caller's). This is the one deadline primitive of
- * Breakwater: the breaker's `timeoutMs` and the timeout policy both use it, so both fail with
- * the same `TimeoutError` and leave no timer behind once the call settles. An infinite
+ * Breakwater: the timeout policy and the HTTP adapters' `timeoutMs` both use it, so both fail
+ * with the same `TimeoutError` and leave no timer behind once the call settles. An infinite
  * `timeoutMs` sets no timer (the caller's signal alone).
  *
  * A caller's abort always rejects at once with the caller's reason. `fn` may return a plain value

@@ -59,13 +59,11 @@ export {
 } from './policies/FallbackPolicy.ts';
 export type { Action, ExecuteOptions, Policy } from './policies/Policy.ts';
 export { type Pipeline, pipeline } from './policies/pipeline.ts';
-export {
-  type RateLimiter,
-  type RateLimiterOptions,
-  rateLimiter,
-} from './policies/RateLimiter.ts';
+export { type RateLimiter, rateLimiter } from './policies/RateLimiter.ts';
 export { RetryBudget } from './policies/RetryBudget.ts';
-export { type RetryPolicy, type RetryPolicyOptions, retry } from './policies/RetryPolicy.ts';
+export { type RetryPolicy, retry } from './policies/RetryPolicy.ts';
+export type { RateLimiterOptions } from './policies/resolveRateLimiterOptions.ts';
+export type { RetryPolicyOptions } from './policies/resolveRetryPolicyOptions.ts';
 export {
   type TimeoutPolicy,
   type TimeoutPolicyOptions,

@@ -1,4 +1,4 @@
-import { type Clock } from '@breakwater/core';
+import type { Clock } from '@breakwater/core';
 import {
   type Emitter,
   reportCallbackError,

@@ -1,4 +1,4 @@
-import { type Backoff, type Clock } from '@breakwater/core';
+import type { Backoff, Clock } from '@breakwater/core';
 import { nextDelayMs } from '@breakwater/core/adapter';
 import type { ConnectReason } from './GuardEvents.ts';
 import { defaultBackoff } from './options/resolveBackoff.ts';

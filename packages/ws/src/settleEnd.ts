@@ -113,7 +113,8 @@ export function settleEnd(
   // WebSocket gives a bare Event, or nothing); the guard's own kills (a connect or heartbeat
   // timeout, what a function of the user's threw) are classified by their error.
   if (cause === 'remote') permit.settle(failure('network'));
-  else permit.settle({ kind: 'error', error: end.error ?? closeError(end.code, uptimeMs, options) });
+  else
+    permit.settle({ kind: 'error', error: end.error ?? closeError(end.code, uptimeMs, options) });
   return kind;
 }
 

@@ -1,6 +1,6 @@
 // What the exchanges README's fragments assume: the imports of its first example, and a registry
 // and an API origin of yours.
-declare const RateLimiter: typeof import('@breakwater/core').RateLimiter;
+declare const rateLimiter: typeof import('@breakwater/core').rateLimiter;
 declare const withBreaker: typeof import('@breakwater/fetch').withBreaker;
 declare const binancePreset: typeof import('@breakwater/exchanges').binancePreset;
 declare const krakenSystemStatus: typeof import('@breakwater/exchanges').krakenSystemStatus;

@@ -1,4 +1,6 @@
 import { isBreakwaterError } from '../errors/BreakwaterError.ts';
+import { responseOutcome } from '../http/responseOutcome.ts';
+import type { HttpHeaders } from '../http/types.ts';
 import type { CallContext, Category, Outcome, ResponseOutcome, Verdict } from '../Outcome.ts';
 import {
   findCause,
@@ -150,7 +152,7 @@ export function responseFromError(error: unknown): ResponseOutcome | undefined {
   if (link === undefined) return undefined;
   const response = (link as { response: HttpResponseLike }).response;
   const status = typeof response.status === 'number' ? response.status : response.statusCode;
-  return new ErrorResponseOutcome(status as number, response.headers, bodyOf(response));
+  return responseOutcome(status as number, response.headers as HttpHeaders, bodyOf(response));
 }
 
 /**
@@ -184,40 +186,4 @@ function bodyOf(response: HttpResponseLike): unknown {
   if (typeof body !== 'object' || body === null) return undefined;
   const proto: unknown = Object.getPrototypeOf(body);
   return proto === Object.prototype || proto === null ? body : undefined;
-}
-
-/** A response outcome read from a client's error; headers are read lazily, on demand. */
-class ErrorResponseOutcome implements ResponseOutcome {
-  readonly kind = 'response' as const;
-  readonly status: number;
-  readonly body: unknown;
-  readonly #headers: unknown;
-
-  constructor(status: number, headers: unknown, body: unknown) {
-    this.status = status;
-    this.body = body;
-    this.#headers = headers;
-  }
-
-  header(name: string): string | null {
-    const headers = this.#headers;
-    if (typeof headers !== 'object' || headers === null) return null;
-    const get = (headers as { get?: unknown }).get;
-    // A fetch `Headers`, axios' `AxiosHeaders` or a `Map`.
-    if (typeof get === 'function') return headerValue(get.call(headers, name));
-    const record = headers as Record<string, unknown>;
-    const lower = name.toLowerCase();
-    if (Object.hasOwn(record, lower)) return headerValue(record[lower]);
-    for (const key of Object.keys(record)) {
-      if (key.toLowerCase() === lower) return headerValue(record[key]);
-    }
-    return null;
-  }
-}
-
-function headerValue(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.join(', ');
-  return null;
 }

@@ -73,7 +73,7 @@ export interface HttpBreakerOptions {
   /**
    * A deadline for each attempt, in milliseconds, until the response (and a body read for
    * rules) arrives; a `timeout` failure. Hook adapters map it to their client's timeout.
-   * @defaultValue the breaker's `timeoutMs`, else none
+   * @defaultValue none
    */
   timeoutMs?: number;
   /**

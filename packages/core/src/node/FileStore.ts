@@ -1,7 +1,7 @@
 import { readdirSync, unlinkSync } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseDurableState, serializeDurableState, systemClock } from '../adapter.ts';
+import { maxTimerMs, parseDurableState, serializeDurableState, systemClock } from '../adapter.ts';
 import type { BreakerStore, Clock, DurableState } from '../index.ts';
 import {
   expectClock,
@@ -59,7 +59,6 @@ const knownOptions: KnownKeys<FileStoreOptions> = {
   clock: true,
   onError: true,
 };
-const maxTimerMs = 2_147_483_647;
 const noop = () => {};
 let writeCount = 0;
 

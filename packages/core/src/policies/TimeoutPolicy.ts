@@ -99,8 +99,10 @@ export function resolveTimeoutPolicyOptions(
 }
 
 /**
- * Gives each call a deadline. It uses the same deadline primitive ({@link runWithDeadline}) and
- * the same `TimeoutError` as the breaker's `timeoutMs`, combines the deadline with the caller's
+ * Gives each call a deadline: Breakwater's one way to set one. Inside a breaker
+ * (`pipeline(breaker, timeout(5_000))`) a deadline that passes is the breaker's `timeout`
+ * failure. It uses the same deadline primitive ({@link runWithDeadline}) and the same
+ * `TimeoutError` as the HTTP adapters' `timeoutMs`, combines the deadline with the caller's
  * signal, and leaves no timer behind once the call settles.
  *
  * The action receives a signal that aborts at the deadline (reason: a `TimeoutError`) or when the
