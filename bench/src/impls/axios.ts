@@ -3,7 +3,7 @@ import { BreakerRegistry } from '@breakwater/core';
 import axios, { type AxiosInstance } from 'axios';
 import { unexpected } from '../actions.ts';
 import type { Impl, Subject } from '../harness.ts';
-import { acquireServer, loopbackBody, releaseServer } from '../loopbackServer.ts';
+import { acquireServer, releaseServer } from '../loopbackServer.ts';
 
 /**
  * The axios case: one `GET /` to a loopback `node:http` server per operation, answered with a

@@ -1,5 +1,4 @@
 import {
-  type BulkheadPolicy,
   BulkheadRejectedError,
   bulkhead,
   isBulkheadRejectedError,

@@ -3,7 +3,6 @@ import {
   BreakwaterConfigError,
   type CallContext,
   CircuitBreaker,
-  type FallbackPolicy,
   type FallbackPolicyOptions,
   fallback,
   ignore,

@@ -15,7 +15,6 @@ import {
   ManualClock,
   pipeline,
   RetryBudget,
-  type RetryPolicy,
   type RetryPolicyOptions,
   retry,
   timeout,

@@ -1,10 +1,4 @@
-import {
-  isBreakwaterConfigError,
-  ManualClock,
-  TimeoutError,
-  type TimeoutPolicy,
-  timeout,
-} from '@breakwater/core';
+import { isBreakwaterConfigError, ManualClock, TimeoutError, timeout } from '@breakwater/core';
 import type { DeadlineEvent } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
 

@@ -1,12 +1,5 @@
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
-import type {
-  CallContext,
-  Category,
-  ErrorOutcome,
-  Outcome,
-  ResponseOutcome,
-  Verdict,
-} from '../Outcome.ts';
+import type { CallContext, ErrorOutcome, Outcome, ResponseOutcome, Verdict } from '../Outcome.ts';
 import { expectFunction, expectInteger, expectString } from '../validate.ts';
 import { responseOf } from './defaultClassifier.ts';
 import { findCause, hasCodeIn, hasNameIn } from './errorTraits.ts';

@@ -3,7 +3,6 @@ import {
   type CallContext,
   type Outcome,
   type RateLimiter,
-  rateLimiter,
 } from '@breakwater/core';
 import {
   expectNumber,
