@@ -3,6 +3,7 @@ import { outcomeOfError } from './classify/errorTraits.ts';
 import { successVerdict } from './classify/verdicts.ts';
 import { DeadlineCall } from './deadline.ts';
 import { BreakerOpenError } from './errors/BreakerOpenError.ts';
+import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import type { BreakerEvents } from './events/BreakerEvents.ts';
 import { Emitter } from './events/Emitter.ts';
 import type { CallContext, Outcome, Verdict } from './Outcome.ts';
@@ -181,6 +182,8 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
     event: K,
     listener: (payload: BreakerEvents[K]) => void,
   ): () => void {
+    // A disposed breaker emits nothing: a listener added afterwards would never be called.
+    if (this.#machine.disposed) return noop;
     const unsubscribe = super.on(event, listener);
     this.#machine.updateModes();
     return () => {
@@ -223,7 +226,7 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
     machine.options = next;
     this.emitter.onListenerError = next.onListenerError;
     if (partial.strategy !== undefined && partial.strategy !== current.strategy) {
-      machine.strategy = next.createStrategy();
+      machine.strategy = machine.createStrategy();
     }
     machine.updateModes();
   }
@@ -259,6 +262,7 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
   // hot path: closed, untracked, with a caller's signal: no permit object, and the outcome is
   // recorded inside the call's own promise reaction.
   #executeWithSignal<T>(fn: Action<T>, signal: AbortSignal): Promise<T> {
+    if (!isSignal(signal)) return Promise.reject(signalError(signal));
     if (signal.aborted) return Promise.reject(signal.reason);
     this.#machine.counters.calls++;
     if (this.#onFastSuccess === undefined) this.#bindFastHandlers();
@@ -275,6 +279,7 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
 
   #executeWithPermit<T>(fn: Action<T>, options: ExecuteOptions | undefined): Promise<T> {
     const signal = options?.signal;
+    if (signal !== undefined && !isSignal(signal)) return Promise.reject(signalError(signal));
     if (signal?.aborted) return Promise.reject(signal.reason);
     const permit = this.#machine.tryAcquire(options?.context);
     if (permit instanceof BreakerOpenError) return rejectDeferred(permit);
@@ -307,6 +312,22 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
       },
     );
   }
+}
+
+const noop = (): void => {};
+
+/** An `AbortSignal` from any realm or polyfill: what the deadline code reads of one. */
+function isSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
+}
+
+function signalError(signal: unknown): BreakwaterConfigError {
+  return new BreakwaterConfigError('signal', 'an AbortSignal', signal);
 }
 
 /** Settles `permit` with a call's error by the one abort rule: a cancellation releases it. */

@@ -1,5 +1,4 @@
-import { isVerdict } from './classify/verdicts.ts';
-import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
+import { normalizeVerdict } from './classify/verdicts.ts';
 import type { CallContext, Outcome, Verdict } from './Outcome.ts';
 
 /** What a permit needs from its breaker. Not part of the public API. */
@@ -71,13 +70,13 @@ export class Permit implements Disposable {
    * Records the call: an {@link Outcome} is classified by the breaker's rules, a {@link Verdict}
    * (`success()`, `failure('network')`) is recorded as it is. Returns the verdict; a second
    * settlement returns the first verdict and records nothing.
-   * @throws BreakwaterConfigError when `result` is neither an outcome nor a verdict
+   * @throws BreakwaterConfigError when `result` is neither an outcome nor a valid verdict (an
+   * unknown category, a `retryAfterMs` that is not a number >= 0)
    */
   settle(result: Outcome | Verdict): Verdict {
-    let verdict: Verdict;
-    if (isOutcome(result)) verdict = this.#host.classify(result, this.context);
-    else if (isVerdict(result)) verdict = result;
-    else throw new BreakwaterConfigError('settle(result)', 'an Outcome or a Verdict', result);
+    const verdict = isOutcome(result)
+      ? this.#host.classify(result, this.context)
+      : normalizeVerdict('settle(verdict)', result);
     if (this.#verdict === released) return verdict;
     if (this.#verdict !== undefined) return this.#verdict;
     this.#verdict = verdict;

@@ -89,22 +89,21 @@ export class DeadlineCall<T> {
     }
     // The call object is the listener (`handleEvent`), so no closure is made for it.
     this.#callerSignal?.addEventListener('abort', this);
-    let pending: PromiseLike<T> | T;
     try {
-      pending = fn(this.#controller.signal);
+      const pending = fn(this.#controller.signal);
+      if (isThenable(pending)) {
+        pending.then(
+          (value) => this.#settle(true, value),
+          (error: unknown) => this.#settle(false, error),
+        );
+      } else {
+        // A synchronous action: it finished before any deadline could pass.
+        this.#settle(true, pending);
+      }
     } catch (error) {
+      // Thrown by the action, or by a hostile result's `then` getter.
       this.#settle(false, error);
-      return promise;
     }
-    if (!isThenable(pending)) {
-      // A synchronous action: it finished before any deadline could pass.
-      this.#settle(true, pending);
-      return promise;
-    }
-    pending.then(
-      (value) => this.#settle(true, value),
-      (error: unknown) => this.#settle(false, error),
-    );
     return promise;
   }
 

@@ -13,8 +13,11 @@ import {
 import type { SerializedDurableState } from './store/parseDurableState.ts';
 import { toDurableState } from './store/StoreLink.ts';
 import type { BreakerStore, DurableState } from './store/types.ts';
-import { resolveStrategy, type StrategyOptions } from './strategies/resolveStrategy.ts';
-import type { BreakerStrategy } from './strategies/types.ts';
+import {
+  resolveStrategy,
+  type StrategyFactory,
+  type StrategyOptions,
+} from './strategies/resolveStrategy.ts';
 import {
   expectBoolean,
   expectClock,
@@ -132,7 +135,7 @@ export interface BreakerOptions {
 /** The validated, frozen form of {@link BreakerOptions}. */
 export interface ResolvedBreakerOptions {
   readonly name: string;
-  readonly createStrategy: () => BreakerStrategy;
+  readonly createStrategy: StrategyFactory;
   readonly strategy: StrategyOptions;
   readonly openMs: Backoff;
   readonly maxRecoveryAttempts: number;
@@ -268,16 +271,22 @@ function resolveInitialState(value: unknown): DurableState {
 }
 
 /** What `breaker.reconfigure()` accepts: every option but those fixed at construction. */
-export type ReconfigurableBreakerOptions = Omit<BreakerOptions, 'name' | 'store' | 'initialState'>;
+export type ReconfigurableBreakerOptions = Omit<
+  BreakerOptions,
+  'name' | 'store' | 'initialState' | 'clock'
+>;
 
-/** Options a breaker takes only at construction: `reconfigure()` refuses them. */
-const fixedKeys = ['name', 'store', 'initialState'] as const;
+/**
+ * Options a breaker takes only at construction: `reconfigure()` refuses them. `clock` among them:
+ * open periods and windows are deadlines on one clock, meaningless on another.
+ */
+const fixedKeys = ['name', 'store', 'initialState', 'clock'] as const;
 
 /**
  * Validates `partial` and merges it over `current` (`halfOpen` merged key by key) into new
  * resolved options.
  * @throws BreakwaterConfigError when an option is invalid or unknown, or is one of `name`,
- * `store`, `initialState`, which cannot change after construction
+ * `store`, `initialState`, `clock`, which cannot change after construction
  */
 export function resolveReconfiguration(
   current: ResolvedBreakerOptions,
@@ -288,7 +297,7 @@ export function resolveReconfiguration(
     if (Object.hasOwn(partial, key)) {
       throw new BreakwaterConfigError(
         key,
-        'no change: name, store and initialState are fixed when the breaker is created',
+        'no change: name, store, initialState and clock are fixed when the breaker is created',
         (partial as Record<string, unknown>)[key],
       );
     }

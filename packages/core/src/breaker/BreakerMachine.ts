@@ -59,9 +59,18 @@ export class BreakerMachine implements PermitHost {
   untracked = true;
   disposed = false;
 
+  /** Where a custom strategy's errors go: the breaker's `onListenerError`, as `strategy`. */
+  readonly #reportStrategyError = (error: unknown): void =>
+    reportCallbackError(this.options.onListenerError, error, 'strategy');
+
+  /** A new strategy from the options in force (at construction and on `reconfigure`). */
+  createStrategy(): BreakerStrategy {
+    return this.options.createStrategy(this.#reportStrategyError);
+  }
+
   constructor(options: ResolvedBreakerOptions, emitter: Emitter<BreakerEvents>) {
     this.options = options;
-    this.strategy = options.createStrategy();
+    this.strategy = options.createStrategy(this.#reportStrategyError);
     this.emitter = emitter;
     this.#stateSince = options.clock.monotonic();
     this.#createdAt = this.#stateSince;
@@ -72,6 +81,7 @@ export class BreakerMachine implements PermitHost {
         ? undefined
         : new StoreLink(options.store, options.name, {
             apply: (state, reason) => this.#apply(state, reason),
+            monotonic: () => this.options.clock.monotonic(),
             report: (operation, error) =>
               emitter.emit('storeError', {
                 breaker: options.name,
@@ -145,6 +155,7 @@ export class BreakerMachine implements PermitHost {
 
   /** Probes unsettled for longer than `probeTimeoutMs` count as failed (leaked or hung). */
   #expireProbes(now: number): void {
+    if (this.disposed) return;
     const limit = this.options.probeTimeoutMs;
     for (const permit of this.#probes ?? []) {
       const started = permit.startedAt >= 0 ? permit.startedAt : this.#stateSince;
@@ -221,6 +232,10 @@ export class BreakerMachine implements PermitHost {
     }
     emitOutcome(this.emitter, this.options.name, verdict, durationMs, context);
     const state = this.state;
+    if (state !== 'closed' && verdict.retryAfterMs !== undefined && !probe) {
+      this.#extendOpen(verdict);
+      return;
+    }
     if (probe) {
       if (state === 'half_open' && generation === this.generation) this.#recordProbe(verdict);
       return;
@@ -238,6 +253,29 @@ export class BreakerMachine implements PermitHost {
     } else if (trip) {
       this.open('failures', verdict.retryAfterMs, verdict.category);
     }
+  }
+
+  /**
+   * A server's wait that arrives while the breaker is already open (a slow call answering 418
+   * with a two-minute ban after a 429 opened it for one second), or half-open (from a call of an
+   * earlier period): the server's word still holds, so the open period ends no sooner than it.
+   */
+  #extendOpen(verdict: Verdict): void {
+    if (verdict.verdict !== 'failure' || !this.options.openOnRetryAfter) return;
+    const state = this.state;
+    if (state !== 'open' && state !== 'half_open') return;
+    if (state === 'half_open') {
+      this.open('retryAfter', verdict.retryAfterMs, verdict.category);
+      return;
+    }
+    const until =
+      this.options.clock.monotonic() +
+      Math.min(verdict.retryAfterMs!, this.options.maxRetryAfterMs);
+    if (until <= this.openUntil) return;
+    // Still open, only longer: no transition, but a new version, so other processes adopt it.
+    this.openUntil = until;
+    this.#version++;
+    this.#store?.save(this.durableState());
   }
 
   #recordProbe(verdict: Verdict): void {
@@ -382,7 +420,9 @@ export class BreakerMachine implements PermitHost {
   /** `openUntil` on the wall clock, for people and other processes. */
   #epochOpenUntil(): number {
     const until = this.openUntil;
-    if (until === 0 || until === Infinity) return until;
+    // 0 means "not open" to readers; an open period that ended at monotonic 0 still reads open.
+    if (this.state !== 'open') return 0;
+    if (until === Infinity) return until;
     const clock = this.options.clock;
     return clock.now() + (until - clock.monotonic());
   }

@@ -4,7 +4,7 @@ import type { CallContext, Outcome, Verdict } from '../Outcome.ts';
 import { expectFunction, expectObject, type KnownKeys, rejectUnknownKeys } from '../validate.ts';
 import { applyUncertainEffect, defaultClassifier } from './defaultClassifier.ts';
 import type { ClassifierRule } from './rules.ts';
-import { isVerdict } from './verdicts.ts';
+import { normalizeVerdict } from './verdicts.ts';
 
 /**
  * Turns an outcome into a verdict; the breaker calls it once per settled call with its clock's
@@ -115,16 +115,20 @@ function ruleClassifier(
         continue;
       }
       if (verdict === undefined || verdict === null) continue;
-      if (!isVerdict(verdict)) {
-        const expected = 'a rule that returns a verdict or undefined';
-        report(new BreakwaterConfigError(`classify[${i}]`, expected, verdict), i);
+      let checked: Verdict;
+      try {
+        // A hand-made verdict is checked like one from failure(): a NaN, negative or string
+        // retryAfterMs would make the open period vanish, an unknown category miscount.
+        checked = normalizeVerdict(`classify[${i}]`, verdict);
+      } catch (error) {
+        report(error, i);
         continue;
       }
       try {
-        return applyUncertainEffect(verdict, outcome, ctx);
+        return applyUncertainEffect(checked, outcome, ctx);
       } catch {
         // An error whose cause chain cannot be read: keep the rule's verdict as it is.
-        return verdict;
+        return checked;
       }
     }
     return undefined;

@@ -21,12 +21,17 @@ export function findCause<A>(
   arg: A,
 ): object | undefined {
   let current = error;
-  for (let depth = 0; depth < maxDepth; depth++) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    if (test(current, arg)) return current;
-    const next: unknown = (current as { cause?: unknown }).cause;
-    if (next === current) return undefined;
-    current = next;
+  try {
+    for (let depth = 0; depth < maxDepth; depth++) {
+      if (typeof current !== 'object' || current === null) return undefined;
+      if (test(current, arg)) return current;
+      const next: unknown = (current as { cause?: unknown }).cause;
+      if (next === current) return undefined;
+      current = next;
+    }
+  } catch {
+    // A revoked proxy or a throwing `name`, `code` or `cause` getter: what cannot be read says
+    // nothing, and the caller's settle path must never throw.
   }
   return undefined;
 }

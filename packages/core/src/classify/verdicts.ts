@@ -133,6 +133,7 @@ export function isVerdict(value: unknown): value is Verdict {
  * @throws BreakwaterConfigError naming `path` when `value` is not a valid verdict
  */
 export function normalizeVerdict(path: string, value: unknown): Verdict {
+  if (value === successVerdict || isShared(value)) return value as Verdict;
   if (!isVerdict(value)) {
     throw new BreakwaterConfigError(
       path,
@@ -154,6 +155,14 @@ export function normalizeVerdict(path: string, value: unknown): Verdict {
     }
     throw error;
   }
+}
+
+/** True for a verdict built by {@link failure}, {@link ignore} or {@link success} without extras. */
+function isShared(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { verdict, category } = value as Verdict;
+  const table = verdict === 'failure' ? failures : verdict === 'ignore' ? ignores : undefined;
+  return table?.[category] === value || uncertainFailures[category] === value;
 }
 
 function pick(value: Verdict, error: BreakwaterConfigError): unknown {

@@ -2,7 +2,12 @@ import { type Clock, systemClock } from '../Clock.ts';
 import { type Classifier, createClassifier } from '../classify/createClassifier.ts';
 import type { ClassifierRule } from '../classify/rules.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
-import { Emitter, type ListenerErrorHandler, rethrowInMicrotask } from '../events/Emitter.ts';
+import {
+  Emitter,
+  type ListenerErrorHandler,
+  reportCallbackError,
+  rethrowInMicrotask,
+} from '../events/Emitter.ts';
 import type { CallContext, Category, Verdict } from '../Outcome.ts';
 import {
   expectClock,
@@ -261,6 +266,10 @@ function resolveFallbackPolicyOptions(
       options.value,
     );
   }
+  const onListenerError =
+    options.onListenerError === undefined
+      ? rethrowInMicrotask
+      : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError);
   return Object.freeze({
     hasValue,
     value: options.value,
@@ -274,12 +283,12 @@ function resolveFallbackPolicyOptions(
         : expectFunction<(verdict: Verdict, error: unknown) => boolean>('handles', options.handles),
     stale:
       options.staleIfError === undefined ? undefined : resolveStaleOptions(options.staleIfError),
-    classify: createClassifier(options.classify),
+    classify: createClassifier(options.classify, {
+      onRuleError: (error, index) =>
+        reportCallbackError(onListenerError, error, `classify[${index}]`),
+    }),
     clock: options.clock === undefined ? systemClock : expectClock('clock', options.clock),
-    onListenerError:
-      options.onListenerError === undefined
-        ? rethrowInMicrotask
-        : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
+    onListenerError,
   });
 }
 

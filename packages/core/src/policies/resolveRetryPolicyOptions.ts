@@ -4,7 +4,11 @@ import { type Clock, systemClock } from '../Clock.ts';
 import { type Classifier, createClassifier } from '../classify/createClassifier.ts';
 import type { ClassifierRule } from '../classify/rules.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
-import { type ListenerErrorHandler, rethrowInMicrotask } from '../events/Emitter.ts';
+import {
+  type ListenerErrorHandler,
+  reportCallbackError,
+  rethrowInMicrotask,
+} from '../events/Emitter.ts';
 import type { Category, Outcome, Verdict } from '../Outcome.ts';
 import {
   expectBoolean,
@@ -201,12 +205,19 @@ export function resolveRetryPolicyOptions(options: RetryPolicyOptions): Resolved
   if (options.budget !== undefined && !isBudget(options.budget)) {
     throw new BreakwaterConfigError('budget', 'a RetryBudget', options.budget);
   }
+  const onListenerError =
+    options.onListenerError === undefined
+      ? rethrowInMicrotask
+      : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError);
   return Object.freeze({
     maxAttempts: expectInteger('maxAttempts', options.maxAttempts ?? 3, 1, Infinity),
     maxElapsedMs: expectNumber('maxElapsedMs', options.maxElapsedMs ?? Infinity, 0, Infinity, true),
     backoff: options.backoff ?? defaultBackoff,
     maxDelayMs: expectNumber('maxDelayMs', options.maxDelayMs ?? 30_000, 0, Infinity, true),
-    classify: createClassifier(options.classify),
+    classify: createClassifier(options.classify, {
+      onRuleError: (error, index) =>
+        reportCallbackError(onListenerError, error, `classify[${index}]`),
+    }),
     classifyResult:
       options.classifyResult === undefined
         ? undefined
@@ -227,10 +238,7 @@ export function resolveRetryPolicyOptions(options: RetryPolicyOptions): Resolved
     ),
     budget: options.budget,
     clock,
-    onListenerError:
-      options.onListenerError === undefined
-        ? rethrowInMicrotask
-        : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError),
+    onListenerError,
     random: () => clock.random(),
   });
 }

@@ -16,8 +16,17 @@ const maxMessageLength = 1_000;
 // judged by redactUrl and never mistaken for a token as a whole.
 const sensitiveText = /([a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]+)|([A-Za-z0-9+/=_~.:-]{32,})/gi;
 const trailingPunctuation = /[.,;:!?)\]}]+$/;
-const assignment =
-  /\b([\w-]*(?:key|secret|token|sign|passphrase|password|auth|session|credential|cookie)[\w-]*)(["']?\s*[=:]\s*["']?)([^\s&,;"'`}]+)/gi;
+// A sensitive-looking name, then a value: `key=value`, `key: value`, `"key": "value"`,
+// `'key', 'value'` (a header pair as a log prints it) or `KEY value` (a header as curl prints it).
+const sensitiveName = String.raw`[\w-]*(?:key|secret|token|sign|sig|passphrase|password|pwd|pass|auth|session|credential|cookie)[\w-]*`;
+const assignment = new RegExp(
+  String.raw`\b(${sensitiveName})(["']?\s*(?:[=:]|["']?\s*,)\s*["']?)([^\s&,;"'\u0060}]+)`,
+  'gi',
+);
+const spaced = new RegExp(
+  String.raw`\b(${sensitiveName})(\s+)(?![=:])([^\s&,;"'\u0060}]{6,})`,
+  'gi',
+);
 // An `Authorization` value is a scheme and a credential; every scheme in use loses its credential:
 // one token (Bearer, Basic, …), or a parameter list to the end of the line (Digest, OAuth, AWS).
 const bearer = /\b(Bearer|Basic|Token|Bot|ApiKey|Api-Key|Negotiate)\s+[^\s,;"'`]+/gi;
@@ -41,6 +50,15 @@ const schemeOnly =
  * ```
  */
 export function redactError(error: unknown): RedactedError {
+  try {
+    return redact(error);
+  } catch {
+    // A revoked proxy, a throwing `message` getter: report that something unreadable was thrown.
+    return Object.freeze({ name: 'NonError', message: 'An error that cannot be read was thrown.' });
+  }
+}
+
+function redact(error: unknown): RedactedError {
   if (typeof error === 'string')
     return Object.freeze({ name: 'NonError', message: redactText(error) });
   if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') {
@@ -68,6 +86,13 @@ function redactText(text: string): string {
     // `Authorization: Token [redacted]` keeps its scheme, which says nothing secret.
     .replace(assignment, (match: string, key: string, separator: string, value: string) =>
       schemeOnly.test(value) ? match : `${key}${separator}${redactedText}`,
+    )
+    .replace(spaced, (match: string, key: string, separator: string, value: string) =>
+      // Only an all-caps name (a header as `curl -v` prints it) or a token-looking value, so
+      // ordinary prose ("the key was rotated") keeps its words.
+      (key === key.toUpperCase() && /[A-Z]/.test(key)) || /\d/.test(value)
+        ? `${key}${separator}${redactedText}`
+        : match,
     );
   return redacted.length > maxMessageLength ? `${redacted.slice(0, maxMessageLength)}…` : redacted;
 }

@@ -6,6 +6,8 @@ import type { BreakerStore, DurableState } from './types.ts';
 export interface StoreLinkHost {
   apply(state: DurableState, reason: 'remote' | 'restored'): void;
   report(operation: StoreErrorEvent['operation'], error: unknown): void;
+  /** Monotonic ms, to give up on a probe claim that never settles. */
+  monotonic(): number;
 }
 
 /**
@@ -20,6 +22,8 @@ export class StoreLink {
   readonly #host: StoreLinkHost;
   #unsubscribe: (() => void) | undefined;
   #claim: 'none' | 'pending' | 'granted' = 'none';
+  /** Monotonic ms the pending claim was asked at. */
+  #claimedAt = 0;
   #disposed = false;
   /** Settles once the initial load has been applied or reported; never rejects. */
   readonly loaded: Promise<void>;
@@ -59,17 +63,27 @@ export class StoreLink {
       this.#claim = 'none';
       return true;
     }
-    if (this.#claim === 'pending') return false;
+    if (this.#claim === 'pending') {
+      // A store that never answers must not keep the breaker open forever: past the claim's own
+      // lease, the claim is given up and asked again.
+      if (this.#host.monotonic() - this.#claimedAt < ttlMs) return false;
+      this.#claim = 'none';
+      this.#report('claimProbe', new Error(`The probe claim did not settle within ${ttlMs} ms.`));
+    }
     try {
       const result = claimProbe.call(this.#store, this.#name, ttlMs);
       if (!isThenable(result)) return result === true;
       this.#claim = 'pending';
+      this.#claimedAt = this.#host.monotonic();
+      const claimedAt = this.#claimedAt;
       result.then(
         (granted) => {
-          if (this.#claim === 'pending') this.#claim = granted === true ? 'granted' : 'none';
+          if (this.#claim === 'pending' && this.#claimedAt === claimedAt) {
+            this.#claim = granted === true ? 'granted' : 'none';
+          }
         },
         (error) => {
-          this.#claim = 'none';
+          if (this.#claimedAt === claimedAt) this.#claim = 'none';
           this.#report('claimProbe', error);
         },
       );

@@ -94,10 +94,16 @@ export function parseDurableState(value: unknown): DurableState {
   });
 }
 
+/**
+ * The largest version or attempt count accepted: far beyond any breaker's life (a transition a
+ * millisecond for 140 000 years), and leaving room to count on without leaving the safe integers.
+ */
+const maxCount = 2 ** 52;
+
 function integer(record: Record<string, unknown>, field: string): number {
   const value = record[field];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw invalid(`\`${field}\` must be a non-negative integer, received ${typeName(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > maxCount) {
+    throw invalid(`\`${field}\` must be an integer from 0 to 2^52, received ${typeName(value)}`);
   }
   return value;
 }

@@ -9,6 +9,7 @@ import {
 } from '../validate.ts';
 import { ConsecutiveStrategy, type ConsecutiveStrategyOptions } from './ConsecutiveStrategy.ts';
 import { CountStrategy, type CountStrategyOptions, type RateThresholds } from './CountStrategy.ts';
+import { guardStrategy } from './guardStrategy.ts';
 import { TimeStrategy, type TimeStrategyOptions } from './TimeStrategy.ts';
 import type { BreakerStrategy } from './types.ts';
 
@@ -43,8 +44,14 @@ const timeKeys: KnownKeys<TimeStrategyOptions> = {
   slowCallRate: true,
 };
 
+/**
+ * Builds a breaker's strategy; `report` receives what a custom strategy throws (the built-in ones
+ * never throw).
+ */
+export type StrategyFactory = (report: (error: unknown) => void) => BreakerStrategy;
+
 /** Validates strategy options and returns a factory that builds the strategy. */
-export function resolveStrategy(path: string, options: unknown): () => BreakerStrategy {
+export function resolveStrategy(path: string, options: unknown): StrategyFactory {
   if (typeof options === 'function') return checkedFactory(path, options as () => BreakerStrategy);
   expectObject(path, options);
   switch (options.type ?? inferType(options)) {
@@ -124,8 +131,8 @@ const strategyMethods = ['onSuccess', 'onFailure', 'reset', 'describe', 'stats']
  * Wraps a user's strategy factory so that what it returns is checked when a breaker is built,
  * not at the first call or snapshot that needs a missing method.
  */
-function checkedFactory(path: string, create: () => BreakerStrategy): () => BreakerStrategy {
-  return () => {
+function checkedFactory(path: string, create: () => BreakerStrategy): StrategyFactory {
+  return (report) => {
     const strategy = create();
     const missing = strategyMethods.filter(
       (method) => typeof (strategy as unknown as Record<string, unknown>)?.[method] !== 'function',
@@ -137,6 +144,6 @@ function checkedFactory(path: string, create: () => BreakerStrategy): () => Brea
         strategy,
       );
     }
-    return strategy;
+    return guardStrategy(strategy, report);
   };
 }

@@ -324,7 +324,7 @@ describe('FileStore', () => {
     const store = createStore();
     expect(await store.load('good')).toEqual(state(1));
     await expect(store.load('bad')).rejects.toThrow(
-      new RegExp(`${file}.*"bad".*\`version\` must be a non-negative integer`),
+      new RegExp(`${file}.*"bad".*\`version\` must be an integer from 0 to 2\\^52`),
     );
   });
 

@@ -62,7 +62,7 @@ describe('serializeDurableState and parseDurableState', () => {
   it.each([
     ['state', 'opened', /`state` must be one of .*received a string/],
     ['state', undefined, /`state` .*received nothing/],
-    ['version', -1, /`version` must be a non-negative integer, received a negative number/],
+    ['version', -1, /`version` must be an integer from 0 to 2\^52, received a negative number/],
     ['version', 1.5, /`version` .*received a fractional number/],
     ['version', '3', /`version` .*received a string/],
     ['openedAt', Number.NaN, /`openedAt` must be a finite non-negative number, received NaN/],

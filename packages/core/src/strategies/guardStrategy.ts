@@ -1,0 +1,71 @@
+import type { BreakerStrategy, WindowStats } from './types.ts';
+import { windowStats } from './types.ts';
+
+const empty: WindowStats = windowStats(0, 0, 0);
+
+/**
+ * Wraps a user's {@link BreakerStrategy} so that what it throws goes to `report` and never into
+ * a call, a transition or a snapshot: a throwing `onSuccess`/`onFailure` counts as "do not
+ * open", `admit` as "admit" (the breaker stays as permissive as without the strategy), `stats`
+ * as an empty window, `describe` as `{ type: 'custom' }`, and `reset` as done. The built-in
+ * strategies are not wrapped: they do not throw, and the hot path pays nothing for them.
+ */
+export function guardStrategy(
+  strategy: BreakerStrategy,
+  report: (error: unknown) => void,
+): BreakerStrategy {
+  const guarded: BreakerStrategy = {
+    usesTime: strategy.usesTime,
+    tracksLatency: strategy.tracksLatency === true,
+    onSuccess(now, durationMs) {
+      try {
+        return strategy.onSuccess(now, durationMs) === true;
+      } catch (error) {
+        report(error);
+        return false;
+      }
+    },
+    onFailure(now, durationMs) {
+      try {
+        return strategy.onFailure(now, durationMs) === true;
+      } catch (error) {
+        report(error);
+        return false;
+      }
+    },
+    reset() {
+      try {
+        strategy.reset();
+      } catch (error) {
+        report(error);
+      }
+    },
+    describe() {
+      try {
+        return strategy.describe();
+      } catch (error) {
+        report(error);
+        return { type: 'custom' };
+      }
+    },
+    stats(now) {
+      try {
+        return strategy.stats(now);
+      } catch (error) {
+        report(error);
+        return empty;
+      }
+    },
+  };
+  if (typeof strategy.admit === 'function') {
+    guarded.admit = (now) => {
+      try {
+        return strategy.admit!(now) !== false;
+      } catch (error) {
+        report(error);
+        return true;
+      }
+    };
+  }
+  return guarded;
+}
