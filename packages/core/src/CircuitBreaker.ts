@@ -293,6 +293,17 @@ export class CircuitBreaker implements Policy, Disposable {
     this.#transition('closed', 'manual', undefined);
   }
 
+  /**
+   * Opens the breaker now, as a tripped threshold would: calls are rejected until the recovery
+   * delay passes, then probes decide. Unlike `forceOpen()`, it recovers on its own (a failed
+   * health check, an operator's "back off now"). An open or half-open breaker starts a new open
+   * period; a forced-open or disabled one is left as it is.
+   */
+  trip(): void {
+    if (this.#state === 'forced_open' || this.#state === 'disabled') return;
+    this.#open('manual', undefined, undefined);
+  }
+
   /** Isolates the dependency: every call is rejected until `reset()` or `enable()`. */
   forceOpen(): void {
     this.#transition('forced_open', 'manual', undefined);
@@ -580,7 +591,11 @@ export class CircuitBreaker implements Policy, Disposable {
    * Retry-After then finds the breaker ready to probe), for the recovery delay otherwise, and
    * until reset once `maxRecoveryAttempts` recoveries have failed.
    */
-  #open(reason: TransitionReason, retryAfterMs: number | undefined, category: Category): void {
+  #open(
+    reason: TransitionReason,
+    retryAfterMs: number | undefined,
+    category: Category | undefined,
+  ): void {
     const now = this.#clock.monotonic();
     const { maxRecoveryAttempts, maxRetryAfterMs } = this.#options;
     let until: number;
