@@ -57,6 +57,28 @@ describe('options.breakwater: what Breakwater adds behind the opossum API', () =
     expect(halfOpens).toEqual([120_000]);
   });
 
+  it("classify tells a caller's abort (ignored) from a timeout (a failure); opossum counts both", async () => {
+    const aborted = AbortSignal.abort().reason as DOMException;
+    const controller = new AbortController();
+    controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+    const timedOut = controller.signal.reason as DOMException;
+    for (const [classify, failures] of [
+      [undefined, 2],
+      [[], 1],
+    ] as const) {
+      let error: unknown = aborted;
+      const { breaker } = setup(() => Promise.reject(error), {
+        timeout: false,
+        volumeThreshold: 10,
+        ...(classify === undefined ? {} : { breakwater: { classify } }),
+      });
+      await expect(breaker.fire()).rejects.toBe(aborted);
+      error = timedOut;
+      await expect(breaker.fire()).rejects.toBe(timedOut);
+      expect(breaker.stats.failures).toBe(failures);
+    }
+  });
+
   it('classify rules come first: a rule can count an error code as a success', async () => {
     const { breaker } = setup(
       () => Promise.reject(Object.assign(new Error('gone'), { code: 'ENOENT' })),

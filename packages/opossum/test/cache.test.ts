@@ -79,6 +79,17 @@ describe('cache', () => {
     await expect((stored[0] as unknown[])[1]).resolves.toBe('v');
   });
 
+  it('holds at most cacheSize keys, forgetting the oldest, under tens of thousands of keys', async () => {
+    const { calls, action } = counting();
+    const { breaker } = setup(action, { cache: true, cacheSize: 100, timeout: false });
+    for (let key = 0; key < 20_000; key++) await breaker.fire(key);
+    await breaker.fire(19_999);
+    await breaker.fire(19_900);
+    expect(calls).toHaveLength(20_000);
+    await breaker.fire(0);
+    expect(calls).toHaveLength(20_001);
+  });
+
   it('does not cache failures, and serves cached results while open', async () => {
     let fail = true;
     const { breaker } = setup(
