@@ -30,13 +30,10 @@ function entryPoints() {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     if (manifest.private) continue;
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
-      if (typeof target !== 'object' || target.types === undefined) continue;
-      out.push({
-        dir,
-        name: manifest.name,
-        subpath,
-        types: join(root, 'packages', dir, target.types),
-      });
+      // `types` at the top, or under `import` for a package that also ships CommonJS.
+      const types = typeof target === 'object' ? (target.types ?? target.import?.types) : undefined;
+      if (types === undefined) continue;
+      out.push({ dir, name: manifest.name, subpath, types: join(root, 'packages', dir, types) });
     }
   }
   return out;

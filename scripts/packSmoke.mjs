@@ -20,7 +20,8 @@
 //   left out: the ccxt guard has its own tests.
 // - Then two checks against the installed packages: `smoke.mjs` runs one call through each
 //   adapter against a loopback server (and a rejected one through an open breaker, proving the
-//   breaker is really in the path), and `tsc` compiles `consumer.ts`, which imports every entry
+//   breaker is really in the path, and requires the opossum drop-in through its CommonJS shim),
+//   and `tsc` compiles `consumer.ts` and `consumer.cts` (the CommonJS view), which import every entry
 //   point the way a TypeScript user does (NodeNext, no custom conditions), so a `types` path or a
 //   `.d.ts` import that does not resolve fails.
 // Typical run on these machines: ~20 s with a warm npm cache (pack 3 s, install 9 s, checks 5 s).
@@ -145,7 +146,7 @@ function main() {
       ],
       project,
     );
-    for (const file of ['smoke.mjs', 'consumer.ts', 'tsconfig.json']) {
+    for (const file of ['smoke.mjs', 'consumer.ts', 'consumer.cts', 'tsconfig.json']) {
       copyFileSync(join(here, file), join(project, file));
     }
     step('run smoke.mjs', process.execPath, ['smoke.mjs'], project);

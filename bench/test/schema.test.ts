@@ -41,7 +41,18 @@ describe('bench smoke run', () => {
           expect(figure.config.length).toBeGreaterThan(0);
         }
       }
-      expect(Object.keys(result.memory)).toEqual(['breakwater', 'cockatiel', 'opossum']);
+      expect(Object.keys(result.memory)).toEqual([
+        'breakwater',
+        'cockatiel',
+        'opossum',
+        'breakwater-opossum',
+      ]);
+      expect(Object.keys(result.cases['opossum-fire']!)).toEqual([
+        'opossum',
+        'breakwater',
+        'opossum+timeout',
+        'breakwater+timeout',
+      ]);
       for (const bytes of Object.values(result.memory)) expect(Number.isFinite(bytes)).toBe(true);
     },
     smokeTimeoutMs,

@@ -13,6 +13,7 @@ import { breakerInterceptor } from '@breakwater/fetch/node';
 import { type BreakwaterContext, breakerHooks as gotHooks } from '@breakwater/got';
 import { type BreakerKyOptions, breakerHooks as kyHooks } from '@breakwater/ky';
 import { statusStorm } from '@breakwater/msw';
+import OpossumBreaker from '@breakwater/opossum';
 import { guardWebSocket, type ResilientWebSocket } from '@breakwater/ws';
 import { createFaultyWsServer } from '@breakwater/ws/testing';
 import axios from 'axios';
@@ -45,6 +46,9 @@ const kyClient = ky.extend(kyHooks(options));
 const kyOptions: BreakerKyOptions = { context: { breakwater: { bypass: true } } };
 const agent = new Agent().compose(breakerInterceptor(options));
 const socket: ResilientWebSocket = guardWebSocket(() => new WebSocket('ws://127.0.0.1:1'));
+const dropIn = new OpossumBreaker(async (pair: string) => pair.length, { timeout: 1_000 });
+const dropInResult: Promise<number> = dropIn.fire('XBTUSD');
+const dropInOptions: OpossumBreaker.Options = { resetTimeout: 30_000 };
 
 export const checked = [
   resolved(BreakerRegistry, true),
@@ -61,10 +65,10 @@ export const checked = [
   resolved(guardWebSocket, true),
   resolved(socket, true),
   resolved(createFaultyWsServer, true),
+  resolved(OpossumBreaker, true),
+  resolved(dropIn, true),
 ];
-export const checkedTypes: Every<[HttpBreakerOptions, BreakwaterContext, BreakerKyOptions]> = [
-  true,
-  true,
-  true,
-];
-export { agent, gotClient, gotContext, kyClient, kyOptions, response };
+export const checkedTypes: Every<
+  [HttpBreakerOptions, BreakwaterContext, BreakerKyOptions, OpossumBreaker.Options]
+> = [true, true, true, true];
+export { agent, dropInOptions, dropInResult, gotClient, gotContext, kyClient, kyOptions, response };

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { useBreaker } from '@breakwater/axios';
 import { BreakerRegistry, CircuitBreaker, isBreakerOpenError } from '@breakwater/core';
 import { FileStore } from '@breakwater/core/node';
@@ -14,6 +15,7 @@ import { breakerInterceptor } from '@breakwater/fetch/node';
 import { breakerHooks as gotHooks } from '@breakwater/got';
 import { breakerHooks as kyHooks } from '@breakwater/ky';
 import { statusStorm } from '@breakwater/msw';
+import OpossumBreaker from '@breakwater/opossum';
 import { guardWebSocket } from '@breakwater/ws';
 import * as wsTesting from '@breakwater/ws/testing';
 import axios from 'axios';
@@ -90,6 +92,17 @@ assert.equal(stormRegistry.peek(origin)?.snapshot().counters.failures, 1);
 mocked.close();
 stormRegistry.dispose();
 assert.ok(HttpResponse);
+
+// The opossum drop-in, imported and required: the same class (require() gets the class itself,
+// through the CommonJS shim), a call through it, and opossum's rejection once it is open.
+const RequiredBreaker = createRequire(import.meta.url)('@breakwater/opossum');
+assert.equal(RequiredBreaker, OpossumBreaker);
+const dropIn = new RequiredBreaker(async (n) => n * 2, { timeout: 1_000 });
+assert.equal(await dropIn.fire(21), 42);
+dropIn.open();
+await assert.rejects(dropIn.fire(1), (error) => RequiredBreaker.isOurError(error));
+assert.equal(dropIn.stats.rejects, 1);
+dropIn.shutdown();
 
 // The WebSocket guard: connect through its breaker, one message there and back.
 const guard = guardWebSocket(() => new WebSocket(`ws://127.0.0.1:${server.address().port}`), {

@@ -1,4 +1,5 @@
 import { breakwaterIdle } from '../impls/breakwater.ts';
+import { dropInIdle } from '../impls/breakwaterOpossum.ts';
 import { cockatielIdle } from '../impls/cockatiel.ts';
 import { opossumIdle } from '../impls/opossum.ts';
 import type { IdleImpl } from '../memory.ts';
@@ -9,6 +10,7 @@ import { fetchCase } from './fetch.ts';
 import { gotCase } from './got.ts';
 import { kyCase } from './ky.ts';
 import { openReject } from './openReject.ts';
+import { opossumFire } from './opossumFire.ts';
 import { pipelineCase } from './pipeline.ts';
 import type { BenchCase } from './types.ts';
 import { undiciCase } from './undici.ts';
@@ -30,10 +32,16 @@ export const cases: readonly BenchCase[] = [
   axiosCase,
   gotCase,
   kyCase,
+  opossumFire,
 ];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
 export const memoryCaseName = 'memory';
 
 /** Implementations whose idle breakers are weighed. */
-export const idleImpls: readonly IdleImpl[] = [breakwaterIdle, cockatielIdle, opossumIdle];
+export const idleImpls: readonly IdleImpl[] = [
+  breakwaterIdle,
+  cockatielIdle,
+  opossumIdle,
+  dropInIdle,
+];

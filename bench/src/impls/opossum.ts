@@ -11,11 +11,11 @@ const stayOpenMs = 3_600_000;
  * not listed are opossum's defaults (rolling window 10 s in 10 buckets, percentiles and snapshots
  * on), which is what users get.
  */
-function options(timeoutMs: number | false, resetTimeout: number): CircuitBreaker.Options {
+export function options(timeoutMs: number | false, resetTimeout: number): CircuitBreaker.Options {
   return { timeout: timeoutMs, errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeout };
 }
 
-const optionsConfig = (timeoutMs: string, resetTimeout: string) =>
+export const optionsConfig = (timeoutMs: string, resetTimeout: string) =>
   `new CircuitBreaker(fn, { timeout: ${timeoutMs}, errorThresholdPercentage: 50, ` +
   `volumeThreshold: 5, resetTimeout: ${resetTimeout} })`;
 
@@ -87,3 +87,6 @@ export const opossumIdle: IdleImpl = {
   create: () => new CircuitBreaker(resolveOne, options(false, 10_000)),
   dispose: (breaker) => (breaker as CircuitBreaker).shutdown(),
 };
+
+/** The same as `opossumWithTimeout`, named apart for the `opossum-fire` case. */
+export const opossumFireWithTimeout: Impl = { ...opossumWithTimeout, name: 'opossum+timeout' };

@@ -197,6 +197,18 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
     this.#machine.close('manual');
   }
 
+  /**
+   * Opens the breaker now, as a tripped threshold would: calls are rejected for the `openMs`
+   * delay, then probes decide. Unlike `forceOpen()`, it recovers on its own (a failed health
+   * check, an operator's "back off now"). An open or half-open breaker starts a new open period;
+   * a forced-open or disabled one is left as it is.
+   */
+  trip(): void {
+    const state = this.#machine.state;
+    if (state === 'forced_open' || state === 'disabled') return;
+    this.#machine.open('manual', undefined, undefined);
+  }
+
   /** Isolates the dependency: every call is rejected until `reset()` or `enable()`. */
   forceOpen(): void {
     this.#machine.transition('forced_open', 'manual', undefined);

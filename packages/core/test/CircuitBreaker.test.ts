@@ -454,6 +454,47 @@ describe('manual modes', () => {
     expect(breaker.snapshot().counters.failures).toBe(5);
   });
 
+  it('trip opens for the recovery delay, then lets a probe decide', async () => {
+    const { breaker, clock, transitions } = create();
+    breaker.trip();
+    expect(breaker.state).toBe('open');
+    expect((breaker.tryAcquire() as BreakerOpenError).retryAfterMs).toBe(1_000);
+    await clock.advance(1_000);
+    const probe = breaker.acquire();
+    expect(probe.probe).toBe(true);
+    probe.settle(success());
+    expect(transitions).toEqual([
+      'closed->open:manual',
+      'open->half_open:recoveryDue',
+      'half_open->closed:probeSucceeded',
+    ]);
+  });
+
+  it('trip starts a new open period when open or half-open, not when forced open or disabled', async () => {
+    const { breaker, clock, transitions } = create();
+    breaker.trip();
+    await clock.advance(600);
+    breaker.trip();
+    expect((breaker.tryAcquire() as BreakerOpenError).retryAfterMs).toBe(1_000);
+    await clock.advance(1_000);
+    breaker.acquire();
+    breaker.trip();
+    expect(breaker.state).toBe('open');
+    breaker.forceOpen();
+    breaker.trip();
+    breaker.disable();
+    breaker.trip();
+    expect(breaker.state).toBe('disabled');
+    expect(transitions).toEqual([
+      'closed->open:manual',
+      'open->open:manual',
+      'open->half_open:recoveryDue',
+      'half_open->open:manual',
+      'open->forced_open:manual',
+      'forced_open->disabled:manual',
+    ]);
+  });
+
   it('reset closes an open breaker and forgets failures', async () => {
     const { breaker, transitions } = create({ strategy: { type: 'consecutive', failureCount: 2 } });
     await failTimes(breaker, 2);

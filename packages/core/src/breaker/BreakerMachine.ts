@@ -304,7 +304,11 @@ export class BreakerMachine implements PermitHost {
    * Retry-After then finds the breaker ready to probe), for the recovery delay otherwise, and
    * until reset once `maxRecoveryAttempts` recoveries have failed.
    */
-  open(reason: TransitionReason, retryAfterMs: number | undefined, category: Category): void {
+  open(
+    reason: TransitionReason,
+    retryAfterMs: number | undefined,
+    category: Category | undefined,
+  ): void {
     const clock = this.options.clock;
     const now = clock.monotonic();
     const { maxRecoveryAttempts, maxRetryAfterMs } = this.options;

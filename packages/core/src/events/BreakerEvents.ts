@@ -9,7 +9,7 @@ import type { BreakerState } from '../store/types.ts';
  * - `retryAfter`: a failure carried a server-requested wait (`openOnRetryAfter`);
  * - `recoveryDue`: the open period ended and the next call became a probe;
  * - `probeSucceeded`, `probeFailed`, `probeTimedOut`: half-open outcomes;
- * - `manual`: `reset()`, `forceOpen()`, `disable()`, `enable()`;
+ * - `manual`: `reset()`, `trip()`, `forceOpen()`, `disable()`, `enable()`;
  * - `remote`: another process's transition, pushed by the store;
  * - `restored`: the durable state loaded at start.
  */

@@ -123,6 +123,7 @@ describe('what an adversarial pass found, fixed', () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker({ clock });
     const hostile = {
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is what this test is about
       get then() {
         throw new Error('getter');
       },
