@@ -5,7 +5,7 @@ import { DeadlineCall } from './deadline.ts';
 import { BreakerOpenError } from './errors/BreakerOpenError.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import type { BreakerEvents } from './events/BreakerEvents.ts';
-import { Emitter } from './events/Emitter.ts';
+import { Emitter, emptyEmitter } from './events/Emitter.ts';
 import type { CallContext, Outcome, Verdict } from './Outcome.ts';
 import type { Permit } from './Permit.ts';
 import type { Action, ExecuteOptions } from './policies/Policy.ts';
@@ -15,6 +15,7 @@ import {
   type BreakerOptions,
   type ReconfigurableBreakerOptions,
   type ResolvedBreakerOptions,
+  resolveBreakerName,
   resolveBreakerOptions,
   resolveReconfiguration,
 } from './resolveBreakerOptions.ts';
@@ -28,6 +29,12 @@ import type { BreakerState } from './store/types.ts';
  * at once when it looks for one to evict. Not part of the public API.
  */
 export let usesOf: (breaker: CircuitBreaker) => number;
+
+/**
+ * Creates a breaker from options resolved once for many (a registry's `defaults`): breakers
+ * configured alike share one resolved object. Not part of the public API.
+ */
+export let createBreaker: (name: string, options: ResolvedBreakerOptions) => CircuitBreaker;
 
 /**
  * A circuit breaker: stops calling a dependency that keeps failing, and lets a few probes
@@ -52,6 +59,14 @@ export let usesOf: (breaker: CircuitBreaker) => number;
 export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposable {
   static {
     usesOf = (breaker) => breaker.#machine.counters.calls + breaker.#machine.counters.rejected;
+    createBreaker = (name, options) => {
+      resolving = options;
+      try {
+        return new CircuitBreaker({ name });
+      } finally {
+        resolving = undefined;
+      }
+    };
   }
 
   readonly #machine: BreakerMachine;
@@ -88,15 +103,16 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
    * @throws BreakwaterConfigError when an option is invalid (the message names it)
    */
   constructor(options: BreakerOptions = {}) {
-    const resolved = resolveBreakerOptions(options);
-    const emitter = new Emitter<BreakerEvents>(resolved.onListenerError);
+    const name = resolveBreakerName(options);
+    const resolved = resolving ?? resolveBreakerOptions(options);
+    const emitter = emptyEmitter<BreakerEvents>();
     super(emitter);
-    this.#machine = new BreakerMachine(resolved, emitter);
+    this.#machine = new BreakerMachine(name, resolved, emitter);
   }
 
   /** The breaker's name: its key in errors, events, registries and metrics. */
   get name(): string {
-    return this.#machine.options.name;
+    return this.#machine.name;
   }
 
   /** The current state. An open breaker whose open period is over still reads `open` until a call. */
@@ -182,8 +198,13 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
     event: K,
     listener: (payload: BreakerEvents[K]) => void,
   ): () => void {
+    const machine = this.#machine;
     // A disposed breaker emits nothing: a listener added afterwards would never be called.
-    if (this.#machine.disposed) return noop;
+    if (machine.disposed) return noop;
+    if (this.emitter === emptyEmitter<BreakerEvents>()) {
+      this.emitter = new Emitter(machine.options.onListenerError);
+      machine.emitter = this.emitter;
+    }
     const unsubscribe = super.on(event, listener);
     this.#machine.updateModes();
     return () => {
@@ -236,7 +257,9 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
     const current = machine.options;
     const next = resolveReconfiguration(current, partial);
     machine.options = next;
-    this.emitter.onListenerError = next.onListenerError;
+    if (this.emitter !== emptyEmitter<BreakerEvents>()) {
+      this.emitter.onListenerError = next.onListenerError;
+    }
     if (partial.strategy !== undefined && partial.strategy !== current.strategy) {
       machine.strategy = machine.createStrategy();
     }
@@ -327,6 +350,9 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
 }
 
 const noop = (): void => {};
+
+/** Options already resolved, handed to the constructor by {@link createBreaker}. */
+let resolving: ResolvedBreakerOptions | undefined;
 
 /** An `AbortSignal` from any realm or polyfill: what the deadline code reads of one. */
 function isSignal(value: unknown): value is AbortSignal {

@@ -3,6 +3,7 @@ import { exponentialBackoff } from './backoff/exponentialBackoff.ts';
 import type { Backoff } from './backoff/types.ts';
 import { type Clock, systemClock } from './Clock.ts';
 import { type Classifier, createClassifier } from './classify/createClassifier.ts';
+import { defaultClassifier } from './classify/defaultClassifier.ts';
 import type { ClassifierRule } from './classify/rules.ts';
 import { BreakwaterConfigError } from './errors/BreakwaterConfigError.ts';
 import {
@@ -132,9 +133,12 @@ export interface BreakerOptions {
   store?: BreakerStore;
 }
 
-/** The validated, frozen form of {@link BreakerOptions}. */
+/**
+ * The validated, frozen form of {@link BreakerOptions}, without the `name` (a breaker keeps its
+ * name apart, so that breakers configured alike share one resolved object: an idle breaker then
+ * holds little more than its state).
+ */
 export interface ResolvedBreakerOptions {
-  readonly name: string;
   readonly createStrategy: StrategyFactory;
   readonly strategy: StrategyOptions;
   readonly openMs: Backoff;
@@ -182,13 +186,38 @@ export const defaultRecovery = exponentialBackoff({
   jitter: 0.1,
 });
 
+/** Every breaker created with no option but its name shares this; built on first use. */
+let defaults: ResolvedBreakerOptions | undefined;
+
 /**
- * Validates breaker options once, at construction.
+ * Validates breaker options once, at construction (all but `name`: see
+ * {@link resolveBreakerName}).
  * @throws BreakwaterConfigError naming the first invalid option
  */
 export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBreakerOptions {
   expectObject('options', options as unknown);
   rejectUnknownKeys('', options, knownKeys);
+  if (onlyName(options)) {
+    defaults ??= resolve({});
+    return defaults;
+  }
+  return resolve(options);
+}
+
+/** A breaker's name, validated. */
+export function resolveBreakerName(options: BreakerOptions | undefined): string {
+  return expectString('name', options?.name ?? 'default');
+}
+
+/** True when `options` sets nothing but the name (undefined values count as unset). */
+function onlyName(options: BreakerOptions): boolean {
+  for (const key in options) {
+    if (key !== 'name' && (options as Record<string, unknown>)[key] !== undefined) return false;
+  }
+  return true;
+}
+
+function resolve(options: BreakerOptions): ResolvedBreakerOptions {
   const halfOpen: HalfOpenOptions = options.halfOpen ?? {};
   expectObject('halfOpen', halfOpen as unknown);
   rejectUnknownKeys('halfOpen', halfOpen, halfOpenKeys);
@@ -198,7 +227,6 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
       ? rethrowInMicrotask
       : expectFunction<ListenerErrorHandler>('onListenerError', options.onListenerError);
   return Object.freeze({
-    name: expectString('name', options.name ?? 'default'),
     createStrategy: resolveStrategy('strategy', strategy),
     strategy,
     openMs: resolveOpenMs(options.openMs),
@@ -211,10 +239,13 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
     maxProbes: expectInteger('halfOpen.maxProbes', halfOpen.maxProbes ?? 1, 1, 10_000),
     successCount: expectInteger('halfOpen.successCount', halfOpen.successCount ?? 1, 1, 10_000),
     probeTimeoutMs: expectNumber('halfOpen.probeTimeoutMs', halfOpen.probeTimeoutMs ?? 60_000, 1),
-    classifier: createClassifier(options.classify, {
-      onRuleError: (error, index) =>
-        reportCallbackError(onListenerError, error, `classify[${index}]`),
-    }),
+    classifier:
+      options.classify === undefined
+        ? defaultClassifier
+        : createClassifier(options.classify, {
+            onRuleError: (error, index) =>
+              reportCallbackError(onListenerError, error, `classify[${index}]`),
+          }),
     classifierRules: options.classify,
     openOnRetryAfter: expectBoolean('openOnRetryAfter', options.openOnRetryAfter ?? true),
     maxRetryAfterMs: expectNumber('maxRetryAfterMs', options.maxRetryAfterMs ?? 3_600_000, 0),
@@ -309,7 +340,6 @@ export function resolveReconfiguration(
     ...before,
     ...partial,
     halfOpen: { ...before.halfOpen, ...partial.halfOpen },
-    name: current.name,
     ...(current.store === undefined ? {} : { store: current.store }),
   });
 }

@@ -127,3 +127,13 @@ function count(slot: Slot): number {
   if (slot === undefined) return 0;
   return typeof slot === 'function' ? 1 : slot.length;
 }
+
+const empty = new Emitter();
+
+/**
+ * An emitter nobody listens to, shared by every breaker until its first `on()`: an idle breaker
+ * holds no emitter of its own. Never subscribe to it; replace it with a real one first.
+ */
+export function emptyEmitter<Events extends { [K in keyof Events]: unknown }>(): Emitter<Events> {
+  return empty as unknown as Emitter<Events>;
+}

@@ -11,7 +11,7 @@ export abstract class PolicyBase<
 > implements Policy
 {
   /** The policy's events; `has()` lets it skip building a payload nobody listens to. */
-  protected readonly emitter: Emitter<Events>;
+  protected emitter: Emitter<Events>;
 
   constructor(emitter: Emitter<Events>) {
     this.emitter = emitter;

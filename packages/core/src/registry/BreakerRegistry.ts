@@ -1,4 +1,4 @@
-import { CircuitBreaker, usesOf } from '../CircuitBreaker.ts';
+import { CircuitBreaker, createBreaker, usesOf } from '../CircuitBreaker.ts';
 import { emitWarning } from '../emitWarning.ts';
 import { BreakwaterConfigError, describeValue } from '../errors/BreakwaterConfigError.ts';
 import { Emitter } from '../events/Emitter.ts';
@@ -270,19 +270,26 @@ export class BreakerRegistry implements Disposable {
       }
     }
     const o = this.#options;
-    const merged: BreakerOptions = {
-      clock: o.clock,
-      onListenerError: o.onListenerError,
-      store: o.store,
-      ...o.defaults,
-      ...o.overrides(name),
-      ...options,
-      name,
-    };
-    // A disabled registry is a local kill switch: a store would spread `disabled` to every
-    // process sharing it, and push their transitions back into this one.
-    if (!o.enabled) merged.store = undefined;
-    const breaker = new CircuitBreaker(merged);
+    const override = o.overrides(name);
+    let breaker: CircuitBreaker;
+    if (override === undefined && isEmpty(options) && o.enabled) {
+      // The common case (adapters keyed by origin): every such breaker shares one resolved object.
+      breaker = createBreaker(name, o.resolvedDefaults);
+    } else {
+      const merged: BreakerOptions = {
+        clock: o.clock,
+        onListenerError: o.onListenerError,
+        store: o.store,
+        ...o.defaults,
+        ...override,
+        ...options,
+        name,
+      };
+      // A disabled registry is a local kill switch: a store would spread `disabled` to every
+      // process sharing it, and push their transitions back into this one.
+      if (!o.enabled) merged.store = undefined;
+      breaker = new CircuitBreaker(merged);
+    }
     const reconfigured = this.#reconfigured.get(name);
     if (reconfigured !== undefined) {
       try {
@@ -421,4 +428,13 @@ function conflictMessage(name: string, { path, left, right }: OptionsDifference)
     "prefix), or configure the name once with the registry's `overrides`. Later conflicts in " +
     "this registry are reported only as 'conflict' events."
   );
+}
+
+/** True when `options` sets nothing (absent, or every value undefined). */
+function isEmpty(options: RegistryBreakerOptions | undefined): boolean {
+  if (options === undefined) return true;
+  for (const key in options) {
+    if ((options as Record<string, unknown>)[key] !== undefined) return false;
+  }
+  return true;
 }

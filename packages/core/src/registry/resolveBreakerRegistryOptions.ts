@@ -1,7 +1,11 @@
 import { type Clock, systemClock } from '../Clock.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import { type ListenerErrorHandler, rethrowInMicrotask } from '../events/Emitter.ts';
-import { type BreakerOptions, resolveBreakerOptions } from '../resolveBreakerOptions.ts';
+import {
+  type BreakerOptions,
+  type ResolvedBreakerOptions,
+  resolveBreakerOptions,
+} from '../resolveBreakerOptions.ts';
 import type { BreakerStore } from '../store/types.ts';
 import {
   expectBoolean,
@@ -72,6 +76,9 @@ export interface BreakerRegistryOptions {
 /** The validated, frozen form of {@link BreakerRegistryOptions}. */
 export interface ResolvedBreakerRegistryOptions {
   readonly defaults: RegistryBreakerOptions;
+  /** `defaults` resolved once (with the registry's clock, handler and store), for every breaker
+   * created without overrides or options of its own: they share it. */
+  readonly resolvedDefaults: ResolvedBreakerOptions;
   readonly overrides: (name: string) => RegistryBreakerOptions | undefined;
   readonly maxSize: number;
   readonly enabled: boolean;
@@ -120,6 +127,7 @@ export function resolveBreakerRegistryOptions(
   const overrides = resolveOverrides(options.overrides, defaults);
   return Object.freeze({
     defaults,
+    resolvedDefaults: base,
     overrides,
     maxSize: expectInteger('maxSize', options.maxSize ?? Infinity, 1, Infinity),
     enabled: expectBoolean('enabled', options.enabled ?? true),

@@ -13,8 +13,9 @@ export interface ConsecutiveStrategyOptions {
 
 /** Opens after `failureCount` failures in a row; any success starts the count again. */
 export class ConsecutiveStrategy implements BreakerStrategy {
-  readonly usesTime = false;
-  readonly tracksLatency = false;
+  // On the prototype, not per instance: an idle breaker's strategy holds only its two counts.
+  declare readonly usesTime: false;
+  declare readonly tracksLatency: false;
   readonly #failureCount: number;
   #failures = 0;
 
@@ -42,5 +43,12 @@ export class ConsecutiveStrategy implements BreakerStrategy {
 
   stats(): WindowStats {
     return windowStats(this.#failures, this.#failures, 0);
+  }
+
+  static {
+    Object.defineProperties(ConsecutiveStrategy.prototype, {
+      usesTime: { value: false },
+      tracksLatency: { value: false },
+    });
   }
 }

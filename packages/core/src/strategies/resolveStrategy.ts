@@ -44,11 +44,13 @@ const timeKeys: KnownKeys<TimeStrategyOptions> = {
   slowCallRate: true,
 };
 
-/**
- * Builds a breaker's strategy; `report` receives what a custom strategy throws (the built-in ones
- * never throw).
- */
-export type StrategyFactory = (report: (error: unknown) => void) => BreakerStrategy;
+/** Receives what a custom strategy throws (the built-in ones never throw). */
+export interface StrategyErrorSink {
+  reportStrategyError(error: unknown): void;
+}
+
+/** Builds a breaker's strategy, reporting a custom strategy's errors to `sink`. */
+export type StrategyFactory = (sink: StrategyErrorSink) => BreakerStrategy;
 
 /** Validates strategy options and returns a factory that builds the strategy. */
 export function resolveStrategy(path: string, options: unknown): StrategyFactory {
@@ -132,7 +134,7 @@ const strategyMethods = ['onSuccess', 'onFailure', 'reset', 'describe', 'stats']
  * not at the first call or snapshot that needs a missing method.
  */
 function checkedFactory(path: string, create: () => BreakerStrategy): StrategyFactory {
-  return (report) => {
+  return (sink) => {
     const strategy = create();
     const missing = strategyMethods.filter(
       (method) => typeof (strategy as unknown as Record<string, unknown>)?.[method] !== 'function',
@@ -144,6 +146,6 @@ function checkedFactory(path: string, create: () => BreakerStrategy): StrategyFa
         strategy,
       );
     }
-    return guardStrategy(strategy, report);
+    return guardStrategy(strategy, (error) => sink.reportStrategyError(error));
   };
 }
