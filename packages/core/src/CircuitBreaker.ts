@@ -10,6 +10,7 @@ import type { CallContext, Outcome, Verdict } from './Outcome.ts';
 import type { Permit } from './Permit.ts';
 import type { Action, ExecuteOptions } from './policies/Policy.ts';
 import { PolicyBase } from './policies/PolicyBase.ts';
+import type { TimeoutExecuteOptions, TimeoutPolicy } from './policies/TimeoutPolicy.ts';
 import { rejectDeferred } from './rejectDeferred.ts';
 import {
   type BreakerOptions,
@@ -164,6 +165,38 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
       return this.#executeWithSignal(fn, options.signal);
     }
     return this.#executeWithPermit(fn, options);
+  }
+
+  /**
+   * @internal `pipeline(breaker, timeout(ms))` runs through here: on the closed untracked path
+   * the timeout's deadline records this breaker's outcome in its own reactions (no permit, no
+   * second promise); anywhere else it composes as two layers would.
+   */
+  executeWithin<T>(
+    fn: Action<T>,
+    options: TimeoutExecuteOptions | undefined,
+    deadline: TimeoutPolicy,
+  ): Promise<T> {
+    const machine = this.#machine;
+    if (machine.untracked && options?.context === undefined) {
+      const signal = options?.signal;
+      if (signal === undefined || isSignal(signal)) {
+        if (signal?.aborted) return Promise.reject(signal.reason);
+        if (this.#onFastSuccess === undefined) this.#bindFastHandlers();
+        const fused = deadline.fuse(
+          fn,
+          options,
+          this.#onFastSuccess!,
+          this.#onFastFailure!,
+          this.#onFastCancel!,
+        );
+        if (fused !== undefined) {
+          machine.counters.calls++;
+          return fused;
+        }
+      }
+    }
+    return this.execute((inner) => deadline.execute(fn, withSignal(options, inner)), options);
   }
 
   /**
@@ -350,6 +383,15 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
 }
 
 const noop = (): void => {};
+
+/** `options` with the signal an outer policy passed down. */
+function withSignal<O extends ExecuteOptions>(
+  options: O | undefined,
+  signal: AbortSignal | undefined,
+): O | undefined {
+  if (signal === undefined || signal === options?.signal) return options;
+  return { ...options, signal } as O;
+}
 
 /** Options already resolved, handed to the constructor by {@link createBreaker}. */
 let resolving: ResolvedBreakerOptions | undefined;

@@ -1,5 +1,6 @@
-import { type Clock, setTimeoutWith } from './Clock.ts';
+import { type Clock, setTimeoutWith, systemClock } from './Clock.ts';
 import { abortMeaning } from './classify/errorTraits.ts';
+import { type DeadlineLane, deadlineLane, type LaneMember } from './deadlineLanes.ts';
 import { TimeoutError } from './errors/TimeoutError.ts';
 
 /**
@@ -47,7 +48,7 @@ export function runWithDeadline<T>(
  *
  * @internal
  */
-export class DeadlineCall<T> {
+export class DeadlineCall<T> implements LaneMember {
   readonly #clock: Clock;
   readonly #timeoutMs: number;
   readonly #callerSignal: AbortSignal | undefined;
@@ -59,7 +60,15 @@ export class DeadlineCall<T> {
   #resolve: ((value: T) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #timer: unknown;
+  /** The shared lane the deadline waits in (system clock), instead of a timer of its own. */
+  #lane: DeadlineLane | undefined = undefined;
   #settled = false;
+  /** @internal Lane bookkeeping ({@link LaneMember}). */
+  deadlineAt = 0;
+  /** @internal */
+  prev: LaneMember | undefined = undefined;
+  /** @internal */
+  next: LaneMember | undefined = undefined;
 
   constructor(
     clock: Clock,
@@ -85,7 +94,13 @@ export class DeadlineCall<T> {
       this.#reject = reject;
     });
     if (Number.isFinite(this.#timeoutMs)) {
-      this.#timer = setTimeoutWith<DeadlineCall<T>>(this.#clock, expire, this.#timeoutMs, this);
+      const lane = this.#clock === systemClock ? deadlineLane(this.#timeoutMs) : undefined;
+      if (lane !== undefined) {
+        this.#lane = lane;
+        lane.add(this);
+      } else {
+        this.#timer = setTimeoutWith<DeadlineCall<T>>(this.#clock, expire, this.#timeoutMs, this);
+      }
     }
     // The call object is the listener (`handleEvent`), so no closure is made for it.
     this.#callerSignal?.addEventListener('abort', this);
@@ -121,6 +136,7 @@ export class DeadlineCall<T> {
   /** @internal The deadline passed; called by the timer. */
   expire(): void {
     this.#timer = undefined;
+    this.#lane = undefined;
     if (this.#settled) return;
     const error = new TimeoutError(this.#timeoutMs);
     this.#controller.abort(error);
@@ -130,7 +146,12 @@ export class DeadlineCall<T> {
   #settle(ok: boolean, result: unknown, cancelled = false): void {
     if (this.#settled) return;
     this.#settled = true;
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    if (this.#lane !== undefined) {
+      this.#lane.remove(this);
+      this.#lane = undefined;
+    } else if (this.#timer !== undefined) {
+      this.#clock.clearTimeout(this.#timer);
+    }
     this.#callerSignal?.removeEventListener('abort', this);
     try {
       if (ok) {

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../Clock.ts';
-import { type DeadlineMode, runWithDeadline } from '../deadline.ts';
+import { DeadlineCall, type DeadlineMode, runWithDeadline } from '../deadline.ts';
 import { hasBreakwaterCode } from '../errors/BreakwaterError.ts';
 import { Emitter, type ListenerErrorHandler } from '../events/Emitter.ts';
 import type { CallContext } from '../Outcome.ts';
@@ -145,6 +145,31 @@ export class TimeoutPolicy extends PolicyBase<TimeoutPolicyEvents, TimeoutExecut
    * @throws BreakwaterConfigError (as a rejection) when `options.timeoutMs` is not from 1 to
    * 2^31 - 1 or `Infinity`
    */
+  /**
+   * @internal The deadline of a breaker fused with this policy in a pipeline
+   * (`pipeline(breaker, timeout(ms))`): one `DeadlineCall` whose reactions record the breaker's
+   * outcome, instead of a promise chain per layer. `undefined` when the fused path does not
+   * apply (a `timeout` listener, no deadline for this call): compose as usual then.
+   */
+  fuse<T>(
+    fn: Action<T>,
+    options: TimeoutExecuteOptions | undefined,
+    onValue: (value: T) => T,
+    onError: (error: unknown) => never,
+    onCancel: (reason: unknown) => never,
+  ): Promise<T> | undefined {
+    if (this.emitter.has('timeout')) return undefined;
+    const timeoutMs =
+      options?.timeoutMs === undefined
+        ? this.#options.timeoutMs
+        : checkedTimeout(options.timeoutMs);
+    if (timeoutMs === undefined || timeoutMs === Infinity) return undefined;
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const { clock, mode } = this.#options;
+    return new DeadlineCall<T>(clock, timeoutMs, signal, mode, onValue, onError, onCancel).run(fn);
+  }
+
   execute<T>(fn: Action<T>, options?: TimeoutExecuteOptions): Promise<T> {
     let timeoutMs = this.#options.timeoutMs;
     if (options?.timeoutMs !== undefined) {
@@ -180,6 +205,15 @@ export class TimeoutPolicy extends PolicyBase<TimeoutPolicyEvents, TimeoutExecut
       signal,
       mode,
     );
+  }
+}
+
+/** A per-call `timeoutMs`, or `undefined` when it is invalid (the usual path then rejects). */
+function checkedTimeout(timeoutMs: number): number | undefined {
+  try {
+    return expectTimeoutMs('timeoutMs', timeoutMs);
+  } catch {
+    return undefined;
   }
 }
 

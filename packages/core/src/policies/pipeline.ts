@@ -1,5 +1,7 @@
+import { CircuitBreaker } from '../CircuitBreaker.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import type { Action, ExecuteOptions, Policy } from './Policy.ts';
+import { TimeoutPolicy } from './TimeoutPolicy.ts';
 
 /** A policy that may also have events (every Breakwater policy and the breaker do). */
 export interface PolicyWithEvents extends Policy {
@@ -104,14 +106,18 @@ export function pipeline<const P extends readonly Policy[]>(...policies: P): Pip
     }
   });
   const members = Object.freeze([...policies]) as unknown as P;
+  const runners = fuse(members);
+  const single = runners.length === 1 ? runners[0]! : undefined;
   const self: Pipeline<P> = {
     policies: members,
     execute<T>(fn: Action<T>, options?: PipelineExecuteOptions<P>): Promise<T> {
+      // hot path: `pipeline(breaker, timeout(ms))` is one fused runner, called directly.
+      if (single !== undefined) return single.execute(fn, options);
       const run = (index: number, signal: AbortSignal | undefined): PromiseLike<T> => {
-        if (index === members.length) return fn(signal);
+        if (index === runners.length) return fn(signal);
         // A member that passes no signal down must not cut the caller's abort off from the rest.
         const inner = signal ?? options?.signal;
-        return members[index]!.execute(
+        return runners[index]!.execute(
           (next) => run(index + 1, next ?? inner),
           index === 0 ? options : { ...options, signal: inner },
         );
@@ -132,4 +138,28 @@ export function pipeline<const P extends readonly Policy[]>(...policies: P): Pip
     },
   };
   return Object.freeze(self);
+}
+
+/**
+ * The members as the pipeline runs them: a breaker directly followed by a timeout policy becomes
+ * one runner whose deadline records the breaker's outcome in its own promise reactions, so the
+ * most common composition costs about what a breaker with a built-in deadline would. Events,
+ * `policies` and behaviour are those of the two members.
+ */
+function fuse(members: readonly Policy[]): readonly Policy[] {
+  const runners: Policy[] = [];
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i]!;
+    const next = members[i + 1];
+    if (member instanceof CircuitBreaker && next instanceof TimeoutPolicy) {
+      runners.push({
+        execute: <T>(fn: Action<T>, options?: ExecuteOptions) =>
+          member.executeWithin(fn, options, next),
+      });
+      i++;
+    } else {
+      runners.push(member);
+    }
+  }
+  return runners;
 }
