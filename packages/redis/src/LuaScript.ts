@@ -18,12 +18,15 @@ export interface ScriptReply {
  * A Lua script called by its SHA (`EVALSHA`): the source crosses the network only when a server
  * does not know it yet (`NOSCRIPT`: a new node, a restart, `SCRIPT FLUSH`), and then `EVAL` sends
  * it once, which also loads it on exactly the node that holds the keys (in a Cluster,
- * `SCRIPT LOAD` would reach some other node).
+ * `SCRIPT LOAD` would reach some other node). Calls that meet `NOSCRIPT` while another call is
+ * sending the source wait for it and retry by SHA.
  */
 export class LuaScript {
   readonly #source: string;
   readonly #sha: string;
   readonly #keyCount: number;
+  /** The `EVAL` that is loading the script again, while one is in flight. */
+  #reloading: Promise<unknown> | undefined;
 
   constructor(source: string, keyCount: number) {
     this.#source = source;
@@ -36,15 +39,38 @@ export class LuaScript {
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<ScriptReply> {
-    let reply: unknown;
     try {
-      reply = await connection.evalsha(this.#sha, this.#keyCount, ...keys, ...args);
+      return toReply(await connection.evalsha(this.#sha, this.#keyCount, ...keys, ...args));
     } catch (error) {
-      if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
-      reply = await connection.eval(this.#source, this.#keyCount, ...keys, ...args);
+      if (!isNoScript(error)) throw error;
     }
-    return toReply(reply);
+    // Calls sent together (thousands of breakers loading at start, or reconciling after a
+    // restart) all come back NOSCRIPT: one sends the source, the others wait and retry by SHA.
+    const reloading = this.#reloading;
+    if (reloading !== undefined) {
+      await reloading.then(
+        () => {},
+        () => {},
+      );
+      try {
+        return toReply(await connection.evalsha(this.#sha, this.#keyCount, ...keys, ...args));
+      } catch (error) {
+        // Another Cluster node, or flushed again: send the source ourselves.
+        if (!isNoScript(error)) throw error;
+      }
+    }
+    const evaluation = connection.eval(this.#source, this.#keyCount, ...keys, ...args);
+    this.#reloading = evaluation;
+    try {
+      return toReply(await evaluation);
+    } finally {
+      if (this.#reloading === evaluation) this.#reloading = undefined;
+    }
   }
+}
+
+function isNoScript(error: unknown): boolean {
+  return String((error as Error | undefined)?.message).startsWith('NOSCRIPT');
 }
 
 function toReply(reply: unknown): ScriptReply {

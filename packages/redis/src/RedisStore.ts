@@ -17,6 +17,7 @@ import {
   type ResolvedRedisStoreOptions,
   resolveRedisStoreOptions,
 } from './resolveRedisStoreOptions.ts';
+import { Throttle } from './Throttle.ts';
 import { type FleetRecord, parseMessage, parseRecord, stateArguments } from './wire.ts';
 
 // One instance per process: the scripts are stateless, and each connection loads them once.
@@ -58,6 +59,8 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
   readonly #byId = new Map<string, BreakerEntry>();
   readonly #emitter: Emitter<RedisStoreEvents>;
   readonly #connections: Connections;
+  /** Loads and reconciliations: many at once, but never so many that commands time out. */
+  readonly #bulk = new Throttle(128);
   #disposed = false;
 
   /**
@@ -110,7 +113,9 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
     const entry = this.#entry(name);
     try {
       await this.#connections.whenCommandsReady(this.#options.commandTimeoutMs);
-      const reply = await read.run(this.#connections.commands, [entry.keys.state], []);
+      const reply = await this.#bulk.run(() =>
+        read.run(this.#connections.commands, [entry.keys.state], []),
+      );
       const record = this.#recordOf(entry, reply);
       if (record === undefined || record.writer === this.#id) return undefined;
       return entry.adopt(record, reply.redisNow, this.#options.clock.now());
@@ -277,9 +282,9 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
     const entries = [...this.#entries.values()];
     await Promise.all(
       entries.map((entry) =>
-        this.#reconcileOne(entry).catch((error: unknown) =>
-          this.#fail('reconcile', error, entry.name),
-        ),
+        this.#bulk
+          .run(() => this.#reconcileOne(entry))
+          .catch((error: unknown) => this.#fail('reconcile', error, entry.name)),
       ),
     );
     if (!this.#disposed) this.#emit('reconciled', { breakers: entries.length });

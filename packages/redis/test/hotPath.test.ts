@@ -27,41 +27,52 @@ afterAll(async () => {
 });
 
 describe('the closed hot path', () => {
-  it('sends no command to Redis for 10k closed calls, successes and failures mixed', async () => {
-    const clock = new ManualClock();
-    const store = await connectedStore({ prefix: randomPrefix(), clock, port: server.port });
-    const breakers = ['a', 'b', 'c'].map(
-      (name) =>
-        new CircuitBreaker({
-          name,
-          clock,
-          store,
-          strategy: { type: 'count', callCount: 100, minCalls: 10, failureRate: 0.5 },
-        }),
-    );
-    await Promise.all(breakers.map((breaker) => breaker.ready));
-    const before = await commandCounts(redis);
-    // The counts are live: loading the three breakers ran the store's scripts.
-    expect((before.eval ?? 0) + (before.evalsha ?? 0)).toBeGreaterThanOrEqual(3);
+  it.each([
+    { mode: 'default', quorum: undefined },
+    { mode: 'quorum', quorum: { minProcesses: 2 } },
+  ])(
+    'sends no command to Redis for 10k closed calls, failures mixed in ($mode mode)',
+    async ({ quorum }) => {
+      const clock = new ManualClock();
+      const store = await connectedStore({
+        prefix: randomPrefix(),
+        clock,
+        port: server.port,
+        ...(quorum ? { quorum } : {}),
+      });
+      const breakers = ['a', 'b', 'c'].map(
+        (name) =>
+          new CircuitBreaker({
+            name,
+            clock,
+            store,
+            strategy: { type: 'count', callCount: 100, minCalls: 10, failureRate: 0.5 },
+          }),
+      );
+      await Promise.all(breakers.map((breaker) => breaker.ready));
+      const before = await commandCounts(redis);
+      // The counts are live: loading the three breakers ran the store's scripts.
+      expect((before.eval ?? 0) + (before.evalsha ?? 0)).toBeGreaterThanOrEqual(3);
 
-    let failures = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const breaker = breakers[i % 3]!;
-      const fail = i % 4 === 0;
-      try {
-        await breaker.execute(() =>
-          fail ? Promise.reject(new Error('boom')) : Promise.resolve(i),
-        );
-      } catch {
-        failures++;
+      let failures = 0;
+      for (let i = 0; i < 10_000; i++) {
+        const breaker = breakers[i % 3]!;
+        const fail = i % 4 === 0;
+        try {
+          await breaker.execute(() =>
+            fail ? Promise.reject(new Error('boom')) : Promise.resolve(i),
+          );
+        } catch {
+          failures++;
+        }
+        if (i % 1_000 === 0) await clock.advance(1_000);
       }
-      if (i % 1_000 === 0) await clock.advance(1_000);
-    }
 
-    expect(failures).toBe(2_500);
-    expect(breakers.map((breaker) => breaker.state)).toEqual(['closed', 'closed', 'closed']);
-    expect(await commandCounts(redis)).toEqual(before);
-    for (const breaker of breakers) breaker.dispose();
-    await store.dispose();
-  });
+      expect(failures).toBe(2_500);
+      expect(breakers.map((breaker) => breaker.state)).toEqual(['closed', 'closed', 'closed']);
+      expect(await commandCounts(redis)).toEqual(before);
+      for (const breaker of breakers) breaker.dispose();
+      await store.dispose();
+    },
+  );
 });
