@@ -80,8 +80,12 @@ export class RedisServer {
     this.#extraArgs = extraArgs;
   }
 
-  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), extraArgs);
+  /** `extraArgs` may depend on the port the server gets. */
+  static async start(
+    extraArgs: (port: number) => readonly string[] = () => [],
+  ): Promise<RedisServer> {
+    const port = await freePort();
+    const server = new RedisServer(port, extraArgs(port));
     await server.restart();
     return server;
   }
