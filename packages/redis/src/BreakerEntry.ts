@@ -1,10 +1,10 @@
-import type { DurableState } from './core.ts';
+import type { Clock, DurableState } from './core.ts';
 import { type BreakerKeys, breakerId, breakerKeys } from './keys.ts';
-import { type FleetRecord, toDurableState } from './wire.ts';
+import { type FleetRecord, type HeldState, holdState, toDurableState } from './wire.ts';
 
 /** A transition of this process that Redis has not confirmed. */
 export interface PendingSave {
-  readonly state: DurableState;
+  readonly held: HeldState;
   /** The fleet version the transition was made on. */
   readonly base: number;
 }
@@ -26,8 +26,8 @@ export class BreakerEntry {
   readonly subscribers = new Set<(state: DurableState) => void>();
   /** The last fleet version this process knows; 0 for none. */
   fleetVersion = 0;
-  /** The last fleet state this process knows, in local time: what a restore writes back. */
-  fleetState: DurableState | undefined;
+  /** The last fleet state this process knows: what a restore writes back. */
+  fleetState: HeldState | undefined;
   /** The highest version the breaker saved or was given. */
   localVersion = 0;
   /** Incremented whenever the breaker is given a fleet state. */
@@ -46,22 +46,26 @@ export class BreakerEntry {
    * Takes `record` as the fleet's state if it is newer than the last one known, and returns
    * the state the breaker should apply then (`undefined` when it is not newer).
    */
-  adopt(record: FleetRecord, redisNow: number, now: number): DurableState | undefined {
+  adopt(record: FleetRecord, redisNow: number, clock: Clock): DurableState | undefined {
     if (record.version <= this.fleetVersion) return undefined;
+    const now = clock.now();
     this.fleetVersion = record.version;
     this.localVersion = Math.max(record.version, this.localVersion + 1);
     this.epoch++;
     this.pending = undefined;
     this.leaseHeldUntil = 0;
     const state = toDurableState(record, redisNow, now, this.localVersion);
-    this.fleetState = state;
+    this.fleetState = holdState(state, now, clock.monotonic());
     return state;
   }
 
   /** Records a local transition about to be written; returns it as pending. */
-  saving(state: DurableState): PendingSave {
+  saving(state: DurableState, clock: Clock): PendingSave {
     this.localVersion = Math.max(this.localVersion, state.version);
-    const pending = { state, base: this.fleetVersion };
+    const pending = {
+      held: holdState(state, clock.now(), clock.monotonic()),
+      base: this.fleetVersion,
+    };
     this.pending = pending;
     return pending;
   }
@@ -70,7 +74,7 @@ export class BreakerEntry {
   shared(pending: PendingSave, version: number): void {
     if (version > this.fleetVersion) {
       this.fleetVersion = version;
-      this.fleetState = pending.state;
+      this.fleetState = pending.held;
     }
     this.settled(pending);
   }

@@ -118,7 +118,7 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
       );
       const record = this.#recordOf(entry, reply);
       if (record === undefined || record.writer === this.#id) return undefined;
-      return entry.adopt(record, reply.redisNow, this.#options.clock.now());
+      return entry.adopt(record, reply.redisNow, this.#options.clock);
     } catch (error) {
       this.#fail('load', error, entry.name);
       throw error;
@@ -133,7 +133,7 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
   async save(name: string, state: DurableState): Promise<void> {
     if (this.#disposed) throw disposedError();
     const entry = this.#entry(name);
-    const pending = entry.saving(state);
+    const pending = entry.saving(state, this.#options.clock);
     try {
       if (!this.#connections.commandsReady) {
         throw new Error('Redis is not connected; the transition is shared on reconnection.');
@@ -232,7 +232,7 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
       [
         'save',
         pending.base,
-        ...stateArguments(pending.state, options.clock.now()),
+        ...stateArguments(pending.held, options.clock.monotonic()),
         options.stateTtlMs,
         this.#id,
         this.#channel,
@@ -264,7 +264,7 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
         this.#emit('conflict', {
           breaker: entry.name,
           kept: record.state,
-          rejected: pending.state.state,
+          rejected: pending.held.state,
         });
         this.#deliver(entry, record, reply.redisNow);
         break;
@@ -307,7 +307,7 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
         [
           'restore',
           entry.fleetVersion,
-          ...stateArguments(entry.fleetState, options.clock.now()),
+          ...stateArguments(entry.fleetState, options.clock.monotonic()),
           options.stateTtlMs,
           this.#id,
           this.#channel,
@@ -346,7 +346,7 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
       entry.fleetVersion = Math.max(entry.fleetVersion, record.version);
       return;
     }
-    const state = entry.adopt(record, redisNow, this.#options.clock.now());
+    const state = entry.adopt(record, redisNow, this.#options.clock);
     if (state === undefined) return;
     for (const subscriber of [...entry.subscribers]) {
       try {

@@ -30,17 +30,49 @@ const states: ReadonlySet<unknown> = new Set<BreakerState>([
 ]);
 
 /**
- * The arguments the write script takes for `state`, with its times as durations from `now` (the
- * local wall clock): the script turns them into Redis times, so the skew between this host's
- * clock and any other's never enters the shared record.
+ * A state with its times turned into durations, pinned to the monotonic time they were read at,
+ * so it can be sent later (a write retried after Redis came back) and still mean the same open
+ * period, whatever the wall clock did meanwhile.
  */
-export function stateArguments(state: DurableState, now: number): [string, number, number, number] {
-  const openedAgo = state.openedAt > 0 ? Math.max(0, Math.round(now - state.openedAt)) : -1;
-  let remaining = -2;
+export interface HeldState {
+  readonly state: BreakerState;
+  readonly recoveryAttempt: number;
+  /** Ms since the last opening, at `at`; -1 for never. */
+  readonly openedAgoMs: number;
+  /** Ms left open, at `at`; -2 when not open, -1 until reset. */
+  readonly remainingMs: number;
+  /** Monotonic ms when it was read. */
+  readonly at: number;
+}
+
+/** Holds `state`, read when the wall clock said `now` and the monotonic clock `monotonic`. */
+export function holdState(state: DurableState, now: number, monotonic: number): HeldState {
+  let remainingMs = -2;
   if (state.state === 'open') {
-    remaining = state.openUntil === Infinity ? -1 : Math.max(0, Math.ceil(state.openUntil - now));
+    remainingMs = state.openUntil === Infinity ? -1 : Math.max(0, state.openUntil - now);
   }
-  return [state.state, openedAgo, remaining, state.recoveryAttempt];
+  return {
+    state: state.state,
+    recoveryAttempt: state.recoveryAttempt,
+    openedAgoMs: state.openedAt > 0 ? Math.max(0, now - state.openedAt) : -1,
+    remainingMs,
+    at: monotonic,
+  };
+}
+
+/**
+ * The arguments the write script takes for `held`, as of `monotonic`: durations the script
+ * lays on Redis' clock, so no host's wall clock enters the shared record.
+ */
+export function stateArguments(
+  held: HeldState,
+  monotonic: number,
+): [string, number, number, number] {
+  const elapsed = Math.max(0, monotonic - held.at);
+  const openedAgo = held.openedAgoMs < 0 ? -1 : Math.round(held.openedAgoMs + elapsed);
+  const remaining =
+    held.remainingMs < 0 ? held.remainingMs : Math.max(0, Math.ceil(held.remainingMs - elapsed));
+  return [held.state, openedAgo, remaining, held.recoveryAttempt];
 }
 
 /**

@@ -150,3 +150,29 @@ describe('a Redis that is killed and restarted', () => {
     expect(isBreakerOpenError(rejection)).toBe(true);
   });
 });
+
+describe('wall-clock steps while Redis is away', () => {
+  it('share the open period a process chose, however its wall clock moved meanwhile', async () => {
+    const prefix = randomPrefix();
+    const a = await member(prefix);
+    const b = await member(prefix);
+    const down = Promise.all([lost(a.store), lost(b.store)]);
+    await server.kill();
+    await down;
+    a.breaker.acquire().failure(new Error('exchange down'));
+    // NTP steps A's wall clock an hour back, then forward two hours.
+    a.clock.setNow(a.clock.now() - 3_600_000);
+    await a.clock.advance(1_000);
+    a.clock.setNow(a.clock.now() + 7_200_000);
+
+    const bOpens = nextState(b.breaker, 'open');
+    await server.restart();
+    await bOpens;
+    const rejection = b.breaker.tryAcquire();
+    expect(isBreakerOpenError(rejection)).toBe(true);
+    // 5 s recovery, 1 s of it spent before Redis came back.
+    const retryAfterMs = (rejection as { retryAfterMs: number }).retryAfterMs;
+    expect(retryAfterMs).toBeGreaterThan(3_900);
+    expect(retryAfterMs).toBeLessThanOrEqual(4_000);
+  });
+});
