@@ -1,4 +1,5 @@
 import {
+  BreakerRegistry,
   type BreakerState,
   CircuitBreaker,
   isBreakerOpenError,
@@ -154,5 +155,35 @@ describe('RedisStore between processes', () => {
     expect(keys.join()).not.toContain('kraken');
     expect(JSON.stringify(record)).not.toContain('kraken');
     expect(await redis.pttl(a.store.keysOf(name).state)).toBeGreaterThan(86_000_000);
+  });
+});
+
+describe('the README setup', () => {
+  it('shares a registry breaker between two processes', async () => {
+    prefix = randomPrefix();
+    const clock = new ManualClock();
+    const [storeA, storeB] = [
+      await connectedStore({ prefix, clock }),
+      await connectedStore({ prefix, clock }),
+    ];
+    const defaults = {
+      clock,
+      recovery: 30_000,
+      strategy: { type: 'consecutive' as const, failureCount: 1 },
+    };
+    const a = new BreakerRegistry({ defaults: { ...defaults, store: storeA } });
+    const b = new BreakerRegistry({ defaults: { ...defaults, store: storeB } });
+    cleanup.push(
+      () => storeA.dispose(),
+      () => storeB.dispose(),
+      () => a.dispose(),
+      () => b.dispose(),
+    );
+    const krakenB = b.get(name);
+    await krakenB.ready;
+    const opened = nextState(krakenB, 'open');
+    a.get(name).acquire().failure(new Error('down'));
+    await opened;
+    await expect(krakenB.execute(() => Promise.resolve(1))).rejects.toThrow(/is open/);
   });
 });
