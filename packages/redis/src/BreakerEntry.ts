@@ -52,7 +52,8 @@ export class BreakerEntry {
     this.fleetVersion = record.version;
     this.localVersion = Math.max(record.version, this.localVersion + 1);
     this.epoch++;
-    this.pending = undefined;
+    // A pending transition stays pending: written on reconnection, the tie-break settles it
+    // against this newer state (a process cut off from Redis may have seen the worse news).
     this.leaseHeldUntil = 0;
     const state = toDurableState(record, redisNow, now, this.localVersion);
     this.fleetState = holdState(state, now, clock.monotonic());

@@ -137,6 +137,27 @@ describe('conflicting transitions (the tie-break)', () => {
   });
 });
 
+describe('listeners of store events', () => {
+  it('send what they throw to onListenerError and change nothing', async () => {
+    prefix = randomPrefix();
+    const caught: [unknown, string][] = [];
+    store = await connectedStore({
+      prefix,
+      clock,
+      onListenerError: (error, source) => caught.push([error, source]),
+    });
+    cleanup.push(() => store.dispose());
+    const states = received();
+    store.on('conflict', () => {
+      throw new Error('listener bug');
+    });
+    await writtenElsewhere('open', 3, 20_000);
+    await store.save(name, state('closed', 1));
+    expect(caught).toEqual([[new Error('listener bug'), 'conflict']]);
+    expect(states.map((s) => s.state)).toEqual(['open']);
+  });
+});
+
 describe('values under our keys that are not ours', () => {
   it('reports and ignores garbage under the state key, then writes over it', async () => {
     await freshStore();

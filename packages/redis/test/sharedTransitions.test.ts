@@ -9,7 +9,7 @@ import {
 import type { RedisStore } from '@breakwater/redis';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectedStore, deleteKeys, inspector, randomPrefix } from './helpers.ts';
+import { connectedStore, deleteKeys, inspector, nextEvent, randomPrefix } from './helpers.ts';
 
 const name = 'https://api.kraken.com';
 let redis: Redis;
@@ -136,6 +136,33 @@ describe('RedisStore between processes', () => {
     probes[0]!.success();
     await closedEverywhere;
     expect(await stored(a.store)).toMatchObject({ s: 'closed' });
+  });
+
+  it('never hands a breaker its own transition back, which would end its probe', async () => {
+    prefix = randomPrefix();
+    const a = await process_();
+    const b = await process_();
+    const opened = nextState(b.breaker, 'open');
+    a.breaker.acquire().failure(new Error('down'));
+    await opened;
+    await a.clock.advance(1_000);
+    const [probe] = await hammer([a.breaker], 1);
+    expect(a.breaker.state).toBe('half_open');
+    let record = await stored(a.store);
+    while (record.s !== 'half_open') record = await stored(a.store);
+    // A's half-open as the channel carries it, arriving again before Redis' reply would; the
+    // foreign message after it tells when A has read both.
+    const id = /\{([0-9a-f]{32})\}/.exec(a.store.keysOf(name).state)![1];
+    const channel = `${prefix}transitions`;
+    const readBoth = nextEvent(a.store, 'invalidData');
+    await redis.publish(channel, JSON.stringify({ ...record, v: (record.v as number) + 1, n: id }));
+    await redis.publish(channel, 'marker');
+    await readBoth;
+    expect(a.breaker.state).toBe('half_open');
+    const closed = nextState(b.breaker, 'closed');
+    probe!.success();
+    await closed;
+    expect(a.breaker.state).toBe('closed');
   });
 
   it('stores times on the Redis clock and never the breaker name', async () => {
