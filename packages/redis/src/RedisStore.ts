@@ -342,6 +342,8 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
    * a breaker must never hear its own echo (a half-open echo reads "another process probes").
    */
   #deliver(entry: BreakerEntry, record: FleetRecord, redisNow: number, ours = false): void {
+    // Replies still arriving while the store closes reach no breaker.
+    if (this.#disposed) return;
     if (record.writer === this.#id && !ours) {
       entry.fleetVersion = Math.max(entry.fleetVersion, record.version);
       return;
