@@ -92,7 +92,7 @@ export const redisPropagation: LatencyCase = {
     const breaker = new CircuitBreaker({
       name,
       store,
-      recovery: 60_000,
+      openMs: 60_000,
       strategy: { type: 'consecutive', failureCount: 1 },
     });
     try {
@@ -109,7 +109,7 @@ export const redisPropagation: LatencyCase = {
       for (let round = 0; round < rounds; round++) {
         const opened = receivers.map((r) => r.next((m) => m.op === 'change' && m.to === 'open'));
         const openedAt = wallNow();
-        breaker.acquire().failure(new Error('bench: exchange down'));
+        breaker.acquire().settle({ kind: 'error', error: new Error('bench: exchange down') });
         for (const change of await Promise.all(opened)) latencies.push(change.at! - openedAt);
         const closed = receivers.map((r) => r.next((m) => m.op === 'change' && m.to === 'closed'));
         breaker.reset();

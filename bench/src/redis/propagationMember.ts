@@ -23,7 +23,7 @@ process.on('message', async (message: { op: string; prefix?: string; name?: stri
     await new Promise<void>((resolve) => {
       const off = store!.on('reconciled', () => resolve(off()));
     });
-    breaker = new CircuitBreaker({ name: message.name!, store, recovery: 60_000 });
+    breaker = new CircuitBreaker({ name: message.name!, store, openMs: 60_000 });
     breaker.on('stateChange', (event) => {
       const at = performance.timeOrigin + performance.now();
       process.send?.({ op: 'change', to: event.to, at });

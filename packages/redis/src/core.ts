@@ -1,7 +1,7 @@
 /**
  * Everything this package takes from `@breakwater/core`, in one place: the store contract and
- * its data, and the helpers a store author reuses (option checks, the emitter, redaction). When
- * the core moves its store-author helpers to `@breakwater/core/adapter`, only this file changes.
+ * its data from the main entry, and from `@breakwater/core/adapter` the helpers a store author
+ * reuses (option checks, the emitter, the clock, redaction).
  */
 export {
   type BreakerState,
@@ -9,6 +9,10 @@ export {
   BreakwaterConfigError,
   type Clock,
   type DurableState,
+  type ListenerErrorHandler,
+  redactError,
+} from '@breakwater/core';
+export {
   Emitter,
   expectClock,
   expectFunction,
@@ -16,11 +20,9 @@ export {
   expectObject,
   expectString,
   type KnownKeys,
-  type ListenerErrorHandler,
   type RedactedError,
-  redactError,
   rejectUnknownKeys,
   reportCallbackError,
   rethrowInMicrotask,
   systemClock,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';

@@ -74,7 +74,7 @@ describe('a three-node Redis Cluster', () => {
             name,
             store,
             clock: clocks[s],
-            recovery: 1_000,
+            openMs: 1_000,
             strategy: { type: 'consecutive', failureCount: 1 },
           }),
       ),
@@ -96,7 +96,8 @@ describe('a three-node Redis Cluster', () => {
     expect(owners.size).toBe(3);
 
     const opened = names.map((_, i) => nextState(breakers[1][i]!, 'open'));
-    for (const breaker of breakers[0]) breaker.acquire().failure(new Error('down'));
+    for (const breaker of breakers[0])
+      breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     await Promise.all(opened);
 
     for (const clock of clocks) await clock.advance(1_000);

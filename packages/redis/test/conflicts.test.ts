@@ -181,7 +181,7 @@ describe('values under our keys that are not ours', () => {
       },
     ]);
 
-    breaker.acquire().failure(new Error('down'));
+    breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     await nextEvent(store, 'invalidData');
     await redis.ping();
     expect(await storedRecord()).toMatchObject({ s: 'open', f: 'bw1' });

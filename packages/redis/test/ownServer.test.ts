@@ -1,8 +1,8 @@
 import {
+  type BreakerEvents,
   type BreakerState,
   CircuitBreaker,
   ManualClock,
-  type StoreErrorEvent,
 } from '@breakwater/core';
 import { RedisStore } from '@breakwater/redis';
 import type { Redis } from 'ioredis';
@@ -65,7 +65,7 @@ describe('Lua scripts', () => {
     ) as [CircuitBreaker, CircuitBreaker];
     await Promise.all([a.ready, b.ready]);
     const opened = nextState(b, 'open');
-    a.acquire().failure(new Error('down'));
+    a.acquire().settle({ kind: 'error', error: new Error('down') });
     await opened;
     const warm = await scriptCalls();
     expect(warm.eval).toBeGreaterThanOrEqual(1);
@@ -81,7 +81,7 @@ describe('Lua scripts', () => {
     // Forgotten (a restart, a failover, SCRIPT FLUSH): NOSCRIPT, then sent once more.
     await redis.script('FLUSH');
     const reopened = nextState(b, 'open');
-    a.acquire().failure(new Error('down again'));
+    a.acquire().settle({ kind: 'error', error: new Error('down again') });
     await reopened;
     expect((await scriptCalls()).eval).toBe(after.eval + 1);
 
@@ -107,13 +107,13 @@ describe('ten thousand breakers on one store', () => {
         }),
     );
     await Promise.all(breakers.map((breaker) => breaker.ready));
-    const storeErrors: StoreErrorEvent[] = [];
+    const storeErrors: BreakerEvents['storeError'][] = [];
     for (const breaker of breakers) breaker.on('storeError', (event) => storeErrors.push(event));
 
     const lost = nextEvent(store, 'connection', (e) => e.status === 'lost');
     await server.kill();
     await lost;
-    breakers[1234]!.acquire().failure(new Error('down'));
+    breakers[1234]!.acquire().settle({ kind: 'error', error: new Error('down') });
     const reconciled = nextEvent(store, 'reconciled');
     await server.restart();
     expect(await reconciled).toEqual({ breakers: 10_000 });
@@ -140,7 +140,7 @@ describe('a Redis that is not there', () => {
     const errors: string[] = [];
     store.on('error', (event) => errors.push(event.operation));
     const breaker = new CircuitBreaker({ name: 'api', store });
-    const storeErrors: StoreErrorEvent[] = [];
+    const storeErrors: BreakerEvents['storeError'][] = [];
     breaker.on('storeError', (event) => storeErrors.push(event));
     await breaker.ready;
 

@@ -32,7 +32,7 @@ async function member(windowMs = 60_000) {
     name,
     clock,
     store,
-    recovery: 1_000,
+    openMs: 1_000,
     strategy: { type: 'consecutive', failureCount: 1 },
   });
   await breaker.ready;
@@ -59,14 +59,14 @@ describe('quorum mode', () => {
     const [a, b, c] = [await member(), await member(), await member()];
 
     const aVoted = nextEvent(a.store, 'vote');
-    a.breaker.acquire().failure(new Error('my network is down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('my network is down') });
     expect(await aVoted).toEqual({ breaker: name, votes: 1, needed: 2, opened: false });
     expect(a.breaker.state).toBe('open');
     expect([b.breaker.state, c.breaker.state]).toEqual(['closed', 'closed']);
     expect(await redis.get(a.store.keysOf(name).state)).toBeNull();
 
     const cOpens = nextState(c.breaker, 'open');
-    b.breaker.acquire().failure(new Error('the exchange is down'));
+    b.breaker.acquire().settle({ kind: 'error', error: new Error('the exchange is down') });
     await cOpens;
     expect(b.votes).toEqual([{ breaker: name, votes: 2, needed: 2, opened: true }]);
     expect(JSON.parse((await redis.get(a.store.keysOf(name).state))!)).toMatchObject({
@@ -84,9 +84,10 @@ describe('quorum mode', () => {
         // Open only for itself: it probes without the fleet's lease.
         const probe = a.breaker.tryAcquire();
         expect(isBreakerOpenError(probe)).toBe(false);
-        if (!isBreakerOpenError(probe)) probe.failure(new Error('still down here'));
+        if (!isBreakerOpenError(probe))
+          probe.settle({ kind: 'error', error: new Error('still down here') });
       } else {
-        a.breaker.acquire().failure(new Error('down here'));
+        a.breaker.acquire().settle({ kind: 'error', error: new Error('down here') });
       }
       expect(await voted).toMatchObject({ votes: 1, opened: false });
     }
@@ -97,13 +98,13 @@ describe('quorum mode', () => {
   it('forgets votes older than the window (Redis time)', async () => {
     prefix = randomPrefix();
     const [a, b] = [await member(30), await member(30)];
-    a.breaker.acquire().failure(new Error('down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     await nextEvent(a.store, 'vote');
     const votes = a.store.keysOf(name).votes;
     // The votes key expires with the window: then a second voter is alone.
     while ((await redis.exists(votes)) === 1) await redis.ping();
     const voted = nextEvent(b.store, 'vote');
-    b.breaker.acquire().failure(new Error('down'));
+    b.breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     expect(await voted).toMatchObject({ votes: 1, opened: false });
   });
 });

@@ -1,9 +1,9 @@
 import {
+  type BreakerEvents,
   type BreakerState,
   CircuitBreaker,
   isBreakerOpenError,
   ManualClock,
-  type StoreErrorEvent,
 } from '@breakwater/core';
 import type { RedisStore } from '@breakwater/redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,11 +28,11 @@ async function member(prefix: string) {
     name,
     clock,
     store,
-    recovery: 5_000,
+    openMs: 5_000,
     strategy: { type: 'consecutive', failureCount: 1 },
   });
   await breaker.ready;
-  const storeErrors: StoreErrorEvent[] = [];
+  const storeErrors: BreakerEvents['storeError'][] = [];
   breaker.on('storeError', (event) => storeErrors.push(event));
   cleanup.push(
     () => store.dispose(),
@@ -87,7 +87,7 @@ describe('a Redis that is killed and restarted', () => {
     expect(await callsSettleAtOnce(a.breaker, 200)).toBe(200);
     expect(await callsSettleAtOnce(b.breaker, 200)).toBe(200);
     // A opens alone: Redis cannot carry it, and says so through storeError.
-    a.breaker.acquire().failure(new Error('exchange down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('exchange down') });
     expect(a.breaker.state).toBe('open');
     await turn();
     expect(a.storeErrors.map((e) => e.operation)).toEqual(['save']);
@@ -115,7 +115,7 @@ describe('a Redis that is killed and restarted', () => {
     const a = await member(prefix);
     const b = await member(prefix);
     const bOpens = nextState(b.breaker, 'open');
-    a.breaker.acquire().failure(new Error('exchange down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('exchange down') });
     await bOpens;
     const down = Promise.all([lost(a.store), lost(b.store)]);
     await server.kill();
@@ -131,7 +131,7 @@ describe('a Redis that is killed and restarted', () => {
   it('writes the fleet state back into a Redis that lost it, for processes started later', async () => {
     const prefix = randomPrefix();
     const a = await member(prefix);
-    a.breaker.acquire().failure(new Error('exchange down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('exchange down') });
     const b = await member(prefix);
     expect(b.breaker.state).toBe('open');
     const down = Promise.all([lost(a.store), lost(b.store)]);
@@ -159,7 +159,7 @@ describe('wall-clock steps while Redis is away', () => {
     const down = Promise.all([lost(a.store), lost(b.store)]);
     await server.kill();
     await down;
-    a.breaker.acquire().failure(new Error('exchange down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('exchange down') });
     // NTP steps A's wall clock an hour back, then forward two hours.
     a.clock.setNow(a.clock.now() - 3_600_000);
     await a.clock.advance(1_000);

@@ -5,6 +5,7 @@ import {
   isBreakerOpenError,
   ManualClock,
   type Permit,
+  success,
 } from '@breakwater/core';
 import type { RedisStore } from '@breakwater/redis';
 import type { Redis } from 'ioredis';
@@ -35,7 +36,7 @@ async function process_(clock = new ManualClock(), recoveryMs = 1_000) {
     name,
     clock,
     store,
-    recovery: recoveryMs,
+    openMs: recoveryMs,
     strategy: { type: 'consecutive', failureCount: 1 },
   });
   await breaker.ready;
@@ -86,7 +87,7 @@ describe('RedisStore between processes', () => {
     const a = await process_();
     const b = await process_();
     const applied = nextState(b.breaker, 'open');
-    a.breaker.acquire().failure(new Error('down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     await applied;
 
     expect(b.breaker.state).toBe('open');
@@ -103,7 +104,7 @@ describe('RedisStore between processes', () => {
     const a = await process_(new ManualClock({ startMs: 1_767_225_600_000 }), 30_000);
     const b = await process_(new ManualClock({ startMs: 1_767_225_600_000 + 7_200_000 }), 30_000);
     const applied = nextState(b.breaker, 'open');
-    a.breaker.acquire().failure(new Error('down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     await applied;
 
     const remainingOnB = b.breaker.toJSON().openUntil! - b.clock.now();
@@ -118,7 +119,7 @@ describe('RedisStore between processes', () => {
     const a = await process_();
     const b = await process_();
     const opened = nextState(b.breaker, 'open');
-    a.breaker.acquire().failure(new Error('down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     await opened;
     await a.clock.advance(1_000);
     await b.clock.advance(1_000);
@@ -133,7 +134,7 @@ describe('RedisStore between processes', () => {
       nextState(a.breaker, 'closed'),
       nextState(b.breaker, 'closed'),
     ]);
-    probes[0]!.success();
+    probes[0]!.settle(success());
     await closedEverywhere;
     expect(await stored(a.store)).toMatchObject({ s: 'closed' });
   });
@@ -143,7 +144,7 @@ describe('RedisStore between processes', () => {
     const a = await process_();
     const b = await process_();
     const opened = nextState(b.breaker, 'open');
-    a.breaker.acquire().failure(new Error('down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     await opened;
     await a.clock.advance(1_000);
     const [probe] = await hammer([a.breaker], 1);
@@ -160,7 +161,7 @@ describe('RedisStore between processes', () => {
     await readBoth;
     expect(a.breaker.state).toBe('half_open');
     const closed = nextState(b.breaker, 'closed');
-    probe!.success();
+    probe!.settle(success());
     await closed;
     expect(a.breaker.state).toBe('closed');
   });
@@ -170,7 +171,7 @@ describe('RedisStore between processes', () => {
     const a = await process_(new ManualClock({ startMs: 1_000 }));
     const b = await process_();
     const applied = nextState(b.breaker, 'open');
-    a.breaker.acquire().failure(new Error('down'));
+    a.breaker.acquire().settle({ kind: 'error', error: new Error('down') });
     await applied;
     const record = await stored(a.store);
     const [seconds] = await redis.time();
@@ -195,7 +196,7 @@ describe('the README setup', () => {
     ];
     const defaults = {
       clock,
-      recovery: 30_000,
+      openMs: 30_000,
       strategy: { type: 'consecutive' as const, failureCount: 1 },
     };
     const a = new BreakerRegistry({ defaults: { ...defaults, store: storeA } });
@@ -209,7 +210,9 @@ describe('the README setup', () => {
     const krakenB = b.get(name);
     await krakenB.ready;
     const opened = nextState(krakenB, 'open');
-    a.get(name).acquire().failure(new Error('down'));
+    a.get(name)
+      .acquire()
+      .settle({ kind: 'error', error: new Error('down') });
     await opened;
     await expect(krakenB.execute(() => Promise.resolve(1))).rejects.toThrow(/is open/);
   });
