@@ -13,12 +13,23 @@ export interface ImplResult {
   readonly config: string;
 }
 
+/** One implementation's figures in a latency case (`redis-propagation`). */
+export interface LatencyResult {
+  /** Median latency in ms. */
+  readonly p50Ms: number;
+  /** 99th percentile (nearest rank) latency in ms. */
+  readonly p99Ms: number;
+  /** How many latencies were measured. */
+  readonly samples: number;
+  readonly config: string;
+}
+
 /** What `pnpm bench` writes to `bench/results/*.json`; the shape is fixed by DESIGN.md. */
 export interface BenchResult {
   readonly schemaVersion: 1;
   readonly node: string;
   readonly date: string;
-  readonly cases: Record<string, Record<string, ImplResult>>;
+  readonly cases: Record<string, Record<string, ImplResult | LatencyResult>>;
   /** Heap bytes retained per idle breaker, by implementation. */
   readonly memory: Record<string, number>;
 }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { cases, idleImpls, memoryCaseName } from './cases/index.ts';
+import { cases, idleImpls, latencyCases, memoryCaseName } from './cases/index.ts';
 import { measureInterleaved } from './harness.ts';
 import { measureIdleMemory } from './memory.ts';
 import { type BenchResult, type ImplResult, resultPath, writeResult } from './results.ts';
@@ -74,6 +74,13 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     result.cases[benchCase.name] = figures;
   }
 
+  for (const latencyCase of latencyCases) {
+    if (only && !only.has(latencyCase.name)) continue;
+    if (skip(latencyCase)) continue;
+    log(`${latencyCase.name}: ${latencyCase.summary}`);
+    result.cases[latencyCase.name] = await latencyCase.measure(options.smoke);
+  }
+
   if (!only || only.has(memoryCaseName)) {
     const memory = options.smoke ? smokeRun.memory : fullRun.memory;
     log(`${memoryCaseName}: ${memory.count} idle breakers per impl`);
@@ -93,7 +100,11 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
 
 function selection(names: readonly string[] | undefined): ReadonlySet<string> | undefined {
   if (!names || names.length === 0) return undefined;
-  const known = [...cases.map((benchCase) => benchCase.name), memoryCaseName];
+  const known = [
+    ...cases.map((benchCase) => benchCase.name),
+    ...latencyCases.map((latencyCase) => latencyCase.name),
+    memoryCaseName,
+  ];
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new Error(`Unknown case ${unknown.join(', ')}; known cases: ${known.join(', ')}.`);

@@ -6,8 +6,14 @@ export function formatTable(result: BenchResult): string {
   const rows: string[][] = [['case', 'impl', 'ns/op', 'p99 ns', 'ratio']];
   for (const [caseName, figures] of Object.entries(result.cases)) {
     const reference = cases.find((benchCase) => benchCase.name === caseName)?.reference;
-    const referenceNs = reference === undefined ? undefined : figures[reference]?.ns;
+    const referenceFigure = reference === undefined ? undefined : figures[reference];
+    const referenceNs =
+      referenceFigure !== undefined && 'ns' in referenceFigure ? referenceFigure.ns : undefined;
     for (const [impl, figure] of Object.entries(figures)) {
+      if (!('ns' in figure)) {
+        rows.push([caseName, impl, `p50 ${figure.p50Ms} ms`, `p99 ${figure.p99Ms} ms`, '-']);
+        continue;
+      }
       const ratio = referenceNs ? `${(figure.ns / referenceNs).toFixed(2)}×` : '-';
       rows.push([caseName, impl, figure.ns.toFixed(1), figure.p99Ns.toFixed(1), ratio]);
     }

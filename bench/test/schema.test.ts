@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { redisUnavailable } from '../src/redis/redisAvailable.ts';
 import { runBench } from '../src/run.ts';
 
 /**
- * A smoke run measures every case a few times (loopback servers included): about 2 s on a quiet
+ * A smoke run measures every case a few times (loopback servers included, and one forked process
+ * for `redis-propagation` when a Redis answers): a few seconds on a quiet
  * machine, several times that when the suite shares two cores with other work. The limit only
  * guards against a hang; nothing here asserts speed.
  */
@@ -12,7 +14,8 @@ describe('bench smoke run', () => {
   it(
     'produces a schema version 1 result for every case and implementation',
     async () => {
-      const result = await runBench({ smoke: true, write: false });
+      const notes: string[] = [];
+      const result = await runBench({ smoke: true, write: false, log: (line) => notes.push(line) });
 
       expect(result.schemaVersion).toBe(1);
       expect(result.node).toBe(process.version);
@@ -30,9 +33,15 @@ describe('bench smoke run', () => {
           expect.arrayContaining(['breakwater', 'cockatiel', 'opossum']),
         );
       }
-      for (const figures of Object.values(result.cases)) {
-        expect(Object.keys(figures)).toContain('breakwater');
+      for (const [name, figures] of Object.entries(result.cases)) {
+        if (!name.startsWith('redis-')) expect(Object.keys(figures)).toContain('breakwater');
         for (const figure of Object.values(figures)) {
+          if (!('ns' in figure)) {
+            expect(Object.keys(figure).sort()).toEqual(['config', 'p50Ms', 'p99Ms', 'samples']);
+            expect(figure.p50Ms).toBeGreaterThan(0);
+            expect(figure.p99Ms).toBeGreaterThanOrEqual(figure.p50Ms);
+            continue;
+          }
           expect(Object.keys(figure).sort()).toEqual(['config', 'ns', 'p99Ns', 'samples']);
           expect(figure.ns).toBeGreaterThan(0);
           expect(figure.p99Ns).toBeGreaterThanOrEqual(figure.ns);
@@ -40,6 +49,17 @@ describe('bench smoke run', () => {
           expect(typeof figure.config).toBe('string');
           expect(figure.config.length).toBeGreaterThan(0);
         }
+      }
+      // The Redis cases need the local Redis; without one they are skipped with a note.
+      if (redisUnavailable === undefined) {
+        expect(Object.keys(result.cases['redis-hot-path']!)).toEqual([
+          'memory-store',
+          'redis-store',
+        ]);
+        expect(Object.keys(result.cases['redis-propagation']!)).toEqual(['redis-store']);
+      } else {
+        expect(notes).toContain(`note: ${redisUnavailable}`);
+        expect(result.cases['redis-propagation']).toBeUndefined();
       }
       expect(Object.keys(result.memory)).toEqual([
         'breakwater',

@@ -3,6 +3,7 @@ import { dropInIdle } from '../impls/breakwaterOpossum.ts';
 import { cockatielIdle } from '../impls/cockatiel.ts';
 import { opossumIdle } from '../impls/opossum.ts';
 import type { IdleImpl } from '../memory.ts';
+import { redisPropagation } from '../redis/propagation.ts';
 import { axiosCase } from './axios.ts';
 import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
@@ -12,10 +13,11 @@ import { kyCase } from './ky.ts';
 import { openReject } from './openReject.ts';
 import { opossumFire } from './opossumFire.ts';
 import { pipelineCase } from './pipeline.ts';
-import type { BenchCase } from './types.ts';
+import { redisHotPath } from './redisHotPath.ts';
+import type { BenchCase, LatencyCase } from './types.ts';
 import { undiciCase } from './undici.ts';
 
-export type { BenchCase } from './types.ts';
+export type { BenchCase, LatencyCase } from './types.ts';
 
 /**
  * Every timed case, in table order. To add one (`pipeline`, or the adapter cases `fetch`,
@@ -33,7 +35,11 @@ export const cases: readonly BenchCase[] = [
   gotCase,
   kyCase,
   opossumFire,
+  redisHotPath,
 ];
+
+/** Cases measured in ms of latency, after the timed ones; skipped without a Redis. */
+export const latencyCases: readonly LatencyCase[] = [redisPropagation];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
 export const memoryCaseName = 'memory';

@@ -1,4 +1,5 @@
 import type { Impl } from '../harness.ts';
+import type { LatencyResult } from '../results.ts';
 
 /** One row group of the table and one key of `cases` in the JSON. */
 export interface BenchCase {
@@ -14,4 +15,18 @@ export interface BenchCase {
    */
   readonly batch: number;
   readonly impls: readonly Impl[];
+}
+
+/**
+ * A case measured in milliseconds of latency rather than ns per operation (the Redis
+ * propagation across processes): it runs its own measurement and reports percentiles.
+ */
+export interface LatencyCase {
+  /** The key in `cases` and the `--case` filter value. */
+  readonly name: string;
+  readonly summary: string;
+  /** Why the case cannot run here; the run skips it and prints this. */
+  readonly unavailable?: string;
+  /** Measures the case; a smoke run keeps it short. Results by implementation name. */
+  measure(smoke: boolean): Promise<Record<string, LatencyResult>>;
 }

@@ -1,0 +1,17 @@
+/**
+ * @breakwater/redis: one breaker for a fleet of processes. A {@link RedisStore} shares every
+ * breaker transition through Redis (ioredis, a peer dependency) while the closed hot path stays
+ * local. Node only.
+ */
+export type {
+  ConflictEvent,
+  ConnectionEvent,
+  InvalidDataEvent,
+  ReconciledEvent,
+  RedisStoreEvents,
+  StoreFailureEvent,
+  VoteEvent,
+} from './events.ts';
+export type { BreakerKeys } from './keys.ts';
+export { RedisStore } from './RedisStore.ts';
+export type { QuorumOptions, RedisStoreOptions } from './resolveRedisStoreOptions.ts';

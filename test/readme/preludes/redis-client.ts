@@ -1,0 +1,1 @@
+declare const client: import('ioredis').Redis;
