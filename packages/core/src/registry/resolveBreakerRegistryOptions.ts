@@ -125,9 +125,16 @@ export function resolveBreakerRegistryOptions(
   // A throwaway breaker configuration checks the clock and the store the same way breakers do.
   const base = resolveBreakerOptions({ ...defaults, clock, onListenerError, store: options.store });
   const overrides = resolveOverrides(options.overrides, defaults);
+  const store = base.store;
   return Object.freeze({
     defaults,
-    resolvedDefaults: base,
+    // What `get(name)` merges for a name without overrides or options: resolved once, shared.
+    resolvedDefaults: resolveBreakerOptions({
+      clock: base.clock,
+      onListenerError,
+      store,
+      ...defaults,
+    }),
     overrides,
     maxSize: expectInteger('maxSize', options.maxSize ?? Infinity, 1, Infinity),
     enabled: expectBoolean('enabled', options.enabled ?? true),

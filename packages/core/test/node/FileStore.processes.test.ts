@@ -152,7 +152,11 @@ describe('FileStore across processes', () => {
       const ready = answers.filter((line) => line.startsWith('ready '));
       const refused = answers.filter((line) => line.startsWith('error BREAKWATER_STORE_LOCKED '));
       expect({ ready: ready.length, refused: refused.length }).toEqual({ ready: 1, refused: 1 });
-      for (const racer of racers) racer.process.stdin.write('exit\n');
+      // Only the holder still runs: the refused one exits by itself, and writing to its closed
+      // stdin would raise EPIPE.
+      racers.forEach((racer, i) => {
+        if (answers[i]!.startsWith('ready ')) racer.process.stdin.write('exit\n');
+      });
       await Promise.all(racers.map((racer) => exited(racer.process)));
       expect((await readdir(dir)).sort()).toEqual(['state.json']);
     }

@@ -102,6 +102,17 @@ describe('BreakerRegistry: get-or-create', () => {
 });
 
 describe('BreakerRegistry: options', () => {
+  it('gives breakers created from the defaults exactly the defaults, a store among them', () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    const { registry } = setup({ defaults: { store, clock, openMs: 5_000 } });
+    const breaker = registry.get('api');
+    expect(breaker.options.store).toBe(store);
+    expect(breaker.options.clock).toBe(clock);
+    // Created alike, they share one resolved options object.
+    expect(registry.get('other').options).toBe(breaker.options);
+  });
+
   it('merges defaults, then overrides, then the first get() options, and names the breaker', () => {
     const { registry } = setup({
       defaults: { openMs: 1_000, maxRecoveryAttempts: 100, maxRetryAfterMs: 10 },
