@@ -8,6 +8,5 @@ declare const config: {
   breakwater?: import('@breakwater/core').BreakerRequestOptions;
 };
 declare const headers: Record<string, string>;
-declare const res: { status: number; headers: Record<string, string> };
-declare const body: unknown;
+declare const res: { status: number; headers: Record<string, string>; data: unknown };
 declare const error: unknown;

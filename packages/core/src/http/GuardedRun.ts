@@ -1,11 +1,10 @@
 import type { ClassifierRule } from '../classify/rules.ts';
-import { runWithDeadline } from '../deadline.ts';
 import { BreakerOpenError } from '../errors/BreakerOpenError.ts';
-import type { Outcome, ResponseOutcome, Verdict } from '../Outcome.ts';
+import type { Outcome, Verdict } from '../Outcome.ts';
 import { rejectDeferred } from '../rejectDeferred.ts';
-import type { GuardedCall, HttpCall } from './HttpCall.ts';
+import type { GuardedCall } from './HttpCall.ts';
 import type { HttpGuard } from './HttpGuard.ts';
-import { responseOutcome } from './responseOutcome.ts';
+import { readResponseOutcome } from './readResponseOutcome.ts';
 import type { HttpResponseAdapter } from './types.ts';
 
 /**
@@ -80,21 +79,7 @@ export class GuardedRun<R> {
     const permit = breaker.tryAcquire(prepared.context);
     if (permit instanceof BreakerOpenError) return rejectDeferred(permit);
     const call = prepared.withPermit(permit);
-    const timeoutMs = prepared.timeoutMs;
-    let pending: Promise<Answered<R>>;
-    try {
-      pending =
-        timeoutMs === undefined
-          ? this.#answer(this.#send(signal))
-          : runWithDeadline(
-              (deadline) => this.#answer(this.#send(joined(deadline, signal))),
-              timeoutMs,
-              breaker.options.clock,
-              signal,
-            );
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
+    const pending = this.#guard.sendAttempt(call, this.#sendAndRead, signal);
     const retrying = prepared.retry !== undefined;
     return pending.then(
       ({ value, outcome }) => {
@@ -113,37 +98,19 @@ export class GuardedRun<R> {
     );
   };
 
-  /** Reads the resolved value into an outcome, with the body when a body rule asks for it. */
-  #answer(pending: Promise<R>): Promise<Answered<R>> {
-    return pending.then((value) => {
-      const outcome = outcomeOf(this.#guard, this.#prepared, value, this.#adapter);
+  /** Sends the attempt and reads its value into an outcome: the deadline covers both. */
+  readonly #sendAndRead = (signal: AbortSignal | undefined): Promise<Answered<R>> =>
+    this.#send(signal).then((value) => {
+      const adapter = this.#adapter;
+      const outcome = readResponseOutcome(
+        this.#guard.options.bodyRules,
+        this.#prepared.request.url,
+        adapter.status(value),
+        adapter.headers(value),
+        adapter.readBody,
+        value,
+      );
       if (!(outcome instanceof Promise)) return { value, outcome };
       return outcome.then((read) => ({ value, outcome: read }));
     });
-  }
-}
-
-/**
- * The outcome of a resolved value: its status and headers, and its body when a body rule asks
- * for it (then a promise, which never rejects: a body that cannot be read is left out).
- */
-export function outcomeOf<R>(
-  guard: HttpGuard,
-  call: HttpCall,
-  value: R,
-  adapter: HttpResponseAdapter<R>,
-): ResponseOutcome | Promise<ResponseOutcome> {
-  const status = adapter.status(value);
-  const headers = adapter.headers(value);
-  const rule = adapter.readBody === undefined ? undefined : guard.bodyRule(call, status, headers);
-  if (rule === undefined) return responseOutcome(status, headers);
-  return adapter.readBody!(value, rule.maxBytes).then(
-    (body) => responseOutcome(status, headers, body),
-    () => responseOutcome(status, headers),
-  );
-}
-
-/** The deadline's signal, joined with the caller's so it still aborts once the deadline is over. */
-function joined(deadline: AbortSignal, caller: AbortSignal | undefined): AbortSignal {
-  return caller === undefined ? deadline : AbortSignal.any([deadline, caller]);
 }

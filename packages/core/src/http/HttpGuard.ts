@@ -1,5 +1,6 @@
 import type { CircuitBreaker } from '../CircuitBreaker.ts';
 import { type AbortState, outcomeOfError } from '../classify/errorTraits.ts';
+import { runWithDeadline } from '../deadline.ts';
 import { BreakerOpenError } from '../errors/BreakerOpenError.ts';
 import {
   type ListenerErrorHandler,
@@ -12,9 +13,10 @@ import { defaultRegistry } from '../registry/defaultRegistry.ts';
 import { rejectDeferred } from '../rejectDeferred.ts';
 import { createCallContext } from './createCallContext.ts';
 import { deriveKey } from './deriveKey.ts';
-import { AttemptMemory, GuardedRun, outcomeOf } from './GuardedRun.ts';
+import { AttemptMemory, GuardedRun } from './GuardedRun.ts';
 import { GuardedCall, type HttpCall } from './HttpCall.ts';
 import { selectBodyRule } from './readBodyForRules.ts';
+import { type BodyReader, readResponseOutcome } from './readResponseOutcome.ts';
 import { resolveBreakerRequestOptions } from './resolveBreakerRequestOptions.ts';
 import {
   type HttpBreakerOptions,
@@ -22,6 +24,7 @@ import {
   resolveHttpBreakerOptions,
   resolveRetryOptions,
 } from './resolveHttpBreakerOptions.ts';
+import { responseOutcome } from './responseOutcome.ts';
 import type {
   BreakerRequestOptions,
   HttpHeaders,
@@ -122,6 +125,79 @@ export class HttpGuard {
     headers: HttpHeaders | null | undefined,
   ): ResolvedBodyRule | undefined {
     return selectBodyRule(this.#options.bodyRules, status, headers, call.request.url);
+  }
+
+  /**
+   * Records the response of `call` (its status and headers, in any client's shape): the one
+   * entry an adapter calls with a response. When a body rule applies (see `BodyRule`), it first
+   * calls `readBody(maxBytes)` for the body, which returns it as rules see it (parsed JSON or
+   * text: `bufferedBody()` for a body the client buffered, `readResponseBody()` for a Fetch
+   * `Response`), or a promise of it; otherwise no body is read. Then it settles as `settle()`
+   * does. A call that is bypassed or already settled reads nothing.
+   * @param readBody - how this client's body is read; omit it for a response without one (a
+   * redirect hop, an upgrade). Called at most once; what it throws or rejects with leaves the
+   * body out
+   * @returns the breaker's verdict (or `undefined` when nothing was recorded), or a promise of
+   * it when the body arrives later; the promise never rejects
+   * @example
+   * ```ts
+   * guard.settleResponse(call, res.status, res.headers, (maxBytes) =>
+   *   bufferedBody(res.data, readHeader(res.headers, 'content-type'), maxBytes),
+   * );
+   * ```
+   */
+  settleResponse(
+    call: HttpCall,
+    status: number,
+    headers: HttpHeaders | null | undefined,
+    readBody?: (maxBytes: number) => unknown,
+  ): Verdict | undefined | Promise<Verdict | undefined> {
+    const permit = call.permit;
+    if (permit === undefined || permit.settled) return undefined;
+    const outcome =
+      readBody === undefined
+        ? responseOutcome(status, headers)
+        : readResponseOutcome(
+            this.#options.bodyRules,
+            call.request.url,
+            status,
+            headers,
+            readWith,
+            readBody,
+          );
+    if (!(outcome instanceof Promise)) return this.settle(call, outcome);
+    return outcome.then((read) => this.settle(call, read));
+  }
+
+  /**
+   * Sends one attempt of an admitted `call` under its deadline: `send` gets the signal to
+   * honour, `signal` joined with the deadline's, and the attempt rejects with the core's
+   * `TimeoutError` once `timeoutMs` passes on the breaker's clock (`signal` still aborts the
+   * request after that). Without a deadline `send` gets `signal` itself. Never throws: what
+   * `send` throws is the rejection. For clients that call a fetch per attempt (ky's `fetch`
+   * option); `execute()` does this itself.
+   * @param timeoutMs - the deadline instead of the call's; `Infinity` for none (a client whose own
+   * timeout applies)
+   * @example
+   * ```ts
+   * const pending = guard.sendAttempt(call, (signal) => fetch(request, { signal }), request.signal);
+   * ```
+   */
+  sendAttempt<R>(
+    call: HttpCall,
+    send: (signal: AbortSignal | undefined) => PromiseLike<R>,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined = call.timeoutMs,
+  ): Promise<R> {
+    const clock = call.breaker?.options.clock;
+    if (clock === undefined || timeoutMs === undefined || timeoutMs === Infinity) {
+      try {
+        return Promise.resolve(send(signal));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return runWithDeadline((deadline) => send(joined(deadline, signal)), timeoutMs, clock, signal);
   }
 
   /**
@@ -228,7 +304,14 @@ export class HttpGuard {
     }
     return pending.then(
       (value) => {
-        const outcome = outcomeOf(this, call, value, adapter);
+        const outcome = readResponseOutcome(
+          this.#options.bodyRules,
+          call.request.url,
+          adapter.status(value),
+          adapter.headers(value),
+          adapter.readBody,
+          value,
+        );
         if (!(outcome instanceof Promise)) {
           this.settle(call, outcome);
           return value;
@@ -299,4 +382,13 @@ export class HttpGuard {
     this.#policies.set(options, policy);
     return policy;
   }
+}
+
+/** Calls an adapter's one-argument body reader: one function for every `settleResponse()`. */
+const readWith: BodyReader<(maxBytes: number) => unknown> = (readBody, maxBytes) =>
+  readBody(maxBytes);
+
+/** The deadline's signal, joined with the caller's so it still aborts once the deadline is over. */
+function joined(deadline: AbortSignal, caller: AbortSignal | undefined): AbortSignal {
+  return caller === undefined ? deadline : AbortSignal.any([deadline, caller]);
 }

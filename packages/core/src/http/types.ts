@@ -94,8 +94,11 @@ export interface BreakerRequestOptions {
 export interface HttpResponseAdapter<R> {
   status(response: R): number;
   headers(response: R): HttpHeaders | null | undefined;
-  /** Reads at most `maxBytes` of the body without consuming the caller's; see `BodyRule`. */
-  readBody?(response: R, maxBytes: number): Promise<unknown>;
+  /**
+   * Reads at most `maxBytes` of the body without consuming the caller's (see `BodyRule`): the
+   * body as rules see it, or a promise of it. Called as a plain function, without `this`.
+   */
+  readBody?(response: R, maxBytes: number): unknown;
   /** Frees a response the retry moves past and nobody will read (cancels its body). */
   discard?(response: R): void;
 }

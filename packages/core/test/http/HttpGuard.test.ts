@@ -279,3 +279,156 @@ describe('HttpGuard.execute', () => {
     expect(sent.count).toBe(0);
   });
 });
+
+describe('HttpGuard.settleResponse', () => {
+  const rules = {
+    bodyRules: { match: (status: number) => status === 200, maxBytes: 64 },
+    classify: onBody((body) => (body as { code?: number } | null)?.code === -1, failure('server')),
+  };
+  const json = { 'content-type': 'application/json' };
+
+  it('settles a status and headers at once, never reading a body no rule asks for', () => {
+    const { guard, breaker } = create({ bodyRules: { match: (status) => status === 200 } });
+    const reads: number[] = [];
+    const readBody = (maxBytes: number) => {
+      reads.push(maxBytes);
+      return { code: -1 };
+    };
+    const call = admitted(guard.acquire(get));
+    expect(guard.settleResponse(call, 503, json, readBody)).toEqual({
+      verdict: 'failure',
+      category: 'server',
+    });
+    const text = admitted(guard.acquire(get));
+    guard.settleResponse(text, 200, { 'content-type': 'image/png' }, readBody);
+    const withoutReader = admitted(guard.acquire(get));
+    guard.settleResponse(withoutReader, 200, json);
+    expect(reads).toEqual([]);
+    expect(breaker().snapshot().counters).toMatchObject({ failures: 1, successes: 2 });
+  });
+
+  it("reads a body when a rule applies, with the rule's maxBytes, and settles with it", () => {
+    const { guard, breaker } = create(rules);
+    const reads: number[] = [];
+    const call = admitted(guard.acquire(get));
+    const verdict = guard.settleResponse(call, 200, json, (maxBytes) => {
+      reads.push(maxBytes);
+      return { code: -1 };
+    });
+    expect(verdict).toEqual({ verdict: 'failure', category: 'server' });
+    expect(reads).toEqual([64]);
+    expect(breaker().snapshot().counters.failuresByCategory.server).toBe(1);
+  });
+
+  it('waits for a body that arrives later, and settles when it does', async () => {
+    const { guard, breaker } = create(rules);
+    let deliver: (body: unknown) => void = () => {};
+    const call = admitted(guard.acquire(get));
+    const settled = guard.settleResponse(
+      call,
+      200,
+      json,
+      () => new Promise((resolve) => (deliver = resolve)),
+    );
+    expect(settled).toBeInstanceOf(Promise);
+    expect(call.permit?.settled).toBe(false);
+    deliver({ code: -1 });
+    expect(await settled).toEqual({ verdict: 'failure', category: 'server' });
+    expect(breaker().snapshot().counters.failures).toBe(1);
+  });
+
+  it('settles without the body when reading it throws or rejects, and never rejects', async () => {
+    const bodies: unknown[] = [];
+    const { guard, breaker } = create({
+      ...rules,
+      onResponse: (outcome) => bodies.push(outcome.kind === 'response' && outcome.body),
+    });
+    const throwing = admitted(guard.acquire(get));
+    guard.settleResponse(throwing, 200, json, () => {
+      throw new Error('socket closed');
+    });
+    const rejecting = admitted(guard.acquire(get));
+    await guard.settleResponse(rejecting, 200, json, () => Promise.reject(new Error('reset')));
+    expect(bodies).toEqual([undefined, undefined]);
+    expect(breaker().snapshot().counters.successes).toBe(2);
+  });
+
+  it('reads nothing for a call that is bypassed or already settled', () => {
+    const { guard } = create(rules);
+    let reads = 0;
+    const readBody = () => {
+      reads++;
+      return { code: -1 };
+    };
+    const bypassed = admitted(guard.acquire(get, { bypass: true }));
+    expect(guard.settleResponse(bypassed, 200, json, readBody)).toBeUndefined();
+    const call = admitted(guard.acquire(get));
+    guard.settle(call, { kind: 'error', error: new Error('reset') });
+    expect(guard.settleResponse(call, 200, json, readBody)).toBeUndefined();
+    expect(reads).toBe(0);
+  });
+});
+
+describe('HttpGuard.sendAttempt', () => {
+  /** A send that hangs until its signal aborts, and keeps the signal it was given. */
+  function hanging() {
+    const given: { signal?: AbortSignal | undefined } = {};
+    const send = (signal: AbortSignal | undefined) => {
+      given.signal = signal;
+      return new Promise<never>((_, reject) =>
+        signal?.addEventListener('abort', () => reject(signal.reason)),
+      );
+    };
+    return { send, given };
+  }
+
+  it("sends under the call's deadline, on the breaker's clock, rejecting with TimeoutError", async () => {
+    const { guard, clock, breaker } = create({ timeoutMs: 1_000 });
+    const caller = new AbortController();
+    const call = admitted(guard.acquire(get, undefined, caller.signal));
+    const { send, given } = hanging();
+    const pending = guard.sendAttempt(call, send, caller.signal).catch((e: unknown) => e);
+    expect(given.signal).not.toBe(caller.signal);
+    await clock.advance(1_000);
+    const error = await pending;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(given.signal?.aborted).toBe(true);
+    expect(guard.settle(call, { kind: 'error', error })?.category).toBe('timeout');
+    expect(breaker().snapshot().counters.timeouts).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("passes the caller's signal itself when there is no deadline, or Infinity overrides it", async () => {
+    const { guard, clock } = create({ timeoutMs: 1_000 });
+    const caller = new AbortController();
+    const plain = create();
+    const withoutDeadline = admitted(plain.guard.acquire(get, undefined, caller.signal));
+    const first = hanging();
+    const one = plain.guard.sendAttempt(withoutDeadline, first.send, caller.signal);
+    expect(first.given.signal).toBe(caller.signal);
+
+    const overridden = admitted(guard.acquire(get, undefined, caller.signal));
+    const second = hanging();
+    const two = guard.sendAttempt(overridden, second.send, caller.signal, Infinity);
+    expect(second.given.signal).toBe(caller.signal);
+    expect(clock.pendingTimers).toBe(0);
+    caller.abort('done');
+    await expect(Promise.all([one, two])).rejects.toBe('done');
+  });
+
+  it('turns what send throws into a rejection', async () => {
+    const { guard, clock } = create({ timeoutMs: 1_000 });
+    const boom = new Error('bad input');
+    const throwing = () => {
+      throw boom;
+    };
+    await expect(guard.sendAttempt(admitted(guard.acquire(get)), throwing, undefined)).rejects.toBe(
+      boom,
+    );
+    const plain = create();
+    await expect(
+      plain.guard.sendAttempt(admitted(plain.guard.acquire(get)), throwing, undefined),
+    ).rejects.toBe(boom);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
