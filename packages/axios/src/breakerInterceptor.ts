@@ -2,7 +2,6 @@ import {
   BreakerOpenError,
   type BreakerRequestOptions,
   type HttpBreakerOptions,
-  responseOutcome,
 } from '@breakwater/core';
 import {
   bufferedBody,
@@ -130,12 +129,9 @@ export function breakerInterceptor(options?: HttpBreakerOptions): BreakerInterce
     // The adapter has buffered the body (text, or bytes for `arraybuffer`), and axios parses it
     // only after the adapter returns: rules get it, parsed by its Content-Type, when one applies.
     const headers = response.headers as HttpHeaders;
-    const rule = guard.bodyRule(call, response.status, headers);
-    const body =
-      rule === undefined
-        ? undefined
-        : bufferedBody(response.data, readHeader(headers, 'content-type'), rule.maxBytes);
-    guard.settle(call, responseOutcome(response.status, headers, body));
+    guard.settleResponse(call, response.status, headers, (maxBytes) =>
+      bufferedBody(response.data, readHeader(headers, 'content-type'), maxBytes),
+    );
   }
 
   return { request: { onFulfilled: route, options: { synchronous: true } } };

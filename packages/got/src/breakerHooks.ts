@@ -4,14 +4,8 @@ import {
   BreakwaterError,
   type HttpBreakerOptions,
   type Outcome,
-  responseOutcome,
 } from '@breakwater/core';
-import {
-  bufferedBody,
-  type HttpCall,
-  HttpGuard,
-  type ResponseOutcome,
-} from '@breakwater/core/adapter';
+import { bufferedBody, type HttpCall, HttpGuard } from '@breakwater/core/adapter';
 import type {
   AfterResponseHook,
   BeforeErrorHook,
@@ -105,15 +99,18 @@ export function breakerHooks(options?: HttpBreakerOptions): BreakerHooks {
       beforeRedirect: [
         (_next, response) => {
           // The hop that answered with the redirect; the next hop acquires its own permit.
-          attempts
-            .get(response.request.options)
-            ?.settle(responseOutcome(response.statusCode, response.headers));
+          const { statusCode, headers } = response;
+          attempts.get(response.request.options)?.settleResponse(statusCode, headers);
         },
       ],
       afterResponse: [
         (response) => {
           const attempt = attempts.get(response.request.options);
-          if (attempt !== undefined) attempt.settle(outcomeOf(guard, attempt.call, response));
+          // got has buffered the body (`rawBody`) before afterResponse runs: a body rule only
+          // decodes it, or takes it as got parsed it.
+          attempt?.settleResponse(response.statusCode, response.headers, (maxBytes) =>
+            gotBody(response, maxBytes),
+          );
           return response;
         },
       ],
@@ -156,18 +153,20 @@ class Attempt {
     this.call.signal?.removeEventListener('abort', this);
     this.#guard.settle(this.call, outcome);
   }
+
+  /** Settles with a response; `readBody` reads its body when a body rule applies. */
+  settleResponse(
+    status: number,
+    headers: Response['headers'],
+    readBody?: (maxBytes: number) => unknown,
+  ): void {
+    this.call.signal?.removeEventListener('abort', this);
+    this.#guard.settleResponse(this.call, status, headers, readBody);
+  }
 }
 
-/**
- * The outcome of a response, with its body when a body rule applies: got has buffered it
- * (`rawBody`) before afterResponse runs, so it is only decoded, or taken as got parsed it.
- */
-function outcomeOf(guard: HttpGuard, call: HttpCall, response: Response): ResponseOutcome {
-  const { statusCode, headers } = response;
-  const rule = guard.bodyRule(call, statusCode, headers);
-  if (rule === undefined || (response.rawBody?.byteLength ?? 0) > rule.maxBytes) {
-    return responseOutcome(statusCode, headers);
-  }
-  const body = bufferedBody(response.body, headers['content-type'], rule.maxBytes);
-  return responseOutcome(statusCode, headers, body);
+/** A body got buffered, as rules see it; `undefined` when its raw bytes exceed `maxBytes`. */
+function gotBody(response: Response, maxBytes: number): unknown {
+  if ((response.rawBody?.byteLength ?? 0) > maxBytes) return undefined;
+  return bufferedBody(response.body, response.headers['content-type'], maxBytes);
 }

@@ -1,9 +1,7 @@
 import {
   BreakerOpenError,
   type BreakerRequestOptions,
-  type Clock,
   type HttpBreakerOptions,
-  responseOutcome,
 } from '@breakwater/core';
 import {
   fetchRequestInfo,
@@ -11,7 +9,6 @@ import {
   type HttpCall,
   HttpGuard,
   readResponseBody,
-  runWithDeadline,
 } from '@breakwater/core/adapter';
 import type { InitHook, Options } from 'ky';
 
@@ -85,7 +82,7 @@ export function breakerHooks(options?: HttpBreakerOptions): BreakerHooks {
 /**
  * The `fetch` of one ky request: ky calls it once per attempt, so each call is one breaker
  * call, settled with that attempt's response or error whatever ky's hooks then do. With
- * `withDeadline`, an attempt whose call has a `timeoutMs` runs under the core's deadline.
+ * `withDeadline`, an attempt whose call has a `timeoutMs` runs under the guard's deadline.
  */
 function guardedFetch(
   guard: HttpGuard,
@@ -97,74 +94,43 @@ function guardedFetch(
   return (input, init) => {
     const request = fetchRequestInfo(input, init);
     if (request === undefined) return send(input, init);
+    // ky's request signal: the caller's, joined with ky's own timeout when it has one.
+    const kySignal = fetchSignal(input, init);
     let call: HttpCall | BreakerOpenError;
-    let pending: Promise<Response>;
     try {
       // ky aborts the request's signal itself only when its `timeout` runs out: the core reads
       // an abort of it, while the caller's signal has not aborted, as a timeout.
-      call = guard.acquire(request, perRequest, callerSignal, fetchSignal(input, init));
-      if (call instanceof BreakerOpenError) return Promise.reject(call);
-      if (call.permit === undefined) return send(input, init);
-      const timeoutMs = withDeadline ? call.timeoutMs : undefined;
-      pending =
-        timeoutMs === undefined
-          ? send(input, init)
-          : sendWithDeadline(send, input, init, timeoutMs, call.breaker!.options.clock);
+      call = guard.acquire(request, perRequest, callerSignal, kySignal);
     } catch (error) {
       // Never throw synchronously: ky's timeout wrapper would leave its timer running.
       return Promise.reject(error);
     }
+    if (call instanceof BreakerOpenError) return Promise.reject(call);
+    if (call.permit === undefined) return send(input, init);
     const admitted = call;
-    return pending.then(
-      (response) => settleResponse(guard, admitted, response),
-      (error: unknown) => {
-        guard.settle(admitted, { kind: 'error', error });
-        throw error;
-      },
-    );
+    return guard
+      .sendAttempt(
+        admitted,
+        (signal) => (signal === kySignal ? send(input, init) : send(input, { ...init, signal })),
+        kySignal,
+        withDeadline ? admitted.timeoutMs : Infinity,
+      )
+      .then(
+        (response) => {
+          const settled = guard.settleResponse(
+            admitted,
+            response.status,
+            response.headers,
+            // A clone's body: ky buffers the caller's branch while it is read (see the README).
+            (maxBytes) => readResponseBody(response, maxBytes),
+          );
+          // The permit is settled before ky sees the response, and so before its next attempt.
+          return settled instanceof Promise ? settled.then(() => response) : response;
+        },
+        (error: unknown) => {
+          guard.settle(admitted, { kind: 'error', error });
+          throw error;
+        },
+      );
   };
-}
-
-/**
- * Sends an attempt under the core's deadline, which rejects with its `TimeoutError`. The
- * request's signal (the caller's and ky's own) still aborts the fetch, after the deadline too.
- */
-function sendWithDeadline(
-  send: KyFetch,
-  input: Parameters<KyFetch>[0],
-  init: Parameters<KyFetch>[1],
-  timeoutMs: number,
-  clock: Clock,
-): Promise<Response> {
-  const signal = fetchSignal(input, init);
-  return runWithDeadline(
-    (deadline) =>
-      send(input, {
-        ...init,
-        signal: signal === undefined ? deadline : AbortSignal.any([deadline, signal]),
-      }),
-    timeoutMs,
-    clock,
-    signal,
-  );
-}
-
-/** Settles `call` with `response`, read from a clone first when a body rule applies. */
-function settleResponse(guard: HttpGuard, call: HttpCall, response: Response): Promise<Response> {
-  const { status, headers } = response;
-  const rule = guard.bodyRule(call, status, headers);
-  if (rule === undefined) {
-    guard.settle(call, responseOutcome(status, headers));
-    return Promise.resolve(response);
-  }
-  return readResponseBody(response, rule.maxBytes).then(
-    (body) => {
-      guard.settle(call, responseOutcome(status, headers, body));
-      return response;
-    },
-    () => {
-      guard.settle(call, responseOutcome(status, headers));
-      return response;
-    },
-  );
 }

@@ -15,7 +15,6 @@ import { createCallContext } from './createCallContext.ts';
 import { deriveKey } from './deriveKey.ts';
 import { AttemptMemory, GuardedRun } from './GuardedRun.ts';
 import { GuardedCall, type HttpCall } from './HttpCall.ts';
-import { selectBodyRule } from './readBodyForRules.ts';
 import { type BodyReader, readResponseOutcome } from './readResponseOutcome.ts';
 import { resolveBreakerRequestOptions } from './resolveBreakerRequestOptions.ts';
 import {
@@ -30,7 +29,6 @@ import type {
   HttpHeaders,
   HttpRequestInfo,
   HttpResponseAdapter,
-  ResolvedBodyRule,
 } from './types.ts';
 
 /**
@@ -39,10 +37,11 @@ import type {
  * and reading bodies for body rules. An adapter is only the glue between its client's extension
  * point and these methods:
  *
- * - hook clients (got, undici's interceptor; axios around its adapter, ky around its fetch):
- *   `acquire()` in the request hook (throw
- *   the `BreakerOpenError` it returns: nothing is sent), `settle()` in the response and error
- *   hooks, `release()` when the caller aborts;
+ * - hook clients (axios around its adapter, got, undici's interceptor): `acquire()` in the
+ *   request hook (throw the `BreakerOpenError` it returns: nothing is sent), `settleResponse()`
+ *   with the response, `settle()` with an error, `release()` when the caller aborts;
+ * - clients that call a fetch per attempt (ky): the same, with `sendAttempt()` to send the
+ *   attempt under the call's deadline;
  * - clients wrapped whole (fetch): `execute()`, which adds the `retry` and `timeoutMs` options.
  *
  * Aborts follow the core's one rule (`abortMeaning`): a caller's abort releases the permit and
@@ -57,7 +56,7 @@ import type {
  * if (isBreakerOpenError(call)) throw call; // nothing was sent
  * try {
  *   const res = await send(config);
- *   guard.settle(call, responseOutcome(res.status, res.headers));
+ *   guard.settleResponse(call, res.status, res.headers);
  * } catch (error) {
  *   guard.settle(call, { kind: 'error', error });
  *   throw error;
@@ -113,18 +112,6 @@ export class HttpGuard {
     if (permit instanceof BreakerOpenError) return permit;
     call.permit = permit;
     return call;
-  }
-
-  /**
-   * The body rule that applies to a response of `call`, if any: read (or attach an already
-   * buffered) body only then. See `selectBodyRule`.
-   */
-  bodyRule(
-    call: Pick<HttpCall, 'request'>,
-    status: number,
-    headers: HttpHeaders | null | undefined,
-  ): ResolvedBodyRule | undefined {
-    return selectBodyRule(this.#options.bodyRules, status, headers, call.request.url);
   }
 
   /**

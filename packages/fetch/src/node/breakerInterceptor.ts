@@ -3,7 +3,6 @@ import {
   BreakerOpenError,
   type BreakerRequestOptions,
   type HttpBreakerOptions,
-  responseOutcome,
 } from '@breakwater/core';
 import {
   bufferedBody,
@@ -128,12 +127,13 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
   readonly #guard: HttpGuard;
   readonly #call: HttpCall;
   readonly #handler: Dispatcher.DispatchHandler;
-  /** The body read for a body rule: its status, headers, chunks, size and cap. */
-  #status = 0;
+  /** The response headers, for a body rule's read. */
   #headers: ResponseHeaders = {};
+  /** A copy of the body's chunks while a body rule reads it, its size, cap and reader. */
   #chunks: Buffer[] | undefined = undefined;
   #bytes = 0;
   #maxBytes = 0;
+  #deliver: ((body: unknown) => void) | undefined = undefined;
 
   constructor(guard: HttpGuard, call: HttpCall, handler: Dispatcher.DispatchHandler) {
     this.#guard = guard;
@@ -151,7 +151,7 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
     headers: ResponseHeaders,
     socket: Duplex,
   ): void {
-    this.#guard.settle(this.#call, responseOutcome(statusCode, headers));
+    this.#guard.settleResponse(this.#call, statusCode, headers);
     this.#handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
   }
 
@@ -161,8 +161,12 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
     headers: ResponseHeaders,
     statusMessage?: string,
   ): void {
-    // 1xx interim responses (103 Early Hints) come before the final one.
-    if (statusCode >= 200) this.#started(statusCode, headers);
+    // 1xx interim responses (103 Early Hints) come before the final one. A response is settled
+    // now, or at the end of its body when a body rule reads it.
+    if (statusCode >= 200) {
+      this.#headers = headers;
+      this.#guard.settleResponse(this.#call, statusCode, headers, this.#readBody);
+    }
     this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
   }
 
@@ -171,17 +175,18 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
       this.#chunks.push(Buffer.from(chunk));
       this.#bytes += chunk.byteLength;
       // Longer than the rule reads: settled now, without the body, as a fetch clone would be.
-      if (this.#bytes > this.#maxBytes) this.#settleBuffered();
+      if (this.#bytes > this.#maxBytes) this.#endBody();
     }
     this.#handler.onResponseData?.(controller, chunk);
   }
 
   onResponseEnd(controller: Dispatcher.DispatchController, trailers: ResponseHeaders): void {
-    if (this.#chunks !== undefined) this.#settleBuffered();
+    if (this.#chunks !== undefined) this.#endBody();
     this.#handler.onResponseEnd?.(controller, trailers);
   }
 
   onResponseError(controller: Dispatcher.DispatchController | null, error: Error): void {
+    this.#chunks = undefined;
     // undici reports the caller's abort (fetch's signal, a destroyed body) on its controller.
     this.#guard.settle(this.#call, { kind: 'error', error }, controller ?? undefined);
     this.#handler.onResponseError?.(controller as Dispatcher.DispatchController, error);
@@ -199,26 +204,24 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
     this.#handler.onBodySent?.(chunk);
   }
 
-  /** Settles on the status and headers, or starts buffering a copy of the body for a body rule. */
-  #started(status: number, headers: ResponseHeaders): void {
-    const rule = this.#guard.bodyRule(this.#call, status, headers);
+  /** For a body rule: starts keeping a copy of the body, delivered at its end. */
+  readonly #readBody = (maxBytes: number): unknown => {
     // The bytes a dispatcher sees are still compressed: only an identity body can be read.
-    const encoding = rule === undefined ? null : readHeader(headers, 'content-encoding');
-    if (rule === undefined || (encoding ?? 'identity') !== 'identity') {
-      this.#guard.settle(this.#call, responseOutcome(status, headers));
-      return;
+    if ((readHeader(this.#headers, 'content-encoding') ?? 'identity') !== 'identity') {
+      return undefined;
     }
-    this.#status = status;
-    this.#headers = headers;
     this.#chunks = [];
-    this.#maxBytes = rule.maxBytes;
-  }
+    this.#maxBytes = maxBytes;
+    return new Promise((deliver) => {
+      this.#deliver = deliver;
+    });
+  };
 
-  /** Settles with the buffered body; `bufferedBody` leaves out one longer than `maxBytes`. */
-  #settleBuffered(): void {
+  /** Delivers the copy; `bufferedBody` leaves out one longer than `maxBytes`. */
+  #endBody(): void {
     const bytes = Buffer.concat(this.#chunks!, this.#bytes);
     this.#chunks = undefined;
-    const body = bufferedBody(bytes, readHeader(this.#headers, 'content-type'), this.#maxBytes);
-    this.#guard.settle(this.#call, responseOutcome(this.#status, this.#headers, body));
+    const contentType = readHeader(this.#headers, 'content-type');
+    this.#deliver?.(bufferedBody(bytes, contentType, this.#maxBytes));
   }
 }
