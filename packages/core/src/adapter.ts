@@ -69,6 +69,7 @@ export {
 export { fetchResponseAdapter } from './http/fetchResponseAdapter.ts';
 export type { HttpCall } from './http/HttpCall.ts';
 export { HttpGuard } from './http/HttpGuard.ts';
+export type { HttpRetryOptions } from './http/HttpRetry.ts';
 export { isIdempotent } from './http/isIdempotent.ts';
 export {
   type ByteStreamLike,

@@ -2,7 +2,7 @@ import type { CircuitBreaker } from '../CircuitBreaker.ts';
 import type { AbortState } from '../classify/errorTraits.ts';
 import type { CallContext } from '../Outcome.ts';
 import type { Permit } from '../Permit.ts';
-import type { RetryPolicy } from '../policies/RetryPolicy.ts';
+import type { HttpRetry } from './HttpRetry.ts';
 import type { HttpRequestInfo } from './types.ts';
 
 /**
@@ -42,14 +42,14 @@ export class GuardedCall implements HttpCall {
   readonly signal: AbortSignal | undefined;
   readonly deadline: AbortState | undefined;
   /** The retry policy of `HttpGuard.execute()`, when the request is retried. */
-  readonly retry: RetryPolicy | undefined;
+  readonly retry: HttpRetry | undefined;
 
   constructor(
     request: HttpRequestInfo,
     context: CallContext,
     breaker: CircuitBreaker | undefined,
     timeoutMs: number | undefined,
-    retry: RetryPolicy | undefined,
+    retry: HttpRetry | undefined,
     signal: AbortSignal | undefined,
     deadline: AbortState | undefined,
   ) {

@@ -1,4 +1,5 @@
 import type { CircuitBreaker } from '../CircuitBreaker.ts';
+import type { Clock } from '../Clock.ts';
 import { type AbortState, outcomeOfError } from '../classify/errorTraits.ts';
 import { runWithDeadline } from '../deadline.ts';
 import { BreakerOpenError } from '../errors/BreakerOpenError.ts';
@@ -8,20 +9,20 @@ import {
   rethrowInMicrotask,
 } from '../events/Emitter.ts';
 import type { Outcome, Verdict } from '../Outcome.ts';
-import { type RetryPolicy, type RetryPolicyOptions, retry } from '../policies/RetryPolicy.ts';
 import { defaultRegistry } from '../registry/defaultRegistry.ts';
 import { rejectDeferred } from '../rejectDeferred.ts';
 import { createCallContext } from './createCallContext.ts';
 import { deriveKey } from './deriveKey.ts';
-import { AttemptMemory, GuardedRun } from './GuardedRun.ts';
+import { GuardedRun } from './GuardedRun.ts';
 import { GuardedCall, type HttpCall } from './HttpCall.ts';
+import { type HttpRetry, type HttpRetryOptions, resolveHttpRetry } from './HttpRetry.ts';
 import { type BodyReader, readResponseOutcome } from './readResponseOutcome.ts';
 import { resolveBreakerRequestOptions } from './resolveBreakerRequestOptions.ts';
 import {
   type HttpBreakerOptions,
   type ResolvedHttpBreakerOptions,
   resolveHttpBreakerOptions,
-  resolveRetryOptions,
+  retryClock,
 } from './resolveHttpBreakerOptions.ts';
 import { responseOutcome } from './responseOutcome.ts';
 import type {
@@ -65,10 +66,10 @@ import type {
  */
 export class HttpGuard {
   readonly #options: ResolvedHttpBreakerOptions;
-  /** Retry policies by the options object they were built from (per-request ones included). */
-  readonly #policies = new WeakMap<RetryPolicyOptions, RetryPolicy>();
-  /** What attempts under a retry policy leave for it, so it reads them as the breaker did. */
-  readonly #memory = new AttemptMemory();
+  /** Per-request retries, by the options object they were built from. */
+  readonly #retries = new WeakMap<HttpRetryOptions, HttpRetry>();
+  /** The clock of per-request retries that name none: the breakers'. */
+  readonly #retryClock: Clock;
   /**
    * The handler of the breaker whose outcome the adapter's rules are classifying: rules run
    * synchronously in `settle()`, so what one throws reaches that breaker's `onListenerError`.
@@ -79,6 +80,7 @@ export class HttpGuard {
     this.#options = resolveHttpBreakerOptions(options, (error, index) =>
       reportCallbackError(this.#ruleErrorHandler, error, `classify[${index}]`),
     );
+    this.#retryClock = retryClock(this.#options.breaker, this.#options.registry);
   }
 
   /** The validated options. */
@@ -269,9 +271,9 @@ export class HttpGuard {
     if (call.retry === undefined && call.timeoutMs === undefined) {
       return this.#once(call, send, adapter);
     }
-    const run = new GuardedRun(this, call, send, adapter, this.#memory);
+    const run = new GuardedRun(this, call, send, adapter);
     if (call.retry === undefined) return run.attempt(signal);
-    return call.retry.execute(run.attempt, { signal, context: call.context });
+    return call.retry.policy.execute(run.attempt, { signal, context: call.context });
   }
 
   /** One attempt without deadline or retry: the common case, so it allocates the least. */
@@ -328,6 +330,10 @@ export class HttpGuard {
       const context = createCallContext(request, '', options.idempotent, options.context);
       return new GuardedCall(request, context, undefined, undefined, undefined, signal, deadline);
     }
+    const own = options?.retry;
+    // A per-request retry is built (and so checked) before any breaker is made, and even when
+    // this request cannot use it.
+    const retryPlan = own === undefined ? o.retry : own === false ? undefined : this.#retryFor(own);
     const key = options?.key ?? deriveKey(request, o.key);
     const breaker = this.breakerFor(key);
     const configured = typeof o.idempotent === 'function' ? o.idempotent(request) : o.idempotent;
@@ -338,36 +344,19 @@ export class HttpGuard {
       options?.context,
     );
     const timeoutMs = options?.timeoutMs ?? o.timeoutMs;
-    const retryOptions = options?.retry === undefined ? o.retry : options.retry || undefined;
-    const retries =
-      withRetry && retryOptions !== undefined && request.replayable !== false
-        ? this.#retryPolicy(
-            retryOptions,
-            options?.retry === undefined ? 'retry' : 'breakwater.retry',
-          )
-        : undefined;
+    const retries = withRetry && request.replayable !== false ? retryPlan : undefined;
     const timeout = timeoutMs === Infinity ? undefined : timeoutMs;
     return new GuardedCall(request, context, breaker, timeout, retries, signal, deadline);
   }
 
-  #retryPolicy(options: RetryPolicyOptions, path: string): RetryPolicy {
-    const cached = this.#policies.get(options);
-    if (cached !== undefined) return cached;
-    resolveRetryOptions(path, options);
-    const clock =
-      options.clock ??
-      this.#options.breaker?.clock ??
-      (this.#options.registry ?? defaultRegistry()).options.clock;
-    const own = options.classify ?? [];
-    const policy = retry({
-      ...options,
-      clock,
-      // The user's retry rules first, then the breaker's verdict on the attempt, so both agree.
-      classify: [...(typeof own === 'function' ? [own] : own), this.#memory.verdictRule],
-      classifyResult: this.#memory.classifyResult,
-    });
-    this.#policies.set(options, policy);
-    return policy;
+  /** The retry of per-request options: built once per options object. */
+  #retryFor(options: HttpRetryOptions): HttpRetry {
+    let built = this.#retries.get(options);
+    if (built === undefined) {
+      built = resolveHttpRetry('breakwater.retry', options, this.#retryClock);
+      this.#retries.set(options, built);
+    }
+    return built;
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '../validate.ts';
-import { resolveRetryOptions, resolveTimeoutMs } from './resolveHttpBreakerOptions.ts';
+import { resolveTimeoutMs } from './resolveHttpBreakerOptions.ts';
 import type { BreakerRequestOptions } from './types.ts';
 
 const knownKeys: KnownKeys<BreakerRequestOptions> = {
@@ -30,7 +30,8 @@ export function resolveBreakerRequestOptions(options: unknown): BreakerRequestOp
   if (o.bypass !== undefined) expectBoolean(`${path}.bypass`, o.bypass);
   if (o.key !== undefined) expectString(`${path}.key`, o.key);
   resolveTimeoutMs(`${path}.timeoutMs`, o.timeoutMs);
-  if (o.retry !== undefined && o.retry !== false) resolveRetryOptions(`${path}.retry`, o.retry);
+  // Checked where the guard builds its policy: once per options object.
+  if (o.retry !== undefined && o.retry !== false) expectObject(`${path}.retry`, o.retry);
   if (o.idempotent !== undefined) expectBoolean(`${path}.idempotent`, o.idempotent);
   if (o.context !== undefined) expectObject(`${path}.context`, o.context);
   return o;

@@ -1,8 +1,8 @@
+import type { Clock } from '../Clock.ts';
 import { createRuleClassifier, type RuleClassifier } from '../classify/createClassifier.ts';
 import type { ClassifierRule } from '../classify/rules.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import type { CallContext, Outcome } from '../Outcome.ts';
-import { type RetryPolicyOptions, retry } from '../policies/RetryPolicy.ts';
 import type { BreakerRegistry } from '../registry/BreakerRegistry.ts';
 import type { RegistryBreakerOptions } from '../registry/resolveBreakerRegistryOptions.ts';
 import { resolveBreakerOptions } from '../resolveBreakerOptions.ts';
@@ -15,6 +15,8 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '../validate.ts';
+import { type HttpRetry, type HttpRetryOptions, prefixed, resolveHttpRetry } from './HttpRetry.ts';
+import { registryClock } from './registryClock.ts';
 import type { BodyRule, HttpRequestInfo, ResolvedBodyRule } from './types.ts';
 
 /**
@@ -66,10 +68,11 @@ export interface HttpBreakerOptions {
   /**
    * Retries of idempotent requests with the core `RetryPolicy`, each attempt one breaker call;
    * an open breaker ends them. Applies where the adapter runs the whole request (fetch); hook
-   * adapters use their client's own retry. `classifyResult` is the adapter's.
+   * adapters use their client's own retry. Its `clock` defaults to the breakers' (`clock`, else
+   * the registry's).
    * @defaultValue `false`: no retry
    */
-  retry?: false | RetryPolicyOptions;
+  retry?: false | HttpRetryOptions;
   /**
    * A deadline for each attempt, in milliseconds, until the response (and a body read for
    * rules) arrives; a `timeout` failure. Hook adapters map it to their client's timeout.
@@ -97,7 +100,8 @@ export interface ResolvedHttpBreakerOptions {
   readonly key: ((request: HttpRequestInfo) => string) | undefined;
   readonly bodyRules: readonly ResolvedBodyRule[];
   readonly onResponse: ((outcome: Outcome, context: CallContext) => void) | undefined;
-  readonly retry: RetryPolicyOptions | undefined;
+  /** The `retry` option's policy, built once. */
+  readonly retry: HttpRetry | undefined;
   readonly timeoutMs: number | undefined;
   readonly idempotent: boolean | ((request: HttpRequestInfo) => boolean | undefined) | undefined;
 }
@@ -130,9 +134,11 @@ export function resolveHttpBreakerOptions(
 ): ResolvedHttpBreakerOptions {
   expectObject('options', options as unknown);
   rejectUnknownKeys('', options, knownKeys);
+  const registry = resolveRegistry(options.registry);
+  const breaker = resolveBreaker(options.breaker);
   return Object.freeze({
-    registry: resolveRegistry(options.registry),
-    breaker: resolveBreaker(options.breaker),
+    registry,
+    breaker,
     rules:
       options.classify === undefined
         ? undefined
@@ -149,28 +155,24 @@ export function resolveHttpBreakerOptions(
             'onResponse',
             options.onResponse,
           ),
-    retry: resolveRetryOptions('retry', options.retry),
+    retry:
+      options.retry === undefined || options.retry === false
+        ? undefined
+        : resolveHttpRetry('retry', options.retry, retryClock(breaker, registry)),
     timeoutMs: resolveTimeoutMs('timeoutMs', options.timeoutMs),
     idempotent: resolveIdempotent(options.idempotent),
   });
 }
 
 /**
- * Checks retry options by building a policy from them once. Not part of the public API.
- * @throws BreakwaterConfigError naming the invalid option under `path`
+ * The clock of retries whose options name none: the clock of the breakers they retry. Not part
+ * of the public API.
  */
-export function resolveRetryOptions(
-  path: string,
-  value: false | RetryPolicyOptions | undefined,
-): RetryPolicyOptions | undefined {
-  if (value === undefined || value === false) return undefined;
-  expectObject(path, value as unknown);
-  try {
-    retry(value);
-  } catch (error) {
-    throw prefixed(path, error);
-  }
-  return value;
+export function retryClock(
+  breaker: RegistryBreakerOptions | undefined,
+  registry: BreakerRegistry | undefined,
+): Clock {
+  return breaker?.clock ?? registryClock(registry);
 }
 
 /**
@@ -236,13 +238,4 @@ function resolveIdempotent(value: unknown): ResolvedHttpBreakerOptions['idempote
     return value as ResolvedHttpBreakerOptions['idempotent'];
   }
   return expectBoolean('idempotent', value);
-}
-
-/** The same config error with its option path moved under `path`. */
-function prefixed(path: string, error: unknown): unknown {
-  if (!(error instanceof BreakwaterConfigError)) return error;
-  const option = `${path}.${error.option}`;
-  const moved = new BreakwaterConfigError(option, error.expected, undefined);
-  moved.message = error.message.replace(`\`${error.option}\``, `\`${option}\``);
-  return moved;
 }

@@ -1,6 +1,6 @@
 import type { CallContext } from '../Outcome.ts';
-import type { RetryPolicyOptions } from '../policies/RetryPolicy.ts';
 import type { HeadersInput } from '../redact/redactHeaders.ts';
+import type { HttpRetryOptions } from './HttpRetry.ts';
 
 /**
  * The HTTP glue: what every HTTP adapter (fetch, axios, got, ky, the undici interceptor) shares.
@@ -77,7 +77,7 @@ export interface BreakerRequestOptions {
    */
   timeoutMs?: number;
   /** Retry options for this request, replacing the adapter's; `false` turns retry off. */
-  retry?: false | RetryPolicyOptions;
+  retry?: false | HttpRetryOptions;
   /**
    * Whether the request is safe to repeat, overriding the method and `Idempotency-Key` check.
    * Only idempotent requests are retried, and a failed non-idempotent one is `uncertainEffect`.

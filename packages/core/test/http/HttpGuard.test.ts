@@ -7,7 +7,9 @@ import {
   ManualClock,
   type Outcome,
   onBody,
+  type RetryPolicyOptions,
   responseOutcome,
+  setDefaultRegistry,
   TimeoutError,
 } from '@breakwater/core';
 import {
@@ -16,7 +18,7 @@ import {
   HttpGuard,
   type HttpRequestInfo,
 } from '@breakwater/core/adapter';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const origin = 'https://api.example.com';
 const get: HttpRequestInfo = { url: new URL(`${origin}/v1/ticker?pair=XBTUSD`), method: 'GET' };
@@ -430,5 +432,77 @@ describe('HttpGuard.sendAttempt', () => {
       plain.guard.sendAttempt(admitted(plain.guard.acquire(get)), throwing, undefined),
     ).rejects.toBe(boom);
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('HttpGuard retry options', () => {
+  /** Retry options that count how often they are read: once per policy built from them. */
+  function counted(reads: { count: number }): RetryPolicyOptions {
+    const options = { backoff: constantBackoff(0) };
+    Object.defineProperty(options, 'maxAttempts', {
+      enumerable: true,
+      get: () => {
+        reads.count++;
+        return 2;
+      },
+    });
+    return options;
+  }
+
+  it('builds one policy per retry options object, and none to check them', async () => {
+    const reads = { count: 0 };
+    const { guard } = create({ retry: counted(reads) });
+    expect(reads.count).toBe(1);
+    const ok = () => Promise.resolve(response(200));
+    for (let i = 0; i < 3; i++)
+      await guard.execute(get, undefined, ok, fetchResponseAdapter, undefined);
+    expect(reads.count).toBe(1);
+
+    const shared = { count: 0 };
+    const perRequest = { retry: counted(shared) };
+    for (let i = 0; i < 3; i++)
+      await guard.execute(get, perRequest, ok, fetchResponseAdapter, undefined);
+    expect(shared.count).toBe(1);
+
+    const fresh = { count: 0 };
+    for (let i = 0; i < 3; i++) {
+      await guard.execute(get, { retry: counted(fresh) }, ok, fetchResponseAdapter, undefined);
+    }
+    expect(fresh.count).toBe(3);
+  });
+
+  it('checks per-request retry options, naming them under breakwater.retry', () => {
+    const { guard, registry } = create();
+    expect(() => guard.acquire(get, { retry: { maxAttempts: 0 } })).toThrow(
+      'Invalid option `breakwater.retry.maxAttempts`: expected an integer from 1 to Infinity, received 0.',
+    );
+    expect(() => guard.acquire(get, { retry: 3 } as never)).toThrow(
+      'Invalid option `breakwater.retry`: expected an object',
+    );
+    expect(() =>
+      guard.acquire(get, { retry: { classifyResult: () => undefined } } as never),
+    ).toThrow(/^Invalid option `breakwater.retry.classifyResult`/);
+    expect(registry.size).toBe(0);
+  });
+
+  it("waits between retries on the clock of the default registry of each request's time", async () => {
+    const guard = new HttpGuard({ retry: { maxAttempts: 2, backoff: constantBackoff(1_000) } });
+    const clock = new ManualClock();
+    const registry = new BreakerRegistry({ clock });
+    registries.push(registry);
+    const previous = setDefaultRegistry(registry);
+    try {
+      const { send, sent } = sequence(
+        () => response(503),
+        () => response(200),
+      );
+      const pending = guard.execute(get, undefined, send, fetchResponseAdapter, undefined);
+      await vi.waitFor(() => expect(clock.pendingTimers).toBe(1));
+      await clock.advance(1_000);
+      expect((await pending).status).toBe(200);
+      expect(sent.count).toBe(2);
+    } finally {
+      setDefaultRegistry(previous);
+    }
   });
 });
