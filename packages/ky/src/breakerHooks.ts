@@ -48,8 +48,8 @@ const globalFetch: KyFetch = (input, init) => globalThis.fetch(input, init);
  *
  * Per-request options go in `context.breakwater` (see {@link BreakerKyOptions}). When the
  * request sets no ky `timeout`, each attempt runs under the deadline `timeoutMs` gives it (the
- * request's, else the adapter's) and rejects with the
- * core's `TimeoutError`; a ky `timeout` you set wins. Retries are ky's own `retry` option, so
+ * request's, else the adapter's) and rejects with the core's `TimeoutError`; a ky `timeout`
+ * you set wins. Retries are ky's own `retry` option, so
  * `HttpBreakerOptions.retry` does not apply here.
  *
  * @param options - see `HttpBreakerOptions`; validated here, once

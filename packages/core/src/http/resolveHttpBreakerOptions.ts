@@ -75,7 +75,8 @@ export interface HttpBreakerOptions {
   retry?: false | HttpRetryOptions;
   /**
    * A deadline for each attempt, in milliseconds, until the response (and a body read for
-   * rules) arrives; a `timeout` failure. Hook adapters map it to their client's timeout.
+   * rules) arrives; a `timeout` failure. Hook adapters map it to their client's timeout. A
+   * breaker's own `timeoutMs` is not used: it bounds the breaker's `execute()` calls only.
    * @defaultValue none
    */
   timeoutMs?: number;

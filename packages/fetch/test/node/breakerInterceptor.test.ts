@@ -277,7 +277,7 @@ describe('breakerInterceptor', () => {
     const send = (options: Partial<Dispatcher.RequestOptions> & BreakwaterDispatchOptions = {}) =>
       rejection(request(server.url('/hang'), { dispatcher, ...options }));
 
-    // The registry's default, the request's own timeoutMs, a headersTimeout it sets, a bypass.
+    // The adapter's timeoutMs, the request's own, a headersTimeout it sets, a bypass.
     const error = await send();
     await send({ breakwater: { timeoutMs: 20 } });
     await send({ headersTimeout: 5_000, breakwater: { timeoutMs: 20 } });
