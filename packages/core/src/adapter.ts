@@ -82,6 +82,10 @@ export {
 } from './http/readBodyForRules.ts';
 export { readHeader } from './http/readHeader.ts';
 export {
+  type AdapterBreakerOptions,
+  resolveAdapterBreakerOptions,
+} from './http/resolveAdapterBreakerOptions.ts';
+export {
   defaultBodyMaxBytes,
   type ResolvedHttpBreakerOptions,
   resolveHttpBreakerOptions,

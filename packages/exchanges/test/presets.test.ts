@@ -114,6 +114,21 @@ describe('presets as HTTP breaker options', () => {
     expect(idempotent({ url: u('/api/v3/depth'), method: 'GET' })).toBeUndefined();
   });
 
+  it("put their breaker options at the adapter's top level, checked", () => {
+    const preset = krakenPreset({ breaker: { openMs: 30_000, halfOpen: { maxProbes: 2 } } });
+    expect(preset).toMatchObject({ openMs: 30_000, halfOpen: { maxProbes: 2 } });
+    expect(resolveHttpBreakerOptions(preset).breaker).toEqual({
+      openMs: 30_000,
+      halfOpen: { maxProbes: 2 },
+    });
+    expect(() => krakenPreset({ breaker: { classify: [] } as never })).toThrow(
+      /^Invalid option `breaker.classify`/,
+    );
+    expect(() => krakenPreset({ breaker: { halfOpen: { maxProbes: 0 } } })).toThrow(
+      /^Invalid option `breaker.halfOpen.maxProbes`/,
+    );
+  });
+
   it('reject unknown and invalid options', () => {
     const bad: (() => unknown)[] = [
       () => krakenPreset({ group: false } as never),

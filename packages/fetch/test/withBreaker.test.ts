@@ -95,7 +95,7 @@ describe('withBreaker', () => {
   it('retries idempotent requests only, each attempt one breaker call', async () => {
     const { fetch, breaker } = create({
       retry,
-      breaker: { strategy: { type: 'consecutive', failureCount: 20 } },
+      strategy: { type: 'consecutive', failureCount: 20 },
     });
     const last = await fetch(server.url('/status/503'));
     expect([last.status, await last.json()]).toEqual([503, { status: 503 }]);

@@ -111,7 +111,7 @@ describe('breakerHooks', () => {
 
   it("passes got's errors through unchanged, one breaker call per attempt", async () => {
     const { hooks, breaker } = create({
-      breaker: { strategy: { type: 'consecutive', failureCount: 10 } },
+      strategy: { type: 'consecutive', failureCount: 10 },
     });
     const client = got.extend(hooks, { retry: quickRetry(2) });
 

@@ -77,7 +77,7 @@ describe('breakerHooks', () => {
   it("ends ky's retries when the breaker opens between attempts", async () => {
     const retries: number[] = [];
     const { api, breaker } = create(
-      { breaker: { strategy: { type: 'consecutive', failureCount: 2 } } },
+      { strategy: { type: 'consecutive', failureCount: 2 } },
       {
         throwHttpErrors: true,
         retry: { limit: 5, delay: () => 0 },
@@ -93,7 +93,7 @@ describe('breakerHooks', () => {
   });
 
   it('releases the permit of an aborted request; the caller gets the abort reason as is', async () => {
-    const { api, breaker, clock } = create({ breaker: { halfOpen: { maxProbes: 1 } } });
+    const { api, breaker, clock } = create({ halfOpen: { maxProbes: 1 } });
     await openBreaker(api);
     await clock.advance(1_000);
     const controller = new AbortController();
@@ -216,7 +216,7 @@ describe('breakerHooks', () => {
 
   it('settles each attempt even when a beforeRetry hook stops ky with ky.stop', async () => {
     const { api, breaker, clock } = create(
-      { breaker: { halfOpen: { maxProbes: 1 } } },
+      { halfOpen: { maxProbes: 1 } },
       {
         throwHttpErrors: true,
         retry: { limit: 2, delay: () => 0 },

@@ -321,6 +321,24 @@ export function runConformance(driver: Driver): void {
       ]);
     });
 
+    it("creates its breakers with the adapter's own breaker options, with no conflict", async () => {
+      const conflicts: string[] = [];
+      const { client, breaker, clock, registry } = setup({
+        http: { strategy: { type: 'consecutive', failureCount: 1 }, openMs: 5_000 },
+      });
+      registry.on('conflict', ({ path }) => conflicts.push(path));
+      expect(await statusOf(client, '/ok')).toBe(200);
+      expect(await statusOf(client, '/status/500')).toBe(500);
+      expect(breaker().state).toBe('open');
+      await clock.advance(5_000 - 1);
+      expect(isBreakerOpenError(await rejection(client.request(server.url('/ok'))))).toBe(true);
+      await clock.advance(1);
+      expect(await statusOf(client, '/ok')).toBe(200);
+      expect(breaker().state).toBe('closed');
+      expect(conflicts).toEqual([]);
+      expect(server.hits()).toBe(3);
+    });
+
     if (driver.supportsRequestOptions !== false) {
       it('honours per-request options: bypass and a key override', async () => {
         const { client, breaker, registry } = setup();

@@ -4,8 +4,6 @@ import type { ClassifierRule } from '../classify/rules.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import type { CallContext, Outcome } from '../Outcome.ts';
 import type { BreakerRegistry } from '../registry/BreakerRegistry.ts';
-import type { RegistryBreakerOptions } from '../registry/resolveBreakerRegistryOptions.ts';
-import { resolveBreakerOptions } from '../resolveBreakerOptions.ts';
 import {
   expectBoolean,
   expectFunction,
@@ -15,29 +13,31 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '../validate.ts';
-import { type HttpRetry, type HttpRetryOptions, prefixed, resolveHttpRetry } from './HttpRetry.ts';
+import { type HttpRetry, type HttpRetryOptions, resolveHttpRetry } from './HttpRetry.ts';
 import { registryClock } from './registryClock.ts';
+import {
+  type AdapterBreakerOptions,
+  resolveAdapterBreakerOptions,
+} from './resolveAdapterBreakerOptions.ts';
 import type { BodyRule, HttpRequestInfo, ResolvedBodyRule } from './types.ts';
 
 /**
  * What every HTTP adapter accepts (`withBreaker(fetch, options)`, the axios interceptors, got
  * and ky hooks, the undici interceptor). Exchange presets are objects of this type, so one
  * preset works with every client. Every option is optional.
+ *
+ * The options of the breakers the adapter creates, one per key, sit at the top level with the
+ * adapter's own (see {@link AdapterBreakerOptions}): `{ strategy: { failureCount: 5 },
+ * openMs: 30_000, timeoutMs: 5_000 }`. A breaker that already exists keeps
+ * its options; when they differ from these, the registry reports a `conflict`. Without any, the
+ * registry's defaults apply.
  */
-export interface HttpBreakerOptions {
+export interface HttpBreakerOptions extends AdapterBreakerOptions {
   /**
    * Where the breakers live, one per key.
    * @defaultValue `defaultRegistry()`, the process-wide registry, read at each request
    */
   registry?: BreakerRegistry;
-  /**
-   * Options of the breakers this adapter creates in the registry (without `name`: each breaker
-   * is named after its key). A breaker that already exists keeps its own options; when they
-   * differ from these, the registry reports a `conflict`. The adapter passes this same object on
-   * every request, so the check costs one comparison of references.
-   * @defaultValue the registry's defaults
-   */
-  breaker?: RegistryBreakerOptions;
   /**
    * Names the breaker of a request (see `deriveKey`): an endpoint group for APIs whose
    * endpoints fail apart. The result names the breaker in errors and metrics: never put a
@@ -91,8 +91,11 @@ export interface HttpBreakerOptions {
 /** The validated, frozen form of {@link HttpBreakerOptions}. */
 export interface ResolvedHttpBreakerOptions {
   readonly registry: BreakerRegistry | undefined;
-  /** Options passed to `registry.get(key, …)` when the adapter creates a breaker. */
-  readonly breaker: RegistryBreakerOptions | undefined;
+  /**
+   * The breaker options, passed (this same object) to `registry.get(key, …)` on every request;
+   * `undefined` when none were given.
+   */
+  readonly breaker: Readonly<AdapterBreakerOptions> | undefined;
   /**
    * The adapter's `classify` rules, applied by the guard itself before the breaker classifies:
    * they hold even for a breaker someone else created first in a shared registry.
@@ -107,9 +110,9 @@ export interface ResolvedHttpBreakerOptions {
   readonly idempotent: boolean | ((request: HttpRequestInfo) => boolean | undefined) | undefined;
 }
 
-const knownKeys: KnownKeys<HttpBreakerOptions> = {
+/** The adapter's own options, besides those of its breakers. */
+const knownKeys: KnownKeys<Omit<HttpBreakerOptions, keyof AdapterBreakerOptions>> = {
   registry: true,
-  breaker: true,
   key: true,
   classify: true,
   bodyRules: true,
@@ -134,9 +137,15 @@ export function resolveHttpBreakerOptions(
   onRuleError?: (error: unknown, index: number) => void,
 ): ResolvedHttpBreakerOptions {
   expectObject('options', options as unknown);
-  rejectUnknownKeys('', options, knownKeys);
+  if (Object.hasOwn(options, 'breaker')) {
+    throw new BreakwaterConfigError(
+      'breaker',
+      'the breaker options at the top level (`{ strategy, openMs, … }`): `breaker` was removed',
+      (options as { breaker?: unknown }).breaker,
+    );
+  }
+  const breaker = resolveAdapterBreakerOptions(options, '', knownKeys);
   const registry = resolveRegistry(options.registry);
-  const breaker = resolveBreaker(options.breaker);
   return Object.freeze({
     registry,
     breaker,
@@ -170,7 +179,7 @@ export function resolveHttpBreakerOptions(
  * of the public API.
  */
 export function retryClock(
-  breaker: RegistryBreakerOptions | undefined,
+  breaker: Readonly<AdapterBreakerOptions> | undefined,
   registry: BreakerRegistry | undefined,
 ): Clock {
   return breaker?.clock ?? registryClock(registry);
@@ -195,26 +204,6 @@ function resolveRegistry(registry: unknown): BreakerRegistry | undefined {
     throw new BreakwaterConfigError('registry', 'a BreakerRegistry', registry);
   }
   return registry as BreakerRegistry;
-}
-
-function resolveBreaker(
-  breaker: RegistryBreakerOptions | undefined,
-): RegistryBreakerOptions | undefined {
-  if (breaker === undefined) return undefined;
-  expectObject('breaker', breaker as unknown);
-  if (Object.hasOwn(breaker, 'name')) {
-    throw new BreakwaterConfigError(
-      'breaker.name',
-      'no name: each breaker is named after its key',
-      (breaker as { name?: unknown }).name,
-    );
-  }
-  try {
-    resolveBreakerOptions(breaker);
-  } catch (error) {
-    throw prefixed('breaker', error);
-  }
-  return breaker;
 }
 
 function resolveBodyRules(rules: unknown): readonly ResolvedBodyRule[] {

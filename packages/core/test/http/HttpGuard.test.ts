@@ -7,6 +7,7 @@ import {
   ManualClock,
   type Outcome,
   onBody,
+  type RegistryBreakerOptions,
   type RetryPolicyOptions,
   responseOutcome,
   setDefaultRegistry,
@@ -151,6 +152,31 @@ describe('HttpGuard.acquire and settle', () => {
     expect(admitted(guard.acquire(get)).timeoutMs).toBe(2_000);
   });
 
+  it('passes one frozen object of breaker options to the registry, on every request', () => {
+    const seen = new Set<object | undefined>();
+    const conflicts: string[] = [];
+    const registry = new (class extends BreakerRegistry {
+      override get(name: string, options?: RegistryBreakerOptions) {
+        seen.add(options);
+        return super.get(name, options);
+      }
+    })({ defaults: { clock: new ManualClock() } });
+    registries.push(registry);
+    registry.on('conflict', ({ path }) => conflicts.push(path));
+    const guard = new HttpGuard({
+      registry,
+      strategy: { type: 'consecutive', failureCount: 1 },
+      openMs: 5_000,
+    });
+    for (let i = 0; i < 3; i++)
+      guard.settle(admitted(guard.acquire(get)), responseOutcome(200, {}));
+    guard.settle(admitted(guard.acquire(post)), responseOutcome(500, {}));
+    expect([...seen]).toHaveLength(1);
+    expect(Object.isFrozen([...seen][0])).toBe(true);
+    expect(registry.peek(origin)?.state).toBe('open');
+    expect(conflicts).toEqual([]);
+  });
+
   it('checks per-request options', () => {
     const { guard } = create();
     expect(() => guard.acquire(get, { timeoutMs: -1 })).toThrow(
@@ -213,7 +239,7 @@ describe('HttpGuard.execute', () => {
   it('retries idempotent requests, one breaker call each, cancelling the bodies it skips', async () => {
     const { guard, breaker } = create({
       retry: { maxAttempts: 3, backoff: constantBackoff(0) },
-      breaker: { strategy: { type: 'consecutive', failureCount: 5 } },
+      strategy: { type: 'consecutive', failureCount: 5 },
     });
     const cancelled: number[] = [];
     const failing = (n: number) => () =>
@@ -237,7 +263,7 @@ describe('HttpGuard.execute', () => {
   it('never retries a non-idempotent or non-replayable request, or with retry: false', async () => {
     const { guard } = create({
       retry: { maxAttempts: 3, backoff: constantBackoff(0) },
-      breaker: { strategy: { type: 'consecutive', failureCount: 5 } },
+      strategy: { type: 'consecutive', failureCount: 5 },
     });
     const cases: [HttpRequestInfo, object | undefined][] = [
       [post, undefined],

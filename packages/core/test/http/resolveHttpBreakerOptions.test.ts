@@ -27,14 +27,21 @@ describe('resolveHttpBreakerOptions', () => {
     expect(Object.isFrozen(resolved)).toBe(true);
   });
 
-  it('keeps classify rules for the guard and leaves the breaker options alone', () => {
+  it('keeps classify rules for the guard, and the breaker options in one frozen object', () => {
     const mine = onStatus(520, failure('server'));
-    const theirs = onStatus(404, failure('client'));
+    const strategy = { type: 'consecutive' as const, failureCount: 2 };
     const resolved = resolveHttpBreakerOptions({
       classify: mine,
-      breaker: { openMs: 5_000, classify: [theirs] },
+      openMs: 5_000,
+      strategy,
+      timeoutMs: 1_000,
     });
-    expect(resolved.breaker).toEqual({ openMs: 5_000, classify: [theirs] });
+    expect(resolved.breaker).toEqual({ openMs: 5_000, strategy });
+    expect(Object.isFrozen(resolved.breaker)).toBe(true);
+    // A copy, so that changing the object passed in changes no breaker created later.
+    expect(resolved.breaker?.strategy).not.toBe(strategy);
+    expect(Object.isFrozen(resolved.breaker?.strategy)).toBe(true);
+    expect(resolveHttpBreakerOptions({ timeoutMs: 1_000 }).breaker).toBeUndefined();
     const outcome = { kind: 'response' as const, status: 520, header: () => null };
     expect(resolved.rules?.(outcome, undefined, 0)).toEqual({
       verdict: 'failure',
@@ -61,10 +68,19 @@ describe('resolveHttpBreakerOptions', () => {
     expect(messageOf({ retry: { maxAttempts: 0 } })).toBe(
       'Invalid option `retry.maxAttempts`: expected an integer from 1 to Infinity, received 0.',
     );
-    expect(messageOf({ breaker: { halfOpen: { maxProbes: 0 } } })).toBe(
-      'Invalid option `breaker.halfOpen.maxProbes`: expected an integer from 1 to 10000, received 0.',
+    expect(messageOf({ halfOpen: { maxProbes: 0 } })).toBe(
+      'Invalid option `halfOpen.maxProbes`: expected an integer from 1 to 10000, received 0.',
     );
-    expect(messageOf({ breaker: { name: 'x' } })).toMatch(/^Invalid option `breaker.name`/);
+    expect(messageOf({ openMS: 1_000 })).toMatch(
+      /^Unknown option `openMS` \(did you mean `openMs`\?\)/,
+    );
+    expect(messageOf({ name: 'x' })).toMatch(
+      /^Invalid option `name`: expected no name: each breaker is named after its key/,
+    );
+    expect(messageOf({ initialState: {} })).toMatch(/^Invalid option `initialState`: expected no/);
+    expect(messageOf({ breaker: { openMs: 1_000 } })).toMatch(
+      /^Invalid option `breaker`: expected the breaker options at the top level/,
+    );
     expect(messageOf({ registry: {} })).toMatch(
       /^Invalid option `registry`: expected a BreakerRegistry/,
     );

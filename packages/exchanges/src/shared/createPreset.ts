@@ -8,6 +8,7 @@ import {
   type RegistryBreakerOptions,
 } from '@breakwater/core';
 import {
+  type AdapterBreakerOptions,
   type BodyRule,
   expectBoolean,
   expectFunction,
@@ -15,6 +16,7 @@ import {
   type HttpRequestInfo,
   type KnownKeys,
   rejectUnknownKeys,
+  resolveAdapterBreakerOptions,
 } from '@breakwater/core/adapter';
 import type { EndpointGroup, ExchangeEndpoint, ExchangeId } from '../types.ts';
 
@@ -37,8 +39,13 @@ export interface ExchangePresetOptions {
   onResponse?: (outcome: Outcome, context: CallContext) => void;
   /** Where the breakers live. @defaultValue the adapter's default, the process-wide registry */
   registry?: BreakerRegistry;
-  /** Options of the breakers the adapter creates. @defaultValue the registry's defaults */
-  breaker?: RegistryBreakerOptions;
+  /**
+   * Options of the breakers the adapter creates (`strategy`, `openMs`, `halfOpen`, …), put at
+   * the top level of the preset. The same as spreading them next to it:
+   * `{ ...krakenPreset(), openMs: 30_000 }`.
+   * @defaultValue the registry's defaults
+   */
+  breaker?: AdapterBreakerOptions;
 }
 
 /** What an exchange module gives {@link createPreset}. Not part of the public API. */
@@ -83,6 +90,7 @@ export function createPreset(
     );
   }
   if (options.onResponse !== undefined) expectFunction('onResponse', options.onResponse);
+  const breaker = resolveAdapterBreakerOptions(options.breaker, 'breaker');
   const grouped = options.groups !== false;
   const { endpointOf, feedback } = spec;
   const keys: Readonly<Record<EndpointGroup, string>> = {
@@ -91,6 +99,7 @@ export function createPreset(
     order: grouped ? `${prefix}:order` : prefix,
   };
   const preset: HttpBreakerOptions = {
+    ...breaker,
     key: (request) => keys[endpointOf(request.url, request.method.toUpperCase(), request).group],
     classify: spec.rules,
     bodyRules: spec.bodyRule,
@@ -106,7 +115,6 @@ export function createPreset(
   const onResponse = combine(feedback, options.onResponse);
   if (onResponse !== undefined) preset.onResponse = onResponse;
   if (options.registry !== undefined) preset.registry = options.registry;
-  if (options.breaker !== undefined) preset.breaker = options.breaker;
   return Object.freeze(preset);
 }
 
