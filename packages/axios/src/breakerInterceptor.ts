@@ -1,10 +1,8 @@
-import {
-  BreakerOpenError,
-  type BreakerRequestOptions,
-  type HttpBreakerOptions,
-} from '@breakwater/core';
+import { BreakerOpenError } from '@breakwater/core';
 import {
   bufferedBody,
+  type HookBreakerOptions,
+  type HookRequestOptions,
   type HttpCall,
   HttpGuard,
   type HttpHeaders,
@@ -24,10 +22,10 @@ declare module 'axios' {
   interface AxiosRequestConfig {
     /**
      * Breakwater's per-request options (`bypass`, `key`, `timeoutMs`, `idempotent`, `context`),
-     * read by the breaker of `@breakwater/axios`. `retry` is not used: axios-retry is the retry
+     * read by the breaker of `@breakwater/axios`. There is no `retry`: axios-retry is the retry
      * of axios.
      */
-    breakwater?: BreakerRequestOptions;
+    breakwater?: HookRequestOptions;
   }
 }
 
@@ -60,16 +58,16 @@ export interface BreakerInterceptor {
  * attempt, axios-retry's included, is one breaker call. Responses and errors reach the caller
  * unchanged. The adapter's `timeoutMs` becomes the request's `timeout` when the request has none.
  *
- * @param options - see `HttpBreakerOptions` (`retry` is not used); validated here, once
- * @throws BreakwaterConfigError when an option is invalid
+ * @param options - see `HookBreakerOptions`; validated here, once
+ * @throws BreakwaterConfigError when an option is invalid, or for `retry` (use axios-retry)
  * @example
  * ```ts
  * const { request } = breakerInterceptor({ timeoutMs: 5_000 });
  * api.interceptors.request.use(request.onFulfilled, null, request.options);
  * ```
  */
-export function breakerInterceptor(options?: HttpBreakerOptions): BreakerInterceptor {
-  const guard = new HttpGuard(options);
+export function breakerInterceptor(options?: HookBreakerOptions): BreakerInterceptor {
+  const guard = new HttpGuard(options, { clientRetry: 'axios-retry' });
   // This breaker's wrappers. A config that still carries one (a request that failed before its
   // wrapper ran, sent again by another interceptor) is not wrapped twice: that would take two
   // permits for one attempt.

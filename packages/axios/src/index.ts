@@ -10,6 +10,6 @@
  * Every decision (keys, classification, body rules) is the core's.
  */
 
-export type { BreakerRequestOptions, HttpBreakerOptions } from '@breakwater/core';
+export type { HookBreakerOptions, HookRequestOptions } from '@breakwater/core/adapter';
 export { type BreakerInterceptor, breakerInterceptor } from './breakerInterceptor.ts';
 export { type InstalledBreaker, useBreaker } from './useBreaker.ts';

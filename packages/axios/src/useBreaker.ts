@@ -1,4 +1,4 @@
-import type { HttpBreakerOptions } from '@breakwater/core';
+import type { HookBreakerOptions } from '@breakwater/core/adapter';
 import type { AxiosInstance } from 'axios';
 import { breakerInterceptor } from './breakerInterceptor.ts';
 
@@ -15,9 +15,8 @@ export interface InstalledBreaker {
  * left, and each attempt axios-retry makes, whichever is installed first. Install it before any
  * interceptor that sets `config.adapter`: axios runs request interceptors in reverse order.
  *
- * @param options - see `HttpBreakerOptions` (`retry` is not used: use axios-retry); validated
- *   here, once
- * @throws BreakwaterConfigError when an option is invalid
+ * @param options - see `HookBreakerOptions`; validated here, once
+ * @throws BreakwaterConfigError when an option is invalid, or for `retry` (use axios-retry)
  * @example
  * ```ts
  * const api = axios.create({ baseURL: 'https://api.kraken.com' });
@@ -29,7 +28,7 @@ export interface InstalledBreaker {
  */
 export function useBreaker(
   instance: Pick<AxiosInstance, 'interceptors'>,
-  options?: HttpBreakerOptions,
+  options?: HookBreakerOptions,
 ): InstalledBreaker {
   const { request } = breakerInterceptor(options);
   const { interceptors } = instance;

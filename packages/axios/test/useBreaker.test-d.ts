@@ -30,6 +30,10 @@ expectTypeOf(api.get).toBeCallableWith('/0/public/Time', {
 axios.create({ breakwater: { key: 'kraken:public' } });
 // @ts-expect-error: per-request options are typed
 api.get('/0/public/Time', { breakwater: { bypas: true } });
+// @ts-expect-error: axios-retry retries, not Breakwater: no `retry` per request
+api.get('/0/public/Time', { breakwater: { retry: false } });
+// @ts-expect-error: nor on the adapter
+useBreaker(api, { retry: { maxAttempts: 3 } });
 
 // The interceptor fits axios' `use()` and hands on exactly the config it is given.
 const interceptor = breakerInterceptor();

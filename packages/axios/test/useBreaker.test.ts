@@ -1,9 +1,8 @@
-import { breakerInterceptor, useBreaker } from '@breakwater/axios';
+import { breakerInterceptor, type HookBreakerOptions, useBreaker } from '@breakwater/axios';
 import {
   BreakerOpenError,
   BreakerRegistry,
   type CircuitBreaker,
-  type HttpBreakerOptions,
   isBreakwaterConfigError,
   ManualClock,
   onBody,
@@ -27,7 +26,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function create(options: HttpBreakerOptions = {}, defaults: CreateAxiosDefaults = {}) {
+function create(options: HookBreakerOptions = {}, defaults: CreateAxiosDefaults = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
     defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
@@ -188,6 +187,23 @@ describe('useBreaker', () => {
     );
     expect(isBreakwaterConfigError(error)).toBe(true);
     expect(server.hits()).toBe(0);
+  });
+});
+
+describe('retry', () => {
+  it('is rejected, naming axios-retry: on the adapter and per request, sending nothing', async () => {
+    const options = { retry: { maxAttempts: 3 } } as never;
+    expect(() => useBreaker(axios.create(), options)).toThrow(
+      /^Invalid option `retry`: expected no `retry` here: retry with axios-retry/,
+    );
+    expect(() => breakerInterceptor(options)).toThrow(/^Invalid option `retry`/);
+    const { api, registry } = create();
+    const error = await rejection(
+      api.get(server.url('/ok'), { breakwater: { retry: false } as never }),
+    );
+    expect(isBreakwaterConfigError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^Invalid option `breakwater.retry`: .*axios-retry/);
+    expect([server.hits(), registry.size]).toEqual([0, 0]);
   });
 });
 

@@ -87,11 +87,14 @@ export {
 } from './http/resolveAdapterBreakerOptions.ts';
 export {
   defaultBodyMaxBytes,
+  type HookBreakerOptions,
+  type HttpGuardOptions,
   type ResolvedHttpBreakerOptions,
   resolveHttpBreakerOptions,
 } from './http/resolveHttpBreakerOptions.ts';
 export type {
   BodyRule,
+  HookRequestOptions,
   HttpHeaders,
   HttpRequestInfo,
   HttpResponseAdapter,

@@ -1,11 +1,11 @@
+import { BreakerOpenError, BreakwaterError, type Outcome } from '@breakwater/core';
 import {
-  BreakerOpenError,
-  type BreakerRequestOptions,
-  BreakwaterError,
-  type HttpBreakerOptions,
-  type Outcome,
-} from '@breakwater/core';
-import { bufferedBody, type HttpCall, HttpGuard } from '@breakwater/core/adapter';
+  bufferedBody,
+  type HookBreakerOptions,
+  type HookRequestOptions,
+  type HttpCall,
+  HttpGuard,
+} from '@breakwater/core/adapter';
 import type {
   AfterResponseHook,
   BeforeErrorHook,
@@ -23,7 +23,7 @@ import type {
  */
 export interface BreakwaterContext {
   /** Per-request options: `bypass`, `key`, `timeoutMs`, `idempotent`, `context`. */
-  breakwater?: BreakerRequestOptions | undefined;
+  breakwater?: HookRequestOptions | undefined;
   /** The rest of got's `context`, yours. */
   [key: string]: unknown;
 }
@@ -50,9 +50,9 @@ export interface BreakerHooks {
  * and errors are classified by the core and reach the caller unchanged; a caller's abort
  * releases the permit. `got.stream()` is not guarded.
  *
- * @param options - see `HttpBreakerOptions`; validated here, once. `timeoutMs` becomes got's
- * `timeout.request` for requests that set none; `retry` does not apply (got retries itself).
- * @throws BreakwaterConfigError when an option is invalid
+ * @param options - see `HookBreakerOptions`; validated here, once. `timeoutMs` becomes got's
+ * `timeout.request` for requests that set none. There is no `retry`: got retries itself.
+ * @throws BreakwaterConfigError when an option is invalid, or for `retry`
  * @example
  * ```ts
  * const client = got.extend(breakerHooks({ timeoutMs: 5_000 }));
@@ -60,8 +60,8 @@ export interface BreakerHooks {
  * await client(url, { context: { breakwater: { bypass: true } } satisfies BreakwaterContext });
  * ```
  */
-export function breakerHooks(options?: HttpBreakerOptions): BreakerHooks {
-  const guard = new HttpGuard(options);
+export function breakerHooks(options?: HookBreakerOptions): BreakerHooks {
+  const guard = new HttpGuard(options, { clientRetry: "got's own `retry` option" });
   // got makes a new `Options` object per attempt and redirect hop, and hands that same object
   // to every hook of the attempt (`response.request.options`, `error.options`).
   const attempts = new WeakMap<object, Attempt>();

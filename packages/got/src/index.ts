@@ -9,5 +9,5 @@
  * got's wrapper. `got.stream()` is left unguarded.
  */
 
-export type { BreakerRequestOptions, HttpBreakerOptions } from '@breakwater/core';
+export type { HookBreakerOptions, HookRequestOptions } from '@breakwater/core/adapter';
 export { type BreakerHooks, type BreakwaterContext, breakerHooks } from './breakerHooks.ts';

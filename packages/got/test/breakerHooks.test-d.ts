@@ -33,5 +33,10 @@ client('https://api.kraken.com', {
 const typo: BreakwaterContext = { breakwater: { bypass: true, tiemoutMs: 500 } };
 client('https://api.kraken.com', { context: typo });
 
-// @ts-expect-error: options are the core's HttpBreakerOptions
+// @ts-expect-error: options are the core's HookBreakerOptions
 breakerHooks({ timeout: 5_000 });
+// @ts-expect-error: got retries with its own `retry` option, and so does a request
+breakerHooks({ retry: { maxAttempts: 3 } });
+// @ts-expect-error: no per-request retry either
+const perRequestRetry: BreakwaterContext = { breakwater: { retry: false } };
+void perRequestRetry;

@@ -6,11 +6,10 @@ import {
   BreakerRegistry,
   BreakwaterConfigError,
   failure,
-  type HttpBreakerOptions,
   ManualClock,
   onBody,
 } from '@breakwater/core';
-import { type BreakwaterContext, breakerHooks } from '@breakwater/got';
+import { type BreakwaterContext, breakerHooks, type HookBreakerOptions } from '@breakwater/got';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
 import got, { HTTPError, RequestError, TimeoutError } from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,7 +26,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function create(options: HttpBreakerOptions = {}) {
+function create(options: HookBreakerOptions = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
     defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
@@ -243,6 +242,19 @@ describe('breakerHooks', () => {
     await client(server.url('/echo'));
     expect(bodies).toEqual([jsonError, jsonError, { ok: true }, { ok: true }]);
     expect(breaker().snapshot().counters.successes).toBe(5);
+  });
+
+  it("rejects retry, on the hooks and per request, naming got's own retry", async () => {
+    expect(() => breakerHooks({ retry: { maxAttempts: 3 } } as never)).toThrow(
+      /^Invalid option `retry`: expected no `retry` here: retry with got's own `retry` option/,
+    );
+    const { hooks, registry } = create();
+    const client = got.extend(hooks);
+    const context = { breakwater: { retry: { maxAttempts: 3 } } };
+    const error = await rejection(client(server.url('/ok'), { context }));
+    expect(error).toBeInstanceOf(BreakwaterConfigError);
+    expect((error as Error).message).toMatch(/^Invalid option `breakwater.retry`/);
+    expect([server.hits(), registry.size]).toEqual([0, 0]);
   });
 
   it('rejects an invalid per-request option with the BreakwaterConfigError itself', async () => {

@@ -1,11 +1,9 @@
-import {
-  BreakerOpenError,
-  type BreakerRequestOptions,
-  type HttpBreakerOptions,
-} from '@breakwater/core';
+import { BreakerOpenError } from '@breakwater/core';
 import {
   fetchRequestInfo,
   fetchSignal,
+  type HookBreakerOptions,
+  type HookRequestOptions,
   type HttpCall,
   HttpGuard,
   readResponseBody,
@@ -14,8 +12,8 @@ import type { InitHook, Options } from 'ky';
 
 /** The field of ky's `context` option that carries per-request Breakwater options. */
 export interface BreakwaterContext {
-  /** Per-request options: `bypass`, `key`, `timeoutMs`, `retry`, `idempotent`, `context`. */
-  breakwater?: BreakerRequestOptions;
+  /** Per-request options: `bypass`, `key`, `timeoutMs`, `idempotent`, `context`. */
+  breakwater?: HookRequestOptions;
 }
 
 /**
@@ -49,11 +47,10 @@ const globalFetch: KyFetch = (input, init) => globalThis.fetch(input, init);
  * Per-request options go in `context.breakwater` (see {@link BreakerKyOptions}). When the
  * request sets no ky `timeout`, each attempt runs under the deadline `timeoutMs` gives it (the
  * request's, else the adapter's) and rejects with the core's `TimeoutError`; a ky `timeout`
- * you set wins. Retries are ky's own `retry` option, so
- * `HttpBreakerOptions.retry` does not apply here.
+ * you set wins. Retries are ky's own `retry` option: a Breakwater `retry` is rejected.
  *
- * @param options - see `HttpBreakerOptions`; validated here, once
- * @throws BreakwaterConfigError when an option is invalid
+ * @param options - see `HookBreakerOptions`; validated here, once
+ * @throws BreakwaterConfigError when an option is invalid, or for `retry`
  * @example
  * ```ts
  * import ky from 'ky';
@@ -62,8 +59,8 @@ const globalFetch: KyFetch = (input, init) => globalThis.fetch(input, init);
  * await api.get(url, { context: { breakwater: { bypass: true } } });
  * ```
  */
-export function breakerHooks(options?: HttpBreakerOptions): BreakerHooks {
-  const guard = new HttpGuard(options);
+export function breakerHooks(options?: HookBreakerOptions): BreakerHooks {
+  const guard = new HttpGuard(options, { clientRetry: "ky's own `retry` option" });
   // ky's `init` hook runs once per request, on a copy of its options, before the request is
   // built: the one place where a hook can still replace the request's `fetch`. The URL, and so
   // the breaker and its deadline, are known only in that fetch.
@@ -87,7 +84,7 @@ export function breakerHooks(options?: HttpBreakerOptions): BreakerHooks {
 function guardedFetch(
   guard: HttpGuard,
   send: KyFetch,
-  perRequest: BreakerRequestOptions | undefined,
+  perRequest: HookRequestOptions | undefined,
   callerSignal: AbortSignal | undefined,
   withDeadline: boolean,
 ): KyFetch {

@@ -9,7 +9,7 @@
  * runs under the core's deadline (`HttpGuard.sendAttempt()`).
  */
 
-export type { BreakerRequestOptions, HttpBreakerOptions } from '@breakwater/core';
+export type { HookBreakerOptions, HookRequestOptions } from '@breakwater/core/adapter';
 export {
   type BreakerHooks,
   type BreakerKyOptions,

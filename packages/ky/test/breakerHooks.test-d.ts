@@ -1,8 +1,8 @@
 import {
   type BreakerHooks,
   type BreakerKyOptions,
-  type BreakerRequestOptions,
   breakerHooks,
+  type HookRequestOptions,
 } from '@breakwater/ky';
 import ky, { type KyInstance, type KyResponse, type Options } from 'ky';
 import { expectTypeOf } from 'vitest';
@@ -24,14 +24,14 @@ expectTypeOf(api.get('https://api.kraken.com')).resolves.toEqualTypeOf<KyRespons
 // Per-request options are typed through BreakerKyOptions, which ky's methods accept.
 const perRequest: BreakerKyOptions = {
   context: {
-    breakwater: { bypass: true, key: 'kraken', timeoutMs: 500, retry: false, idempotent: true },
+    breakwater: { bypass: true, key: 'kraken', timeoutMs: 500, idempotent: true },
     traceId: 'abc',
   },
 };
 expectTypeOf(api.get).toBeCallableWith('https://api.kraken.com', perRequest);
 expectTypeOf<
   NonNullable<NonNullable<BreakerKyOptions['context']>['breakwater']>
->().toEqualTypeOf<BreakerRequestOptions>();
+>().toEqualTypeOf<HookRequestOptions>();
 // @ts-expect-error: per-request options are typed
 const typo: BreakerKyOptions = { context: { breakwater: { bypas: true } } };
 void typo;
@@ -43,3 +43,8 @@ void wrongValue;
 
 // @ts-expect-error: adapter options are checked too
 breakerHooks({ retries: 3 });
+// @ts-expect-error: ky retries with its own `retry` option, and so does a request
+breakerHooks({ retry: { maxAttempts: 3 } });
+// @ts-expect-error: no per-request retry either
+const perRequestRetry: BreakerKyOptions = { context: { breakwater: { retry: false } } };
+void perRequestRetry;

@@ -3,14 +3,13 @@ import {
   BreakerRegistry,
   defaultRegistry,
   failure,
-  type HttpBreakerOptions,
   isBreakwaterConfigError,
   ManualClock,
   onBody,
   setDefaultRegistry,
   TimeoutError,
 } from '@breakwater/core';
-import { type BreakerKyOptions, breakerHooks } from '@breakwater/ky';
+import { type BreakerKyOptions, breakerHooks, type HookBreakerOptions } from '@breakwater/ky';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
 import ky, { isKyError, isTimeoutError, TimeoutError as KyTimeoutError, type Options } from 'ky';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,7 +27,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function create(options: HttpBreakerOptions = {}, kyOptions: Options = {}) {
+function create(options: HookBreakerOptions = {}, kyOptions: Options = {}) {
   const clock = new ManualClock();
   const registry = new BreakerRegistry({
     defaults: { clock, openMs: 1_000, strategy: { type: 'consecutive', failureCount: 3 } },
@@ -249,9 +248,21 @@ describe('breakerHooks', () => {
     expect(breaker().snapshot().counters.calls).toBe(3);
   });
 
+  it("rejects retry, on the hooks and per request, naming ky's own retry", async () => {
+    expect(() => breakerHooks({ retry: { maxAttempts: 3 } } as never)).toThrow(
+      /^Invalid option `retry`: expected no `retry` here: retry with ky's own `retry` option/,
+    );
+    const { api, registry } = create();
+    const options = { context: { breakwater: { retry: false } } };
+    const error = await api.get(server.url('/ok'), options).catch((e: unknown) => e);
+    expect(isBreakwaterConfigError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^Invalid option `breakwater.retry`/);
+    expect([server.hits(), registry.size]).toEqual([0, 0]);
+  });
+
   it('rejects invalid options when created', () => {
     expect(() => breakerHooks({ timeoutMs: 0 })).toThrow('`timeoutMs`');
-    expect(() => breakerHooks({ retries: 3 } as HttpBreakerOptions)).toThrow('`retries`');
+    expect(() => breakerHooks({ retries: 3 } as HookBreakerOptions)).toThrow('`retries`');
   });
 
   it('uses the default registry when given none', async () => {

@@ -3,13 +3,12 @@ import {
   type CircuitBreaker,
   failure,
   getBreakerOpenError,
-  type HttpBreakerOptions,
   isBreakerOpenError,
   ManualClock,
   onBody,
   type RegistryBreakerOptions,
 } from '@breakwater/core';
-import { responseFromError } from '@breakwater/core/adapter';
+import { type HookBreakerOptions, responseFromError } from '@breakwater/core/adapter';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonErrorBody, type LoopbackServer, startLoopbackServer } from '../servers/loopback.ts';
 import type { ClientSetup, Driver, DriverClient } from './types.ts';
@@ -25,7 +24,7 @@ interface ScenarioSetup {
   /** Breaker options of the scenario's registry, over the suite's defaults. */
   readonly breaker?: RegistryBreakerOptions;
   /** Adapter options, passed to the driver with the scenario's registry. */
-  readonly http?: HttpBreakerOptions;
+  readonly http?: HookBreakerOptions;
   readonly client?: ClientSetup;
 }
 

@@ -1,4 +1,4 @@
-import type { BreakerRequestOptions, HttpBreakerOptions } from '@breakwater/core';
+import type { HookBreakerOptions, HookRequestOptions } from '@breakwater/core/adapter';
 
 /** What the suite asks of one request. */
 export interface DriverRequestOptions {
@@ -7,7 +7,7 @@ export interface DriverRequestOptions {
   /** The caller's signal: pass it to the client's own `signal` option. */
   readonly signal?: AbortSignal;
   /** Per-request Breakwater options: pass them where the adapter reads them. */
-  readonly breakwater?: BreakerRequestOptions;
+  readonly breakwater?: HookRequestOptions;
   /**
    * The client's own timeout for this request, in ms (fetch: `AbortSignal.timeout()`; axios
    * `timeout`; got `timeout.request`; ky `timeout`). Short (≤ 50 ms), against `/hang`.
@@ -86,5 +86,5 @@ export interface Driver {
    * Creates a client wrapped with Breakwater, passing `options` to the adapter unchanged (they
    * carry the scenario's registry, clock and rules).
    */
-  create(options: HttpBreakerOptions, setup?: ClientSetup): DriverClient;
+  create(options: HookBreakerOptions, setup?: ClientSetup): DriverClient;
 }

@@ -20,6 +20,7 @@ import { type BodyReader, readResponseOutcome } from './readResponseOutcome.ts';
 import { resolveBreakerRequestOptions } from './resolveBreakerRequestOptions.ts';
 import {
   type HttpBreakerOptions,
+  type HttpGuardOptions,
   type ResolvedHttpBreakerOptions,
   resolveHttpBreakerOptions,
   retryClock,
@@ -70,14 +71,23 @@ export class HttpGuard {
   readonly #retries = new WeakMap<HttpRetryOptions, HttpRetry>();
   /** The clock of per-request retries that name none: the breakers'. */
   readonly #retryClock: Clock;
+  /** The client's own retry, when it has one: `retry` is then rejected. */
+  readonly #clientRetry: string | undefined;
   /**
    * The handler of the breaker whose outcome the adapter's rules are classifying: rules run
    * synchronously in `settle()`, so what one throws reaches that breaker's `onListenerError`.
    */
   #ruleErrorHandler: ListenerErrorHandler = rethrowInMicrotask;
 
-  constructor(options: HttpBreakerOptions = {}) {
-    this.#options = resolveHttpBreakerOptions(options, (error, index) =>
+  /**
+   * @param options - the adapter's options, from its user: {@link HookBreakerOptions} for an
+   * adapter that passes `{ clientRetry }`
+   * @param guard - what the adapter tells about its client: `clientRetry` for a client that
+   * retries by itself (`retry` is then rejected, naming it)
+   */
+  constructor(options: HttpBreakerOptions = {}, guard: HttpGuardOptions = {}) {
+    this.#clientRetry = guard.clientRetry;
+    this.#options = resolveHttpBreakerOptions(options, guard, (error, index) =>
       reportCallbackError(this.#ruleErrorHandler, error, `classify[${index}]`),
     );
     this.#retryClock = retryClock(this.#options.breaker, this.#options.registry);
@@ -325,7 +335,8 @@ export class HttpGuard {
     withRetry: boolean,
   ): GuardedCall {
     const o = this.#options;
-    const options = input === undefined ? undefined : resolveBreakerRequestOptions(input);
+    const options =
+      input === undefined ? undefined : resolveBreakerRequestOptions(input, this.#clientRetry);
     if (options?.bypass === true) {
       const context = createCallContext(request, '', options.idempotent, options.context);
       return new GuardedCall(request, context, undefined, undefined, undefined, signal, deadline);

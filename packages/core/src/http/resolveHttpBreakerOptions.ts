@@ -3,7 +3,9 @@ import { createRuleClassifier, type RuleClassifier } from '../classify/createCla
 import type { ClassifierRule } from '../classify/rules.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import type { CallContext, Outcome } from '../Outcome.ts';
+import type { RetryPolicyOptions } from '../policies/RetryPolicy.ts';
 import type { BreakerRegistry } from '../registry/BreakerRegistry.ts';
+import type { RegistryBreakerOptions } from '../registry/resolveBreakerRegistryOptions.ts';
 import {
   expectBoolean,
   expectFunction,
@@ -13,7 +15,7 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '../validate.ts';
-import { type HttpRetry, type HttpRetryOptions, resolveHttpRetry } from './HttpRetry.ts';
+import { type HttpRetry, resolveHttpRetry } from './HttpRetry.ts';
 import { registryClock } from './registryClock.ts';
 import {
   type AdapterBreakerOptions,
@@ -22,17 +24,20 @@ import {
 import type { BodyRule, HttpRequestInfo, ResolvedBodyRule } from './types.ts';
 
 /**
- * What every HTTP adapter accepts (`withBreaker(fetch, options)`, the axios interceptors, got
- * and ky hooks, the undici interceptor). Exchange presets are objects of this type, so one
- * preset works with every client. Every option is optional.
+ * What every HTTP adapter accepts (`withBreaker(fetch, options)`, `protectCcxt`); the adapters
+ * that hook into a client with a retry of its own (axios, got, ky, the undici interceptor) take
+ * it without `retry`: {@link HookBreakerOptions}. Exchange presets are objects of this type.
+ * Every option is optional.
  *
  * The options of the breakers the adapter creates, one per key, sit at the top level with the
- * adapter's own (see {@link AdapterBreakerOptions}): `{ strategy: { failureCount: 5 },
- * openMs: 30_000, timeoutMs: 5_000 }`. A breaker that already exists keeps
- * its options; when they differ from these, the registry reports a `conflict`. Without any, the
- * registry's defaults apply.
+ * adapter's own: every breaker option but `name` (each breaker is named after its key),
+ * `classify` (the adapter's own applies) and `initialState` (see `AdapterBreakerOptions`):
+ * `{ strategy: { failureCount: 5 }, openMs: 30_000, timeoutMs: 5_000 }`. A breaker that already
+ * exists keeps its options; when they differ from these, the registry reports a `conflict`.
+ * Without any, the registry's defaults apply.
  */
-export interface HttpBreakerOptions extends AdapterBreakerOptions {
+export interface HttpBreakerOptions
+  extends Omit<RegistryBreakerOptions, 'classify' | 'initialState'> {
   /**
    * Where the breakers live, one per key.
    * @defaultValue `defaultRegistry()`, the process-wide registry, read at each request
@@ -67,12 +72,12 @@ export interface HttpBreakerOptions extends AdapterBreakerOptions {
   onResponse?: (outcome: Outcome, context: CallContext) => void;
   /**
    * Retries of idempotent requests with the core `RetryPolicy`, each attempt one breaker call;
-   * an open breaker ends them. Applies where the adapter runs the whole request (fetch); hook
-   * adapters use their client's own retry. Its `clock` defaults to the breakers' (`clock`, else
-   * the registry's).
+   * an open breaker ends them. Only where the adapter runs the whole request (fetch, ccxt): hook
+   * adapters take {@link HookBreakerOptions} and their client's own retry. Its `clock` defaults
+   * to the breakers' (`clock`, else the registry's); `classifyResult` is the adapter's.
    * @defaultValue `false`: no retry
    */
-  retry?: false | HttpRetryOptions;
+  retry?: false | Omit<RetryPolicyOptions, 'classifyResult'>;
   /**
    * A deadline for each attempt, in milliseconds, until the response (and a body read for
    * rules) arrives; a `timeout` failure. Hook adapters map it to their client's timeout. A
@@ -86,6 +91,24 @@ export interface HttpBreakerOptions extends AdapterBreakerOptions {
    * @defaultValue `isIdempotent(method, headers)`
    */
   idempotent?: boolean | ((request: HttpRequestInfo) => boolean | undefined);
+}
+
+/**
+ * The options of an adapter that hooks into a client with a retry of its own (axios, got, ky,
+ * the undici interceptor): {@link HttpBreakerOptions} without `retry`, which such an adapter
+ * rejects, naming its client's retry.
+ */
+export type HookBreakerOptions = Omit<HttpBreakerOptions, 'retry'>;
+
+/** What an adapter tells its `HttpGuard` about its client. */
+export interface HttpGuardOptions {
+  /**
+   * The client's own retry, when the adapter hooks into a client that retries by itself
+   * (`'axios-retry'`, ``"got's own `retry` option"``): the guard then rejects the `retry` option
+   * and a per-request `breakwater.retry` with a `BreakwaterConfigError` that names it.
+   * @defaultValue none: `retry` applies (`HttpGuard.execute()`)
+   */
+  readonly clientRetry?: string;
 }
 
 /** The validated, frozen form of {@link HttpBreakerOptions}. */
@@ -130,13 +153,19 @@ export const defaultBodyMaxBytes = 65_536;
 /**
  * Validates {@link HttpBreakerOptions} once, when an adapter is created; adapters pass the
  * options through and never check them again.
+ * @param guard - what the adapter tells about its client (see {@link HttpGuardOptions})
+ * @param onRuleError - where what a `classify` rule throws goes, with the rule's index
  * @throws BreakwaterConfigError naming the first invalid option
  */
 export function resolveHttpBreakerOptions(
   options: HttpBreakerOptions = {},
+  { clientRetry }: HttpGuardOptions = {},
   onRuleError?: (error: unknown, index: number) => void,
 ): ResolvedHttpBreakerOptions {
   expectObject('options', options as unknown);
+  if (clientRetry !== undefined && Object.hasOwn(options, 'retry')) {
+    throw clientRetryError('retry', clientRetry, options.retry);
+  }
   if (Object.hasOwn(options, 'breaker')) {
     throw new BreakwaterConfigError(
       'breaker',
@@ -172,6 +201,22 @@ export function resolveHttpBreakerOptions(
     timeoutMs: resolveTimeoutMs('timeoutMs', options.timeoutMs),
     idempotent: resolveIdempotent(options.idempotent),
   });
+}
+
+/**
+ * The error for a `retry` given to an adapter whose client retries by itself. Not part of the
+ * public API.
+ */
+export function clientRetryError(
+  path: string,
+  clientRetry: string,
+  value: unknown,
+): BreakwaterConfigError {
+  return new BreakwaterConfigError(
+    path,
+    `no \`retry\` here: retry with ${clientRetry}, each attempt one breaker call`,
+    value,
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CallContext } from '../Outcome.ts';
+import type { RetryPolicyOptions } from '../policies/RetryPolicy.ts';
 import type { HeadersInput } from '../redact/redactHeaders.ts';
-import type { HttpRetryOptions } from './HttpRetry.ts';
 
 /**
  * The HTTP glue: what every HTTP adapter (fetch, axios, got, ky, the undici interceptor) shares.
@@ -59,8 +59,10 @@ export interface ResolvedBodyRule {
 }
 
 /**
- * Per-request options every HTTP adapter accepts (fetch: `init.breakwater`; axios: the
- * request config's `breakwater`; got and ky: `context.breakwater`).
+ * Per-request options every HTTP adapter accepts (fetch: `init.breakwater`; axios: the request
+ * config's `breakwater`; got and ky: `context.breakwater`; undici: the dispatch options'
+ * `breakwater`). Adapters whose client retries by itself take them without `retry`:
+ * {@link HookRequestOptions}.
  */
 export interface BreakerRequestOptions {
   /**
@@ -77,7 +79,7 @@ export interface BreakerRequestOptions {
    */
   timeoutMs?: number;
   /** Retry options for this request, replacing the adapter's; `false` turns retry off. */
-  retry?: false | HttpRetryOptions;
+  retry?: false | Omit<RetryPolicyOptions, 'classifyResult'>;
   /**
    * Whether the request is safe to repeat, overriding the method and `Idempotency-Key` check.
    * Only idempotent requests are retried, and a failed non-idempotent one is `uncertainEffect`.
@@ -86,6 +88,9 @@ export interface BreakerRequestOptions {
   /** Fields merged over the derived call context (an `endpoint` name for events, say). */
   context?: Partial<CallContext>;
 }
+
+/** Per-request options of an adapter whose client retries by itself: no `retry`. */
+export type HookRequestOptions = Omit<BreakerRequestOptions, 'retry'>;
 
 /**
  * How `HttpGuard.execute()` reads a client's resolved value (a fetch `Response`, an undici

@@ -462,6 +462,20 @@ describe('HttpGuard.sendAttempt', () => {
 });
 
 describe('HttpGuard retry options', () => {
+  it("rejects retry for a client that retries by itself, naming the client's retry", () => {
+    const clientRetry = "the client's own `retry` option";
+    expect(() => new HttpGuard({ retry: false }, { clientRetry })).toThrow(
+      "Invalid option `retry`: expected no `retry` here: retry with the client's own `retry` " +
+        'option, each attempt one breaker call, received false.',
+    );
+    const { registry } = create();
+    const guard = new HttpGuard({ registry }, { clientRetry });
+    expect(() => guard.acquire(get, { retry: { maxAttempts: 2 } })).toThrow(
+      /^Invalid option `breakwater.retry`: expected no `retry` here: retry with the client's own/,
+    );
+    expect(registry.size).toBe(0);
+  });
+
   /** Retry options that count how often they are read: once per policy built from them. */
   function counted(reads: { count: number }): RetryPolicyOptions {
     const options = { backoff: constantBackoff(0) };

@@ -5,7 +5,6 @@ import {
   type ClassifierRule,
   type HttpBreakerOptions,
   type Outcome,
-  type RegistryBreakerOptions,
 } from '@breakwater/core';
 import {
   type AdapterBreakerOptions,

@@ -1,24 +1,15 @@
 import type { Duplex } from 'node:stream';
-import {
-  BreakerOpenError,
-  type BreakerRequestOptions,
-  type HttpBreakerOptions,
-} from '@breakwater/core';
+import { BreakerOpenError } from '@breakwater/core';
 import {
   bufferedBody,
+  type HookBreakerOptions,
+  type HookRequestOptions,
   type HttpCall,
   HttpGuard,
   type HttpRequestInfo,
   readHeader,
 } from '@breakwater/core/adapter';
 import type { Dispatcher } from 'undici';
-
-/**
- * Options of {@link breakerInterceptor}: the core's `HttpBreakerOptions` without `retry`, which
- * only applies where Breakwater runs the whole request. Compose undici's `interceptors.retry()`
- * outside the breaker instead: each of its attempts is then one breaker call.
- */
-export type BreakerInterceptorOptions = Omit<HttpBreakerOptions, 'retry'>;
 
 /**
  * The per-request field the interceptor reads from undici's dispatch options. `undici.request()`,
@@ -35,7 +26,7 @@ export type BreakerInterceptorOptions = Omit<HttpBreakerOptions, 'retry'>;
  */
 export interface BreakwaterDispatchOptions {
   /** Per-request options: `bypass`, `key`, `timeoutMs`, `idempotent`, `context`. */
-  breakwater?: BreakerRequestOptions;
+  breakwater?: HookRequestOptions;
 }
 
 /**
@@ -49,8 +40,10 @@ export interface BreakwaterDispatchOptions {
  * a compressed body is not read). A caller's abort releases the permit; `timeoutMs` becomes the
  * request's `headersTimeout` unless it sets one. Responses and errors reach the caller unchanged.
  *
- * @param options - see `HttpBreakerOptions`; validated here, once
- * @throws BreakwaterConfigError when an option is invalid
+ * @param options - see `HookBreakerOptions`; validated here, once. There is no `retry`:
+ * compose undici's `interceptors.retry()` outside the breaker, each of its attempts one breaker
+ * call.
+ * @throws BreakwaterConfigError when an option is invalid, or for `retry`
  * @example
  * ```ts
  * import { Agent, getGlobalDispatcher, interceptors, setGlobalDispatcher } from 'undici';
@@ -64,9 +57,11 @@ export interface BreakwaterDispatchOptions {
  * ```
  */
 export function breakerInterceptor(
-  options?: BreakerInterceptorOptions,
+  options?: HookBreakerOptions,
 ): Dispatcher.DispatcherComposeInterceptor {
-  const guard = new HttpGuard(options);
+  const guard = new HttpGuard(options, {
+    clientRetry: "undici's `interceptors.retry()` composed outside the breaker",
+  });
   return (dispatch) =>
     function breakwaterDispatch(opts, handler) {
       // A legacy (undici 7) handler: undici rejects it with a clear error; wrapping it would hang.

@@ -9,9 +9,8 @@
  * Installed with `setGlobalDispatcher()`, it guards SDKs that call `fetch` themselves.
  */
 
-export type { BreakerRequestOptions, HttpBreakerOptions } from '@breakwater/core';
+export type { HookBreakerOptions, HookRequestOptions } from '@breakwater/core/adapter';
 export {
-  type BreakerInterceptorOptions,
   type BreakwaterDispatchOptions,
   breakerInterceptor,
 } from './breakerInterceptor.ts';

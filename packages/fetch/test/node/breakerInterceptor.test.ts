@@ -13,9 +13,9 @@ import {
   onBody,
 } from '@breakwater/core';
 import {
-  type BreakerInterceptorOptions,
   type BreakwaterDispatchOptions,
   breakerInterceptor,
+  type HookBreakerOptions,
 } from '@breakwater/fetch/node';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
 import {
@@ -44,7 +44,7 @@ afterEach(async () => {
 });
 
 /** A registry on a `ManualClock` (3 failures open a breaker) and an Agent guarded with it. */
-function guarded(options: BreakerInterceptorOptions = {}) {
+function guarded(options: HookBreakerOptions = {}) {
   const registry = new BreakerRegistry({
     defaults: {
       clock: new ManualClock(),
@@ -286,6 +286,18 @@ describe('breakerInterceptor', () => {
     expect((error as { code?: string }).code).toBe('UND_ERR_HEADERS_TIMEOUT');
     expect(registry.get(server.origin).snapshot().counters.failuresByCategory.timeout).toBe(3);
     expect(server.hits()).toBe(0);
+  });
+
+  it("rejects retry, on the interceptor and per request, naming undici's retry interceptor", async () => {
+    expect(() => breakerInterceptor({ retry: { maxAttempts: 3 } } as never)).toThrow(
+      /^Invalid option `retry`: expected no `retry` here: retry with undici's `interceptors.retry\(\)`/,
+    );
+    const { agent, registry } = guarded();
+    const options = { dispatcher: agent, breakwater: { retry: false } };
+    const error = await rejection(request(server.url('/ok'), options as never));
+    expect(isBreakwaterConfigError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^Invalid option `breakwater.retry`/);
+    expect([server.hits(), registry.size]).toEqual([0, 0]);
   });
 
   it('reports an invalid per-request option to the caller, and sends nothing', async () => {
