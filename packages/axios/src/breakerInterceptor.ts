@@ -30,22 +30,22 @@ declare module 'axios' {
 }
 
 /**
- * The breaker's request interceptor, for `instance.interceptors.request.use()`. {@link useBreaker}
- * installs it; install it yourself only to control its order among other interceptors (see the
- * README).
+ * The breaker's request interceptor: the arguments of axios' own
+ * `instance.interceptors.request.use()`, to spread into it:
+ * `api.interceptors.request.use(...breakerInterceptor(options))`. {@link useBreaker} installs
+ * it; install it yourself only to control its order among other interceptors (see the README).
+ *
+ * - `onFulfilled` routes the request through the breaker's wrapper of its adapter, which admits
+ *   it (or rejects it with `BreakerOpenError`, sending nothing) and settles it with the
+ *   adapter's response or error;
+ * - `onRejected` is `null`: the wrapper settles every request, so no error needs handling here;
+ * - `options` is `{ synchronous: true }`: the interceptor adds no promise tick.
  */
-export interface BreakerInterceptor {
-  /**
-   * `instance.interceptors.request.use(request.onFulfilled, null, request.options)`: routes the
-   * request through the breaker's wrapper of its adapter, which admits it (or rejects it with
-   * `BreakerOpenError`, sending nothing) and settles it with the adapter's response or error.
-   */
-  readonly request: {
-    readonly onFulfilled: <C extends AxiosRequestConfig>(config: C) => C;
-    /** `{ synchronous: true }`: the interceptor adds no promise tick. */
-    readonly options: AxiosInterceptorOptions;
-  };
-}
+export type BreakerInterceptor = readonly [
+  onFulfilled: <C extends AxiosRequestConfig>(config: C) => C,
+  onRejected: null,
+  options: AxiosInterceptorOptions,
+];
 
 /**
  * Creates the request interceptor of a circuit breaker for axios, one breaker per origin (or per
@@ -62,8 +62,7 @@ export interface BreakerInterceptor {
  * @throws BreakwaterConfigError when an option is invalid, or for `retry` (use axios-retry)
  * @example
  * ```ts
- * const { request } = breakerInterceptor({ timeoutMs: 5_000 });
- * api.interceptors.request.use(request.onFulfilled, null, request.options);
+ * api.interceptors.request.use(...breakerInterceptor({ timeoutMs: 5_000 }));
  * ```
  */
 export function breakerInterceptor(options?: HookBreakerOptions): BreakerInterceptor {
@@ -132,5 +131,5 @@ export function breakerInterceptor(options?: HookBreakerOptions): BreakerInterce
     );
   }
 
-  return { request: { onFulfilled: route, options: { synchronous: true } } };
+  return Object.freeze([route, null, Object.freeze({ synchronous: true })] as const);
 }

@@ -30,9 +30,8 @@ export function useBreaker(
   instance: Pick<AxiosInstance, 'interceptors'>,
   options?: HookBreakerOptions,
 ): InstalledBreaker {
-  const { request } = breakerInterceptor(options);
   const { interceptors } = instance;
-  const id = interceptors.request.use(request.onFulfilled, null, request.options);
+  const id = interceptors.request.use(...breakerInterceptor(options));
   let installed = true;
   return {
     eject() {

@@ -4,7 +4,11 @@ import {
   type InstalledBreaker,
   useBreaker,
 } from '@breakwater/axios';
-import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, {
+  type AxiosInterceptorOptions,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import { expectTypeOf } from 'vitest';
 
 interface Ticker {
@@ -35,12 +39,17 @@ api.get('/0/public/Time', { breakwater: { retry: false } });
 // @ts-expect-error: nor on the adapter
 useBreaker(api, { retry: { maxAttempts: 3 } });
 
-// The interceptor fits axios' `use()` and hands on exactly the config it is given.
+// The interceptor is the arguments of axios' `use()`, spread into it, and hands on exactly the
+// config it is given.
 const interceptor = breakerInterceptor();
 expectTypeOf(interceptor).toEqualTypeOf<BreakerInterceptor>();
-api.interceptors.request.use(interceptor.request.onFulfilled, null, interceptor.request.options);
-expectTypeOf(
-  interceptor.request.onFulfilled<InternalAxiosRequestConfig<{ pair: string }>>,
-).returns.toEqualTypeOf<InternalAxiosRequestConfig<{ pair: string }>>();
-// @ts-expect-error: there is no response interceptor, the wrapped adapter settles every request
-interceptor.response;
+expectTypeOf(api.interceptors.request.use(...interceptor)).toEqualTypeOf<number>();
+expectTypeOf(axios.interceptors.request.use(...breakerInterceptor())).toEqualTypeOf<number>();
+const [onFulfilled, onRejected, options] = interceptor;
+expectTypeOf(onFulfilled<InternalAxiosRequestConfig<{ pair: string }>>).returns.toEqualTypeOf<
+  InternalAxiosRequestConfig<{ pair: string }>
+>();
+expectTypeOf(onRejected).toBeNull();
+expectTypeOf(options).toEqualTypeOf<AxiosInterceptorOptions>();
+// @ts-expect-error: a request interceptor only: the wrapped adapter settles every request
+api.interceptors.response.use(...interceptor);

@@ -341,9 +341,23 @@ describe('breakerInterceptor', () => {
     const registry = new BreakerRegistry({ defaults: { clock: new ManualClock() } });
     registries.push(registry);
     const api = axios.create({ validateStatus: () => true });
-    const { request } = breakerInterceptor({ registry });
-    api.interceptors.request.use(request.onFulfilled, null, request.options);
+    const id = api.interceptors.request.use(...breakerInterceptor({ registry }));
     expect((await api.get(server.url('/status/502'))).status).toBe(502);
     expect(registry.get(server.origin).snapshot().counters.failures).toBe(1);
+    api.interceptors.request.eject(id);
+    expect((await api.get(server.url('/status/502'))).status).toBe(502);
+    expect(registry.get(server.origin).snapshot().counters.calls).toBe(1);
+  });
+
+  it("is a frozen tuple of axios' use() arguments: onFulfilled, onRejected, options", () => {
+    const interceptor = breakerInterceptor();
+    expect(interceptor).toHaveLength(3);
+    expect(Object.isFrozen(interceptor)).toBe(true);
+    const [onFulfilled, onRejected, options] = interceptor;
+    expect([typeof onFulfilled, onRejected, options]).toEqual([
+      'function',
+      null,
+      { synchronous: true },
+    ]);
   });
 });
