@@ -4,12 +4,12 @@
 // takes 25 s), an import inside a shipped `.d.ts` that does not resolve would silently turn what
 // it exports into an `any`-like type, so each export used below is also checked to be resolved.
 
-import { useBreaker } from '@breakwater/axios';
+import { breakerInterceptor, type HookBreakerOptions, useBreaker } from '@breakwater/axios';
 import { BreakerRegistry, type CircuitBreaker, type HttpBreakerOptions } from '@breakwater/core';
 import { FileStore } from '@breakwater/core/node';
 import { krakenPreset } from '@breakwater/exchanges';
 import { type BreakerFetch, withBreaker } from '@breakwater/fetch';
-import { breakerInterceptor } from '@breakwater/fetch/node';
+import { circuitBreaker } from '@breakwater/fetch/node';
 import { type BreakwaterContext, breakerHooks as gotHooks } from '@breakwater/got';
 import { type BreakerKyOptions, breakerHooks as kyHooks } from '@breakwater/ky';
 import { statusStorm } from '@breakwater/msw';
@@ -33,18 +33,27 @@ function resolved<T>(_value: T, ok: Resolved<T>): boolean {
 type Every<T extends readonly unknown[]> = { [K in keyof T]: Resolved<T[K]> };
 
 const registry = new BreakerRegistry();
-const options: HttpBreakerOptions = { registry, timeoutMs: 1_000 };
+const options: HookBreakerOptions = {
+  registry,
+  strategy: { failureCount: 5 },
+  openMs: 30_000,
+  timeoutMs: 1_000,
+};
+const fetchOptions: HttpBreakerOptions = { ...options, retry: { maxAttempts: 2 } };
 const breaker: CircuitBreaker = registry.get('https://api.kraken.com');
-const fetch: BreakerFetch<typeof globalThis.fetch> = withBreaker(options);
+const fetch: BreakerFetch<typeof globalThis.fetch> = withBreaker(fetchOptions);
 const response: Promise<Response> = fetch('https://api.kraken.com/0/public/Time', {
   breakwater: { bypass: true },
 });
 useBreaker(axios.create(), options).eject();
+const interceptorId: number = axios
+  .create()
+  .interceptors.request.use(...breakerInterceptor(options));
 const gotClient = got.extend(gotHooks(options));
 const gotContext: BreakwaterContext = { breakwater: { key: 'kraken' } };
 const kyClient = ky.extend(kyHooks(options));
 const kyOptions: BreakerKyOptions = { context: { breakwater: { bypass: true } } };
-const agent = new Agent().compose(breakerInterceptor(options));
+const agent = new Agent().compose(circuitBreaker(options));
 const socket: ResilientWebSocket = guardWebSocket(() => new WebSocket('ws://127.0.0.1:1'));
 const dropIn = new OpossumBreaker(async (pair: string) => pair.length, { timeout: 1_000 });
 const dropInResult: Promise<number> = dropIn.fire('XBTUSD');
@@ -59,6 +68,7 @@ export const checked = [
   resolved(withBreaker, true),
   resolved(fetch, true),
   resolved(breakerInterceptor, true),
+  resolved(circuitBreaker, true),
   resolved(gotHooks, true),
   resolved(kyHooks, true),
   resolved(statusStorm, true),
@@ -69,6 +79,22 @@ export const checked = [
   resolved(dropIn, true),
 ];
 export const checkedTypes: Every<
-  [HttpBreakerOptions, BreakwaterContext, BreakerKyOptions, OpossumBreaker.Options]
-> = [true, true, true, true];
-export { agent, dropInOptions, dropInResult, gotClient, gotContext, kyClient, kyOptions, response };
+  [
+    HookBreakerOptions,
+    HttpBreakerOptions,
+    BreakwaterContext,
+    BreakerKyOptions,
+    OpossumBreaker.Options,
+  ]
+> = [true, true, true, true, true];
+export {
+  agent,
+  dropInOptions,
+  dropInResult,
+  gotClient,
+  gotContext,
+  interceptorId,
+  kyClient,
+  kyOptions,
+  response,
+};

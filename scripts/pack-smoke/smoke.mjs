@@ -11,7 +11,7 @@ import { BreakerRegistry, CircuitBreaker, isBreakerOpenError } from '@breakwater
 import { FileStore } from '@breakwater/core/node';
 import { krakenPreset } from '@breakwater/exchanges';
 import { withBreaker } from '@breakwater/fetch';
-import { breakerInterceptor } from '@breakwater/fetch/node';
+import { circuitBreaker } from '@breakwater/fetch/node';
 import { breakerHooks as gotHooks } from '@breakwater/got';
 import { breakerHooks as kyHooks } from '@breakwater/ky';
 import { statusStorm } from '@breakwater/msw';
@@ -65,7 +65,7 @@ await adapter('fetch', (registry) => {
   return () => fetch(url).then((res) => res.json());
 });
 await adapter('fetch/node', (registry) => {
-  const dispatcher = new Agent().compose(breakerInterceptor({ registry }));
+  const dispatcher = new Agent().compose(circuitBreaker({ registry }));
   return () => request(url, { dispatcher }).then((res) => res.body.json());
 });
 await adapter('axios', (registry) => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BreakerRegistry } from '@breakwater/core';
-import { breakerInterceptor } from '@breakwater/fetch/node';
+import { circuitBreaker } from '@breakwater/fetch/node';
 import type { Dispatcher } from 'undici';
 import { unexpected } from '../actions.ts';
 import type { Impl, Subject } from '../harness.ts';
@@ -90,12 +90,12 @@ export const bareUndici: Impl = {
 export const breakwaterUndici: Impl = {
   name: 'breakwater',
   config:
-    'setGlobalDispatcher(new Agent().compose(breakerInterceptor({ registry: new BreakerRegistry() }))) ' +
+    'setGlobalDispatcher(new Agent().compose(circuitBreaker({ registry: new BreakerRegistry() }))) ' +
     '(defaults: key url.origin, consecutive(5), no body rules, no timeout), same request',
   async create() {
     const { undici } = await acquire();
     const registry = new BreakerRegistry();
-    const agent = new undici.Agent().compose(breakerInterceptor({ registry }));
+    const agent = new undici.Agent().compose(circuitBreaker({ registry }));
     return subject('breakwater', agent, () => registry.dispose());
   },
 };

@@ -3,7 +3,7 @@
  * global `fetch` included.
  *
  * Extension point: undici's dispatcher interceptors (`dispatcher.compose(interceptor)`), the
- * layer under Node's `fetch`. `breakerInterceptor(options)` maps the dispatch handler's callbacks
+ * layer under Node's `fetch`. `circuitBreaker(options)` maps the dispatch handler's callbacks
  * (`onResponseStart`, `onResponseData`, `onResponseEnd`, `onResponseError`) onto `HttpGuard`
  * from `@breakwater/core`, which holds every decision (keys, classification, body rules).
  * Installed with `setGlobalDispatcher()`, it guards SDKs that call `fetch` themselves.
@@ -12,5 +12,5 @@
 export type { HookBreakerOptions, HookRequestOptions } from '@breakwater/core/adapter';
 export {
   type BreakwaterDispatchOptions,
-  breakerInterceptor,
-} from './breakerInterceptor.ts';
+  circuitBreaker,
+} from './circuitBreaker.ts';

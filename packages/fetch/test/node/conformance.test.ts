@@ -1,4 +1,4 @@
-import { type BreakwaterDispatchOptions, breakerInterceptor } from '@breakwater/fetch/node';
+import { type BreakwaterDispatchOptions, circuitBreaker } from '@breakwater/fetch/node';
 import { type Driver, runConformance } from '@breakwater/test/conformance';
 import {
   Agent,
@@ -14,8 +14,8 @@ import {
  * undici's retry interceptor outside it (each attempt is then one breaker call). `throwOnError:
  * false` hands the last 5xx to the caller, as the suite expects.
  */
-function guardedAgent(options: Parameters<typeof breakerInterceptor>[0], retryLimit: number) {
-  const guarded = breakerInterceptor(options);
+function guardedAgent(options: Parameters<typeof circuitBreaker>[0], retryLimit: number) {
+  const guarded = circuitBreaker(options);
   if (retryLimit === 0) return new Agent().compose(guarded);
   const retry = interceptors.retry({
     maxRetries: retryLimit,
@@ -75,7 +75,7 @@ const globalFetchDriver: Driver = {
 /**
  * `undici.request()` through a dispatcher composed with the interceptor: per-request options go
  * in the dispatch options' `breakwater` field. (That `timeoutMs` becomes `headersTimeout` is
- * checked in breakerInterceptor.test.ts, without waiting for undici's timer.)
+ * checked in circuitBreaker.test.ts, without waiting for undici's timer.)
  */
 const undiciRequestDriver: Driver = {
   name: 'undici interceptor, undici.request',

@@ -14,7 +14,7 @@ import {
 } from '@breakwater/core';
 import {
   type BreakwaterDispatchOptions,
-  breakerInterceptor,
+  circuitBreaker,
   type HookBreakerOptions,
 } from '@breakwater/fetch/node';
 import { type LoopbackServer, startLoopbackServer } from '@breakwater/test/servers';
@@ -52,7 +52,7 @@ function guarded(options: HookBreakerOptions = {}) {
       strategy: { type: 'consecutive', failureCount: 3 },
     },
   });
-  const agent = new Agent().compose(breakerInterceptor({ registry, ...options }));
+  const agent = new Agent().compose(circuitBreaker({ registry, ...options }));
   cleanups.push(
     () => registry.dispose(),
     () => agent.close(),
@@ -162,7 +162,11 @@ const exchangeErrors = {
   ),
 };
 
-describe('breakerInterceptor', () => {
+describe('circuitBreaker', () => {
+  it("is the entry's one value, named apart from axios' breakerInterceptor", async () => {
+    expect(Object.keys(await import('@breakwater/fetch/node'))).toEqual(['circuitBreaker']);
+  });
+
   it('protects a module that calls fetch itself, without any change to it', async () => {
     const { agent, breaker } = guarded();
     install(agent);
@@ -273,7 +277,7 @@ describe('breakerInterceptor', () => {
     const registry = new BreakerRegistry({ defaults: { clock: new ManualClock() } });
     cleanups.push(() => registry.dispose());
     const spy = new HeadersTimeoutSpy();
-    const dispatcher = spy.compose(breakerInterceptor({ registry, timeoutMs: 80 }));
+    const dispatcher = spy.compose(circuitBreaker({ registry, timeoutMs: 80 }));
     const send = (options: Partial<Dispatcher.RequestOptions> & BreakwaterDispatchOptions = {}) =>
       rejection(request(server.url('/hang'), { dispatcher, ...options }));
 
@@ -289,7 +293,7 @@ describe('breakerInterceptor', () => {
   });
 
   it("rejects retry, on the interceptor and per request, naming undici's retry interceptor", async () => {
-    expect(() => breakerInterceptor({ retry: { maxAttempts: 3 } } as never)).toThrow(
+    expect(() => circuitBreaker({ retry: { maxAttempts: 3 } } as never)).toThrow(
       /^Invalid option `retry`: expected no `retry` here: retry with undici's `interceptors.retry\(\)`/,
     );
     const { agent, registry } = guarded();

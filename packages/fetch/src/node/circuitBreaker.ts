@@ -30,8 +30,9 @@ export interface BreakwaterDispatchOptions {
 }
 
 /**
- * An undici interceptor that puts every request its dispatcher sends through a circuit breaker,
- * one per origin (or per `key`). Installed on the global dispatcher, it guards every `fetch` in
+ * An undici interceptor, composed like undici's own `interceptors.retry()`
+ * (`new Agent().compose(circuitBreaker(options))`), that puts every request its dispatcher sends
+ * through a circuit breaker, one per origin (or per `key`). Installed on the global dispatcher, it guards every `fetch` in
  * the process, SDKs' included. A request to an open breaker is never sent: the handler gets the
  * core's `BreakerOpenError` through `onResponseError`, so `fetch` rejects with
  * `TypeError('fetch failed')` whose `cause` is that error (`isBreakerOpenError()` finds it), and
@@ -47,16 +48,16 @@ export interface BreakwaterDispatchOptions {
  * @example
  * ```ts
  * import { Agent, getGlobalDispatcher, interceptors, setGlobalDispatcher } from 'undici';
- * import { breakerInterceptor } from '@breakwater/fetch/node';
+ * import { circuitBreaker } from '@breakwater/fetch/node';
  *
- * setGlobalDispatcher(new Agent().compose(breakerInterceptor({ timeoutMs: 5_000 })));
+ * setGlobalDispatcher(new Agent().compose(circuitBreaker({ timeoutMs: 5_000 })));
  * await fetch('https://api.kraken.com/0/public/Time'); // guarded, and so is every SDK's fetch
  *
  * // With undici's retry outside the breaker: each attempt is one breaker call.
- * const agent = new Agent().compose(breakerInterceptor(), interceptors.retry({ maxRetries: 2 }));
+ * const agent = new Agent().compose(circuitBreaker(), interceptors.retry({ maxRetries: 2 }));
  * ```
  */
-export function breakerInterceptor(
+export function circuitBreaker(
   options?: HookBreakerOptions,
 ): Dispatcher.DispatcherComposeInterceptor {
   const guard = new HttpGuard(options, {
