@@ -40,7 +40,8 @@ const excluded: Readonly<Record<string, string>> = {
  * the one the adapter passes to `registry.get(key, options)` on every request, so that the
  * registry's conflict check costs one comparison of references. Nested `strategy` and
  * `halfOpen` objects are copied and frozen: changing the object passed in changes no breaker
- * created later. Not part of the public API of adapters' users.
+ * created later. An option set to `undefined` is left out. Not part of the public API of
+ * adapters' users.
  *
  * @param path - where the options were given, for errors: `''` for an adapter's top level,
  * `'breaker'` for a preset's `breaker` option
@@ -60,8 +61,9 @@ export function resolveAdapterBreakerOptions(
   const picked: Record<string, unknown> = {};
   let count = 0;
   for (const key of Object.keys(options)) {
-    if (Object.hasOwn(otherKeys, key)) continue;
     const value = options[key];
+    // An option set to `undefined` is not given, as everywhere else: the registry's default holds.
+    if (value === undefined || Object.hasOwn(otherKeys, key)) continue;
     if (Object.hasOwn(excluded, key)) {
       throw new BreakwaterConfigError(at(key), excluded[key]!, value);
     }

@@ -35,7 +35,7 @@ export function resolveBreakerRequestOptions(
   if (o.bypass !== undefined) expectBoolean(`${path}.bypass`, o.bypass);
   if (o.key !== undefined) expectString(`${path}.key`, o.key);
   resolveTimeoutMs(`${path}.timeoutMs`, o.timeoutMs);
-  if (clientRetry !== undefined && Object.hasOwn(o, 'retry')) {
+  if (clientRetry !== undefined && o.retry !== undefined) {
     throw clientRetryError(`${path}.retry`, clientRetry, o.retry);
   }
   // Checked where the guard builds its policy: once per options object.

@@ -163,10 +163,10 @@ export function resolveHttpBreakerOptions(
   onRuleError?: (error: unknown, index: number) => void,
 ): ResolvedHttpBreakerOptions {
   expectObject('options', options as unknown);
-  if (clientRetry !== undefined && Object.hasOwn(options, 'retry')) {
+  if (clientRetry !== undefined && options.retry !== undefined) {
     throw clientRetryError('retry', clientRetry, options.retry);
   }
-  if (Object.hasOwn(options, 'breaker')) {
+  if ((options as { breaker?: unknown }).breaker !== undefined) {
     throw new BreakwaterConfigError(
       'breaker',
       'the breaker options at the top level (`{ strategy, openMs, … }`): `breaker` was removed',

@@ -468,6 +468,7 @@ describe('HttpGuard retry options', () => {
       "Invalid option `retry`: expected no `retry` here: retry with the client's own `retry` " +
         'option, each attempt one breaker call, received false.',
     );
+    expect(() => new HttpGuard({ retry: undefined }, { clientRetry })).not.toThrow();
     const { registry } = create();
     const guard = new HttpGuard({ registry }, { clientRetry });
     expect(() => guard.acquire(get, { retry: { maxAttempts: 2 } })).toThrow(

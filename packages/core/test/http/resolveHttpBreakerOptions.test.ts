@@ -42,6 +42,14 @@ describe('resolveHttpBreakerOptions', () => {
     expect(resolved.breaker?.strategy).not.toBe(strategy);
     expect(Object.isFrozen(resolved.breaker?.strategy)).toBe(true);
     expect(resolveHttpBreakerOptions({ timeoutMs: 1_000 }).breaker).toBeUndefined();
+    // Options set to undefined are not given: the registry's defaults hold for them.
+    const sparse = resolveHttpBreakerOptions({
+      openMs: 5_000,
+      strategy: undefined,
+      name: undefined,
+    } as HttpBreakerOptions);
+    expect(Object.keys(sparse.breaker ?? {})).toEqual(['openMs']);
+    expect(resolveHttpBreakerOptions({ halfOpen: undefined }).breaker).toBeUndefined();
     const outcome = { kind: 'response' as const, status: 520, header: () => null };
     expect(resolved.rules?.(outcome, undefined, 0)).toEqual({
       verdict: 'failure',
