@@ -7,7 +7,8 @@ import type { HttpRequestInfo } from './types.ts';
 
 /**
  * One request admitted (or bypassed) by an {@link HttpGuard}: what an adapter keeps between its
- * client's request hook and its response or error hook, and hands back to `guard.settle()`.
+ * client's request hook and its response or error hook, and hands back to
+ * `guard.settleResponse()` or `guard.settle()`.
  */
 export interface HttpCall {
   readonly request: HttpRequestInfo;
@@ -19,7 +20,8 @@ export interface HttpCall {
   readonly permit: Permit | undefined;
   /**
    * The deadline of the request, in ms, when there is one: hook adapters map it to their
-   * client's timeout option (axios `timeout`, got `timeout.request`, ky `timeout`).
+   * client's timeout option (axios `timeout`, got `timeout.request`, undici `headersTimeout`),
+   * or send each attempt under it with `HttpGuard.sendAttempt()` (ky).
    */
   readonly timeoutMs: number | undefined;
   /** The caller's signal: its abort releases the permit instead of counting. */
