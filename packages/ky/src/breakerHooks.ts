@@ -63,7 +63,7 @@ export function breakerHooks(options?: HookBreakerOptions): BreakerHooks {
   const guard = new HttpGuard(options, { clientRetry: "ky's own `retry` option" });
   // ky's `init` hook runs once per request, on a copy of its options, before the request is
   // built: the one place where a hook can still replace the request's `fetch`. The URL, and so
-  // the breaker and its deadline, are known only in that fetch.
+  // the breaker, is known only in that fetch.
   const init: InitHook = (kyOptions) => {
     kyOptions.fetch = guardedFetch(
       guard,
