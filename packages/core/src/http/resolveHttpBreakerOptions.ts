@@ -80,8 +80,7 @@ export interface HttpBreakerOptions
   retry?: false | Omit<RetryPolicyOptions, 'classifyResult'>;
   /**
    * A deadline for each attempt, in milliseconds, until the response (and a body read for
-   * rules) arrives; a `timeout` failure. Hook adapters map it to their client's timeout. A
-   * breaker's own `timeoutMs` is not used: it bounds the breaker's `execute()` calls only.
+   * rules) arrives; a `timeout` failure. Hook adapters map it to their client's timeout.
    * @defaultValue none
    */
   timeoutMs?: number;
