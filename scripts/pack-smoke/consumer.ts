@@ -14,6 +14,7 @@ import { type BreakwaterContext, breakerHooks as gotHooks } from '@breakwater/go
 import { type BreakerKyOptions, breakerHooks as kyHooks } from '@breakwater/ky';
 import { statusStorm } from '@breakwater/msw';
 import OpossumBreaker from '@breakwater/opossum';
+import { type BreakerInstrumentation, instrumentBreakers } from '@breakwater/otel';
 import { type BreakerMetricsOptions, registerBreakerMetrics } from '@breakwater/prometheus';
 import { guardWebSocket, type ResilientWebSocket } from '@breakwater/ws';
 import { createFaultyWsServer } from '@breakwater/ws/testing';
@@ -53,6 +54,7 @@ const dropInResult: Promise<number> = dropIn.fire('XBTUSD');
 const dropInOptions: OpossumBreaker.Options = { resetTimeout: 30_000 };
 const metricsOptions: BreakerMetricsOptions = { registry, register: new Registry() };
 const metrics = registerBreakerMetrics(metricsOptions);
+const instrumentation: BreakerInstrumentation = instrumentBreakers({ registry });
 
 export const checked = [
   resolved(BreakerRegistry, true),
@@ -73,6 +75,8 @@ export const checked = [
   resolved(dropIn, true),
   resolved(registerBreakerMetrics, true),
   resolved(metrics, true),
+  resolved(instrumentBreakers, true),
+  resolved(instrumentation, true),
 ];
 export const checkedTypes: Every<
   [

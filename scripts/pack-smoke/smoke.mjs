@@ -16,6 +16,7 @@ import { breakerHooks as gotHooks } from '@breakwater/got';
 import { breakerHooks as kyHooks } from '@breakwater/ky';
 import { statusStorm } from '@breakwater/msw';
 import OpossumBreaker from '@breakwater/opossum';
+import { instrumentBreakers } from '@breakwater/otel';
 import { registerBreakerMetrics } from '@breakwater/prometheus';
 import { guardWebSocket } from '@breakwater/ws';
 import * as wsTesting from '@breakwater/ws/testing';
@@ -106,12 +107,14 @@ await assert.rejects(dropIn.fire(1), (error) => RequiredBreaker.isOurError(error
 assert.equal(dropIn.stats.rejects, 1);
 dropIn.shutdown();
 
-// The Prometheus collector: a scrape of prom-client's registry.
+// The exporters: a scrape of prom-client's registry, and OpenTelemetry with no SDK (no-ops).
 const observed = new BreakerRegistry();
 const register = new Registry();
 const metrics = registerBreakerMetrics({ registry: observed, register });
+const instrumentation = instrumentBreakers({ registry: observed });
 assert.equal(await observed.get('smoke').execute(async () => 1), 1);
 assert.match(await register.metrics(), /^circuit_breaker_successes_total\{name="smoke"\} 1$/m);
+instrumentation.dispose();
 metrics.dispose();
 observed.dispose();
 
