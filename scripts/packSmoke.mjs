@@ -16,7 +16,8 @@
 //   would otherwise look `0.0.0` up in the registry). The clients (axios, got, ky, ws, msw,
 //   undici) are installed at the exact versions the workspace tests against, with
 //   `--prefer-offline`: after the first run they come from npm's cache, and the registry is only
-//   asked for what the cache lacks. ccxt (an optional peer of @breakwater/exchanges, ~30 MB) is
+//   asked for what the cache lacks (prom-client and @opentelemetry/api likewise, for the two
+//   exporters). ccxt (an optional peer of @breakwater/exchanges, ~30 MB) is
 //   left out: the ccxt guard has its own tests.
 // - Then two checks against the installed packages: `smoke.mjs` runs one call through each
 //   adapter against a loopback server (and a rejected one through an open breaker, proving the
@@ -50,6 +51,8 @@ const clients = {
   '@types/ws': 'ws',
   msw: 'msw',
   undici: 'fetch',
+  'prom-client': 'prometheus',
+  '@opentelemetry/api': 'otel',
   '@types/node': '.',
 };
 

@@ -14,11 +14,14 @@ import { type BreakwaterContext, breakerHooks as gotHooks } from '@breakwater/go
 import { type BreakerKyOptions, breakerHooks as kyHooks } from '@breakwater/ky';
 import { statusStorm } from '@breakwater/msw';
 import OpossumBreaker from '@breakwater/opossum';
+import { type BreakerInstrumentation, instrumentBreakers } from '@breakwater/otel';
+import { type BreakerMetricsOptions, registerBreakerMetrics } from '@breakwater/prometheus';
 import { guardWebSocket, type ResilientWebSocket } from '@breakwater/ws';
 import { createFaultyWsServer } from '@breakwater/ws/testing';
 import axios from 'axios';
 import got from 'got';
 import ky from 'ky';
+import { Registry } from 'prom-client';
 import { Agent } from 'undici';
 import WebSocket from 'ws';
 
@@ -58,6 +61,9 @@ const socket: ResilientWebSocket = guardWebSocket(() => new WebSocket('ws://127.
 const dropIn = new OpossumBreaker(async (pair: string) => pair.length, { timeout: 1_000 });
 const dropInResult: Promise<number> = dropIn.fire('XBTUSD');
 const dropInOptions: OpossumBreaker.Options = { resetTimeout: 30_000 };
+const metricsOptions: BreakerMetricsOptions = { registry, register: new Registry() };
+const metrics = registerBreakerMetrics(metricsOptions);
+const instrumentation: BreakerInstrumentation = instrumentBreakers({ registry });
 
 export const checked = [
   resolved(BreakerRegistry, true),
@@ -77,6 +83,10 @@ export const checked = [
   resolved(createFaultyWsServer, true),
   resolved(OpossumBreaker, true),
   resolved(dropIn, true),
+  resolved(registerBreakerMetrics, true),
+  resolved(metrics, true),
+  resolved(instrumentBreakers, true),
+  resolved(instrumentation, true),
 ];
 export const checkedTypes: Every<
   [
@@ -85,8 +95,9 @@ export const checkedTypes: Every<
     BreakwaterContext,
     BreakerKyOptions,
     OpossumBreaker.Options,
+    BreakerMetricsOptions,
   ]
-> = [true, true, true, true, true];
+> = [true, true, true, true, true, true];
 export {
   agent,
   dropInOptions,

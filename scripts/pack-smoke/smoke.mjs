@@ -16,6 +16,8 @@ import { breakerHooks as gotHooks } from '@breakwater/got';
 import { breakerHooks as kyHooks } from '@breakwater/ky';
 import { statusStorm } from '@breakwater/msw';
 import OpossumBreaker from '@breakwater/opossum';
+import { instrumentBreakers } from '@breakwater/otel';
+import { registerBreakerMetrics } from '@breakwater/prometheus';
 import { guardWebSocket } from '@breakwater/ws';
 import * as wsTesting from '@breakwater/ws/testing';
 import axios from 'axios';
@@ -23,6 +25,7 @@ import got from 'got';
 import ky from 'ky';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
+import { Registry } from 'prom-client';
 import { Agent, request } from 'undici';
 import WebSocket, { WebSocketServer } from 'ws';
 
@@ -103,6 +106,17 @@ dropIn.open();
 await assert.rejects(dropIn.fire(1), (error) => RequiredBreaker.isOurError(error));
 assert.equal(dropIn.stats.rejects, 1);
 dropIn.shutdown();
+
+// The exporters: a scrape of prom-client's registry, and OpenTelemetry with no SDK (no-ops).
+const observed = new BreakerRegistry();
+const register = new Registry();
+const metrics = registerBreakerMetrics({ registry: observed, register });
+const instrumentation = instrumentBreakers({ registry: observed });
+assert.equal(await observed.get('smoke').execute(async () => 1), 1);
+assert.match(await register.metrics(), /^circuit_breaker_successes_total\{name="smoke"\} 1$/m);
+instrumentation.dispose();
+metrics.dispose();
+observed.dispose();
 
 // The WebSocket guard: connect through its breaker, one message there and back.
 const guard = guardWebSocket(() => new WebSocket(`ws://127.0.0.1:${server.address().port}`), {

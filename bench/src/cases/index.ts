@@ -13,6 +13,7 @@ import { kyCase } from './ky.ts';
 import { openReject } from './openReject.ts';
 import { opossumFire } from './opossumFire.ts';
 import { pipelineCase } from './pipeline.ts';
+import { prometheusHotPath } from './prometheusHotPath.ts';
 import { redisHotPath } from './redisHotPath.ts';
 import type { BenchCase, LatencyCase } from './types.ts';
 import { undiciCase } from './undici.ts';
@@ -36,6 +37,7 @@ export const cases: readonly BenchCase[] = [
   kyCase,
   opossumFire,
   redisHotPath,
+  prometheusHotPath,
 ];
 
 /** Cases measured in ms of latency, after the timed ones; skipped without a Redis. */

@@ -102,6 +102,7 @@ export type {
 } from './http/types.ts';
 export type { ManualClockOptions } from './ManualClock.ts';
 export { type LatencySummary, latencyBucketsMs } from './metrics/LatencyHistogram.ts';
+export { stateMetricValues } from './metrics/stateMetricValues.ts';
 export {
   type ErrorOutcome,
   failureCategories,

@@ -20,6 +20,14 @@ export interface BreakerCounters {
   readonly failuresByCategory: Readonly<Record<(typeof failureCategories)[number], number>>;
   /** Transitions by `from->to`, e.g. `closed->open`. */
   readonly transitions: Readonly<Record<string, number>>;
+  /**
+   * Every request (`calls` plus `rejected`) by the state that decided it, for a Prometheus
+   * `requests_total{state}`: `closed` and `disabled` count admitted calls (and, for `closed`,
+   * calls an adaptive strategy's `admit` refused), `half_open` counts probes and the calls
+   * rejected because every probe slot was taken, `open` and `forced_open` count rejections. A
+   * call that finds the open period over becomes a probe and counts as `half_open`.
+   */
+  readonly requestsByState: Readonly<Record<BreakerState, number>>;
 }
 
 /** A point-in-time view of a breaker. */
@@ -52,6 +60,14 @@ export interface BreakerSnapshot {
   readonly strategy: Readonly<Record<string, unknown>>;
 }
 
+/** The rarer lifetime counts of a breaker, kept together. */
+interface Breakdown {
+  readonly failuresByCategory: Record<string, number>;
+  readonly transitions: Record<string, number>;
+  /** Requests by state, except `closed` (0 here): the rest of `calls + rejected`. */
+  readonly requestsByState: Record<BreakerState, number>;
+}
+
 /** Mutable counters owned by a breaker; read through {@link BreakerSnapshot}. */
 export class LifetimeCounters {
   calls = 0;
@@ -61,9 +77,33 @@ export class LifetimeCounters {
   rejected = 0;
   timeouts = 0;
   released = 0;
-  /** Allocated on the first failure / transition: an idle breaker holds only numbers. */
-  #failuresByCategory: Record<string, number> | undefined;
-  #transitions: Record<string, number> | undefined;
+  /**
+   * The counts by category, transition and state, allocated together on the first failure,
+   * transition or request that meets a breaker in another state than `closed`: an idle breaker
+   * holds one empty slot, and the closed path's `calls++` stays its only write.
+   */
+  #breakdown: Breakdown | undefined;
+
+  #breakdownOrNew(): Breakdown {
+    this.#breakdown ??= {
+      failuresByCategory: {},
+      transitions: {},
+      requestsByState: { closed: 0, open: 0, half_open: 0, forced_open: 0, disabled: 0 },
+    };
+    return this.#breakdown;
+  }
+
+  /** A call admitted through a permit while the breaker was in `state`. */
+  admitted(state: BreakerState): void {
+    this.calls++;
+    if (state !== 'closed') this.#breakdownOrNew().requestsByState[state]++;
+  }
+
+  /** A call rejected while the breaker was in `state`. */
+  rejectedIn(state: BreakerState): void {
+    this.rejected++;
+    if (state !== 'closed') this.#breakdownOrNew().requestsByState[state]++;
+  }
 
   count(verdict: Verdict): void {
     if (verdict.verdict === 'success') {
@@ -71,8 +111,8 @@ export class LifetimeCounters {
     } else if (verdict.verdict === 'failure') {
       this.failures++;
       const category: Category = verdict.category;
-      this.#failuresByCategory ??= {};
-      this.#failuresByCategory[category] = (this.#failuresByCategory[category] ?? 0) + 1;
+      const byCategory = this.#breakdownOrNew().failuresByCategory;
+      byCategory[category] = (byCategory[category] ?? 0) + 1;
       if (category === 'timeout') this.timeouts++;
     } else {
       this.ignored++;
@@ -81,8 +121,8 @@ export class LifetimeCounters {
 
   transition(from: BreakerState, to: BreakerState): void {
     const key = `${from}->${to}`;
-    this.#transitions ??= {};
-    this.#transitions[key] = (this.#transitions[key] ?? 0) + 1;
+    const transitions = this.#breakdownOrNew().transitions;
+    transitions[key] = (transitions[key] ?? 0) + 1;
   }
 
   toJSON(): BreakerCounters {
@@ -95,10 +135,24 @@ export class LifetimeCounters {
       timeouts: this.timeouts,
       released: this.released,
       failuresByCategory: Object.fromEntries(
-        failureCategories.map((category) => [category, this.#failuresByCategory?.[category] ?? 0]),
+        failureCategories.map((category) => [
+          category,
+          this.#breakdown?.failuresByCategory[category] ?? 0,
+        ]),
       ) as BreakerCounters['failuresByCategory'],
-      transitions: { ...this.#transitions },
+      transitions: { ...this.#breakdown?.transitions },
+      requestsByState: this.#requestsByStateJSON(),
     };
+  }
+
+  #requestsByStateJSON(): BreakerCounters['requestsByState'] {
+    const counted = this.#breakdown?.requestsByState;
+    if (counted === undefined) {
+      const closed = this.calls + this.rejected;
+      return { closed, open: 0, half_open: 0, forced_open: 0, disabled: 0 };
+    }
+    const elsewhere = counted.open + counted.half_open + counted.forced_open + counted.disabled;
+    return { ...counted, closed: this.calls + this.rejected - elsewhere };
   }
 }
 

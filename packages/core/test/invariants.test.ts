@@ -73,6 +73,9 @@ describe('breaker invariants (property-based)', () => {
             const unsettled = outstanding.filter((p) => !p.settled).length;
             expect(successes + failures + ignored + released).toBe(settledOnce);
             expect(calls).toBe(settledOnce + unsettled);
+            const byState = Object.values(snapshot.counters.requestsByState);
+            expect(byState.every((count) => count >= 0)).toBe(true);
+            expect(byState.reduce((a, b) => a + b, 0)).toBe(calls + snapshot.counters.rejected);
           }
           for (const edge of edges) expect(allowed.has(edge), edge).toBe(true);
           breaker.dispose();

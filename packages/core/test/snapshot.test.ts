@@ -32,6 +32,56 @@ describe('snapshot()', () => {
     expect(counters.failuresByCategory).toMatchObject({ server: 1, network: 1, timeout: 0 });
   });
 
+  it('counts every request by the state that decided it', async () => {
+    const { breaker, clock } = setup({
+      strategy: { type: 'consecutive', failureCount: 1 },
+      halfOpen: { maxProbes: 1, successCount: 1 },
+    });
+    expect(await breaker.execute(async () => 1)).toBe(1);
+    breaker.acquire().settle(status(503));
+    breaker.tryAcquire();
+    await clock.advance(1_000);
+    const probe = breaker.acquire();
+    breaker.tryAcquire();
+    probe.settle(success());
+    breaker.forceOpen();
+    breaker.tryAcquire();
+    breaker.disable();
+    breaker.acquire().settle(success());
+    breaker.acquire().release();
+
+    const { counters } = breaker.snapshot();
+    expect(counters.requestsByState).toEqual({
+      closed: 2,
+      open: 1,
+      half_open: 2,
+      forced_open: 1,
+      disabled: 2,
+    });
+    const requests = Object.values(counters.requestsByState).reduce((a, b) => a + b, 0);
+    expect(requests).toBe(counters.calls + counters.rejected);
+  });
+
+  it('counts a call refused by an adaptive strategy under the closed state', () => {
+    const { breaker } = setup({
+      strategy: () => ({
+        usesTime: false,
+        tracksLatency: false,
+        onSuccess: () => false,
+        onFailure: () => false,
+        admit: () => false,
+        reset() {},
+        describe: () => ({ type: 'refuse-all' }),
+        stats: () => ({ calls: 0, failures: 0, slowCalls: 0, failureRate: 0, slowCallRate: 0 }),
+      }),
+    });
+    expect(breaker.tryAcquire()).toBeInstanceOf(Error);
+    expect(breaker.snapshot().counters).toMatchObject({
+      rejected: 1,
+      requestsByState: { closed: 1, open: 0 },
+    });
+  });
+
   it('reports the window rates of the strategy', () => {
     const { breaker } = setup({ strategy: { type: 'count', callCount: 10, minCalls: 10 } });
     for (const code of [200, 200, 500, 200]) breaker.acquire().settle(status(code));

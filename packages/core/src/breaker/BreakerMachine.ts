@@ -136,7 +136,7 @@ export class BreakerMachine implements PermitHost {
   }
 
   #issue(context: CallContext | undefined, probe: boolean): Permit {
-    if (!this.disposed) this.counters.calls++;
+    if (!this.disposed) this.counters.admitted(this.state);
     const startedAt = this.tracking ? this.options.clock.monotonic() : -1;
     const permit = new Permit(this, context, probe, this.generation, startedAt);
     if (this.emitter.has('call')) {
@@ -150,7 +150,7 @@ export class BreakerMachine implements PermitHost {
     retryAfterMs: number | undefined,
     context: CallContext | undefined,
   ): BreakerOpenError {
-    if (!this.disposed) this.counters.rejected++;
+    if (!this.disposed) this.counters.rejectedIn(this.state);
     if (this.emitter.has('rejected')) {
       this.emitter.emit('rejected', { breaker: this.name, state, retryAfterMs, context });
     }
