@@ -1,5 +1,6 @@
 import { useBreaker } from '@breakwater/axios';
 import { type Driver, runConformance } from '@breakwater/test/conformance';
+import { runExchangeCases } from '@breakwater/test/exchanges';
 import axios from 'axios';
 import axiosRetry from 'axios-retry';
 
@@ -43,3 +44,5 @@ function axiosDriver(adapter: 'http' | 'fetch'): Driver {
 
 runConformance(axiosDriver('http'));
 runConformance(axiosDriver('fetch'));
+runExchangeCases(axiosDriver('http'));
+runExchangeCases(axiosDriver('fetch'));

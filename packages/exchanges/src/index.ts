@@ -3,8 +3,9 @@
  * status checks for Kraken, Binance, Coinbase, Bybit and OKX, a ccxt guard, and a failure
  * analyzer. Presets are plain HTTP breaker options that work with every Breakwater HTTP adapter.
  *
- * Extension points: the HTTP adapters' options (`HttpBreakerOptions`: `key`, `classify`,
- * `bodyRules`, `idempotent`, `onResponse`) and, for ccxt, an Exchange's `fetchImplementation`.
+ * Extension points: the HTTP adapters' options (`HttpBreakerOptions`: `key`, `context`,
+ * `classify`, `bodyRules`, `idempotent`, `onResponse`) and, for ccxt, an Exchange's
+ * `fetchImplementation`.
  */
 
 // --- failure analyzer ---
@@ -34,14 +35,13 @@ export {
   binanceRateLimitReport,
 } from './binance/rateLimitHeaders.ts';
 export { binanceCodeVerdict, binanceRetryAfterMs, binanceRules } from './binance/rules.ts';
-export { binanceSystemStatus } from './binance/systemStatus.ts';
 export { bybitEndpoint } from './bybit/endpoints.ts';
 export { type BybitPresetOptions, bybitPreset } from './bybit/preset.ts';
 // --- Bybit ---
 export { bybitRateLimitFeedback, bybitRateLimitReport } from './bybit/rateLimitHeaders.ts';
 export { bybitIpBanMs, bybitResetInMs, bybitRetCodeVerdict, bybitRules } from './bybit/rules.ts';
-export { bybitSystemStatus } from './bybit/systemStatus.ts';
 // --- ccxt ---
+export type { CcxtErrorClass, CcxtErrorClasses } from './ccxt/ccxtErrors.ts';
 export {
   type CcxtExchangeLike,
   type ProtectCcxtOptions,
@@ -51,23 +51,38 @@ export {
 export { coinbaseEndpoint } from './coinbase/endpoints.ts';
 export { coinbasePreset } from './coinbase/preset.ts';
 export { coinbaseErrorVerdict, coinbaseRules } from './coinbase/rules.ts';
-export { krakenEndpoint } from './kraken/endpoints.ts';
-export { krakenPreset } from './kraken/preset.ts';
 // --- Kraken ---
+export { krakenEndpoint } from './kraken/endpoints.ts';
+export { type KrakenError, parseKrakenError } from './kraken/errors.ts';
+export { krakenPreset } from './kraken/preset.ts';
 export {
   krakenErrorArrayRule,
   krakenErrorVerdict,
   krakenLockoutMs,
   krakenRules,
 } from './kraken/rules.ts';
-export { krakenSystemStatus } from './kraken/systemStatus.ts';
 // --- OKX ---
 export { okxEndpoint } from './okx/endpoints.ts';
 export { okxPreset } from './okx/preset.ts';
 export { okxCodeVerdict, okxRules } from './okx/rules.ts';
-export { okxSystemStatus } from './okx/systemStatus.ts';
-// --- shared types ---
-export type { ExchangePresetOptions } from './shared/createPreset.ts';
+// --- presets ---
+export type {
+  ClassifyOptions,
+  ExchangeClassifier,
+  ExchangePreset,
+  ExchangePresetOptions,
+  ExchangeRequest,
+  ExchangeVerdict,
+  FailedItem,
+  SavedResponse,
+} from './preset/types.ts';
+// --- system status ---
+export {
+  binanceSystemStatus,
+  bybitSystemStatus,
+  krakenSystemStatus,
+  okxSystemStatus,
+} from './status/systemStatus.ts';
 export type {
   FetchLike,
   StatusResponseLike,

@@ -13,8 +13,9 @@ export interface ExchangeEndpoint {
   readonly exchange: ExchangeId;
   readonly group: EndpointGroup;
   /**
-   * A low-cardinality endpoint name for events and metrics, such as `AddOrder` or
-   * `/api/v3/order`: the path, never the query.
+   * A low-cardinality endpoint name for rules, events and metrics: the path, such as
+   * `/0/private/AddOrder` or `/api/v3/order` (Coinbase ids replaced by `:id`), never the query.
+   * Presets put it in each request's call context as `endpoint`.
    */
   readonly endpoint: string;
 }

@@ -1,6 +1,7 @@
 import {
   BreakerRegistry,
   constantBackoff,
+  getBreakerOpenError,
   isBreakerOpenError,
   isBreakwaterConfigError,
   ManualClock,
@@ -14,16 +15,21 @@ import { type Loopback, sendJson, startLoopback } from './support/loopback.ts';
 let server: Loopback | undefined;
 const registries: BreakerRegistry[] = [];
 
+/** The breaker key a preset gives a request to the loopback server: `<exchange>:<host>:<group>`. */
+function key(exchange: string, group: string, url: string | undefined = server?.url): string {
+  return `${exchange}:${new URL(url ?? 'http://0.0.0.0').host}:${group}`;
+}
+
 afterEach(async () => {
   for (const registry of registries.splice(0)) registry.dispose();
   await server?.close();
   server = undefined;
 });
 
-function registry(recovery = 60_000): BreakerRegistry {
+function registry(openMs = 60_000): BreakerRegistry {
   const clock = new ManualClock({ startMs: 1_767_225_600_000 });
   const created = new BreakerRegistry({
-    defaults: { strategy: { type: 'consecutive', failureCount: 2 }, openMs: recovery, clock },
+    defaults: { strategy: { type: 'consecutive', failureCount: 2 }, openMs, clock },
   });
   registries.push(created);
   return created;
@@ -52,7 +58,7 @@ describe('protectCcxt with a real ccxt exchange', () => {
     const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }));
     expect(await exchange.fetchTime()).toBe(1_767_225_600_000);
     expect(server.requests).toEqual(['GET /0/public/Time']);
-    expect(breakers.peek('kraken:public')?.snapshot().counters).toMatchObject({
+    expect(breakers.peek(key('kraken', 'public'))?.snapshot().counters).toMatchObject({
       calls: 1,
       successes: 1,
     });
@@ -66,7 +72,7 @@ describe('protectCcxt with a real ccxt exchange', () => {
     const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }));
     await expect(exchange.fetchTime()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
     await expect(exchange.fetchTime()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
-    const breaker = breakers.peek('kraken:public');
+    const breaker = breakers.peek(key('kraken', 'public'));
     expect(breaker?.state).toBe('open');
     expect(breaker?.snapshot().counters.failuresByCategory.maintenance).toBe(2);
 
@@ -86,8 +92,8 @@ describe('protectCcxt with a real ccxt exchange', () => {
     for (let i = 0; i < 3; i++) {
       await expect(exchange.privatePostBalance()).rejects.toBeInstanceOf(ccxt.AuthenticationError);
     }
-    expect(breakers.peek('kraken:private')?.state).toBe('closed');
-    expect(breakers.peek('kraken:private')?.snapshot().counters.ignored).toBe(3);
+    expect(breakers.peek(key('kraken', 'private'))?.state).toBe('closed');
+    expect(breakers.peek(key('kraken', 'private'))?.snapshot().counters.ignored).toBe(3);
   });
 
   it('counts a ccxt timeout as a timeout failure, marked uncertain on an order', async () => {
@@ -105,7 +111,7 @@ describe('protectCcxt with a real ccxt exchange', () => {
       volume: '1',
     });
     await expect(order).rejects.toBeInstanceOf(ccxt.RequestTimeout);
-    const breaker = breakers.peek('kraken:order');
+    const breaker = breakers.peek(key('kraken', 'order'));
     expect(breaker?.snapshot().counters).toMatchObject({ failures: 1, timeouts: 1, released: 0 });
     breaker?.on('failure', (e) => failures.push(e));
     await expect(
@@ -120,7 +126,7 @@ describe('protectCcxt with a real ccxt exchange', () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ category: 'timeout', uncertainEffect: true });
     expect(failures[0]?.context).toMatchObject({
-      key: 'kraken:order',
+      key: key('kraken', 'order'),
       method: 'POST',
       idempotent: false,
     });
@@ -148,7 +154,7 @@ describe('protectCcxt with a real ccxt exchange', () => {
         volume: '1',
       }),
     ).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
-    breakers.peek('kraken:order')?.on('failure', (e) => failures.push(e));
+    breakers.peek(key('kraken', 'order'))?.on('failure', (e) => failures.push(e));
     await expect(
       exchange.privatePostAddOrder({
         pair: 'XBTUSD',
@@ -171,7 +177,9 @@ describe('protectCcxt with a real ccxt exchange', () => {
     const breakers = registry();
     const exchange = protectCcxt(kraken(url), krakenPreset({ registry: breakers }));
     await expect(exchange.fetchTime()).rejects.toBeInstanceOf(ccxt.NetworkError);
-    expect(breakers.peek('kraken:public')?.snapshot().counters.failuresByCategory.network).toBe(1);
+    expect(
+      breakers.peek(key('kraken', 'public', url))?.snapshot().counters.failuresByCategory.network,
+    ).toBe(1);
   });
 
   it('works with Binance: a 429 with Retry-After opens the breaker at once', async () => {
@@ -193,7 +201,7 @@ describe('protectCcxt with a real ccxt exchange', () => {
     });
     protectCcxt(exchange, binancePreset({ registry: breakers }));
     await expect(exchange.publicGetTime()).rejects.toBeInstanceOf(ccxt.DDoSProtection);
-    const breaker = breakers.peek('binance:public');
+    const breaker = breakers.peek(key('binance', 'public'));
     expect(breaker?.state).toBe('open');
     const error = await exchange.publicGetTime().catch((e: unknown) => e);
     expect(isBreakerOpenError(error) && error.retryAfterMs).toBe(30_000);
@@ -211,7 +219,7 @@ describe('protectCcxt with a real ccxt exchange', () => {
     expect(isBreakwaterConfigError(error)).toBe(true);
     expect((error as Error).message).toMatch(/ccxt's `agent`.*ProxyAgent/);
     expect(server.requests).toEqual([]);
-    expect(breakers.peek('kraken:public')).toBeUndefined();
+    expect(breakers.peek(key('kraken', 'public'))).toBeUndefined();
 
     // ccxt's own proxy settings are named, without their value (it may hold credentials).
     exchange.httpsProxy = 'http://user:secret@proxy.invalid:3128';
@@ -242,7 +250,7 @@ describe('protectCcxt with a real ccxt exchange', () => {
       globalThis.fetch = original;
     }
     expect(seen).toEqual([`${server.url}/0/public/Time`]);
-    expect(breakers.peek('kraken:public')?.snapshot().counters.successes).toBe(1);
+    expect(breakers.peek(key('kraken', 'public'))?.snapshot().counters.successes).toBe(1);
   });
 
   it("hands ccxt's agent to a fetch of your own", async () => {
@@ -260,7 +268,105 @@ describe('protectCcxt with a real ccxt exchange', () => {
     exchange.agent = proxyAgent;
     expect(await exchange.fetchTime()).toBe(1_767_225_600_000);
     expect(agents).toEqual([proxyAgent]);
-    expect(breakers.peek('kraken:public')?.snapshot().counters.successes).toBe(1);
+    expect(breakers.peek(key('kraken', 'public'))?.snapshot().counters.successes).toBe(1);
+  });
+
+  it('throws ccxt’s RateLimitExceeded from a breaker opened on a rate limit', async () => {
+    server = await startLoopback((_req, res) =>
+      sendJson(res, 200, { error: ['EAPI:Rate limit exceeded'] }),
+    );
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }), {
+      errors: ccxt,
+    });
+    for (let i = 0; i < 2; i++) {
+      await expect(exchange.privatePostBalance()).rejects.toBeInstanceOf(ccxt.DDoSProtection);
+    }
+    const error = await exchange.privatePostBalance().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ccxt.RateLimitExceeded);
+    expect(error).toBeInstanceOf(ccxt.NetworkError);
+    expect(isBreakerOpenError(error)).toBe(true);
+    expect((error as Error).cause).toBe(getBreakerOpenError(error));
+    expect((error as { retryAfterMs?: number }).retryAfterMs).toBe(60_000);
+    expect((error as Error).message).toMatch(
+      /^kraken Breaker "kraken:127\.0\.0\.1:\d+:private" is open/,
+    );
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('throws ccxt’s ExchangeNotAvailable from a breaker opened on server errors', async () => {
+    server = await startLoopback((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html><body>502 Bad Gateway</body></html>');
+    });
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }), {
+      errors: ccxt,
+    });
+    for (let i = 0; i < 2; i++) {
+      await expect(exchange.fetchTime()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    }
+    const error = await exchange.fetchTime().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect(error).not.toBeInstanceOf(ccxt.OnMaintenance);
+    expect(isBreakerOpenError(error)).toBe(true);
+  });
+
+  it('throws ccxt’s OnMaintenance, an ExchangeNotAvailable, after maintenance', async () => {
+    server = await startLoopback((_req, res) =>
+      sendJson(res, 200, { error: ['EService:Unavailable'] }),
+    );
+    const breakers = registry();
+    const exchange = protectCcxt(kraken(server.url), krakenPreset({ registry: breakers }), {
+      errors: ccxt,
+    });
+    for (let i = 0; i < 2; i++) await exchange.fetchTime().catch(() => undefined);
+    const error = await exchange.fetchTime().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ccxt.OnMaintenance);
+    expect(error).toBeInstanceOf(ccxt.ExchangeNotAvailable);
+  });
+
+  it('lets ccxt’s usual back-off loop handle an open Binance breaker', async () => {
+    server = await startLoopback((_req, res) =>
+      sendJson(
+        res,
+        429,
+        { code: -1003, msg: 'Too much request weight used.' },
+        { 'retry-after': '30' },
+      ),
+    );
+    const breakers = registry(1_000);
+    const exchange = new ccxt.binance({
+      enableRateLimit: false,
+      urls: { api: { public: `${server.url}/api/v3`, private: `${server.url}/api/v3` } },
+    });
+    protectCcxt(exchange, binancePreset({ registry: breakers }), { errors: ccxt });
+    const waits: number[] = [];
+    // The loop ccxt's documentation shows: back off on NetworkError, handle ExchangeError.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await exchange.publicGetTime();
+      } catch (error) {
+        if (error instanceof ccxt.NetworkError) {
+          waits.push((error as { retryAfterMs?: number }).retryAfterMs ?? -1);
+          continue;
+        }
+        throw error;
+      }
+    }
+    // The 429 itself (ccxt's DDoSProtection, no wait attached), then two rejections.
+    expect(waits).toEqual([-1, 30_000, 30_000]);
+    expect(server.requests).toEqual(['GET /api/v3/time']);
+  });
+
+  it('rejects errors without the classes it throws', () => {
+    const make = (errors: unknown) => () =>
+      protectCcxt(kraken('http://127.0.0.1:1'), krakenPreset(), { errors } as never);
+    expect(make({})).toThrow(/`errors.ExchangeNotAvailable`/);
+    expect(make({ ExchangeNotAvailable: ccxt.ExchangeNotAvailable })).toThrow(
+      /`errors.RateLimitExceeded`/,
+    );
+    expect(make('ccxt')).toThrow(/`errors`/);
   });
 
   it('rejects what is not a ccxt exchange', () => {

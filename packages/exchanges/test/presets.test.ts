@@ -23,6 +23,11 @@ import { type Loopback, sendJson, startLoopback } from './support/loopback.ts';
 
 let server: Loopback | undefined;
 const registries: BreakerRegistry[] = [];
+/** The breaker key a preset gives a request to the loopback server: `<exchange>:<host>:<group>`. */
+function key(exchange: string, group: string, url: string | undefined = server?.url): string {
+  return `${exchange}:${new URL(url ?? 'http://0.0.0.0').host}:${group}`;
+}
+
 afterEach(async () => {
   for (const r of registries.splice(0)) r.dispose();
   await server?.close();
@@ -42,10 +47,14 @@ const u = (path: string) => new URL(`https://example.test${path}`);
 
 describe('endpoint groups', () => {
   it.each([
-    [krakenEndpoint(u('/0/public/Ticker'), 'GET'), 'public', 'Ticker'],
-    [krakenEndpoint(u('/0/private/Balance'), 'POST'), 'private', 'Balance'],
-    [krakenEndpoint(u('/0/private/AddOrder'), 'POST'), 'order', 'AddOrder'],
-    [krakenEndpoint(u('/0/private/CancelAllOrdersAfter'), 'POST'), 'order', 'CancelAllOrdersAfter'],
+    [krakenEndpoint(u('/0/public/Ticker'), 'GET'), 'public', '/0/public/Ticker'],
+    [krakenEndpoint(u('/0/private/Balance'), 'POST'), 'private', '/0/private/Balance'],
+    [krakenEndpoint(u('/0/private/AddOrder'), 'POST'), 'order', '/0/private/AddOrder'],
+    [
+      krakenEndpoint(u('/0/private/CancelAllOrdersAfter'), 'POST'),
+      'order',
+      '/0/private/CancelAllOrdersAfter',
+    ],
     [binanceEndpoint(u('/api/v3/depth?symbol=BTCUSDT'), 'GET'), 'public', '/api/v3/depth'],
     [binanceEndpoint(u('/api/v3/account?signature=ab'), 'GET'), 'private', '/api/v3/account'],
     [
@@ -95,12 +104,20 @@ describe('presets as HTTP breaker options', () => {
     }
   });
 
-  it('name a breaker per endpoint group, or one per exchange', () => {
+  it('name a breaker per host and endpoint group, or one per host', () => {
     const grouped = krakenPreset();
     const single = krakenPreset({ groups: false, keyPrefix: 'kraken-eu' });
-    const request = { url: u('/0/private/AddOrder'), method: 'post' };
-    expect(grouped.key?.(request)).toBe('kraken:order');
-    expect(single.key?.(request)).toBe('kraken-eu');
+    const request = { url: new URL('https://api.kraken.com/0/private/AddOrder'), method: 'post' };
+    expect(grouped.key(request)).toBe('kraken:api.kraken.com:order');
+    expect(single.key(request)).toBe('kraken-eu:api.kraken.com');
+    const testnet = {
+      url: new URL('https://api-testnet.bybit.com/v5/order/create'),
+      method: 'POST',
+    };
+    expect(bybitPreset().key(testnet)).toBe('bybit:api-testnet.bybit.com:order');
+    expect(bybitPreset({ environment: 'testnet' }).key(testnet)).toBe('bybit:testnet:order');
+    const local = { url: new URL('http://127.0.0.1:8080/api/v3/depth'), method: 'GET' };
+    expect(binancePreset().key(local)).toBe('binance:127.0.0.1:8080:public');
   });
 
   it('mark order placement non-idempotent and leave other requests to the method check', () => {
@@ -133,6 +150,8 @@ describe('presets as HTTP breaker options', () => {
     const bad: (() => unknown)[] = [
       () => krakenPreset({ group: false } as never),
       () => krakenPreset({ keyPrefix: 'a b' }),
+      () => krakenPreset({ environment: '' }),
+      () => krakenPreset({ environment: 'prod?x' }),
       () => binancePreset({ rateLimiter: {} as never }),
       () =>
         binancePreset({
@@ -167,7 +186,7 @@ describe('presets with @breakwater/fetch against a loopback exchange', () => {
     await guarded(`${server.url}/0/public/Time`);
     const failures: FailureEvent[] = [];
     await guarded(`${server.url}/0/private/AddOrder`, { method: 'POST', body: 'nonce=1' });
-    breakers.peek('kraken:order')?.on('failure', (e) => failures.push(e));
+    breakers.peek(key('kraken', 'order'))?.on('failure', (e) => failures.push(e));
     const res = await guarded(`${server.url}/0/private/AddOrder`, {
       method: 'POST',
       body: 'nonce=2',
@@ -176,7 +195,7 @@ describe('presets with @breakwater/fetch against a loopback exchange', () => {
     expect(failures).toEqual([
       expect.objectContaining({ category: 'server', uncertainEffect: true }),
     ]);
-    expect(breakers.peek('kraken:public')?.snapshot().counters.successes).toBe(1);
+    expect(breakers.peek(key('kraken', 'public'))?.snapshot().counters.successes).toBe(1);
   });
 
   it('Binance: used-weight headers tighten the limiter, and a 418 opens the public breaker', async () => {
@@ -206,7 +225,7 @@ describe('presets with @breakwater/fetch against a loopback exchange', () => {
     expect(weight.available).toBe(0); // 6000 - 5400 - 600 margin
     used = 100;
     await guarded(`${server.url}/api/v3/ban`);
-    expect(breakers.peek('binance:public')?.state).toBe('open');
+    expect(breakers.peek(key('binance', 'public'))?.state).toBe('open');
     expect(weight.tryAcquire(1)).toBe(120_000);
   });
 
@@ -226,7 +245,7 @@ describe('presets with @breakwater/fetch against a loopback exchange', () => {
     const breakers = registry();
     const guarded = withBreaker(fetch, bybitPreset({ registry: breakers }));
     await guarded(`${server.url}/v5/order/create`, { method: 'POST', body: '{}' });
-    const breaker = breakers.peek('bybit:order');
+    const breaker = breakers.peek(key('bybit', 'order'));
     expect(breaker?.state).toBe('open');
     expect(breaker?.snapshot().counters.failuresByCategory.rate_limit).toBe(1);
   });
@@ -238,7 +257,9 @@ describe('presets with @breakwater/fetch against a loopback exchange', () => {
     const breakers = registry();
     const guarded = withBreaker(fetch, okxPreset({ registry: breakers }));
     await guarded(`${server.url}/api/v5/market/ticker?instId=BTC-USDT`);
-    expect(breakers.peek('okx:public')?.snapshot().counters.failuresByCategory.maintenance).toBe(1);
+    expect(
+      breakers.peek(key('okx', 'public'))?.snapshot().counters.failuresByCategory.maintenance,
+    ).toBe(1);
   });
 
   it('Coinbase: success:false on an order is ignored, a 429 HTML page counts', async () => {
@@ -254,12 +275,12 @@ describe('presets with @breakwater/fetch against a loopback exchange', () => {
     const guarded = withBreaker(fetch, coinbasePreset({ registry: breakers }));
     await guarded(`${server.url}/api/v3/brokerage/orders`, { method: 'POST', body: '{}' });
     await guarded(`${server.url}/api/v3/brokerage/market/products`);
-    expect(breakers.peek('coinbase:order')?.snapshot().counters).toMatchObject({
+    expect(breakers.peek(key('coinbase', 'order'))?.snapshot().counters).toMatchObject({
       ignored: 1,
       failures: 0,
     });
     expect(
-      breakers.peek('coinbase:public')?.snapshot().counters.failuresByCategory.rate_limit,
+      breakers.peek(key('coinbase', 'public'))?.snapshot().counters.failuresByCategory.rate_limit,
     ).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { constantBackoff, type HttpBreakerOptions } from '@breakwater/core';
 import { withBreaker } from '@breakwater/fetch';
 import { type Driver, runConformance } from '@breakwater/test/conformance';
+import { runExchangeCases } from '@breakwater/test/exchanges';
 
 /**
  * The conformance driver of `withBreaker(globalThis.fetch)`. Fetch has no retry of its own:
@@ -37,3 +38,4 @@ const fetchDriver: Driver = {
 };
 
 runConformance(fetchDriver);
+runExchangeCases(fetchDriver);

@@ -1,5 +1,6 @@
 import { type BreakwaterContext, breakerHooks } from '@breakwater/got';
 import { type Driver, runConformance } from '@breakwater/test/conformance';
+import { runExchangeCases } from '@breakwater/test/exchanges';
 import got from 'got';
 
 /**
@@ -42,3 +43,4 @@ const gotDriver: Driver = {
 };
 
 runConformance(gotDriver);
+runExchangeCases(gotDriver);

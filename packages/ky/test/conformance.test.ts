@@ -1,5 +1,6 @@
 import { breakerHooks } from '@breakwater/ky';
 import { type Driver, runConformance } from '@breakwater/test/conformance';
+import { runExchangeCases } from '@breakwater/test/exchanges';
 import ky, { isHTTPError } from 'ky';
 
 /**
@@ -38,3 +39,4 @@ const kyDriver: Driver = {
 };
 
 runConformance(kyDriver);
+runExchangeCases(kyDriver);

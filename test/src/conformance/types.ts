@@ -3,7 +3,7 @@ import type { HookBreakerOptions, HookRequestOptions } from '@breakwater/core/ad
 /** What the suite asks of one request. */
 export interface DriverRequestOptions {
   /** @defaultValue `'GET'` */
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'DELETE';
   /** The caller's signal: pass it to the client's own `signal` option. */
   readonly signal?: AbortSignal;
   /** Per-request Breakwater options: pass them where the adapter reads them. */

@@ -100,12 +100,16 @@ export function success(): Verdict {
 
 /**
  * `verdict` marked `uncertainEffect: true`: the call may have taken effect although it failed.
- * Returns `verdict` itself when it is already marked, and a shared object when it carries no
- * `retryAfterMs`. Not part of the public API.
+ * Returns `verdict` itself when it is already marked, and a shared object when it carries
+ * nothing but its kind and category. Not part of the public API.
  */
 export function withUncertainEffect(verdict: Verdict): Verdict {
   if (verdict.uncertainEffect === true) return verdict;
-  if (verdict.verdict === 'failure' && verdict.retryAfterMs === undefined) {
+  if (
+    verdict.verdict === 'failure' &&
+    verdict.retryAfterMs === undefined &&
+    !hasAnnotations(verdict)
+  ) {
     const cached = uncertainFailures[verdict.category];
     if (cached !== undefined) return cached;
   }
@@ -128,7 +132,8 @@ export function isVerdict(value: unknown): value is Verdict {
 }
 
 /**
- * Checks a verdict a user passed to a rule builder and returns its frozen, shared equivalent.
+ * Checks a verdict a user passed to a rule builder and returns its frozen, shared equivalent, or
+ * a frozen copy that keeps the fields a rule added (annotations such as error codes).
  * Not part of the public API.
  * @throws BreakwaterConfigError naming `path` when `value` is not a valid verdict
  */
@@ -142,9 +147,15 @@ export function normalizeVerdict(path: string, value: unknown): Verdict {
     );
   }
   try {
-    if (value.verdict === 'success') return successVerdict;
-    if (value.verdict === 'ignore') return ignore(value.category);
-    return failure(value.category, value);
+    const checked =
+      value.verdict === 'success'
+        ? successVerdict
+        : value.verdict === 'ignore'
+          ? ignore(value.category)
+          : failure(value.category, value);
+    // A rule may annotate its verdict (an exchange's error codes, the failed items of a batch):
+    // the checked fields win, the annotations ride along to the events.
+    return hasAnnotations(value) ? Object.freeze({ ...value, ...checked }) : checked;
   } catch (error) {
     if (error instanceof BreakwaterConfigError) {
       throw new BreakwaterConfigError(
@@ -155,6 +166,19 @@ export function normalizeVerdict(path: string, value: unknown): Verdict {
     }
     throw error;
   }
+}
+
+const verdictFields: ReadonlySet<string> = new Set([
+  'verdict',
+  'category',
+  'retryAfterMs',
+  'uncertainEffect',
+]);
+
+/** True when `value` carries fields besides those of a {@link Verdict}. */
+function hasAnnotations(value: object): boolean {
+  for (const field in value) if (!verdictFields.has(field)) return true;
+  return false;
 }
 
 /** True for a verdict built by {@link failure}, {@link ignore} or {@link success} without extras. */

@@ -13,6 +13,7 @@ import { defaultRegistry } from '../registry/defaultRegistry.ts';
 import { rejectDeferred } from '../rejectDeferred.ts';
 import { createCallContext } from './createCallContext.ts';
 import { deriveKey } from './deriveKey.ts';
+import { extraContext } from './extraContext.ts';
 import { GuardedRun } from './GuardedRun.ts';
 import { GuardedCall, type HttpCall } from './HttpCall.ts';
 import { type HttpRetry, type HttpRetryOptions, resolveHttpRetry } from './HttpRetry.ts';
@@ -352,7 +353,7 @@ export class HttpGuard {
       request,
       key,
       options?.idempotent ?? configured,
-      options?.context,
+      extraContext(o.context, request, options?.context),
     );
     const timeoutMs = options?.timeoutMs ?? o.timeoutMs;
     const retries = withRetry && request.replayable !== false ? retryPlan : undefined;

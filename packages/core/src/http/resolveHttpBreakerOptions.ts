@@ -90,6 +90,14 @@ export interface HttpBreakerOptions
    * @defaultValue `isIdempotent(method, headers)`
    */
   idempotent?: boolean | ((request: HttpRequestInfo) => boolean | undefined);
+  /**
+   * Fields merged over the derived call context of each request (under the per-request
+   * `breakwater.context`): an `endpoint` name for rules, events and metrics. Exchange presets
+   * name the endpoint here (`AddOrder`, `/api/v3/order`), so their rules know what was called.
+   * Like `key`, it must be cheap and never put a query string or a secret in a field.
+   * @defaultValue none: `endpoint` is the breaker key
+   */
+  context?: (request: HttpRequestInfo) => Partial<CallContext> | undefined;
 }
 
 /**
@@ -130,6 +138,7 @@ export interface ResolvedHttpBreakerOptions {
   readonly retry: HttpRetry | undefined;
   readonly timeoutMs: number | undefined;
   readonly idempotent: boolean | ((request: HttpRequestInfo) => boolean | undefined) | undefined;
+  readonly context: ((request: HttpRequestInfo) => Partial<CallContext> | undefined) | undefined;
 }
 
 /** The adapter's own options, besides those of its breakers. */
@@ -142,6 +151,7 @@ const knownKeys: KnownKeys<Omit<HttpBreakerOptions, keyof AdapterBreakerOptions>
   retry: true,
   timeoutMs: true,
   idempotent: true,
+  context: true,
 };
 
 const bodyRuleKeys: KnownKeys<BodyRule> = { match: true, maxBytes: true };
@@ -199,6 +209,13 @@ export function resolveHttpBreakerOptions(
         : resolveHttpRetry('retry', options.retry, retryClock(breaker, registry)),
     timeoutMs: resolveTimeoutMs('timeoutMs', options.timeoutMs),
     idempotent: resolveIdempotent(options.idempotent),
+    context:
+      options.context === undefined
+        ? undefined
+        : expectFunction<(request: HttpRequestInfo) => Partial<CallContext> | undefined>(
+            'context',
+            options.context,
+          ),
   });
 }
 

@@ -195,6 +195,21 @@ describe('createClassifier', () => {
     expect(classify(response(522), post, now)).toEqual(failure('maintenance'));
   });
 
+  it('keeps the fields a rule adds to its verdict, under the checked ones', () => {
+    const annotated = { verdict: 'failure', category: 'server', codes: ['EGeneral:Internal'] };
+    const classify = createClassifier((() => annotated) as unknown as ClassifierRule);
+    const verdict = classify(response(503), post, now);
+    expect(verdict).toEqual({ ...annotated, uncertainEffect: true });
+    expect(Object.isFrozen(verdict)).toBe(true);
+    const invalid = { verdict: 'failure', category: 'server', retryAfterMs: -5, codes: [] };
+    const onRuleError = vi.fn();
+    const checked = createClassifier((() => invalid) as unknown as ClassifierRule, {
+      onRuleError,
+    });
+    expect(checked(response(200), post, now)).toEqual(success());
+    expect(String(onRuleError.mock.calls[0]?.[0])).toMatch(/retryAfterMs/);
+  });
+
   it('treats a throwing rule as no opinion and reports it', () => {
     const boom = new Error('rule bug');
     const onRuleError = vi.fn();

@@ -177,6 +177,36 @@ describe('HttpGuard.acquire and settle', () => {
     expect(conflicts).toEqual([]);
   });
 
+  it('merges the context option of a request under its per-request context', () => {
+    const seen: (string | undefined)[] = [];
+    const { guard } = create({
+      context: (request) => ({ endpoint: request.url.pathname }),
+      classify: (_outcome, ctx) => {
+        seen.push(ctx?.endpoint);
+        return undefined;
+      },
+    });
+    const call = admitted(guard.acquire(post));
+    expect(call.context).toEqual({
+      key: origin,
+      method: 'POST',
+      endpoint: '/v1/order',
+      idempotent: false,
+    });
+    guard.settle(call, responseOutcome(200, {}));
+    expect(seen).toEqual(['/v1/order']);
+    const own = admitted(guard.acquire(post, { context: { endpoint: 'place-order' } }));
+    expect(own.context.endpoint).toBe('place-order');
+  });
+
+  it('rejects a context option that returns something other than fields', () => {
+    const { guard } = create({ context: () => 'orders' as never });
+    expect(() => guard.acquire(get)).toThrow(
+      /`context`: expected a function that returns an object or undefined/,
+    );
+    expect(() => create({ context: 1 as never })).toThrow(/`context`: expected a function/);
+  });
+
   it('checks per-request options', () => {
     const { guard } = create();
     expect(() => guard.acquire(get, { timeoutMs: -1 })).toThrow(

@@ -1,17 +1,16 @@
-import type { HttpBreakerOptions, RateLimiter } from '@breakwater/core';
+import type { RateLimiter } from '@breakwater/core';
 import type { KnownKeys } from '@breakwater/core/adapter';
-import {
-  createPreset,
-  type ExchangePresetOptions,
-  presetOptionKeys,
-} from '../shared/createPreset.ts';
+import { createPreset, presetOptionKeys } from '../preset/createPreset.ts';
+import type { ExchangePreset, ExchangePresetOptions } from '../preset/types.ts';
 import { expectLimiter } from '../shared/expectLimiter.ts';
-import { binanceEndpoint } from './endpoints.ts';
+import { statusRule } from '../status/statusRule.ts';
+import { binanceChangesState, binanceEndpoint } from './endpoints.ts';
 import {
   type BinanceRateLimitFeedbackOptions,
   binanceRateLimitFeedback,
 } from './rateLimitHeaders.ts';
 import { binanceRules } from './rules.ts';
+import { binanceStatus } from './status.ts';
 
 /** Options for {@link binancePreset}. */
 export interface BinancePresetOptions extends ExchangePresetOptions {
@@ -30,29 +29,36 @@ const known: KnownKeys<BinancePresetOptions> = {
   rateLimit: true,
 };
 
+const rules = Object.freeze([...binanceRules, statusRule(binanceStatus)]);
+
 /**
  * HTTP breaker options for Binance's REST APIs, for any Breakwater HTTP adapter: breakers
- * `binance:public`, `binance:private` (signed requests) and `binance:order`, the
- * {@link binanceRules} (418/429 with `Retry-After` or the ban time, 5xx on orders as
- * `uncertainEffect`, error codes), error bodies read for the rules, order placement marked
+ * `binance:<host>:public`, `binance:<host>:private` (signed requests) and
+ * `binance:<host>:order`, the {@link binanceRules} (418/429 with `Retry-After` or the ban time,
+ * 5xx on spot orders as `uncertainEffect`, error codes), error bodies read for the rules,
+ * `/sapi/v1/system/status` answering 1 as a maintenance failure, order placement marked
  * non-idempotent, and, with `rateLimiter`, the used-weight feedback.
  *
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const weight = rateLimiter({ name: 'binance', capacity: 6000, refill: { amount: 100, intervalMs: 1_000 } });
+ * const weight = new RateLimiter({ name: 'binance', capacity: 6000, refillPerSecond: 100 });
  * const binanceFetch = withBreaker(binancePreset({ rateLimiter: weight }));
  * ```
  */
-export function binancePreset(options?: BinancePresetOptions): HttpBreakerOptions {
+export function binancePreset(options?: BinancePresetOptions): ExchangePreset {
   const limiter = expectLimiter('rateLimiter', options?.rateLimiter);
   return createPreset(
     {
       exchange: 'binance',
-      rules: binanceRules,
+      rules,
       endpointOf: (url, method, request) => binanceEndpoint(url, method, request.headers),
-      // Success bodies carry nothing the rules need: only error answers are read.
-      bodyRule: { match: (status) => status >= 400 },
+      changesState: binanceChangesState,
+      // Success bodies carry nothing the rules need: only error answers and the system status
+      // are read.
+      bodyRule: {
+        match: (status, _type, url) => status >= 400 || url.pathname.endsWith(binanceStatus.path),
+      },
       feedback:
         limiter === undefined ? undefined : binanceRateLimitFeedback(limiter, options?.rateLimit),
     },

@@ -13,3 +13,11 @@ export function bybitEndpoint(url: URL, method = 'GET'): ExchangeEndpoint {
   const isPublic = /^\/v5\/(market|announcements|system)\//.test(endpoint);
   return { exchange: 'bybit', group: isPublic ? 'public' : 'private', endpoint };
 }
+
+/**
+ * Whether a non-idempotent Bybit call may change state: every v5 POST does (reads are GETs).
+ * Not part of the public API.
+ */
+export function bybitChangesState(_endpoint: string): boolean {
+  return true;
+}

@@ -1,14 +1,13 @@
-import type { CallContext, HttpBreakerOptions, RateLimiter } from '@breakwater/core';
+import type { CallContext, RateLimiter } from '@breakwater/core';
 import type { KnownKeys } from '@breakwater/core/adapter';
-import {
-  createPreset,
-  type ExchangePresetOptions,
-  presetOptionKeys,
-} from '../shared/createPreset.ts';
+import { createPreset, presetOptionKeys } from '../preset/createPreset.ts';
+import type { ExchangePreset, ExchangePresetOptions } from '../preset/types.ts';
 import { expectLimiter } from '../shared/expectLimiter.ts';
-import { bybitEndpoint } from './endpoints.ts';
+import { statusRule } from '../status/statusRule.ts';
+import { bybitChangesState, bybitEndpoint } from './endpoints.ts';
 import { bybitRateLimitFeedback } from './rateLimitHeaders.ts';
 import { bybitRules } from './rules.ts';
+import { bybitStatus } from './status.ts';
 
 /** Options for {@link bybitPreset}. */
 export interface BybitPresetOptions extends ExchangePresetOptions {
@@ -21,12 +20,15 @@ export interface BybitPresetOptions extends ExchangePresetOptions {
 
 const known: KnownKeys<BybitPresetOptions> = { ...presetOptionKeys, rateLimiter: true };
 
+const rules = Object.freeze([...bybitRules, statusRule(bybitStatus)]);
+
 /**
  * HTTP breaker options for Bybit's v5 REST API, for any Breakwater HTTP adapter: breakers
- * `bybit:public`, `bybit:private` and `bybit:order`, the {@link bybitRules} (`retCode` in
- * HTTP 200 bodies, 10006 with the reset time, a 403 IP ban of at least 10 minutes), JSON
- * bodies read for the rules, order placement marked non-idempotent, and, with `rateLimiter`,
- * the `X-Bapi-Limit-*` feedback.
+ * `bybit:<host>:public`, `bybit:<host>:private` and `bybit:<host>:order`, the
+ * {@link bybitRules} (`retCode` in HTTP 200 bodies and each batch item's code, 10006 with the
+ * reset time, a 403 IP ban of at least 10 minutes), JSON bodies read for the rules,
+ * `/v5/system/status` with an ongoing event as a maintenance failure until its end, order
+ * placement marked non-idempotent, and, with `rateLimiter`, the `X-Bapi-Limit-*` feedback.
  *
  * @throws BreakwaterConfigError on an invalid option
  * @example
@@ -34,14 +36,15 @@ const known: KnownKeys<BybitPresetOptions> = { ...presetOptionKeys, rateLimiter:
  * const bybitFetch = withBreaker(bybitPreset());
  * ```
  */
-export function bybitPreset(options?: BybitPresetOptions): HttpBreakerOptions {
+export function bybitPreset(options?: BybitPresetOptions): ExchangePreset {
   const limiter = options?.rateLimiter;
   const pick = typeof limiter === 'function' ? limiter : expectLimiter('rateLimiter', limiter);
   return createPreset(
     {
       exchange: 'bybit',
-      rules: bybitRules,
+      rules,
       endpointOf: (url, method) => bybitEndpoint(url, method),
+      changesState: bybitChangesState,
       bodyRule: { match: (_status, type) => type.includes('json') || type.startsWith('text/') },
       feedback: pick === undefined ? undefined : bybitRateLimitFeedback(pick),
     },

@@ -32,7 +32,7 @@ function numberHeader(value: string | null): number | undefined {
 /**
  * An `onResponse` hook for the HTTP adapters that feeds Bybit's `X-Bapi-Limit-*` headers to
  * core {@link RateLimiter}s. Bybit counts per endpoint, so pass a function that picks the
- * limiter of a call (by `context.endpoint`, the preset's endpoint group, or your own map), or
+ * limiter of a call (by `context.endpoint`, the path, or `context.key`, the breaker), or
  * one limiter for an endpoint you call alone. A call with no limiter is skipped.
  *
  * @example
@@ -40,7 +40,7 @@ function numberHeader(value: string | null): number | undefined {
  * const orders = rateLimiter({ name: 'bybit:order/create', capacity: 10, refill: { amount: 10, intervalMs: 1_000 } });
  * const fetchBybit = withBreaker({
  *   ...bybitPreset(),
- *   onResponse: bybitRateLimitFeedback((ctx) => (ctx.endpoint === 'bybit:order' ? orders : undefined)),
+ *   onResponse: bybitRateLimitFeedback((ctx) => (ctx.endpoint === '/v5/order/create' ? orders : undefined)),
  * });
  * ```
  */

@@ -4,7 +4,11 @@
  * Imports only public exports of `@breakwater/core` and `@breakwater/fetch`; ccxt itself is an
  * optional peer and is never imported.
  */
-import { BreakwaterConfigError, type HttpBreakerOptions } from '@breakwater/core';
+import {
+  BreakwaterConfigError,
+  getBreakerOpenError,
+  type HttpBreakerOptions,
+} from '@breakwater/core';
 import {
   expectObject,
   type FetchBodyResponseLike,
@@ -15,6 +19,7 @@ import {
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
 import type { FetchFunction } from '@breakwater/fetch';
+import { type CcxtErrorClasses, ccxtErrorFor, resolveCcxtErrors } from './ccxtErrors.ts';
 
 /**
  * The part of a ccxt `Exchange` that {@link protectCcxt} uses. ccxt's own types are not
@@ -28,6 +33,8 @@ export interface CcxtExchangeLike {
   /** ccxt's flag for its own native transport; cleared so the custom fetch is used. */
   fetchIsNative?: boolean;
   fetch: (...args: never[]) => Promise<unknown>;
+  /** ccxt's exchange id (`'kraken'`), for the messages of the errors it throws. */
+  id?: string;
 }
 
 /** Options for {@link protectCcxt}. */
@@ -41,9 +48,19 @@ export interface ProtectCcxtOptions {
    * request ccxt would send through a proxy rejects with `BreakwaterConfigError` instead
    */
   fetch?: FetchFunction;
+  /**
+   * ccxt's error classes (pass ccxt itself: `{ errors: ccxt }`). With them, an open breaker
+   * rejects with ccxt's own `NetworkError`s instead of Breakwater's `BreakerOpenError`:
+   * `RateLimitExceeded` (or `DDoSProtection`) when it opened on a rate limit, `OnMaintenance` on
+   * maintenance, else `ExchangeNotAvailable`, each with `retryAfterMs` and the
+   * `BreakerOpenError` as `cause` (`isBreakerOpenError()` still finds it). ccxt's usual loop
+   * ("on `NetworkError` back off") then just works.
+   * @defaultValue none: the `BreakerOpenError` itself, which is no ccxt error
+   */
+  errors?: CcxtErrorClasses;
 }
 
-const known: KnownKeys<ProtectCcxtOptions> = { fetch: true };
+const known: KnownKeys<ProtectCcxtOptions> = { fetch: true, errors: true };
 
 /** What ccxt passes as the second argument of a custom `fetchImplementation`. */
 interface CcxtRequestInit extends RequestInit {
@@ -85,11 +102,12 @@ const proxySettings = [
  *   with `BreakwaterConfigError` before anything is sent, unless `options.fetch` is given (it
  *   gets the agent as `init.agent`, and must send through the proxy).
  *
- * **`BreakerOpenError` is not a ccxt error class.** When a breaker is open, the call rejects
- * with Breakwater's `BreakerOpenError` (nothing was sent): ccxt rethrows it unchanged, so it is
- * not an `instanceof ccxt.NetworkError` or `ccxt.ExchangeError`. Check `isBreakerOpenError(e)`
- * before ccxt's classes, and read `e.retryAfterMs`. The same holds for `RateLimitedError` when
- * a rate limiter rejects.
+ * **Open breakers.** When a breaker is open, nothing is sent and the call rejects. Pass ccxt's
+ * classes (`{ errors: ccxt }`) and the rejection is one of ccxt's `NetworkError`s
+ * (`RateLimitExceeded` when the breaker opened on a rate limit, `OnMaintenance` on maintenance,
+ * else `ExchangeNotAvailable`) with `retryAfterMs` and the `BreakerOpenError` as `cause`.
+ * Without them it is Breakwater's `BreakerOpenError`, which ccxt rethrows unchanged and which is
+ * no `ccxt.NetworkError`: check `isBreakerOpenError(e)` before ccxt's classes.
  *
  * @param exchange - a ccxt `Exchange` instance (`new ccxt.kraken()`); it is changed in place
  * @param preset - HTTP breaker options, usually an exchange preset
@@ -101,7 +119,9 @@ const proxySettings = [
  * import ccxt from 'ccxt';
  * const apiKey = process.env.KRAKEN_API_KEY;
  * const secret = process.env.KRAKEN_API_SECRET;
- * const kraken = protectCcxt(new ccxt.kraken({ apiKey, secret }), krakenPreset());
+ * const kraken = protectCcxt(new ccxt.kraken({ apiKey, secret }), krakenPreset(), {
+ *   errors: ccxt,
+ * });
  * async function buy(): Promise<'placed' | 'not sent' | 'unknown'> {
  *   try {
  *     await kraken.createOrder('BTC/USD', 'limit', 'buy', 0.01, 30_000);
@@ -129,6 +149,7 @@ export function protectCcxt<E extends CcxtExchangeLike>(
   }
   expectObject('options', options as unknown);
   rejectUnknownKeys('', options, known);
+  const errors = resolveCcxtErrors(options.errors);
   const own = options.fetch;
   const base = own ?? (globalThis.fetch as unknown as FetchFunction | undefined);
   if (typeof base !== 'function')
@@ -157,7 +178,7 @@ export function protectCcxt<E extends CcxtExchangeLike>(
     if (request === undefined) return send(url, { ...init, signal: ccxtSignal });
     // ccxt's signal belongs to its timeout timer and nothing else: it is the client's deadline
     // (the guard reads its abort as a timeout), not a caller's signal whose abort cancels.
-    return guard.execute(
+    const sent = guard.execute(
       request,
       undefined,
       (deadline) => send(url, { ...init, signal: joined(deadline, ccxtSignal) }),
@@ -165,12 +186,23 @@ export function protectCcxt<E extends CcxtExchangeLike>(
       undefined,
       ccxtSignal,
     );
+    if (errors === undefined) return sent;
+    return sent.catch((error: unknown) => {
+      const open = getBreakerOpenError(error);
+      if (open === undefined) throw error;
+      const openedOn = guard.breakerFor(open.breaker).snapshot().lastFailure?.category;
+      throw ccxtErrorFor(open, openedOn, errors, exchangeId(exchange));
+    });
   };
 
   exchange.fetchImplementation = fetchImplementation;
   // ccxt prefers its own undici transport once it has loaded it; a custom fetch must win.
   exchange.fetchIsNative = false;
   return exchange;
+}
+
+function exchangeId(exchange: CcxtExchangeLike): string {
+  return typeof exchange.id === 'string' && exchange.id !== '' ? exchange.id : 'exchange';
 }
 
 /** True for the proxy agents ccxt passes: each carries its proxy as `proxy`, as ccxt reads it. */

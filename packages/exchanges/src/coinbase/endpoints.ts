@@ -23,3 +23,11 @@ export function coinbaseEndpoint(url: URL, method = 'GET'): ExchangeEndpoint {
   const group = publicPath.test(url.pathname) ? 'public' : 'private';
   return { exchange: 'coinbase', group, endpoint };
 }
+
+/**
+ * Whether a non-idempotent Coinbase call may change state: all may, except an order preview
+ * (`POST /api/v3/brokerage/orders/preview`), which places nothing. Not part of the public API.
+ */
+export function coinbaseChangesState(endpoint: string): boolean {
+  return !/\/orders\/preview\/?$/.test(endpoint);
+}

@@ -1,15 +1,21 @@
-import type { HttpBreakerOptions } from '@breakwater/core';
-import { createPreset, type ExchangePresetOptions } from '../shared/createPreset.ts';
-import { krakenEndpoint } from './endpoints.ts';
+import { createPreset } from '../preset/createPreset.ts';
+import type { ExchangePreset, ExchangePresetOptions } from '../preset/types.ts';
+import { statusRule } from '../status/statusRule.ts';
+import { krakenChangesState, krakenEndpoint } from './endpoints.ts';
 import { krakenRules } from './rules.ts';
+import { krakenStatus } from './status.ts';
+
+const rules = Object.freeze([...krakenRules, statusRule(krakenStatus)]);
 
 /**
  * HTTP breaker options for Kraken's spot REST API, for any Breakwater HTTP adapter: breakers
- * `kraken:public`, `kraken:private` and `kraken:order`, the {@link krakenRules} (Kraken answers
- * errors with HTTP 200 and an `error` array, so JSON bodies are read for the rules), and
- * `AddOrder`-style calls marked non-idempotent: never retried, `uncertainEffect` when their
- * outcome is unknown. Kraken sends no rate-limit headers; pair the preset with a core
- * `RateLimiter` sized to your tier's counter if you need one.
+ * `kraken:<host>:public`, `kraken:<host>:private` and `kraken:<host>:order`, the
+ * {@link krakenRules} (Kraken answers errors with HTTP 200 and an `error` array, so JSON bodies
+ * are read for the rules), `SystemStatus` answering `maintenance` as a maintenance failure, and
+ * order calls marked non-idempotent: never retried, `uncertainEffect` when their outcome is
+ * unknown. Private reads (`Balance`, `OpenOrders`, …) are POSTs too, but never uncertain. Kraken
+ * sends no rate-limit headers; pair the preset with a core `RateLimiter` sized to your tier's
+ * counter if you need one.
  *
  * @throws BreakwaterConfigError on an invalid option
  * @example
@@ -17,14 +23,18 @@ import { krakenRules } from './rules.ts';
  * const krakenFetch = withBreaker(krakenPreset());
  * ```
  */
-export function krakenPreset(options?: ExchangePresetOptions): HttpBreakerOptions {
+export function krakenPreset(options?: ExchangePresetOptions): ExchangePreset {
   return createPreset(
     {
       exchange: 'kraken',
-      rules: krakenRules,
+      rules,
       endpointOf: (url, method) => krakenEndpoint(url, method),
-      // Error answers are small JSON; market data above 64 KiB is not read at all.
-      bodyRule: { match: (_status, type) => type.includes('json') },
+      changesState: krakenChangesState,
+      // Error answers are small JSON; market data above 64 KiB is not read at all. Cloudflare's
+      // 5xx pages are read for the cause they name.
+      bodyRule: {
+        match: (status, type) => type.includes('json') || (status >= 500 && type === 'text/html'),
+      },
     },
     options,
   );

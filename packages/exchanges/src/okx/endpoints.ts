@@ -13,3 +13,11 @@ export function okxEndpoint(url: URL, method = 'GET'): ExchangeEndpoint {
   const isPublic = /^\/api\/v5\/(market|public|system)\//.test(endpoint);
   return { exchange: 'okx', group: isPublic ? 'public' : 'private', endpoint };
 }
+
+/**
+ * Whether a non-idempotent OKX call may change state: every v5 POST does (reads are GETs). Not
+ * part of the public API.
+ */
+export function okxChangesState(_endpoint: string): boolean {
+  return true;
+}

@@ -2,7 +2,7 @@ import type { Verdict } from '@breakwater/core';
 
 /**
  * The verdict that matters most when one answer carries several errors (Kraken's `error` array,
- * OKX's per-order `sCode`s): a failure over an ignore over a success, and among failures the
+ * a batch's per-item codes): a failure over an ignore over a success, and among failures the
  * one with the longest server-requested wait. Not part of the public API.
  */
 export function mostSevere(verdicts: readonly Verdict[]): Verdict | undefined {

@@ -1,7 +1,7 @@
 /**
  * Reads a response body the way the exchange rules need it: a parsed JSON object, or a JSON
  * string the adapter left unparsed (a `text/plain` answer that is JSON all the same). Anything
- * else gives `undefined`. Not part of the public API.
+ * else (an array, `null`, HTML, a number) gives `undefined`. Not part of the public API.
  */
 export function readJsonObject(body: unknown): Record<string, unknown> | undefined {
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
@@ -26,9 +26,25 @@ export function readText(body: unknown): string {
   return typeof body === 'string' ? body : '';
 }
 
+/** A string field, or `''`. */
+export function readString(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 /** A numeric code sent as a number or a numeric string (OKX sends `"50011"`). */
 export function readCode(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) return Number(value);
   return undefined;
+}
+
+/** The value at `path` inside a JSON object, or `undefined` where the path breaks. */
+export function readPath(body: unknown, path: readonly string[]): unknown {
+  let value: unknown = body;
+  for (const key of path) {
+    const object = readJsonObject(value);
+    if (object === undefined || !Object.hasOwn(object, key)) return undefined;
+    value = object[key];
+  }
+  return value;
 }

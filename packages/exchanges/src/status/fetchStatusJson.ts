@@ -37,9 +37,3 @@ export async function fetchStatusJson(
     return { ok: false, detail: 'invalid JSON' };
   }
 }
-
-/** An epoch-ms time sent as a number or a numeric string; `undefined` otherwise. */
-export function epochMs(value: unknown): number | undefined {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
-}

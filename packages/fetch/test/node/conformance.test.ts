@@ -1,5 +1,6 @@
 import { type BreakwaterDispatchOptions, circuitBreaker } from '@breakwater/fetch/node';
 import { type Driver, runConformance } from '@breakwater/test/conformance';
+import { runExchangeCases } from '@breakwater/test/exchanges';
 import {
   Agent,
   type Dispatcher,
@@ -103,3 +104,5 @@ const undiciRequestDriver: Driver = {
 
 runConformance(globalFetchDriver);
 runConformance(undiciRequestDriver);
+runExchangeCases(globalFetchDriver);
+runExchangeCases(undiciRequestDriver);
