@@ -79,6 +79,7 @@ export function withBreaker(
 ): BreakerFetch<typeof fetch>;
 /**
  * {@link withBreaker} over `fetchFn`, kept for the wrapper's lifetime.
+ * @typeParam F - the wrapped fetch's type; the result has its signature
  * @param fetchFn - the fetch to wrap: undici's `fetch`, a polyfill, `globalThis.fetch` as it is
  *   now; `undefined` for the global fetch of each call
  * @param options - see `HttpBreakerOptions`; validated here, once
