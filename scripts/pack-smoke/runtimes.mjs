@@ -227,7 +227,7 @@ export async function runChromium(project) {
     tab.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
     await tab.goto(`http://127.0.0.1:${server.address().port}/`);
     const result = await tab
-      .waitForFunction(() => globalThis.smokeResult, undefined, { timeout: 20_000 })
+      .waitForFunction(() => globalThis.smokeResult, undefined, { timeout: 60_000 })
       .then((handle) => handle.jsonValue())
       .catch((error) => ({ error: `no result from the page: ${error.message}` }));
     if (result.error !== undefined || problems.length > 0) {
