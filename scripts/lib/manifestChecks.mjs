@@ -42,7 +42,7 @@ export function checkEngines(packages) {
   for (const pkg of packages) {
     const declared = pkg.manifest.engines?.node;
     const [floor, reason] = requiredNodeFloor(pkg, byName);
-    const wanted = `>=${formatVersion(floor).replace(/\.0$/, '')}`;
+    const wanted = `>=${formatVersion(floor).replace(/(\.0)+$/, '')}`;
     if (declared === undefined || compareVersions(rangeFloor(declared), floor) !== 0) {
       problems.push(
         `${pkg.name}: engines.node is ${JSON.stringify(declared)}, expected "${wanted}" (${reason})`,
