@@ -50,6 +50,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintTarball } from './lib/lintTarball.mjs';
 import {
+  checkDocsCoverage,
   checkEngines,
   checkFixedVersioning,
   checkInternalRanges,
@@ -103,6 +104,7 @@ async function main() {
     ...checkWorkspaceRanges(published),
     ...checkFixedVersioning(published),
   ]);
+  fail('entries the API reference would leave out', checkDocsCoverage(published));
   const floors = startNodeFloors(
     engines.floors.map(({ pkg, floor }) => ({ floor, entries: pkg.entries })),
   );

@@ -2,7 +2,7 @@
 // exactly what it needs, its `@breakwater/*` dependencies resolve to one copy, and Changesets
 // versions every package together.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { compareVersions, formatVersion, rangeFloor } from './nodeVersions.mjs';
 import { installedManifest, readJson, root } from './workspace.mjs';
 
@@ -146,6 +146,45 @@ export function checkWorkspaceRanges(packages) {
         if (name.startsWith('@breakwater/') && range !== 'workspace:^') {
           problems.push(`${pkg.name}: ${field}.${name} is "${range}", expected "workspace:^"`);
         }
+      }
+    }
+  }
+  return problems;
+}
+
+/** The `@breakwater/source` file of an `exports` target (nested under `require`/`default` or not). */
+function sourceOf(target) {
+  const source = target?.['@breakwater/source'];
+  return typeof source === 'object' && source !== null ? source.default : source;
+}
+
+/**
+ * Every entry reaches the TypeDoc reference. TypeDoc documents a package from its `tsconfig.json`
+ * program and silently leaves out an entry whose sources belong to another TypeScript project
+ * (`src/node`, `src/testing`, built apart for their own `types`); such a package needs a
+ * `typedoc.json` naming a solution-style `tsconfig.docs.json` that references that project.
+ */
+export function checkDocsCoverage(packages) {
+  const problems = [];
+  for (const pkg of packages) {
+    const options = existsSync(join(pkg.path, 'typedoc.json'))
+      ? readJson(join(pkg.path, 'typedoc.json'))
+      : {};
+    const docsConfig = readJson(join(pkg.path, options.tsconfig ?? 'tsconfig.json'));
+    const projects = new Set(
+      (docsConfig.files?.length === 0 ? (docsConfig.references ?? []) : [{ path: '.' }]).map(
+        ({ path }) => join(pkg.path, path),
+      ),
+    );
+    for (const [subpath, target] of Object.entries(pkg.manifest.exports ?? {})) {
+      const source = sourceOf(target);
+      if (typeof source !== 'string') continue;
+      let dir = dirname(join(pkg.path, source));
+      while (dir !== pkg.path && !existsSync(join(dir, 'tsconfig.json'))) dir = dirname(dir);
+      if (!projects.has(dir)) {
+        problems.push(
+          `${pkg.name}: exports["${subpath}"] (${source}) is in the TypeScript project ${relative(pkg.path, dir)}, which TypeDoc does not read: add it to a tsconfig.docs.json named by the package's typedoc.json`,
+        );
       }
     }
   }
