@@ -121,7 +121,7 @@ const contentTypes = {
 function importMap(project, extra) {
   const modules = join(project, 'node_modules');
   const names = [
-    ...readJsonDir(join(modules, '@breakwater')).map((dir) => `@breakwater/${dir}`),
+    ...listDir(join(modules, '@breakwater')).map((dir) => `@breakwater/${dir}`),
     ...extra,
   ];
   const imports = {};
@@ -142,7 +142,7 @@ function importMap(project, extra) {
   return { imports };
 }
 
-function readJsonDir(dir) {
+function listDir(dir) {
   return existsSync(dir) ? readdirSync(dir) : [];
 }
 
