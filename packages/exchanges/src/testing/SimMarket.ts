@@ -33,6 +33,8 @@ export interface MarketState {
 export interface HeldOrder extends SimOrder {
   /** Sequence number, for the venues' own id formats. */
   readonly seq: number;
+  /** Changed by cancels. */
+  status: SimOrder['status'];
 }
 
 /**

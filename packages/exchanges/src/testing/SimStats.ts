@@ -15,6 +15,7 @@ export class SimStats {
     bannedRequests: 0,
     wsAttempts: 0,
     wsConnects: 0,
+    wsMessages: 0,
     wsSubscriptions: 0,
   };
 

@@ -114,7 +114,7 @@ interface HttpIncident extends LastingIncident {
  *   lockout`. Lasts `durationMs` (default 2 min).
  * - `maintenance`: the status endpoint says so (Kraken `maintenance` or `cancel_only`, Binance
  *   `1`); with `mode: 'maintenance'` the API refuses calls (Kraken `EService:Unavailable`,
- *   Binance 503 `-10001`); `cancel_only` refuses new orders only.
+ *   Binance 503 `System is under maintenance.`); `cancel_only` refuses new orders only.
  * - `orderTimeout`: an order is placed and its answer never comes (the client's own timeout
  *   fires); query the order to find it.
  * - `wsDrop`: every open market-stream connection drops (no close frame, 1006), or is closed
@@ -162,7 +162,7 @@ export interface SimOrder {
   readonly type: 'limit' | 'market';
   readonly amount: number;
   readonly price: number | undefined;
-  status: 'open' | 'filled' | 'canceled';
+  readonly status: 'open' | 'filled' | 'canceled';
   /** When it was placed, in milliseconds since the simulator started. */
   readonly placedAtMs: number;
   /** Whether its answer was withheld by an `orderTimeout` incident. */
@@ -191,6 +191,8 @@ export interface SimCounters {
   readonly wsAttempts: number;
   /** WebSocket connections opened. */
   readonly wsConnects: number;
+  /** Text messages received on market streams. */
+  readonly wsMessages: number;
   /** Market-stream subscriptions confirmed. */
   readonly wsSubscriptions: number;
 }

@@ -195,9 +195,18 @@ describe('scripted incidents, as ccxt sees them', () => {
       'maintenance',
     );
     await expect(kraken.fetchTicker('BTC/USD')).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
-    const refused = await rejection(binance.fetchTicker('BTC/USDT'));
-    expect(refused).toBeInstanceOf(ccxt.ExchangeError);
-    expect(String(refused)).toContain('-10001');
+    await expect(binance.fetchTicker('BTC/USDT')).rejects.toBeInstanceOf(ccxt.OnMaintenance);
+    // The presets read the same answers as maintenance.
+    const refused = await fetch(`${sim.url('binance')}/api/v3/time`);
+    const verdict = binancePreset().classify(
+      { url: refused.url, method: 'GET' },
+      {
+        status: refused.status,
+        headers: Object.fromEntries(refused.headers),
+        body: await refused.text(),
+      },
+    );
+    expect(verdict).toMatchObject({ verdict: 'failure', category: 'maintenance' });
     await clock.advance(60_000);
     expect((await kraken.fetchStatus()).status).toBe('ok');
   });

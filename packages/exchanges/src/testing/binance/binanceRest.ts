@@ -65,7 +65,7 @@ export function binanceVenue(
     };
   };
 
-  function incidentReply(group: EndpointGroup, path: string): SimReply | undefined {
+  function incidentReply(group: EndpointGroup, method: string, path: string): SimReply | undefined {
     if (timeline.active('binance', 'ban', group) !== undefined) {
       const remaining = timeline.remainingMs('binance', 'ban') ?? 0;
       return banned(clock.now() + remaining);
@@ -73,8 +73,9 @@ export function binanceVenue(
     const maintenance = timeline.active('binance', 'maintenance');
     if (maintenance !== undefined && path !== '/sapi/v1/system/status') {
       const mode = maintenance.mode ?? 'maintenance';
-      if (mode === 'maintenance' || (group === 'order' && path === '/api/v3/order')) {
-        return fail(503, -10001, 'The system is under maintenance, please try again later.');
+      if (mode === 'maintenance' || (method === 'POST' && path === '/api/v3/order')) {
+        // The answer ccxt's Binance error map records for maintenance (`OnMaintenance`).
+        return fail(503, 1, 'System is under maintenance.');
       }
     }
     const storm = timeline.active('binance', 'serverErrors', group);
@@ -397,7 +398,8 @@ export function binanceVenue(
       const usedHeader: Record<string, string> =
         decision === undefined ? {} : { 'x-mbx-used-weight-1m': String(decision.used) };
       if (decision?.kind === 'limited') return rateLimited(decision.retryAfterMs, decision.used);
-      const reply = incidentReply(group, request.path) ?? authorise(request) ?? route(request);
+      const reply =
+        incidentReply(group, request.method, request.path) ?? authorise(request) ?? route(request);
       return { ...reply, headers: { ...usedHeader, ...reply.headers } };
     },
   };

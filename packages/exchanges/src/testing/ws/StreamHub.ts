@@ -71,6 +71,7 @@ export class StreamHub {
     let connection: Connection | undefined;
     const socketHandlers = {
       onText(text: string) {
+        hub.#stats.counts.wsMessages++;
         if (connection !== undefined)
           hub.#protocol.message(connection, text, hub.#market, hub.#clock.now());
       },
