@@ -246,6 +246,7 @@ describe('scripted incidents, as ccxt sees them', () => {
     ]);
 
     // Both orders exist: the bot must look before it sends them again.
+    kraken.timeout = 10_000;
     const open = await kraken.fetchOpenOrders('BTC/USD');
     expect(open.map((o) => o.clientOrderId).sort()).toEqual(['bot-7', 'bot-8']);
     expect(sim.orders('kraken').every((o) => o.answerWithheld)).toBe(true);

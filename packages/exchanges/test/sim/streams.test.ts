@@ -243,3 +243,23 @@ describe('Binance’s market streams', () => {
     expect(answering.socket.readyState).toBe(WebSocket.OPEN);
   });
 });
+
+describe('closing the simulator', () => {
+  it('leaves nothing running: a busy process exits on its own after close()', async () => {
+    const { spawn } = await import('node:child_process');
+    const fixture = new URL('./fixtures/busySimulator.ts', import.meta.url);
+    const child = spawn(process.execPath, ['--conditions=@breakwater/source', fixture.pathname], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    // A leaked timer or socket would keep it alive; vitest's own timeout then fails the test.
+    const [code] = await once(child, 'exit');
+    expect({ code, output: output.trim() }).toEqual({ code: 0, output: 'rejected: TypeError' });
+  }, 20_000);
+});
