@@ -35,6 +35,12 @@ export {
   binanceRateLimitReport,
 } from './binance/rateLimitHeaders.ts';
 export { binanceCodeVerdict, binanceRetryAfterMs, binanceRules } from './binance/rules.ts';
+export {
+  type BinanceWsPresetOptions,
+  binanceWsPreset,
+  binanceWsUrls,
+  classifyBinanceFrame,
+} from './binance/wsPreset.ts';
 export { bybitEndpoint } from './bybit/endpoints.ts';
 export { type BybitPresetOptions, bybitPreset } from './bybit/preset.ts';
 // --- Bybit ---
@@ -65,6 +71,14 @@ export {
 export { okxEndpoint } from './okx/endpoints.ts';
 export { okxPreset } from './okx/preset.ts';
 export { okxCodeVerdict, okxRules } from './okx/rules.ts';
+export {
+  classifyOkxFrame,
+  type OkxWsArg,
+  type OkxWsLogin,
+  type OkxWsPresetOptions,
+  okxWsPreset,
+  okxWsUrls,
+} from './okx/wsPreset.ts';
 // --- presets ---
 export type {
   ClassifyOptions,
@@ -91,3 +105,5 @@ export type {
   SystemStatusOptions,
 } from './status/types.ts';
 export type { EndpointGroup, ExchangeEndpoint, ExchangeId } from './types.ts';
+// --- WebSocket presets (for @breakwater/ws) ---
+export { wsConnectLimits } from './ws/types.ts';

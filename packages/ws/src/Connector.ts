@@ -230,13 +230,8 @@ export class Connector<S extends WebSocketLike> {
   }
 
   #opened(conn: Connection<S>): void {
-    const { minUptimeMs, resubscribe } = this.#options;
+    const { resubscribe } = this.#options;
     conn.openedAt = this.#clock.monotonic();
-    conn.uptimeTimer = this.#clock.setTimeout(() => {
-      conn.uptimeTimer = undefined;
-      conn.permit.settle(success());
-      this.#scheduler.reset();
-    }, minUptimeMs);
     this.#hooks.opened(conn);
     if (resubscribe === undefined) {
       this.#ready(conn);
@@ -273,6 +268,18 @@ export class Connector<S extends WebSocketLike> {
     conn.ready = true;
     if (conn.connectTimer !== undefined) this.#clock.clearTimeout(conn.connectTimer);
     conn.connectTimer = undefined;
+    // The attempt succeeds once resubscribed and open `minUptimeMs`: a connection whose
+    // subscription is never confirmed is a failed attempt, however long it stays open.
+    const { minUptimeMs } = this.#options;
+    const openMs = this.#clock.monotonic() - conn.openedAt;
+    conn.uptimeTimer = this.#clock.setTimeout(
+      () => {
+        conn.uptimeTimer = undefined;
+        conn.permit.settle(success());
+        this.#scheduler.reset();
+      },
+      Math.max(0, minUptimeMs - openMs),
+    );
     this.#hooks.ready(conn);
   }
 }

@@ -90,8 +90,10 @@ describe.each(clients)('error frames and confirmations with %s', (client) => {
     const { server, clock } = world;
     let answer = false;
     world.onMessage = () => (answer ? JSON.stringify({ event: 'subscribe' }) : undefined);
+    // Longer than minUptimeMs (5 s): an open connection whose subscription is never confirmed
+    // is a failed attempt however long it stays open.
     const guard = world.guard(client, {
-      connectTimeoutMs: 5_000,
+      connectTimeoutMs: 8_000,
       reconnect: { backoff: constantBackoff(1_000) },
       resubscribe: async ({ send, waitFor }) => {
         send(subscribe);
@@ -100,7 +102,7 @@ describe.each(clients)('error frames and confirmations with %s', (client) => {
     });
     await server.nextMessage();
     const closed = next(guard, 'close');
-    await clock.advance(5_000);
+    await clock.advance(8_000);
     expect(await closed).toMatchObject({ cause: 'connectTimeout', willReconnect: true });
     expect(guard.breaker.snapshot().counters.failures).toBe(1);
     answer = true;

@@ -39,7 +39,10 @@ describe('guard options', () => {
     ],
     [{ queue: { maxSize: 1.5 } }, '`queue.maxSize`'],
     [{ classifyMessage: 'json' }, '`classifyMessage`'],
-    [{ heartbeat: { ping: 'sometimes' } }, "`heartbeat.ping`: expected 'interval', 'idle' or 'none'"],
+    [
+      { heartbeat: { ping: 'sometimes' } },
+      "`heartbeat.ping`: expected 'interval', 'idle' or 'none'",
+    ],
     [{ heartbeat: { ping: 'none', message: 'ping' } }, '`heartbeat.message`: expected no ping'],
     [{ queue: { dropPolicy: 'random' } }, '`queue.dropPolicy`'],
     [{ maxConnectsPerWindow: { limit: 1, windowMs: 1000 } }, '`maxConnectsPerWindow.limit`'],

@@ -114,7 +114,7 @@ export interface GuardOptions<S extends WebSocketLike = WebSocketLike> {
   reconnect?: ReconnectOptions;
   /**
    * A connection that closes before it has been open this long counts as a failed attempt
-   * (flapping); one that lives this long settles its attempt as a success.
+   * (flapping); one that lives this long, resubscribed, settles its attempt as a success.
    * @defaultValue `5000`
    */
   minUptimeMs?: number;
