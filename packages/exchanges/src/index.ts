@@ -46,6 +46,13 @@ export { type BybitPresetOptions, bybitPreset } from './bybit/preset.ts';
 // --- Bybit ---
 export { bybitRateLimitFeedback, bybitRateLimitReport } from './bybit/rateLimitHeaders.ts';
 export { bybitIpBanMs, bybitResetInMs, bybitRetCodeVerdict, bybitRules } from './bybit/rules.ts';
+export {
+  type BybitWsAuth,
+  type BybitWsPresetOptions,
+  bybitWsPreset,
+  bybitWsUrls,
+  classifyBybitFrame,
+} from './bybit/wsPreset.ts';
 // --- ccxt ---
 export type { CcxtErrorClass, CcxtErrorClasses } from './ccxt/ccxtErrors.ts';
 export {
@@ -57,6 +64,13 @@ export {
 export { coinbaseEndpoint } from './coinbase/endpoints.ts';
 export { coinbasePreset } from './coinbase/preset.ts';
 export { coinbaseErrorVerdict, coinbaseRules } from './coinbase/rules.ts';
+export {
+  type CoinbaseWsPresetOptions,
+  type CoinbaseWsSubscription,
+  classifyCoinbaseFrame,
+  coinbaseWsPreset,
+  coinbaseWsUrls,
+} from './coinbase/wsPreset.ts';
 // --- Kraken ---
 export { krakenEndpoint } from './kraken/endpoints.ts';
 export { type KrakenError, parseKrakenError } from './kraken/errors.ts';
@@ -67,6 +81,13 @@ export {
   krakenLockoutMs,
   krakenRules,
 } from './kraken/rules.ts';
+export {
+  classifyKrakenFrame,
+  type KrakenWsPresetOptions,
+  type KrakenWsSubscription,
+  krakenWsPreset,
+  krakenWsUrls,
+} from './kraken/wsPreset.ts';
 // --- OKX ---
 export { okxEndpoint } from './okx/endpoints.ts';
 export { okxPreset } from './okx/preset.ts';
