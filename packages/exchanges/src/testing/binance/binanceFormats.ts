@@ -1,6 +1,10 @@
 import type { HeldOrder, MarketState } from '../SimMarket.ts';
 import { binanceMarkets } from './binanceMarkets.ts';
 
+/** The largest order amount and price of every symbol (LOT_SIZE `maxQty`, PRICE_FILTER `maxPrice`). */
+export const maxQty = 9_000;
+export const maxPrice = 1_000_000;
+
 /** Binance's names of the simulator's order states. */
 const statusName = { open: 'NEW', filled: 'FILLED', canceled: 'CANCELED' } as const;
 
@@ -73,13 +77,13 @@ export function binanceExchangeInfo(nowMs: number): Record<string, unknown> {
         {
           filterType: 'PRICE_FILTER',
           minPrice: (10 ** -spec.priceDecimals).toFixed(spec.priceDecimals),
-          maxPrice: '1000000.00',
+          maxPrice: maxPrice.toFixed(2),
           tickSize: (10 ** -spec.priceDecimals).toFixed(spec.priceDecimals),
         },
         {
           filterType: 'LOT_SIZE',
           minQty: spec.minAmount.toFixed(spec.amountDecimals),
-          maxQty: '9000.00000000',
+          maxQty: maxQty.toFixed(8),
           stepSize: (10 ** -spec.amountDecimals).toFixed(spec.amountDecimals),
         },
         {

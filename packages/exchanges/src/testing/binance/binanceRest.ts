@@ -14,11 +14,15 @@ import {
   binanceExchangeInfo,
   binanceOrder,
   binanceTicker,
+  maxPrice,
+  maxQty,
 } from './binanceFormats.ts';
 import { binanceWeight } from './binanceMarkets.ts';
 import { binanceStream } from './binanceStream.ts';
 
 const json = (json: unknown, status = 200): SimReply => ({ status, json });
+const missing = (name: string): SimReply =>
+  fail(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 const fail = (status: number, code: number, msg: string): SimReply => ({
   status,
   json: { code, msg },
@@ -101,26 +105,26 @@ export function binanceVenue(
   }
 
   function placeOrder(params: Readonly<Record<string, string>>): SimReply {
+    if (params.symbol === undefined) return missing('symbol');
     const state = symbolOf(params);
     if (state === undefined) return fail(400, -1121, 'Invalid symbol.');
     const side = params.side?.toLowerCase();
     const type = params.type?.toLowerCase();
     for (const name of ['side', 'type', 'quantity'] as const) {
       if (params[name] === undefined) {
-        return fail(
-          400,
-          -1102,
-          `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
-        );
+        return missing(name);
       }
     }
     if ((side !== 'buy' && side !== 'sell') || (type !== 'limit' && type !== 'market')) {
       return fail(400, -1116, 'Invalid orderType.');
     }
     const amount = Number(params.quantity);
-    if (!(amount >= state.spec.minAmount)) return fail(400, -1013, 'Filter failure: LOT_SIZE');
+    // The bounds of the LOT_SIZE and PRICE_FILTER filters `exchangeInfo` lists.
+    if (!(amount >= state.spec.minAmount && amount <= maxQty)) {
+      return fail(400, -1013, 'Filter failure: LOT_SIZE');
+    }
     const price = type === 'limit' ? Number(params.price) : undefined;
-    if (price !== undefined && !(price > 0))
+    if (price !== undefined && !(price > 0 && price <= maxPrice))
       return fail(400, -1013, 'Filter failure: PRICE_FILTER');
     const clientOrderId = params.newClientOrderId;
     if (market.seen(clientOrderId)) {
@@ -311,11 +315,7 @@ export function binanceVenue(
     if (typeof key !== 'string' || key === '') return fail(401, -2014, 'API-key format invalid.');
     for (const name of ['timestamp', 'signature'] as const) {
       if (request.params[name] === undefined) {
-        return fail(
-          400,
-          -1102,
-          `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
-        );
+        return missing(name);
       }
     }
     return undefined;

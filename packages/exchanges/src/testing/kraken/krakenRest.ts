@@ -109,13 +109,15 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
     const amount = Number(params.volume);
     const type = params.ordertype;
     const side = params.type;
-    if (!(amount > 0) || (side !== 'buy' && side !== 'sell')) {
+    if (!(amount > 0 && Number.isFinite(amount)) || (side !== 'buy' && side !== 'sell')) {
       return error('EGeneral:Invalid arguments');
     }
     if (type !== 'limit' && type !== 'market') return error('EGeneral:Invalid arguments:ordertype');
     if (amount < state.spec.minAmount) return error('EOrder:Order minimum not met');
     const price = type === 'limit' ? Number(params.price) : undefined;
-    if (price !== undefined && !(price > 0)) return error('EGeneral:Invalid arguments:price');
+    if (price !== undefined && !(price > 0 && Number.isFinite(price))) {
+      return error('EGeneral:Invalid arguments:price');
+    }
     const clientOrderId =
       params.cl_ord_id ?? (params.userref === undefined ? undefined : params.userref);
     if (market.seen(clientOrderId)) stats.counts.duplicateOrders++;
