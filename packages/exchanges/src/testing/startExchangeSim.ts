@@ -101,7 +101,7 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
       venue,
       context,
       hub,
-      server: new SimServer(venue, context.stats, hub),
+      server: new SimServer(venue, context, hub),
       weight,
     });
   }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { ExchangeSim } from '@breakwater/exchanges/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startSim } from './support.ts';
+import { startSim, until } from './support.ts';
 
 /** A `ws` client that records every message and protocol ping it receives. */
 interface Client {
@@ -71,14 +71,6 @@ async function krakenBarrier(client: Client, reqId: number): Promise<void> {
 async function binanceBarrier(client: Client, id: number): Promise<void> {
   client.send({ method: 'LIST_SUBSCRIPTIONS', id });
   await client.next((m) => m.id === id);
-}
-
-/** Lets I/O run until `check` holds: the server handles what a client sent on its own schedule. */
-async function until(check: () => boolean): Promise<void> {
-  for (let turn = 0; !check(); turn++) {
-    if (turn > 10_000) throw new Error('condition never held');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('Kraken’s WebSocket v2 market stream', () => {

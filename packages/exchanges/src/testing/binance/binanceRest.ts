@@ -279,13 +279,9 @@ export function binanceVenue(
     ],
     wsPath: '/ws',
     stream: binanceStream(pingOptions),
+    groupOf,
     handle(request: SimRequest): SimReply {
-      const url = new URL(request.path, 'http://sim');
-      const { group } = binanceEndpoint(
-        url,
-        request.method,
-        request.headers as Record<string, string>,
-      );
+      const group = groupOf(request);
       const spot = request.path.startsWith('/api/');
       // The weight is spent first: a request answered by an incident still costs it.
       const decision =
@@ -304,6 +300,11 @@ export function binanceVenue(
       return { ...reply, headers: { ...usedHeader, ...reply.headers } };
     },
   };
+
+  function groupOf(request: SimRequest): EndpointGroup {
+    const url = new URL(request.path, 'http://sim');
+    return binanceEndpoint(url, request.method, request.headers as Record<string, string>).group;
+  }
 
   function authorise(request: SimRequest): SimReply | undefined {
     const signed =

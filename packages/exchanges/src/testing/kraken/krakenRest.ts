@@ -258,6 +258,7 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
     ],
     wsPath: '/v2',
     stream: krakenStream(),
+    groupOf: (request) => krakenEndpoint(new URL(request.path, 'http://sim'), request.method).group,
     handle(request: SimRequest): SimReply {
       const match = /^\/0\/(public|private)\/([A-Za-z]+)$/.exec(request.path);
       if (match === null) return { status: 404, html: htmlPage(404, 'cloudflare') };
