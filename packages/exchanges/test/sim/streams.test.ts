@@ -255,3 +255,35 @@ describe('closing the simulator', () => {
     expect({ code, output: output.trim() }).toEqual({ code: 0, output: 'rejected: TypeError' });
   }, 20_000);
 });
+
+describe('ccxt pro on the simulator’s streams', () => {
+  it('watches Kraken and Binance tickers through redirect()', async () => {
+    const { default: ccxt } = await import('ccxt');
+    const { sim, clock } = await startSim();
+    const kraken = sim.redirect(new ccxt.pro.kraken({ enableRateLimit: false }));
+    const binance = sim.redirect(
+      new ccxt.pro.binance({
+        enableRateLimit: false,
+        options: { fetchMarkets: { types: ['spot'] } },
+      }),
+    );
+    try {
+      // Kraken sends a snapshot on subscribe; the next update comes with the next tick.
+      expect(await kraken.watchTicker('BTC/USD')).toMatchObject({
+        symbol: 'BTC/USD',
+        last: 65_000,
+      });
+      const update = kraken.watchTicker('BTC/USD');
+      await until(() => sim.counters('kraken').wsSubscriptions === 1);
+      await clock.advance(1_000);
+      expect((await update).last).not.toBe(65_000);
+      // Binance sends nothing until the first tick after SUBSCRIBE.
+      const ticker = binance.watchTicker('BTC/USDT');
+      await until(() => sim.counters('binance').wsSubscriptions === 1);
+      await clock.advance(1_000);
+      expect(await ticker).toMatchObject({ symbol: 'BTC/USDT' });
+    } finally {
+      await Promise.all([kraken.close(), binance.close()]);
+    }
+  });
+});
