@@ -8,6 +8,7 @@ import { breakerInterceptor, type HookBreakerOptions, useBreaker } from '@breakw
 import { BreakerRegistry, type CircuitBreaker, type HttpBreakerOptions } from '@breakwater/core';
 import { FileStore } from '@breakwater/core/node';
 import { krakenPreset } from '@breakwater/exchanges';
+import { type ExchangeSim, startExchangeSim } from '@breakwater/exchanges/testing';
 import { type BreakerFetch, withBreaker } from '@breakwater/fetch';
 import { circuitBreaker } from '@breakwater/fetch/node';
 import { type BreakwaterContext, breakerHooks as gotHooks } from '@breakwater/got';
@@ -81,6 +82,7 @@ export const checked = [
   resolved(guardWebSocket, true),
   resolved(socket, true),
   resolved(createFaultyWsServer, true),
+  resolved(startExchangeSim, true),
   resolved(OpossumBreaker, true),
   resolved(dropIn, true),
   resolved(registerBreakerMetrics, true),
@@ -90,6 +92,7 @@ export const checked = [
 ];
 export const checkedTypes: Every<
   [
+    ExchangeSim,
     HookBreakerOptions,
     HttpBreakerOptions,
     BreakwaterContext,
@@ -97,7 +100,7 @@ export const checkedTypes: Every<
     OpossumBreaker.Options,
     BreakerMetricsOptions,
   ]
-> = [true, true, true, true, true, true];
+> = [true, true, true, true, true, true, true];
 export {
   agent,
   dropInOptions,
