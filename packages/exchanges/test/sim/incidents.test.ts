@@ -253,6 +253,36 @@ describe('scripted incidents, as ccxt sees them', () => {
     expect(sim.counters('kraken').routes['POST /0/private/AddOrder']).toEqual({ 0: 2 });
   });
 
+  it('Binance: a withheld order exists; a retry with its client id is a duplicate', async () => {
+    const { sim } = await startSim({ exchanges: ['binance'] });
+    const binance = binanceClient(sim);
+    await binance.loadMarkets();
+    sim.incident({ exchange: 'binance', type: 'orderTimeout' });
+    binance.timeout = 50;
+    const params = { clientOrderId: 'bot-9' };
+    await expect(
+      binance.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 60_000, params),
+    ).rejects.toBeInstanceOf(ccxt.RequestTimeout);
+    binance.timeout = 10_000;
+    // The blind retry a bot without a breaker makes: Binance refuses the id an open order holds.
+    await expect(
+      binance.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 60_000, params),
+    ).rejects.toBeInstanceOf(ccxt.InvalidOrder);
+    const [open] = await binance.fetchOpenOrders('BTC/USDT');
+    expect(open?.clientOrderId).toBe('bot-9');
+    expect(sim.counters('binance')).toMatchObject({ ordersPlaced: 1, duplicateOrders: 1 });
+  });
+
+  it('Kraken places an order sent twice twice, and counts the duplicate', async () => {
+    const { sim } = await startSim({ exchanges: ['kraken'] });
+    const kraken = krakenClient(sim);
+    for (let i = 0; i < 2; i++) {
+      await kraken.createOrder('ETH/USD', 'limit', 'sell', 0.1, 4_000, { clientOrderId: 'same' });
+    }
+    expect(sim.counters('kraken')).toMatchObject({ ordersPlaced: 2, duplicateOrders: 1 });
+    expect(sim.orders('kraken').map((o) => o.clientOrderId)).toEqual(['same', 'same']);
+  });
+
   it('latency: answers leave late on the simulator’s clock; ccxt’s own timeout fires', async () => {
     const { sim, clock } = await startSim({ exchanges: ['kraken'] });
     sim.incident({ exchange: 'kraken', type: 'latency', delayMs: 5_000, scope: 'public' });
