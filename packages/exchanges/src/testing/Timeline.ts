@@ -110,6 +110,11 @@ export class Timeline {
     return remaining;
   }
 
+  /** The incidents in effect now, oldest first. */
+  activeIncidents(): SimIncident[] {
+    return this.#incidents.filter((incident) => incident.active);
+  }
+
   /** Ends every incident. */
   endAll(): void {
     for (const incident of this.#incidents) incident.end();

@@ -218,6 +218,8 @@ export interface ExchangeSim {
   incident(spec: SimIncidentSpec): SimIncident;
   /** Schedules several incidents at once, the script of a scenario. */
   timeline(specs: readonly SimIncidentSpec[]): SimIncident[];
+  /** The incidents in effect now, oldest first: what a live display shows as "happening". */
+  activeIncidents(): readonly SimIncident[];
   /** Ends every incident and lifts every ban. */
   heal(): void;
   /** What happened on `exchange` so far. */

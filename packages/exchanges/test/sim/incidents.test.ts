@@ -328,6 +328,7 @@ describe('scripted incidents, as ccxt sees them', () => {
     expect(await status()).toBe(200);
     await clock.advance(1_000);
     expect([storm?.active, await status()]).toEqual([true, 502]);
+    expect(sim.activeIncidents()).toEqual([storm]);
     await clock.advance(2_000);
     expect([storm?.active, await status()]).toEqual([false, 200]);
     await clock.advance(2_000);
