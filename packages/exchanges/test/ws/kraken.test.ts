@@ -46,6 +46,15 @@ describe('krakenWsPreset against a loopback server speaking Kraken v2', () => {
     ]);
   });
 
+  it('confirms 300 symbols, acknowledged one by one', async () => {
+    const { server } = world;
+    world.answer = kraken;
+    const symbol = Array.from({ length: 300 }, (_, i) => `C${i}/USD`);
+    const guard = world.guard(krakenWsPreset({ subscriptions: [{ channel: 'trade', symbol }] }));
+    await next(guard, 'open');
+    expect(server.messages).toHaveLength(1);
+  });
+
   it('waits for the last symbol: one missing acknowledgement fails the attempt', async () => {
     const { server, clock } = world;
     world.answer = (message, connection) => {

@@ -47,6 +47,21 @@ describe('okxWsPreset against a loopback server speaking OKX v5', () => {
     ]);
   });
 
+  it('takes an acknowledgement that echoes a field more (uid)', async () => {
+    const orders = { channel: 'orders', instType: 'ANY' };
+    world.answer = (message, connection) => {
+      const request = parsed(message);
+      if (request.op === 'login') return JSON.stringify({ event: 'login', code: '0', msg: '' });
+      connection.send(
+        JSON.stringify({ event: 'subscribe', arg: { ...orders, uid: '44705892343619584' } }),
+      );
+      return undefined;
+    };
+    const guard = world.guard(okxWsPreset({ args: [orders], login: () => login }));
+    await next(guard, 'open');
+    expect(guard.state).toBe('open');
+  });
+
   it('does not open while one subscription is unconfirmed, and fails the attempt', async () => {
     const { server, clock } = world;
     // Only the first arg is confirmed.
