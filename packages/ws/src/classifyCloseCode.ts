@@ -6,8 +6,8 @@ import type { CloseCodeMatch, CloseCodeOptions } from './options/types.ts';
  * - `transient`: going away, abnormal closure, server error or restart, try again later (1001,
  *   1006, 1011, 1012, 1013, …) and any code not listed: reconnect with backoff.
  * - `auth`: policy violation (1008) and the application codes listed in `closeCodes.auth`, such as
- *   OKX's 4001–4009 (login failed, invalid key): reconnecting would fail the same way, so the guard
- *   halts until `reconnect()` is called.
+ *   OKX's 4001 and 4007 (login failed, API key deleted): reconnecting would fail the same way, so
+ *   the guard halts until `reconnect()` is called.
  */
 export type CloseKind = 'normal' | 'transient' | 'auth';
 
