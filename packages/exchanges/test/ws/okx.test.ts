@@ -217,7 +217,8 @@ describe('okxWsPreset against a loopback server speaking OKX v5', () => {
 
   it.each([
     [4001, 'auth', false],
-    [4002, 'auth', false],
+    [4002, 'refused', false],
+    [4008, 'refused', false],
     [4007, 'auth', false],
     [4004, 'transient', true],
     [4005, 'transient', true],
