@@ -1,7 +1,7 @@
 import { BreakwaterConfigError, failure, ignore, type Verdict } from '@breakwater/core';
 import { expectObject, type KnownKeys, rejectUnknownKeys } from '@breakwater/core/adapter';
 import type { GuardOptions, MessageData, MessagePhase, MessageVerdict } from '@breakwater/ws';
-import { field, frameJson, frameText, frameVerdict, safeReason } from '../ws/frames.ts';
+import { field, frameHead, frameJson, frameText, frameVerdict, safeReason } from '../ws/frames.ts';
 import { wsConnectLimits } from '../ws/types.ts';
 import { binanceCodeVerdict } from './rules.ts';
 
@@ -87,14 +87,17 @@ export function classifyBinanceFrame(
   phase: MessagePhase,
 ): MessageVerdict | undefined {
   const text = frameText(data);
-  if (text.includes('"e":"serverShutdown"')) {
+  // Events say what they are first (`{"e":…`, or `{"stream":…,"data":{"e":…` combined);
+  // answers and errors are short: the head is enough, whatever a depth snapshot weighs.
+  const head = frameHead(text);
+  if (head.includes('"e":"serverShutdown"')) {
     return { action: 'rotate', reason: 'binance: serverShutdown' };
   }
   // The frame names the listen key: the reason must not.
-  if (text.includes('"e":"listenKeyExpired"') || text.includes('"e":"eventStreamTerminated"')) {
+  if (head.includes('"e":"listenKeyExpired"') || head.includes('"e":"eventStreamTerminated"')) {
     return { action: 'reconnect', category: 'auth', reason: 'binance: user data stream ended' };
   }
-  if (!text.includes('"msg":')) return undefined;
+  if (!head.includes('"msg":') && !head.includes('"error":')) return undefined;
   const json = frameJson(text);
   if (json === undefined) return undefined;
   const error = typeof json.error === 'object' && json.error !== null ? json.error : json;

@@ -114,6 +114,8 @@ export function classifyBybitFrame(
   phase: MessagePhase,
 ): MessageVerdict | undefined {
   const text = frameText(data);
+  // Topic pushes (`{"topic":…}`, books of many KB) are never answers.
+  if (text.startsWith('{"topic":')) return undefined;
   const failed = text.includes('"success":false');
   if (!failed && !text.includes('"retCode":')) return undefined;
   const json = frameJson(text);

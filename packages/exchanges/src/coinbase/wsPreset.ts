@@ -6,7 +6,15 @@ import {
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
 import type { GuardOptions, MessageData, MessagePhase, MessageVerdict } from '@breakwater/ws';
-import { field, frameJson, frameText, frameVerdict, safeReason } from '../ws/frames.ts';
+import {
+  confirmAll,
+  field,
+  frameHead,
+  frameJson,
+  frameText,
+  frameVerdict,
+  safeReason,
+} from '../ws/frames.ts';
 import { wsConnectLimits } from '../ws/types.ts';
 
 // Coinbase Advanced Trade WebSocket, as documented at
@@ -41,6 +49,9 @@ export interface CoinbaseWsPresetOptions {
   jwt?: () => string | PromiseLike<string>;
 }
 
+/** Channels served by the user endpoint. */
+const userChannels: ReadonlySet<string> = new Set(['user', 'futures_balance_summary']);
+
 const known: KnownKeys<CoinbaseWsPresetOptions> = { subscriptions: true, jwt: true };
 
 /** "Unauthenticated messages are rate-limited at 8 per second per IP address." */
@@ -69,22 +80,27 @@ export function coinbaseWsPreset(options: CoinbaseWsPresetOptions = {}): GuardOp
   const jwt = options.jwt;
   if (jwt !== undefined) expectFunction('jwt', jwt);
   const subscriptions = resolveSubscriptions(options.subscriptions, jwt !== undefined);
+  // Confirmed when a `subscriptions` frame lists each channel with each of its products.
+  const keys = subscriptions.flatMap(({ channel, product_ids }) =>
+    product_ids === undefined ? [channel] : product_ids.map((product) => `${channel} ${product}`),
+  );
   return {
-    name: coinbaseWsUrls.public,
+    name: subscriptions.some(({ channel }) => userChannels.has(channel))
+      ? coinbaseWsUrls.user
+      : coinbaseWsUrls.public,
     heartbeat: { ping: 'none', intervalMs: 5_000, timeoutMs: 5_000 },
     maxConnectsPerWindow: { ...wsConnectLimits.coinbase },
     classifyMessage: classifyCoinbaseFrame,
     resubscribe: async ({ send, waitFor }) => {
-      const confirmed: Promise<unknown>[] = [];
+      const confirmed = confirmAll(waitFor, keys, listed);
       for (const { channel, product_ids } of subscriptions) {
         const token = jwt === undefined ? undefined : await jwt();
-        confirmed.push(waitFor((data) => isListed(data, channel, product_ids)));
         const request: Record<string, unknown> = { type: 'subscribe', channel };
         if (product_ids !== undefined) request.product_ids = product_ids;
         if (token !== undefined) request.jwt = token;
         send(JSON.stringify(request));
       }
-      await Promise.all(confirmed);
+      await confirmed;
     },
   };
 }
@@ -100,7 +116,7 @@ export function classifyCoinbaseFrame(
   phase: MessagePhase,
 ): MessageVerdict | undefined {
   const text = frameText(data);
-  if (!text.includes('"type":"error"')) return undefined;
+  if (!frameHead(text).includes('"type":"error"')) return undefined;
   const json = frameJson(text);
   if (json === undefined || json.type !== 'error') return undefined;
   const message = field(json, 'message') || field(json, 'reason');
@@ -114,21 +130,24 @@ function messageVerdict(message: string): Verdict {
   return requestError;
 }
 
-/** A `subscriptions` frame whose list has `channel` with every one of `products`. */
-function isListed(
-  data: MessageData,
-  channel: string,
-  products: readonly string[] | undefined,
-): boolean {
+/** What a `subscriptions` frame confirms: every channel it lists, and each of its products. */
+function listed(data: MessageData): readonly string[] | undefined {
   const text = frameText(data);
-  if (!text.includes('"channel":"subscriptions"')) return false;
+  if (!frameHead(text).includes('"channel":"subscriptions"')) return undefined;
   const events = frameJson(text)?.events;
-  if (!Array.isArray(events)) return false;
-  return events.some((event: { subscriptions?: Record<string, unknown> } | null) => {
-    const listed = event?.subscriptions?.[channel];
-    if (!Array.isArray(listed)) return false;
-    return products === undefined || products.every((product) => listed.includes(product));
-  });
+  if (!Array.isArray(events)) return undefined;
+  const keys: string[] = [];
+  for (const event of events as ({ subscriptions?: unknown } | null)[]) {
+    const subscriptions = event?.subscriptions;
+    if (typeof subscriptions !== 'object' || subscriptions === null) continue;
+    for (const [channel, products] of Object.entries(subscriptions)) {
+      keys.push(channel);
+      if (Array.isArray(products)) {
+        for (const product of products) keys.push(`${channel} ${String(product)}`);
+      }
+    }
+  }
+  return keys;
 }
 
 function resolveSubscriptions(

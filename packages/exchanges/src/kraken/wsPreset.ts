@@ -1,4 +1,4 @@
-import { BreakwaterConfigError, ignore, type Verdict } from '@breakwater/core';
+import { BreakwaterConfigError, failure, ignore, type Verdict } from '@breakwater/core';
 import {
   expectFunction,
   expectObject,
@@ -6,7 +6,14 @@ import {
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
 import type { GuardOptions, MessageData, MessagePhase, MessageVerdict } from '@breakwater/ws';
-import { frameJson, frameText, frameVerdict, safeReason } from '../ws/frames.ts';
+import {
+  confirmAll,
+  frameHead,
+  frameJson,
+  frameText,
+  frameVerdict,
+  safeReason,
+} from '../ws/frames.ts';
 import { wsConnectLimits } from '../ws/types.ts';
 import { krakenErrorVerdict } from './rules.ts';
 
@@ -58,6 +65,7 @@ const known: KnownKeys<KrakenWsPresetOptions> = { subscriptions: true, token: tr
  *   `EAPI:Invalid key` and `ESession:Invalid session` halt as auth, rate limits and
  *   `EService:Unavailable` back off and reconnect), while subscribing; once open, only service
  *   failures end the connection and the rest (answers to your own requests) is delivered;
+ *   `{"Error":"Exceeded msg rate"}` (Kraken's message-rate limit) counts as a rate limit;
  * - the `status` channel saying `maintenance` backs off and reconnects (a `maintenance`
  *   failure for the breaker); `cancel_only` and `post_only` are delivered;
  * - connects: at most 60 per 10 minutes (a conservative bound; Kraken publishes none).
@@ -70,6 +78,10 @@ export function krakenWsPreset(options: KrakenWsPresetOptions = {}): GuardOption
   const subscriptions = resolveSubscriptions(options.subscriptions);
   const token = options.token;
   if (token !== undefined) expectFunction('token', token);
+  // One acknowledgement per channel and symbol.
+  const keys = subscriptions.flatMap(({ channel, symbol }) =>
+    symbol === undefined ? [channel] : symbol.map((pair) => `${channel} ${pair}`),
+  );
   let nextId = 1;
   return {
     name: token === undefined ? krakenWsUrls.public : krakenWsUrls.private,
@@ -87,24 +99,19 @@ export function krakenWsPreset(options: KrakenWsPresetOptions = {}): GuardOption
         ? undefined
         : async ({ send, waitFor }) => {
             const secret = token === undefined ? undefined : await token();
-            const confirmed: Promise<unknown>[] = [];
-            const requests: string[] = [];
+            const confirmed = confirmAll(waitFor, keys, acknowledged);
             for (const subscription of subscriptions) {
-              const symbols = subscription.symbol ?? [undefined];
-              for (const symbol of symbols) {
-                confirmed.push(waitFor((data) => isAck(data, subscription.channel, symbol)));
-              }
               const params =
                 secret === undefined ? subscription : { ...subscription, token: secret };
-              requests.push(JSON.stringify({ method: 'subscribe', params, req_id: nextId++ }));
+              send(JSON.stringify({ method: 'subscribe', params, req_id: nextId++ }));
             }
-            for (const request of requests) send(request);
-            await Promise.all(confirmed);
+            await confirmed;
           },
   };
 }
 
 const requestError = ignore('client');
+const rateLimited = failure('rate_limit');
 
 /** Kraken's frames that decide a connection's fate: failed requests and maintenance. */
 export function classifyKrakenFrame(
@@ -112,7 +119,15 @@ export function classifyKrakenFrame(
   phase: MessagePhase,
 ): MessageVerdict | undefined {
   const text = frameText(data);
-  if (text.includes('"channel":"status"')) return statusVerdict(text);
+  // Channel updates (books of many KB) start with {"channel":…}; answers are short.
+  if (text.startsWith('{"channel":')) {
+    return frameHead(text).includes('"channel":"status"') ? statusVerdict(text) : undefined;
+  }
+  // Kraken's dynamic message-rate limit, `{"Error":"Exceeded msg rate"}`, has no `success`.
+  // https://docs.kraken.com/api/docs/guides/spot-ratelimits
+  if (text.includes('Exceeded msg rate')) {
+    return frameVerdict(rateLimited, phase, 'kraken: Exceeded msg rate');
+  }
   if (!text.includes('"success":false')) return undefined;
   const json = frameJson(text);
   const error = typeof json?.error === 'string' ? json.error : '';
@@ -134,16 +149,28 @@ function statusVerdict(text: string): MessageVerdict | undefined {
   return { action: 'reconnect', category: 'maintenance', reason: 'kraken: system maintenance' };
 }
 
-function isAck(data: MessageData, channel: string, symbol: string | undefined): boolean {
+/**
+ * What a `{"method":"subscribe",…}` answer confirms: its channel and symbol. "Already subscribed"
+ * confirms what it names, or (naming nothing) every pending subscription.
+ */
+function acknowledged(
+  data: MessageData,
+  pending: ReadonlySet<string>,
+): readonly string[] | undefined {
   const text = frameText(data);
-  if (!text.includes('"method":"subscribe"')) return false;
+  if (!text.includes('"method":"subscribe"')) return undefined;
   const json = frameJson(text);
-  if (json === undefined) return false;
+  if (json === undefined || json.method !== 'subscribe') return undefined;
+  const result = (json.result ?? {}) as { channel?: unknown; symbol?: unknown };
   if (json.success !== true) {
-    return typeof json.error === 'string' && /already subscribed/i.test(json.error);
+    const error = typeof json.error === 'string' ? json.error : '';
+    if (!/already subscribed/i.test(error)) return undefined;
+    if (typeof result.channel !== 'string') return [...pending];
   }
-  const result = json.result as { channel?: unknown; symbol?: unknown } | undefined;
-  return result?.channel === channel && (symbol === undefined || result.symbol === symbol);
+  if (typeof result.channel !== 'string') return undefined;
+  return [
+    typeof result.symbol === 'string' ? `${result.channel} ${result.symbol}` : result.channel,
+  ];
 }
 
 function resolveSubscriptions(

@@ -6,7 +6,15 @@ import {
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
 import type { GuardOptions, MessageData, MessagePhase, MessageVerdict } from '@breakwater/ws';
-import { field, frameJson, frameText, frameVerdict, safeReason, sameFields } from '../ws/frames.ts';
+import {
+  confirmAll,
+  field,
+  frameHead,
+  frameJson,
+  frameText,
+  frameVerdict,
+  safeReason,
+} from '../ws/frames.ts';
 import { wsConnectLimits } from '../ws/types.ts';
 import { okxCodeVerdict } from './rules.ts';
 
@@ -67,9 +75,9 @@ const maxArgsBytes = 65_536;
  *   delivered (they answer your own requests);
  * - the notice `64008` ("the connection will soon be closed for a service upgrade") replaces
  *   the connection at once, make before break;
- * - close codes 4001 (login failed), 4002 (invalid request), 4007 (API key updated or deleted),
- *   4008 (too many channels) and 1009 (request too large) halt; 4003, 4004 (no data for 30 s),
- *   4005 (buffer full), 4006 and 4009 reconnect;
+ * - close codes 4001 (login failed) and 4007 (API key updated or deleted) halt as `auth`; 4002
+ *   (invalid request), 4008 (too many channels) and 1009 (request too large) halt as `refused`;
+ *   4003, 4004 (no data for 30 s), 4005 (buffer full), 4006 and 4009 reconnect;
  * - connects: at most 3 per second (OKX's per-IP limit; share a `rateLimiter` between sockets).
  *
  * @throws BreakwaterConfigError when an option is invalid
@@ -96,7 +104,7 @@ export function okxWsPreset(options: OkxWsPresetOptions = {}): GuardOptions {
       message: 'ping',
       isPong: (data) => data === 'pong',
     },
-    closeCodes: { auth: [4001, 4002, 4007, 4008, 1009] },
+    closeCodes: { auth: [4001, 4007], refused: [4002, 4008, 1009] },
     maxConnectsPerWindow: { ...wsConnectLimits.okx },
     classifyMessage: classifyOkxFrame,
     resubscribe: async ({ send, waitFor }) => {
@@ -107,9 +115,9 @@ export function okxWsPreset(options: OkxWsPresetOptions = {}): GuardOptions {
         await confirmed;
       }
       if (subscribe === undefined) return;
-      const confirmed = args.map((arg) => waitFor((data) => isSubscribeAck(data, arg)));
+      const confirmed = confirmAll(waitFor, args.map(argKey), subscribedArgs);
       send(subscribe);
-      await Promise.all(confirmed);
+      await confirmed;
     },
   };
 }
@@ -120,8 +128,9 @@ export function classifyOkxFrame(
   phase: MessagePhase,
 ): MessageVerdict | undefined {
   const text = frameText(data);
-  // Market data starts with {"arg":…}; only events can be errors or notices.
-  if (!text.includes('"event":"error"') && !text.includes('"event":"notice"')) return undefined;
+  // Market data starts with {"arg":…}; only events, which say so first, are errors or notices.
+  const head = frameHead(text);
+  if (!head.includes('"event":"error"') && !head.includes('"event":"notice"')) return undefined;
   const json = frameJson(text);
   if (json === undefined) return undefined;
   const code = field(json, 'code');
@@ -141,11 +150,34 @@ function isLoginAck(data: MessageData): boolean {
   return json !== undefined && json.event === 'login' && field(json, 'code') === '0';
 }
 
-function isSubscribeAck(data: MessageData, arg: OkxWsArg): boolean {
+/** An arg's identity: its fields in a fixed order. */
+function argKey(arg: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(
+    Object.keys(arg)
+      .sort()
+      .map((key) => [key, arg[key]]),
+  );
+}
+
+/**
+ * The args a `{"event":"subscribe","arg":{…}}` frame confirms: its own, or, should OKX echo a
+ * field more (a `uid`), every pending arg whose fields it has.
+ */
+function subscribedArgs(
+  data: MessageData,
+  pending: ReadonlySet<string>,
+): readonly string[] | undefined {
   const text = frameText(data);
-  if (!text.includes('"event":"subscribe"')) return false;
+  if (!frameHead(text).includes('"event":"subscribe"')) return undefined;
   const json = frameJson(text);
-  return json !== undefined && json.event === 'subscribe' && sameFields(arg, json.arg);
+  const arg = json?.arg;
+  if (json?.event !== 'subscribe' || typeof arg !== 'object' || arg === null) return undefined;
+  const exact = argKey(arg as Record<string, unknown>);
+  if (pending.has(exact)) return [exact];
+  const echoed = arg as Record<string, unknown>;
+  return [...pending].filter((key) =>
+    (JSON.parse(key) as [string, unknown][]).every(([name, value]) => echoed[name] === value),
+  );
 }
 
 function resolveArgs(value: readonly OkxWsArg[] | undefined): readonly OkxWsArg[] {

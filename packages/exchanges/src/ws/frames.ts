@@ -76,12 +76,34 @@ export function field(json: Record<string, unknown>, key: string): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
-/** True when every field of `wanted` equals the same field of `got`. */
-export function sameFields(wanted: Readonly<Record<string, unknown>>, got: unknown): boolean {
-  if (typeof got !== 'object' || got === null) return false;
-  const actual = got as Record<string, unknown>;
-  for (const key of Object.keys(wanted)) {
-    if (wanted[key] !== undefined && actual[key] !== wanted[key]) return false;
-  }
-  return true;
+/**
+ * Resolves once every key in `keys` has been confirmed: one `waitFor()` for all of them, so
+ * that each frame is read once however many subscriptions there are. `keyOf` names the
+ * subscription a frame confirms (or several), or returns `undefined` for any other frame.
+ */
+export function confirmAll(
+  waitFor: (match: (data: MessageData) => boolean) => Promise<MessageData>,
+  keys: Iterable<string>,
+  keyOf: (
+    data: MessageData,
+    pending: ReadonlySet<string>,
+  ) => string | readonly string[] | undefined,
+): Promise<unknown> {
+  const pending = new Set(keys);
+  if (pending.size === 0) return Promise.resolve();
+  return waitFor((data) => {
+    const confirmed = keyOf(data, pending);
+    if (confirmed === undefined) return false;
+    if (typeof confirmed === 'string') pending.delete(confirmed);
+    else for (const key of confirmed) pending.delete(key);
+    return pending.size === 0;
+  });
+}
+
+/**
+ * The start of a frame, where exchanges put what a frame is (`{"event":"error"`,
+ * `{"type":"error"`): classifiers look there first rather than scan a 100 KB book snapshot.
+ */
+export function frameHead(text: string): string {
+  return text.length <= 160 ? text : text.slice(0, 160);
 }

@@ -46,6 +46,15 @@ describe('krakenWsPreset against a loopback server speaking Kraken v2', () => {
     ]);
   });
 
+  it('confirms 300 symbols, acknowledged one by one', async () => {
+    const { server } = world;
+    world.answer = kraken;
+    const symbol = Array.from({ length: 300 }, (_, i) => `C${i}/USD`);
+    const guard = world.guard(krakenWsPreset({ subscriptions: [{ channel: 'trade', symbol }] }));
+    await next(guard, 'open');
+    expect(server.messages).toHaveLength(1);
+  });
+
   it('waits for the last symbol: one missing acknowledgement fails the attempt', async () => {
     const { server, clock } = world;
     world.answer = (message, connection) => {
@@ -107,6 +116,17 @@ describe('krakenWsPreset against a loopback server speaking Kraken v2', () => {
     );
     expect(await next(guard, 'close')).toMatchObject({ kind: 'refused' });
     expect(guard.breaker.snapshot().counters.failures).toBe(0);
+  });
+
+  it("backs off on Kraken's message-rate limit while subscribing", async () => {
+    world.answer = () => JSON.stringify({ Error: 'Exceeded msg rate' });
+    const guard = world.guard(krakenWsPreset({ subscriptions: [ticker] }));
+    expect(await next(guard, 'close')).toMatchObject({
+      kind: 'transient',
+      reason: 'kraken: Exceeded msg rate',
+      willReconnect: true,
+    });
+    expect(guard.breaker.snapshot().lastFailure?.category).toBe('rate_limit');
   });
 
   it('backs off and reconnects when Kraken is in maintenance', async () => {

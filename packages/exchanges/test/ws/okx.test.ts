@@ -47,6 +47,21 @@ describe('okxWsPreset against a loopback server speaking OKX v5', () => {
     ]);
   });
 
+  it('takes an acknowledgement that echoes a field more (uid)', async () => {
+    const orders = { channel: 'orders', instType: 'ANY' };
+    world.answer = (message, connection) => {
+      const request = parsed(message);
+      if (request.op === 'login') return JSON.stringify({ event: 'login', code: '0', msg: '' });
+      connection.send(
+        JSON.stringify({ event: 'subscribe', arg: { ...orders, uid: '44705892343619584' } }),
+      );
+      return undefined;
+    };
+    const guard = world.guard(okxWsPreset({ args: [orders], login: () => login }));
+    await next(guard, 'open');
+    expect(guard.state).toBe('open');
+  });
+
   it('does not open while one subscription is unconfirmed, and fails the attempt', async () => {
     const { server, clock } = world;
     // Only the first arg is confirmed.
@@ -115,6 +130,29 @@ describe('okxWsPreset against a loopback server speaking OKX v5', () => {
     expect(server.attempts).toBe(2);
   });
 
+  it('reports a login function that throws, and tries again after backoff', async () => {
+    const { server, clock } = world;
+    answerWith(okx);
+    let calls = 0;
+    const guard = world.guard(
+      okxWsPreset({
+        args: [tickers],
+        login: () => {
+          if (++calls === 1) throw new Error('vault unreachable');
+          return login;
+        },
+      }),
+    );
+    const failed = next(guard, 'error');
+    const waiting = next(guard, 'reconnecting');
+    expect(await failed).toMatchObject({ phase: 'resubscribe' });
+    const opened = next(guard, 'open');
+    await clock.advance((await waiting).delayMs);
+    await opened;
+    expect(calls).toBe(2);
+    expect(server.attempts).toBe(2);
+  });
+
   it('delivers an error answering your own request once open', async () => {
     const { server } = world;
     answerWith(okx);
@@ -179,7 +217,8 @@ describe('okxWsPreset against a loopback server speaking OKX v5', () => {
 
   it.each([
     [4001, 'auth', false],
-    [4002, 'auth', false],
+    [4002, 'refused', false],
+    [4008, 'refused', false],
     [4007, 'auth', false],
     [4004, 'transient', true],
     [4005, 'transient', true],

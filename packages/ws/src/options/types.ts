@@ -256,7 +256,7 @@ export type CloseCodeMatch = number | readonly [from: number, to: number];
 
 /**
  * Overrides of the close-code table. A code listed here wins over the defaults; when listed in
- * several, `auth` wins over `normal`, which wins over `transient`.
+ * several, `auth` wins over `refused`, which wins over `normal`, which wins over `transient`.
  */
 export interface CloseCodeOptions {
   /**
@@ -264,6 +264,13 @@ export interface CloseCodeOptions {
    * @defaultValue `[1008]`
    */
   auth?: readonly CloseCodeMatch[];
+  /**
+   * Codes that say the request is wrong (OKX's 4002 invalid request, 4008 too many channels):
+   * asking again would get the same answer, so the guard halts, as after `auth`, with
+   * `kind: 'refused'`; not counted by the breaker.
+   * @defaultValue `[]`
+   */
+  refused?: readonly CloseCodeMatch[];
   /**
    * Codes that end the connection on purpose; reconnected only with `reconnect.onNormalClose`.
    * @defaultValue `[1000]`
@@ -364,6 +371,7 @@ export interface ResolvedHeartbeatOptions {
 /** The validated form of {@link CloseCodeOptions}: every list present, frozen. */
 export interface ResolvedCloseCodeOptions {
   readonly auth: readonly CloseCodeMatch[];
+  readonly refused: readonly CloseCodeMatch[];
   readonly normal: readonly CloseCodeMatch[];
   readonly transient: readonly CloseCodeMatch[];
 }
