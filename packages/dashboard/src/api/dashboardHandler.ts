@@ -1,0 +1,377 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type CircuitBreaker, isBreakwaterConfigError } from '@breakwater/core';
+import { readAsset } from './assets.ts';
+import { breakerConfigView, breakerView } from './breakerView.ts';
+import { EventStream } from './EventStream.ts';
+import { bearerMatches, readJsonBody, sendError, sendJson, sendText, tokenDigest } from './http.ts';
+import { parseBreakerConfig } from './parseBreakerConfig.ts';
+import {
+  type DashboardOptions,
+  type MetricsSource,
+  type ResolvedDashboardOptions,
+  resolveDashboardOptions,
+} from './resolveDashboardOptions.ts';
+
+/**
+ * The dashboard's `(req, res, next?)` request handler for `node:http` and the frameworks built
+ * on it; `close()` ends the open event streams.
+ */
+export interface DashboardHandler {
+  /**
+   * Answers a request for one of the dashboard's routes. Any other path goes to `next()` when
+   * given (Express, Connect, Fastify's middie), or gets a 404.
+   */
+  (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void;
+  /** Ends every `GET /events` stream and drops the handler's subscriptions. Idempotent. */
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, params: readonly string[]) => unknown;
+interface RouteTable {
+  readonly GET?: Route;
+  readonly POST?: Route;
+  readonly PUT?: Route;
+}
+
+const pageCsp =
+  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Creates the dashboard's REST API, event stream and page as one `(req, res)` handler,
+ * framework-agnostic: mount it in `node:http`'s `createServer()`, Express (`app.use('/ops',
+ * handler)`), Fastify or Hono on Node (see the README). Routes:
+ *
+ * - `GET /` the live page; `GET /assets/…` its files;
+ * - `GET /health` the monitor's report and the breakers' aggregate (503 when `unhealthy`);
+ * - `GET /metrics` Prometheus text; `GET /alerts` the monitor's alerts (`?active=true`);
+ * - `GET /events` Server-Sent Events: transitions, alerts, health, breaker figures;
+ * - `GET /circuit-breakers`, `GET /circuit-breakers/:name`, `GET /circuit-breakers/:name/config`;
+ * - `POST /circuit-breakers/:name/reset`, `…/force-open`, `…/disable`,
+ *   `POST /circuit-breakers/reset-all`, `PUT /circuit-breakers/:name/config`: these need
+ *   `Authorization: Bearer <token>`, and are refused without a `token` or with `readOnly`.
+ *
+ * Names in paths are URL-encoded (`/circuit-breakers/https%3A%2F%2Fapi.kraken.com`). Errors
+ * are JSON `{ error, message }`: 400 bad input, 401 no or wrong token, 403 read-only,
+ * 404 unknown route or breaker, 405 wrong method (with `Allow`), 413 body too large.
+ *
+ * @throws BreakwaterConfigError when an option is invalid
+ * @example
+ * ```ts
+ * const handler = dashboardHandler({ registry, monitor, token: process.env.DASHBOARD_TOKEN });
+ * createServer(handler).listen(9464, '127.0.0.1');
+ * ```
+ */
+export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
+  const o = resolveDashboardOptions(options, tokenDigest);
+  const events = new EventStream(
+    o.registry,
+    o.monitor,
+    o.clock,
+    o.sampleIntervalMs,
+    o.maxEventClients,
+  );
+  const metrics = new LazyMetrics(o);
+
+  const breakerRoutes: Record<string, RouteTable> = {
+    // Through the registry: a registry that is not `enabled` keeps its breakers disabled.
+    reset: { POST: (_req, res, [name]) => act(res, name!, () => o.registry.reset(name!)) },
+    'force-open': { POST: (_req, res, [name]) => act(res, name!, (b) => b.forceOpen()) },
+    disable: { POST: (_req, res, [name]) => act(res, name!, (b) => b.disable()) },
+    config: {
+      GET: (_req, res, [name]) => {
+        const breaker = o.registry.peek(name!);
+        if (breaker === undefined) return notFound(res, name!);
+        sendJson(res, 200, { name, config: breakerConfigView(breaker) });
+      },
+      PUT: async (req, res, [name]) => {
+        if (o.registry.peek(name!) === undefined) {
+          req.resume();
+          return notFound(res, name!);
+        }
+        const body = await readJsonBody(req, o.maxBodyBytes);
+        if (!body.ok) return sendError(res, body.error.status, body.error.code, body.error.message);
+        const parsed = parseBreakerConfig(body.value);
+        if (!parsed.ok) return sendError(res, 400, 'invalid_config', parsed.message);
+        try {
+          if (!o.registry.reconfigure(name!, parsed.value)) return notFound(res, name!);
+        } catch (error) {
+          if (!isBreakwaterConfigError(error)) throw error;
+          return sendJson(res, 400, {
+            error: 'invalid_config',
+            message: error.message,
+            option: error.option,
+          });
+        }
+        const breaker = o.registry.peek(name!)!;
+        sendJson(res, 200, { name, config: breakerConfigView(breaker) });
+      },
+    },
+  };
+
+  /** Runs a manual action on an existing breaker (never creates one) and answers with its view. */
+  function act(
+    res: ServerResponse,
+    name: string,
+    action: (breaker: CircuitBreaker) => unknown,
+  ): void {
+    const breaker = o.registry.peek(name);
+    if (breaker === undefined) {
+      notFound(res, name);
+      return;
+    }
+    action(breaker);
+    sendJson(res, 200, breakerView(breaker.snapshot()));
+  }
+
+  function route(segments: readonly string[]): { table: RouteTable; params: string[] } | undefined {
+    const [first, second, third, ...rest] = segments;
+    if (rest.length > 0) return undefined;
+    if (segments.length === 1) {
+      switch (first) {
+        case '':
+          return { table: { GET: (_req, res) => page(res) }, params: [] };
+        case 'health':
+          return { table: { GET: (_req, res) => health(res) }, params: [] };
+        case 'metrics':
+          return { table: { GET: (_req, res) => metrics.serve(res) }, params: [] };
+        case 'alerts':
+          return { table: { GET: (req, res) => alerts(req, res) }, params: [] };
+        case 'events':
+          return { table: { GET: (req, res) => stream(req, res) }, params: [] };
+        case 'circuit-breakers':
+          return { table: { GET: (_req, res) => list(res) }, params: [] };
+      }
+      return undefined;
+    }
+    if (first === 'assets' && third === undefined) {
+      return { table: { GET: (_req, res) => asset(res, second!) }, params: [] };
+    }
+    if (first !== 'circuit-breakers' || second === undefined || second === '') return undefined;
+    if (third === undefined) {
+      const show: Route = (_req, res, [name]) => {
+        const breaker = o.registry.peek(name!);
+        if (breaker === undefined) return notFound(res, name!);
+        sendJson(res, 200, {
+          ...breakerView(breaker.snapshot()),
+          config: breakerConfigView(breaker),
+        });
+      };
+      if (second === 'reset-all') {
+        return {
+          table: {
+            GET: show,
+            POST: (_req, res) => {
+              o.registry.resetAll();
+              sendJson(res, 200, { reset: o.registry.size });
+            },
+          },
+          params: [second],
+        };
+      }
+      return { table: { GET: show }, params: [second] };
+    }
+    const table = Object.hasOwn(breakerRoutes, third) ? breakerRoutes[third] : undefined;
+    return table === undefined ? undefined : { table, params: [second] };
+  }
+
+  function page(res: ServerResponse): void {
+    const file = readAsset('index.html')!;
+    sendText(res, 200, file.contentType, file.body, { 'content-security-policy': pageCsp });
+  }
+
+  function asset(res: ServerResponse, name: string): void {
+    const file = readAsset(name);
+    if (file === undefined) {
+      sendError(res, 404, 'not_found', 'No such asset.');
+      return;
+    }
+    sendText(res, 200, file.contentType, file.body);
+  }
+
+  function health(res: ServerResponse): void {
+    const breakers = o.registry.health();
+    const report = o.monitor?.report();
+    // Breakers only ever make the answer `degraded`: an exchange being down is no reason for
+    // an orchestrator to restart this process, which would only lose the breakers' state.
+    let status = report?.status ?? 'healthy';
+    if (status === 'healthy' && breakers.status !== 'healthy') status = 'degraded';
+    sendJson(res, status === 'unhealthy' ? 503 : 200, {
+      status,
+      at: o.clock.now(),
+      checks: report?.checks ?? [],
+      breakers,
+    });
+  }
+
+  function alerts(req: IncomingMessage, res: ServerResponse): void {
+    const active = new URL(req.url ?? '/', 'http://x').searchParams.get('active') === 'true';
+    sendJson(res, 200, { alerts: o.monitor?.alerts({ activeOnly: active }) ?? [] });
+  }
+
+  function list(res: ServerResponse): void {
+    sendJson(res, 200, { at: o.clock.now(), breakers: o.registry.list().map(breakerView) });
+  }
+
+  function stream(req: IncomingMessage, res: ServerResponse): void {
+    if (events.full) {
+      sendError(res, 503, 'too_many_streams', 'Too many event streams are open.', {
+        'retry-after': '5',
+      });
+      return;
+    }
+    events.add(res, corsHeaders(req));
+  }
+
+  function corsHeaders(req: IncomingMessage): Record<string, string> {
+    const origin = req.headers.origin;
+    if (origin === undefined || !o.corsOrigins.has(origin)) return {};
+    return { 'access-control-allow-origin': origin, vary: 'origin' };
+  }
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    next?: (error?: unknown) => void,
+  ): Promise<void> {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    let path = query === -1 ? url : url.slice(0, query);
+    if (o.basePath !== '') {
+      if (path === o.basePath) path = '';
+      else if (path.startsWith(`${o.basePath}/`)) path = path.slice(o.basePath.length);
+      else return pass(res, next);
+    }
+    if (path === '') {
+      // Mounted at `/ops`, the page must be `/ops/` for its relative URLs to stay inside.
+      const original = (req as { originalUrl?: unknown }).originalUrl;
+      const here = typeof original === 'string' ? original.split('?')[0]! : o.basePath;
+      res.writeHead(308, { location: `${here}/` }).end();
+      return;
+    }
+    let segments: string[];
+    try {
+      segments = path.slice(1).split('/').map(decodeURIComponent);
+    } catch {
+      return sendError(res, 400, 'bad_path', 'The path is not valid URL encoding.');
+    }
+    const found = route(segments);
+    if (found === undefined) return pass(res, next);
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    const cors = corsHeaders(req);
+    for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+    const allowed = Object.keys(found.table);
+    if (method === 'OPTIONS' && cors['access-control-allow-origin'] !== undefined) {
+      res
+        .writeHead(204, {
+          'access-control-allow-methods': allowed.join(', '),
+          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-max-age': '600',
+        })
+        .end();
+      return;
+    }
+    const handler = found.table[method as keyof RouteTable];
+    if (handler === undefined) {
+      req.resume();
+      return sendError(res, 405, 'method_not_allowed', `Use ${allowed.join(' or ')}.`, {
+        allow: allowed.join(', '),
+      });
+    }
+    if (method !== 'GET') {
+      if (o.readOnly || o.tokenDigest === undefined) {
+        req.resume();
+        return sendError(
+          res,
+          403,
+          'read_only',
+          o.readOnly
+            ? 'The dashboard is read-only.'
+            : 'The dashboard is read-only: no token is configured.',
+        );
+      }
+      if (!bearerMatches(req.headers.authorization, o.tokenDigest)) {
+        req.resume();
+        return sendError(res, 401, 'unauthorized', 'Send Authorization: Bearer <token>.', {
+          'www-authenticate': 'Bearer realm="breakwater"',
+        });
+      }
+    }
+    await handler(req, res, found.params);
+  }
+
+  function pass(res: ServerResponse, next: ((error?: unknown) => void) | undefined): void {
+    if (next !== undefined) next();
+    else sendError(res, 404, 'not_found', 'No such route.');
+  }
+
+  const handler = ((req, res, next) => {
+    handle(req, res, next).catch(() => {
+      // Never the error itself: it may hold what a client sent or a dependency said.
+      if (!res.headersSent) sendError(res, 500, 'internal', 'The dashboard failed to answer.');
+      else res.destroy();
+    });
+  }) as DashboardHandler;
+  let closed = false;
+  handler.close = () => {
+    if (closed) return;
+    closed = true;
+    events.close();
+    metrics.dispose();
+  };
+  handler[Symbol.dispose] = handler.close;
+  return handler;
+}
+
+function notFound(res: ServerResponse, name: string): void {
+  sendError(res, 404, 'unknown_breaker', `No breaker named ${JSON.stringify(name.slice(0, 200))}.`);
+}
+
+/**
+ * `GET /metrics` without a `metrics` option: a private prom-client registry with the breakers'
+ * metrics, created at the first scrape so prom-client stays an optional peer.
+ */
+class LazyMetrics {
+  readonly #o: ResolvedDashboardOptions;
+  #source: Promise<{ source: MetricsSource; dispose(): void } | undefined> | undefined;
+
+  constructor(o: ResolvedDashboardOptions) {
+    this.#o = o;
+  }
+
+  async serve(res: ServerResponse): Promise<void> {
+    const configured = this.#o.metrics;
+    if (configured === false) return sendError(res, 404, 'not_found', 'No metrics are served.');
+    const source = configured ?? (await this.#private())?.source;
+    if (source === undefined) {
+      return sendError(
+        res,
+        501,
+        'metrics_unavailable',
+        'Install prom-client (a peer dependency) to serve /metrics.',
+      );
+    }
+    sendText(res, 200, source.contentType, await source.metrics());
+  }
+
+  dispose(): void {
+    void this.#source?.then((made) => made?.dispose());
+  }
+
+  #private(): Promise<{ source: MetricsSource; dispose(): void } | undefined> {
+    this.#source ??= (async () => {
+      try {
+        const [{ Registry }, { registerBreakerMetrics }] = await Promise.all([
+          import('prom-client'),
+          import('@breakwater/prometheus'),
+        ]);
+        const register = new Registry();
+        const registered = registerBreakerMetrics({ registry: this.#o.registry, register });
+        return { source: register, dispose: () => registered.dispose() };
+      } catch {
+        return undefined;
+      }
+    })();
+    return this.#source;
+  }
+}
