@@ -18,6 +18,7 @@ import type {
   HealthMonitorEvents,
   HealthReport,
   HealthStatus,
+  StatusChangeEvent,
 } from './types.ts';
 
 /** What the monitor keeps per check. */
@@ -242,6 +243,10 @@ export class HealthMonitor implements Disposable {
     running?.controller.abort();
   }
 
+  /**
+   * Takes a result into account, then emits: every listener, `result`'s included, sees the
+   * monitor with this result, its alert and its overall status already applied.
+   */
   #take(entry: Entry, result: CheckResult): void {
     entry.last = result;
     const { failureCount, successCount, critical } = entry.options;
@@ -252,27 +257,37 @@ export class HealthMonitor implements Disposable {
       entry.consecutiveSuccesses++;
       entry.consecutiveFailures = 0;
     }
-    this.#emitter.emit('result', result);
+    let raised: Alert | undefined;
+    let resolved: Alert | undefined;
     if (entry.alert === undefined && entry.consecutiveFailures >= failureCount) {
       const message =
         `Health check "${entry.name}" failed ${entry.consecutiveFailures} times in a row` +
         (result.detail === undefined ? '.' : `: ${result.detail}`);
-      entry.alert = this.#alerts.raise(
+      raised = this.#alerts.raise(
         entry.name,
         critical ? 'critical' : 'warning',
         message,
         result.at,
       );
-      this.#emitter.emit('alert', { alert: entry.alert });
+      entry.alert = raised;
     } else if (entry.alert !== undefined && entry.consecutiveSuccesses >= successCount) {
-      const alert = this.#alerts.resolve(entry.alert, result.at);
+      resolved = this.#alerts.resolve(entry.alert, result.at);
       entry.alert = undefined;
-      this.#emitter.emit('recovery', { alert });
     }
-    this.#updateStatus();
+    const change = this.#recomputeStatus();
+    this.#emitter.emit('result', result);
+    if (raised !== undefined) this.#emitter.emit('alert', { alert: raised });
+    if (resolved !== undefined) this.#emitter.emit('recovery', { alert: resolved });
+    if (change !== undefined) this.#emitter.emit('statusChange', change);
   }
 
   #updateStatus(): void {
+    const change = this.#recomputeStatus();
+    if (change !== undefined) this.#emitter.emit('statusChange', change);
+  }
+
+  /** Sets the overall status from the checks; returns the change, if any, for the caller to emit. */
+  #recomputeStatus(): StatusChangeEvent | undefined {
     let status: HealthReport['status'] = 'healthy';
     for (const entry of this.#entries.values()) {
       const own = statusOf(entry);
@@ -283,9 +298,9 @@ export class HealthMonitor implements Disposable {
       if (own !== 'healthy') status = 'degraded';
     }
     const from = this.#status;
-    if (status === from) return;
+    if (status === from) return undefined;
     this.#status = status;
-    this.#emitter.emit('statusChange', { from, to: status, at: this.#options.clock.now() });
+    return { from, to: status, at: this.#options.clock.now() };
   }
 }
 
