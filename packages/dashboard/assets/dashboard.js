@@ -51,7 +51,9 @@ const clockTime = (epochMs) => new Date(epochMs).toLocaleTimeString();
 
 async function load() {
   const [breakers, alerts, health] = await Promise.all(
-    ['circuit-breakers', 'alerts', 'health'].map(async (path) => (await fetch(path)).json()),
+    ['circuit-breakers?limit=200', 'alerts', 'health'].map(async (path) =>
+      (await fetch(path)).json(),
+    ),
   );
   applyBreakers(model, breakers);
   for (const alert of [...alerts.alerts].reverse()) applyAlert(model, alert);
@@ -90,6 +92,9 @@ function renderTable() {
   const body = /** @type {HTMLTableSectionElement} */ ($('breakers').querySelector('tbody'));
   const rows = [...model.breakers.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   $('no-breakers').hidden = rows.length > 0;
+  const note = $('breakers-note');
+  note.hidden = model.total <= rows.length;
+  note.textContent = `Showing ${rows.length} of ${model.total} breakers: those not closed first.`;
   body.replaceChildren(
     ...rows.map((view) => {
       const row = element('tr', undefined, { 'data-name': view.name });

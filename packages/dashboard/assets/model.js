@@ -28,6 +28,8 @@ export function createModel(options = {}) {
     maxAlerts: options.maxAlerts ?? 100,
     /** @type {Map<string, BreakerView>} */
     breakers: new Map(),
+    /** Breakers on the server: more than `breakers` holds when the server sends only some. */
+    total: 0,
     /** Sample times, in seconds (uPlot's x unit). */
     /** @type {number[]} */
     times: [],
@@ -51,10 +53,11 @@ export function createModel(options = {}) {
  * Every breaker at one instant (`GET /circuit-breakers`, or a `breakers` event): replaces the
  * table and appends a point to each breaker's chart series.
  * @param {Model} model
- * @param {{ at: number, breakers: BreakerView[] }} sample
+ * @param {{ at: number, total?: number, breakers: BreakerView[] }} sample
  */
 export function applyBreakers(model, sample) {
   model.breakers = new Map(sample.breakers.map((b) => [b.name, b]));
+  model.total = sample.total ?? sample.breakers.length;
   const t = sample.at / 1000;
   const last = model.times.at(-1);
   if (last !== undefined && t <= last) {

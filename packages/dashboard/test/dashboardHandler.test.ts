@@ -305,6 +305,14 @@ describe('dashboardHandler: events', () => {
     handler.close();
   });
 
+  it('answers HEAD /events without opening a stream', async () => {
+    const { server, clock } = await setup();
+    const head = await fetch(`${server.url}/events`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('refuses streams beyond maxEventClients with 503, and close() ends them', async () => {
     const { server, handler, clock } = await setup({ maxEventClients: 1 });
     const first = await openEvents(`${server.url}/events`);
@@ -332,10 +340,27 @@ describe('dashboardHandler: mounting and security', () => {
     const root = await fetch(`${server.url}/ops`, { redirect: 'manual' });
     expect(root.status).toBe(308);
     expect(root.headers.get('location')).toBe('/ops/');
+    expect((await fetch(`${server.url}//ops`, { redirect: 'manual' })).status).toBe(418);
     const page = await fetch(`${server.url}/ops/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('redirects to the mount path as Express reports it, never to another host', async () => {
+    const handler = dashboardHandler({ registry: new BreakerRegistry() });
+    const server = await listen((req, res) => {
+      // What Express does for a request to the mount path itself: req.url loses the mount
+      // path (here, all of it), req.originalUrl keeps it.
+      Object.assign(req, { originalUrl: req.url, url: '' });
+      handler(req, res);
+    });
+    closers.push(server.close, () => handler.close());
+    const mounted = await fetch(`${server.url}/ops`, { redirect: 'manual' });
+    expect(mounted.headers.get('location')).toBe('/ops/');
+    const sneaky = await fetch(`${server.url}//evil.example`, { redirect: 'manual' });
+    expect(sneaky.status).toBe(308);
+    expect(sneaky.headers.get('location')).toBe('/evil.example/');
   });
 
   it('sends CORS headers only to configured origins', async () => {
@@ -399,5 +424,27 @@ describe('dashboardHandler: mounting and security', () => {
       expect((caught as { option: string }).option).toBe(option);
       expect((caught as Error).message).not.toContain('short-secret');
     }
+  });
+});
+
+describe('dashboardHandler: many breakers', () => {
+  it('limits the live sample to maxLiveBreakers, those not closed first', async () => {
+    const { registry, server, call } = await setup({ maxLiveBreakers: 3 });
+    for (let i = 0; i < 10; i++) registry.get(`b${i}`);
+    await fail(registry, 'b7');
+    await fail(registry, 'b9');
+    const events = await openEvents(`${server.url}/events`);
+    closers.push(() => events.close());
+    const sample = (await events.next('breakers')) as {
+      total: number;
+      breakers: { name: string }[];
+    };
+    expect(sample.total).toBe(10);
+    expect(sample.breakers.map((b) => b.name)).toEqual(['b0', 'b7', 'b9']);
+    const limited = (await (await call('/circuit-breakers?limit=2')).json()) as typeof sample;
+    expect(limited.breakers.map((b) => b.name)).toEqual(['b7', 'b9']);
+    const all = (await (await call('/circuit-breakers')).json()) as typeof sample;
+    expect([all.total, all.breakers.length]).toEqual([10, 10]);
+    expect((await call('/circuit-breakers?limit=0')).status).toBe(400);
   });
 });

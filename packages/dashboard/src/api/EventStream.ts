@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { BreakerRegistry, Clock } from '@breakwater/core';
 import type { HealthMonitor } from '../health/HealthMonitor.ts';
 import { unref } from '../health/runCheck.ts';
-import { breakerView } from './breakerView.ts';
 import { jsonReplacer } from './http.ts';
+import { selectBreakers } from './selectBreakers.ts';
 
 /** A client's unsent output beyond which it is too slow to follow, and is dropped. */
 const maxBufferedBytes = 1024 * 1024;
@@ -14,8 +14,8 @@ const maxBufferedBytes = 1024 * 1024;
  * detached on the last, like TanStack Query's managers): an idle dashboard holds no listener
  * and no timer. Not part of the public API.
  *
- * Events: `transition` (a breaker's `stateChange`), `breakers` (every breaker's view, at once
- * and every `sampleIntervalMs`), `alert` and `recovery` (the monitor's), `health` (the
+ * Events: `transition` (a breaker's `stateChange`), `breakers` (the views of up to
+ * `maxLiveBreakers` breakers, at once and every `sampleIntervalMs`), `alert` and `recovery` (the monitor's), `health` (the
  * monitor's report, on each status change and each check result).
  */
 export class EventStream {
@@ -24,6 +24,7 @@ export class EventStream {
   readonly #clock: Clock;
   readonly #intervalMs: number;
   readonly #maxClients: number;
+  readonly #maxBreakers: number;
   readonly #clients = new Set<ServerResponse>();
   #detach: (() => void) | undefined;
   #timer: unknown;
@@ -34,12 +35,14 @@ export class EventStream {
     clock: Clock,
     intervalMs: number,
     maxClients: number,
+    maxBreakers: number,
   ) {
     this.#registry = registry;
     this.#monitor = monitor;
     this.#clock = clock;
     this.#intervalMs = intervalMs;
     this.#maxClients = maxClients;
+    this.#maxBreakers = maxBreakers;
   }
 
   /** Clients connected now. */
@@ -128,7 +131,7 @@ export class EventStream {
   }
 
   #views(): unknown {
-    return { at: this.#clock.now(), breakers: this.#registry.list().map(breakerView) };
+    return selectBreakers(this.#registry, this.#maxBreakers, this.#clock.now());
   }
 
   #broadcast(event: string, data: unknown): void {

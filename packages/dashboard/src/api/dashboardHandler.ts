@@ -11,6 +11,7 @@ import {
   type ResolvedDashboardOptions,
   resolveDashboardOptions,
 } from './resolveDashboardOptions.ts';
+import { selectBreakers } from './selectBreakers.ts';
 
 /**
  * The dashboard's `(req, res, next?)` request handler for `node:http` and the frameworks built
@@ -70,6 +71,7 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
     o.clock,
     o.sampleIntervalMs,
     o.maxEventClients,
+    o.maxLiveBreakers,
   );
   const metrics = new LazyMetrics(o);
 
@@ -140,7 +142,7 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
         case 'events':
           return { table: { GET: (req, res) => stream(req, res) }, params: [] };
         case 'circuit-breakers':
-          return { table: { GET: (_req, res) => list(res) }, params: [] };
+          return { table: { GET: (req, res) => list(req, res) }, params: [] };
       }
       return undefined;
     }
@@ -209,11 +211,26 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
     sendJson(res, 200, { alerts: o.monitor?.alerts({ activeOnly: active }) ?? [] });
   }
 
-  function list(res: ServerResponse): void {
-    sendJson(res, 200, { at: o.clock.now(), breakers: o.registry.list().map(breakerView) });
+  function list(req: IncomingMessage, res: ServerResponse): void {
+    const limit = new URL(req.url ?? '/', 'http://x').searchParams.get('limit');
+    if (limit === null) {
+      const breakers = o.registry.list().map(breakerView);
+      sendJson(res, 200, { at: o.clock.now(), total: breakers.length, breakers });
+      return;
+    }
+    const count = Number(limit);
+    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+      sendError(res, 400, 'bad_limit', 'limit must be an integer from 1 to 10000.');
+      return;
+    }
+    sendJson(res, 200, selectBreakers(o.registry, count, o.clock.now()));
   }
 
   function stream(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' }).end();
+      return;
+    }
     if (events.full) {
       sendError(res, 503, 'too_many_streams', 'Too many event streams are open.', {
         'retry-after': '5',
@@ -246,7 +263,8 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
       // Mounted at `/ops`, the page must be `/ops/` for its relative URLs to stay inside.
       const original = (req as { originalUrl?: unknown }).originalUrl;
       const here = typeof original === 'string' ? original.split('?')[0]! : o.basePath;
-      res.writeHead(308, { location: `${here}/` }).end();
+      // Never `//host/`: a protocol-relative Location would send the browser to another site.
+      res.writeHead(308, { location: `${here.replace(/^\/+/, '/')}/` }).end();
       return;
     }
     let segments: string[];
@@ -297,6 +315,8 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
         });
       }
     }
+    // Only PUT reads a body; any other is drained so the connection can serve the next request.
+    if (method !== 'PUT') req.resume();
     await handler(req, res, found.params);
   }
 

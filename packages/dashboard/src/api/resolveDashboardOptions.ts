@@ -75,6 +75,12 @@ export interface DashboardOptions {
    */
   sampleIntervalMs?: number;
   /**
+   * The most breakers each `GET /events` sample (and the page) shows: those not closed first,
+   * then closed ones by name. `GET /circuit-breakers` lists them all unless given `?limit=`.
+   * @defaultValue `200`
+   */
+  maxLiveBreakers?: number;
+  /**
    * The most `GET /events` streams open at once; more get 503.
    * @defaultValue `32`
    */
@@ -98,6 +104,7 @@ export interface ResolvedDashboardOptions {
   readonly metrics: MetricsSource | false | undefined;
   readonly basePath: string;
   readonly sampleIntervalMs: number;
+  readonly maxLiveBreakers: number;
   readonly maxEventClients: number;
   readonly clock: Clock;
 }
@@ -112,6 +119,7 @@ const known: KnownKeys<DashboardOptions> = {
   metrics: true,
   basePath: true,
   sampleIntervalMs: true,
+  maxLiveBreakers: true,
   maxEventClients: true,
   clock: true,
 };
@@ -142,6 +150,7 @@ export function resolveDashboardOptions(
     metrics: resolveMetrics(o.metrics),
     basePath: resolveBasePath(o.basePath),
     sampleIntervalMs: expectNumber('sampleIntervalMs', o.sampleIntervalMs ?? 1_000, 100, 3_600_000),
+    maxLiveBreakers: expectInteger('maxLiveBreakers', o.maxLiveBreakers ?? 200, 1, 10_000),
     maxEventClients: expectInteger('maxEventClients', o.maxEventClients ?? 32, 1, 10_000),
     clock: o.clock === undefined ? systemClock : expectClock('clock', o.clock),
   });
