@@ -41,6 +41,24 @@ describe('HealthMonitor', () => {
     monitor.stop();
   });
 
+  it('keeps its intervals when the wall clock steps', async () => {
+    const { clock, monitor } = setup();
+    const check = scripted();
+    monitor.register('api', check.check, { intervalMs: 1_000 });
+    monitor.start();
+    await clock.advance(0);
+    clock.setNow(clock.now() - 3_600_000); // NTP steps back an hour
+    await clock.advance(1_000);
+    expect(check.runs).toBe(2);
+    clock.setNow(clock.now() + 86_400_000); // a VM resumes a day later
+    await clock.advance(999);
+    expect(check.runs).toBe(2);
+    await clock.advance(1);
+    expect(check.runs).toBe(3);
+    expect(monitor.check('api')!.last!.at).toBe(clock.now());
+    monitor.stop();
+  });
+
   it('alerts after failureCount failures in a row and recovers after successCount successes', async () => {
     const { clock, monitor } = setup();
     const api = scripted(new Error('connect ECONNREFUSED 127.0.0.1:1'));

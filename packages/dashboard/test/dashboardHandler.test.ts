@@ -322,6 +322,8 @@ describe('dashboardHandler: events', () => {
     handler.close();
     await expect(first.next('breakers')).rejects.toThrow('the event stream ended');
     expect(clock.pendingTimers).toBe(0);
+    expect((await fetch(`${server.url}/events`)).status).toBe(503);
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 

@@ -231,6 +231,10 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' }).end();
       return;
     }
+    if (closed) {
+      sendError(res, 503, 'closed', 'The dashboard is shutting down.');
+      return;
+    }
     if (events.full) {
       sendError(res, 503, 'too_many_streams', 'Too many event streams are open.', {
         'retry-after': '5',
@@ -325,6 +329,7 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
     else sendError(res, 404, 'not_found', 'No such route.');
   }
 
+  let closed = false;
   const handler = ((req, res, next) => {
     handle(req, res, next).catch(() => {
       // Never the error itself: it may hold what a client sent or a dependency said.
@@ -332,7 +337,6 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
       else res.destroy();
     });
   }) as DashboardHandler;
-  let closed = false;
   handler.close = () => {
     if (closed) return;
     closed = true;

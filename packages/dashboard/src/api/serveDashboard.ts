@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BreakwaterConfigError } from '@breakwater/core';
-import { expectInteger, expectString } from '@breakwater/core/adapter';
+import { expectInteger, expectObject, expectString } from '@breakwater/core/adapter';
 import { dashboardHandler } from './dashboardHandler.ts';
 import type { DashboardOptions } from './resolveDashboardOptions.ts';
 
@@ -34,7 +34,8 @@ export interface DashboardServer extends AsyncDisposable {
  * Serves the dashboard on its own `node:http` server, on `127.0.0.1` unless told otherwise.
  * The server's sockets do not keep the process alive once `close()` is called; open event
  * streams are ended by it.
- * @throws BreakwaterConfigError when an option is invalid; rejects when the port is taken
+ * @throws BreakwaterConfigError (as a rejection) when an option is invalid; rejects with the
+ * server's error (`EADDRINUSE`) when the port is taken
  * @example
  * ```ts
  * const dashboard = await serveDashboard({ registry, monitor, token: process.env.DASHBOARD_TOKEN });
@@ -44,6 +45,7 @@ export interface DashboardServer extends AsyncDisposable {
 export async function serveDashboard(
   options: ServeDashboardOptions = {},
 ): Promise<DashboardServer> {
+  expectObject('options', options as unknown);
   const { port = 9464, host = '127.0.0.1', ...rest } = options;
   expectInteger('port', port, 0, 65_535);
   expectString('host', host);
