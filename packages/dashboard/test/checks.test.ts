@@ -70,7 +70,7 @@ describe('httpCheck', () => {
     await request;
     await clock.advance(3_000);
     expect(await run).toMatchObject({ status: 'unhealthy', detail: 'timed out after 3000 ms' });
-    await expect.poll(() => aborted).toBe(true);
+    await expect.poll(() => aborted, { timeout: 10_000 }).toBe(true);
   });
 
   it('reports a connection error redacted', async () => {

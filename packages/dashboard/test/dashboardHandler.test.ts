@@ -299,7 +299,7 @@ describe('dashboardHandler: events', () => {
     expect(clock.pendingTimers).toBe(1);
     first.close();
     second.close();
-    await expect.poll(() => clock.pendingTimers).toBe(0);
+    await expect.poll(() => clock.pendingTimers, { timeout: 10_000 }).toBe(0);
     // The registry's listeners are gone too: a transition reaches nobody and costs nothing.
     await fail(registry, kraken);
     handler.close();

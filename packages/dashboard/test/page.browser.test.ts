@@ -12,6 +12,10 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const outputDir = join(import.meta.dirname, '../../../test-results/dashboard');
 const token = 'browser-test-token-0123456789';
 
+/** Waits for what the page shows: generous, since CI shares two cores between many jobs. */
+const eventually = <T>(read: () => T | Promise<T>) =>
+  expect.poll(read, { timeout: 15_000, interval: 50 });
+
 let browser: Browser;
 beforeAll(async () => {
   if (!existsSync(executablePath)) {
@@ -55,20 +59,20 @@ describe('the dashboard page in Chromium', () => {
     try {
       await page.goto(`${server.url}/`);
       const kraken = page.locator('tr[data-name="https://api.kraken.com"]');
-      await expect.poll(() => kraken.locator('.state').textContent()).toBe('closed');
-      await expect.poll(() => page.locator('#breakers tbody tr').count()).toBe(2);
-      await expect.poll(() => page.locator('#connection').textContent()).toBe('live');
-      await expect.poll(() => page.locator('#health').textContent()).toBe('health: degraded');
+      await eventually(() => kraken.locator('.state').textContent()).toBe('closed');
+      await eventually(() => page.locator('#breakers tbody tr').count()).toBe(2);
+      await eventually(() => page.locator('#connection').textContent()).toBe('live');
+      await eventually(() => page.locator('#health').textContent()).toBe('health: degraded');
 
       // Failures injected server-side reach the page over SSE, without reloading it.
       const breaker = registry.get('https://api.kraken.com');
       for (let i = 0; i < 2; i++) await breaker.execute(refused).catch(() => {});
-      await expect.poll(() => kraken.locator('.state').textContent()).toBe('open');
-      await expect
-        .poll(() => page.locator('#transitions li').first().textContent())
-        .toContain('https://api.kraken.com: closed → open (failures, network)');
+      await eventually(() => kraken.locator('.state').textContent()).toBe('open');
+      await eventually(() => page.locator('#transitions li').first().textContent()).toContain(
+        'https://api.kraken.com: closed → open (failures, network)',
+      );
       await clock.advance(1_000); // a sample: the failure rate and the charts follow
-      await expect.poll(() => kraken.locator('.failure-rate').textContent()).toBe('100 %');
+      await eventually(() => kraken.locator('.failure-rate').textContent()).toBe('100 %');
       expect(await page.locator('#failure-chart canvas').count()).toBe(1);
       expect(await page.locator('#latency-section').isHidden()).toBe(false);
 
@@ -76,25 +80,23 @@ describe('the dashboard page in Chromium', () => {
       await page.screenshot({ path: join(outputDir, 'dashboard.png'), fullPage: true });
 
       await kraken.locator('button.reset').click(); // asks for the token (the dialog handler)
-      await expect.poll(() => kraken.locator('.state').textContent()).toBe('closed');
+      await eventually(() => kraken.locator('.state').textContent()).toBe('closed');
       expect(breaker.state).toBe('closed');
 
       // The server restarts (same port, another process's state): the page reconnects by itself.
       const port = new URL(server.url).port;
       handler.close();
       await server.close();
-      await expect.poll(() => page.locator('#connection').textContent()).toBe('reconnecting…');
+      await eventually(() => page.locator('#connection').textContent()).toBe('reconnecting…');
       const restarted = new BreakerRegistry({ clock });
       restarted.forceOpen('https://api.kraken.com');
       const handler2 = dashboardHandler({ registry: restarted, token, clock });
       const server2 = createServer(handler2).listen(Number(port), '127.0.0.1');
       await once(server2, 'listening');
       try {
-        await expect
-          .poll(() => kraken.locator('.state').textContent(), { timeout: 10_000 })
-          .toBe('forced_open');
-        await expect.poll(() => page.locator('#connection').textContent()).toBe('live');
-        await expect.poll(() => page.locator('#breakers tbody tr').count()).toBe(1);
+        await eventually(() => kraken.locator('.state').textContent()).toBe('forced_open');
+        await eventually(() => page.locator('#connection').textContent()).toBe('live');
+        await eventually(() => page.locator('#breakers tbody tr').count()).toBe(1);
       } finally {
         handler2.close();
         server2.closeAllConnections();
@@ -106,5 +108,5 @@ describe('the dashboard page in Chromium', () => {
       handler.close();
       await server.close();
     }
-  }, 30_000);
+  }, 90_000);
 });

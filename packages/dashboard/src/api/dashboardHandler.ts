@@ -1,17 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type CircuitBreaker, isBreakwaterConfigError } from '@breakwater/core';
 import { readAsset } from './assets.ts';
-import { breakerConfigView, breakerView } from './breakerView.ts';
+import { breakerRoutes } from './breakerRoutes.ts';
 import { EventStream } from './EventStream.ts';
-import { bearerMatches, readJsonBody, sendError, sendJson, sendText, tokenDigest } from './http.ts';
-import { parseBreakerConfig } from './parseBreakerConfig.ts';
-import {
-  type DashboardOptions,
-  type MetricsSource,
-  type ResolvedDashboardOptions,
-  resolveDashboardOptions,
-} from './resolveDashboardOptions.ts';
-import { selectBreakers } from './selectBreakers.ts';
+import { bearerMatches, sendError, sendJson, sendText, tokenDigest } from './http.ts';
+import { LazyMetrics } from './LazyMetrics.ts';
+import { type DashboardOptions, resolveDashboardOptions } from './resolveDashboardOptions.ts';
+import type { RouteMatch, RouteTable } from './routes.ts';
 
 /**
  * The dashboard's `(req, res, next?)` request handler for `node:http` and the frameworks built
@@ -26,13 +20,6 @@ export interface DashboardHandler {
   /** Ends every `GET /events` stream and drops the handler's subscriptions. Idempotent. */
   close(): void;
   [Symbol.dispose](): void;
-}
-
-type Route = (req: IncomingMessage, res: ServerResponse, params: readonly string[]) => unknown;
-interface RouteTable {
-  readonly GET?: Route;
-  readonly POST?: Route;
-  readonly PUT?: Route;
 }
 
 const pageCsp =
@@ -74,61 +61,11 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
     o.maxLiveBreakers,
   );
   const metrics = new LazyMetrics(o);
+  const breakers = breakerRoutes(o);
 
-  const breakerRoutes: Record<string, RouteTable> = {
-    // Through the registry: a registry that is not `enabled` keeps its breakers disabled.
-    reset: { POST: (_req, res, [name]) => act(res, name!, () => o.registry.reset(name!)) },
-    'force-open': { POST: (_req, res, [name]) => act(res, name!, (b) => b.forceOpen()) },
-    disable: { POST: (_req, res, [name]) => act(res, name!, (b) => b.disable()) },
-    config: {
-      GET: (_req, res, [name]) => {
-        const breaker = o.registry.peek(name!);
-        if (breaker === undefined) return notFound(res, name!);
-        sendJson(res, 200, { name, config: breakerConfigView(breaker) });
-      },
-      PUT: async (req, res, [name]) => {
-        if (o.registry.peek(name!) === undefined) {
-          req.resume();
-          return notFound(res, name!);
-        }
-        const body = await readJsonBody(req, o.maxBodyBytes);
-        if (!body.ok) return sendError(res, body.error.status, body.error.code, body.error.message);
-        const parsed = parseBreakerConfig(body.value);
-        if (!parsed.ok) return sendError(res, 400, 'invalid_config', parsed.message);
-        try {
-          if (!o.registry.reconfigure(name!, parsed.value)) return notFound(res, name!);
-        } catch (error) {
-          if (!isBreakwaterConfigError(error)) throw error;
-          return sendJson(res, 400, {
-            error: 'invalid_config',
-            message: error.message,
-            option: error.option,
-          });
-        }
-        const breaker = o.registry.peek(name!)!;
-        sendJson(res, 200, { name, config: breakerConfigView(breaker) });
-      },
-    },
-  };
-
-  /** Runs a manual action on an existing breaker (never creates one) and answers with its view. */
-  function act(
-    res: ServerResponse,
-    name: string,
-    action: (breaker: CircuitBreaker) => unknown,
-  ): void {
-    const breaker = o.registry.peek(name);
-    if (breaker === undefined) {
-      notFound(res, name);
-      return;
-    }
-    action(breaker);
-    sendJson(res, 200, breakerView(breaker.snapshot()));
-  }
-
-  function route(segments: readonly string[]): { table: RouteTable; params: string[] } | undefined {
-    const [first, second, third, ...rest] = segments;
-    if (rest.length > 0) return undefined;
+  function route(segments: readonly string[]): RouteMatch | undefined {
+    const [first, second] = segments;
+    if (first === 'circuit-breakers') return breakers(segments.slice(1));
     if (segments.length === 1) {
       switch (first) {
         case '':
@@ -141,40 +78,13 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
           return { table: { GET: (req, res) => alerts(req, res) }, params: [] };
         case 'events':
           return { table: { GET: (req, res) => stream(req, res) }, params: [] };
-        case 'circuit-breakers':
-          return { table: { GET: (req, res) => list(req, res) }, params: [] };
       }
       return undefined;
     }
-    if (first === 'assets' && third === undefined) {
+    if (first === 'assets' && segments.length === 2) {
       return { table: { GET: (_req, res) => asset(res, second!) }, params: [] };
     }
-    if (first !== 'circuit-breakers' || second === undefined || second === '') return undefined;
-    if (third === undefined) {
-      const show: Route = (_req, res, [name]) => {
-        const breaker = o.registry.peek(name!);
-        if (breaker === undefined) return notFound(res, name!);
-        sendJson(res, 200, {
-          ...breakerView(breaker.snapshot()),
-          config: breakerConfigView(breaker),
-        });
-      };
-      if (second === 'reset-all') {
-        return {
-          table: {
-            GET: show,
-            POST: (_req, res) => {
-              o.registry.resetAll();
-              sendJson(res, 200, { reset: o.registry.size });
-            },
-          },
-          params: [second],
-        };
-      }
-      return { table: { GET: show }, params: [second] };
-    }
-    const table = Object.hasOwn(breakerRoutes, third) ? breakerRoutes[third] : undefined;
-    return table === undefined ? undefined : { table, params: [second] };
+    return undefined;
   }
 
   function page(res: ServerResponse): void {
@@ -209,21 +119,6 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
   function alerts(req: IncomingMessage, res: ServerResponse): void {
     const active = new URL(req.url ?? '/', 'http://x').searchParams.get('active') === 'true';
     sendJson(res, 200, { alerts: o.monitor?.alerts({ activeOnly: active }) ?? [] });
-  }
-
-  function list(req: IncomingMessage, res: ServerResponse): void {
-    const limit = new URL(req.url ?? '/', 'http://x').searchParams.get('limit');
-    if (limit === null) {
-      const breakers = o.registry.list().map(breakerView);
-      sendJson(res, 200, { at: o.clock.now(), total: breakers.length, breakers });
-      return;
-    }
-    const count = Number(limit);
-    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
-      sendError(res, 400, 'bad_limit', 'limit must be an integer from 1 to 10000.');
-      return;
-    }
-    sendJson(res, 200, selectBreakers(o.registry, count, o.clock.now()));
   }
 
   function stream(req: IncomingMessage, res: ServerResponse): void {
@@ -345,57 +240,4 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
   };
   handler[Symbol.dispose] = handler.close;
   return handler;
-}
-
-function notFound(res: ServerResponse, name: string): void {
-  sendError(res, 404, 'unknown_breaker', `No breaker named ${JSON.stringify(name.slice(0, 200))}.`);
-}
-
-/**
- * `GET /metrics` without a `metrics` option: a private prom-client registry with the breakers'
- * metrics, created at the first scrape so prom-client stays an optional peer.
- */
-class LazyMetrics {
-  readonly #o: ResolvedDashboardOptions;
-  #source: Promise<{ source: MetricsSource; dispose(): void } | undefined> | undefined;
-
-  constructor(o: ResolvedDashboardOptions) {
-    this.#o = o;
-  }
-
-  async serve(res: ServerResponse): Promise<void> {
-    const configured = this.#o.metrics;
-    if (configured === false) return sendError(res, 404, 'not_found', 'No metrics are served.');
-    const source = configured ?? (await this.#private())?.source;
-    if (source === undefined) {
-      return sendError(
-        res,
-        501,
-        'metrics_unavailable',
-        'Install prom-client (a peer dependency) to serve /metrics.',
-      );
-    }
-    sendText(res, 200, source.contentType, await source.metrics());
-  }
-
-  dispose(): void {
-    void this.#source?.then((made) => made?.dispose());
-  }
-
-  #private(): Promise<{ source: MetricsSource; dispose(): void } | undefined> {
-    this.#source ??= (async () => {
-      try {
-        const [{ Registry }, { registerBreakerMetrics }] = await Promise.all([
-          import('prom-client'),
-          import('@breakwater/prometheus'),
-        ]);
-        const register = new Registry();
-        const registered = registerBreakerMetrics({ registry: this.#o.registry, register });
-        return { source: register, dispose: () => registered.dispose() };
-      } catch {
-        return undefined;
-      }
-    })();
-    return this.#source;
-  }
 }
