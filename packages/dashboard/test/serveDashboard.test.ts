@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { BreakerRegistry, isBreakwaterConfigError } from '@breakwater/core';
 import { serveDashboard } from '@breakwater/dashboard';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,28 @@ describe('serveDashboard', () => {
     await dashboard.close();
     await expect(events.next('breakers')).rejects.toThrow();
     expect(dashboard.server.listening).toBe(false);
+  });
+
+  it('answers only loopback host names on loopback, against DNS rebinding', async () => {
+    const dashboard = await serveDashboard({ registry: new BreakerRegistry(), port: 0 });
+    const { port } = new URL(dashboard.url);
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/health', headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status(`127.0.0.1:${port}`)).toBe(200);
+    expect(await status(`localhost:${port}`)).toBe(200);
+    expect(await status('LOCALHOST')).toBe(200);
+    expect(await status(`rebound.attacker.example:${port}`)).toBe(421);
+    await dashboard.close();
   });
 
   it('rejects when the port is taken, leaving nothing running', async () => {

@@ -150,6 +150,11 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
     res: ServerResponse,
     next?: (error?: unknown) => void,
   ): Promise<void> {
+    if (o.allowedHosts !== undefined && !o.allowedHosts.has(hostName(req.headers.host))) {
+      req.resume();
+      sendError(res, 421, 'unknown_host', 'This dashboard does not answer for that host name.');
+      return;
+    }
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     let path = query === -1 ? url : url.slice(0, query);
@@ -240,4 +245,11 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
   };
   handler[Symbol.dispose] = handler.close;
   return handler;
+}
+
+/** The host name of a `Host` header, lower-case and without port (`[::1]` keeps its brackets). */
+function hostName(host: string | undefined): string {
+  if (host === undefined) return '';
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return name.toLowerCase();
 }

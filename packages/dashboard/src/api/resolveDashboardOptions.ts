@@ -55,6 +55,14 @@ export interface DashboardOptions {
    */
   corsOrigins?: readonly string[];
   /**
+   * Host names (without port) the `Host` header must name; any other gets 421. Guards a
+   * dashboard on loopback against DNS rebinding (a web page whose domain resolves to
+   * 127.0.0.1 reading it from the user's browser). `serveDashboard()` on a loopback address
+   * sets `['127.0.0.1', 'localhost', '[::1]']` unless given its own.
+   * @defaultValue any host
+   */
+  allowedHosts?: readonly string[];
+  /**
    * What `GET /metrics` serves: a prom-client registry in which you registered the breakers'
    * metrics (`registerBreakerMetrics()` of `@breakwater/prometheus`), or `false` for no
    * `/metrics` route (404).
@@ -101,6 +109,8 @@ export interface ResolvedDashboardOptions {
   readonly readOnly: boolean;
   readonly maxBodyBytes: number;
   readonly corsOrigins: ReadonlySet<string>;
+  /** Lower-case host names, or `undefined` for any. */
+  readonly allowedHosts: ReadonlySet<string> | undefined;
   readonly metrics: MetricsSource | false | undefined;
   readonly basePath: string;
   readonly sampleIntervalMs: number;
@@ -116,6 +126,7 @@ const known: KnownKeys<DashboardOptions> = {
   readOnly: true,
   maxBodyBytes: true,
   corsOrigins: true,
+  allowedHosts: true,
   metrics: true,
   basePath: true,
   sampleIntervalMs: true,
@@ -147,6 +158,7 @@ export function resolveDashboardOptions(
     readOnly: o.readOnly === undefined ? false : expectBoolean('readOnly', o.readOnly),
     maxBodyBytes: expectInteger('maxBodyBytes', o.maxBodyBytes ?? 16_384, 2, 10 * 1024 * 1024),
     corsOrigins: resolveOrigins(o.corsOrigins),
+    allowedHosts: resolveHosts(o.allowedHosts),
     metrics: resolveMetrics(o.metrics),
     basePath: resolveBasePath(o.basePath),
     sampleIntervalMs: expectNumber('sampleIntervalMs', o.sampleIntervalMs ?? 1_000, 100, 3_600_000),
@@ -215,6 +227,24 @@ function resolveOrigins(value: unknown): ReadonlySet<string> {
     );
   }
   return new Set(value as string[]);
+}
+
+function resolveHosts(value: unknown): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  const valid =
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (host) => typeof host === 'string' && /^(?:[\w.-]+|\[[0-9a-fA-F:.]+\])$/.test(host),
+    );
+  if (!valid) {
+    throw new BreakwaterConfigError(
+      'allowedHosts',
+      "a non-empty array of host names without port, such as ['localhost', 'ops.example.com']",
+      value,
+    );
+  }
+  return new Set((value as string[]).map((host) => host.toLowerCase()));
 }
 
 function resolveBasePath(value: unknown): string {

@@ -31,7 +31,9 @@ export interface DashboardServer extends AsyncDisposable {
 }
 
 /**
- * Serves the dashboard on its own `node:http` server, on `127.0.0.1` unless told otherwise.
+ * Serves the dashboard on its own `node:http` server, on `127.0.0.1` unless told otherwise. On
+ * a loopback address it answers only requests naming a loopback host (`allowedHosts`), so a web
+ * page cannot read it through DNS rebinding.
  * The server's sockets do not keep the process alive once `close()` is called; open event
  * streams are ended by it.
  * @throws BreakwaterConfigError (as a rejection) when an option is invalid; rejects with the
@@ -56,7 +58,12 @@ export async function serveDashboard(
       undefined,
     );
   }
-  const handler = dashboardHandler(rest);
+  const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1';
+  const handler = dashboardHandler(
+    loopback && rest.allowedHosts === undefined
+      ? { ...rest, allowedHosts: ['127.0.0.1', 'localhost', '[::1]'] }
+      : rest,
+  );
   const server = createServer(handler);
   server.listen(port, host);
   try {
