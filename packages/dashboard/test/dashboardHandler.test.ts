@@ -352,14 +352,21 @@ describe('dashboardHandler: mounting and security', () => {
   it('redirects to the mount path as Express reports it, never to another host', async () => {
     const handler = dashboardHandler({ registry: new BreakerRegistry() });
     const server = await listen((req, res) => {
-      // What Express does for a request to the mount path itself: req.url loses the mount
-      // path (here, all of it), req.originalUrl keeps it.
-      Object.assign(req, { originalUrl: req.url, url: '' });
+      // What Express does under app.use('/ops', handler): req.url loses the mount path, and
+      // is `/` for both `/ops` and `/ops/`; req.originalUrl keeps what was asked.
+      const asked = req.url!;
+      const rest = asked.startsWith('/ops') ? asked.slice(4) : ''; // else: mounted at all of it
+      Object.assign(req, { originalUrl: asked, url: rest === '' ? '/' : rest });
       handler(req, res);
     });
     closers.push(server.close, () => handler.close());
     const mounted = await fetch(`${server.url}/ops`, { redirect: 'manual' });
+    expect(mounted.status).toBe(308);
     expect(mounted.headers.get('location')).toBe('/ops/');
+    const page = await fetch(`${server.url}/ops/`, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect((await fetch(`${server.url}/ops/health`)).status).toBe(200);
     const sneaky = await fetch(`${server.url}//evil.example`, { redirect: 'manual' });
     expect(sneaky.status).toBe(308);
     expect(sneaky.headers.get('location')).toBe('/evil.example/');

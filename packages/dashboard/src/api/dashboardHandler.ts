@@ -163,10 +163,12 @@ export function dashboardHandler(options?: DashboardOptions): DashboardHandler {
       else if (path.startsWith(`${o.basePath}/`)) path = path.slice(o.basePath.length);
       else return pass(res, next);
     }
-    if (path === '') {
-      // Mounted at `/ops`, the page must be `/ops/` for its relative URLs to stay inside.
-      const original = (req as { originalUrl?: unknown }).originalUrl;
-      const here = typeof original === 'string' ? original.split('?')[0]! : o.basePath;
+    // Mounted at `/ops`, the page must be `/ops/` for its relative URLs to stay inside. Express
+    // passes both `/ops` and `/ops/` as `/`, and keeps what was asked in `originalUrl`.
+    const original = (req as { originalUrl?: unknown }).originalUrl;
+    const asked = typeof original === 'string' ? original.split('?')[0]! : undefined;
+    if (path === '' || (path === '/' && asked !== undefined && !asked.endsWith('/'))) {
+      const here = asked ?? o.basePath;
       // Never `//host/`: a protocol-relative Location would send the browser to another site.
       res.writeHead(308, { location: `${here.replace(/^\/+/, '/')}/` }).end();
       return;
