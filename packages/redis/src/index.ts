@@ -13,5 +13,16 @@ export type {
   VoteEvent,
 } from './events.ts';
 export type { BreakerKeys } from './keys.ts';
+export type {
+  FallbackEvent,
+  LimiterErrorEvent,
+  LimiterInvalidDataEvent,
+  RedisRateLimiterEvents,
+} from './limiter/events.ts';
+export {
+  RedisRateLimiter,
+  type RedisRateLimiterExecuteOptions,
+} from './limiter/RedisRateLimiter.ts';
+export type { RedisRateLimiterOptions } from './limiter/resolveRedisRateLimiterOptions.ts';
 export { RedisStore } from './RedisStore.ts';
 export type { QuorumOptions, RedisStoreOptions } from './resolveRedisStoreOptions.ts';

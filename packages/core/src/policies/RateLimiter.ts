@@ -4,6 +4,7 @@ import { Emitter } from '../events/Emitter.ts';
 import type { CallContext } from '../Outcome.ts';
 import type { Action } from './Policy.ts';
 import { PolicyBase } from './PolicyBase.ts';
+import type { RateBudget } from './RateBudget.ts';
 import {
   type RateLimiterEvents,
   type RateLimiterExecuteOptions,
@@ -51,7 +52,10 @@ interface Waiter {
  * binance.update({ usedWeight: used, limit: 6000, windowMs: 60_000 });
  * ```
  */
-export class RateLimiter extends PolicyBase<RateLimiterEvents, RateLimiterExecuteOptions> {
+export class RateLimiter
+  extends PolicyBase<RateLimiterEvents, RateLimiterExecuteOptions>
+  implements RateBudget
+{
   readonly #options: ResolvedRateLimiterOptions;
   readonly #bucket: TokenBucket;
   /** Weight the server allows until `#budgetUntil` (monotonic); `Infinity` when unknown. */
