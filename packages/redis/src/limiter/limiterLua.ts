@@ -91,8 +91,11 @@ redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - member_ttl)
 redis.call('PEXPIRE', KEYS[2], member_ttl)
 local n = math.max(1, redis.call('ZCARD', KEYS[2]))
 
+-- A fixed window keeps the safety margin: it absorbs calls granted just before a boundary that
+-- the server counts after it, and the skew between Redis' clock and the server's.
+local window_cap = capacity - margin_weight
 local available = tokens
-if window_ms > 0 then available = math.min(available, capacity - spent) end
+if window_ms > 0 then available = math.min(available, window_cap - spent) end
 if budget >= 0 then available = math.min(available, budget) end
 local usable = available - reserve
 
@@ -118,7 +121,7 @@ end
 local wanted = need + reserve
 local wait = 0
 if tokens < wanted then wait = (wanted - tokens) / per_ms end
-if window_ms > 0 and capacity - spent < wanted then
+if window_ms > 0 and window_cap - spent < wanted then
   wait = math.max(wait, (win + 1) * window_ms - now)
 end
 if budget >= 0 and budget < wanted then wait = math.max(wait, budget_until - now) end

@@ -33,8 +33,10 @@ export interface RedisRateLimiterOptions extends RateLimiterOptions {
   prefix?: string;
   /**
    * The server counts in fixed windows of this length aligned to the epoch (Binance's request
-   * weight: 60_000): besides the bucket, the fleet never spends more than `capacity` in one such
-   * window (on Redis' clock), however the bucket refilled. `0`: no windows.
+   * weight: 60_000): besides the bucket, the fleet never spends more than
+   * `capacity × (1 − safetyMarginRate)` in one such window (on Redis' clock), however the bucket
+   * refilled. The margin absorbs calls granted just before a boundary that the server counts
+   * after it. `0`: no windows.
    * @defaultValue `0`
    */
   windowMs?: number;
