@@ -54,7 +54,14 @@ export { coinbaseErrorVerdict, coinbaseRules } from './coinbase/rules.ts';
 // --- Kraken ---
 export { krakenEndpoint } from './kraken/endpoints.ts';
 export { type KrakenError, parseKrakenError } from './kraken/errors.ts';
-export { krakenPreset } from './kraken/preset.ts';
+export { type KrakenPresetOptions, krakenPreset } from './kraken/preset.ts';
+export {
+  type KrakenRateLimits,
+  type KrakenTier,
+  krakenCallCost,
+  krakenRateLimitFeedback,
+  krakenRateLimits,
+} from './kraken/rateLimits.ts';
 export {
   krakenErrorArrayRule,
   krakenErrorVerdict,
@@ -63,7 +70,8 @@ export {
 } from './kraken/rules.ts';
 // --- OKX ---
 export { okxEndpoint } from './okx/endpoints.ts';
-export { okxPreset } from './okx/preset.ts';
+export { type OkxPresetOptions, okxPreset } from './okx/preset.ts';
+export { type OkxRateLimit, okxRateLimit, okxRateLimitFeedback } from './okx/rateLimits.ts';
 export { okxCodeVerdict, okxRules } from './okx/rules.ts';
 // --- presets ---
 export type {

@@ -1,4 +1,4 @@
-import type { RateLimiter } from '@breakwater/core';
+import type { RateBudget } from '@breakwater/core';
 import type { KnownKeys } from '@breakwater/core/adapter';
 import { createPreset, presetOptionKeys } from '../preset/createPreset.ts';
 import type { ExchangePreset, ExchangePresetOptions } from '../preset/types.ts';
@@ -16,9 +16,10 @@ import { binanceStatus } from './status.ts';
 export interface BinancePresetOptions extends ExchangePresetOptions {
   /**
    * A limiter that the used-weight headers tighten (see {@link binanceRateLimitFeedback}), so
-   * the bot slows down before a 429 and never earns a 418 ban. Run your calls through it.
+   * the bot slows down before a 429 and never earns a 418 ban. Run your calls through it. A
+   * `RedisRateLimiter` of `@breakwater/redis` shares it with every process on the IP.
    */
-  rateLimiter?: RateLimiter;
+  rateLimiter?: RateBudget;
   /** How to read the used-weight header. @defaultValue `{ limit: 6000, interval: '1m' }` */
   rateLimit?: BinanceRateLimitFeedbackOptions;
 }
@@ -42,7 +43,7 @@ const rules = Object.freeze([...binanceRules, statusRule(binanceStatus)]);
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const weight = new RateLimiter({ name: 'binance', capacity: 6000, refillPerSecond: 100 });
+ * const weight = rateLimiter({ name: 'binance', capacity: 6000, refill: { amount: 100, intervalMs: 1_000 } });
  * const binanceFetch = withBreaker(binancePreset({ rateLimiter: weight }));
  * ```
  */

@@ -2,7 +2,7 @@ import {
   BreakwaterConfigError,
   type CallContext,
   type Outcome,
-  type RateLimiter,
+  type RateBudget,
 } from '@breakwater/core';
 import {
   expectNumber,
@@ -101,7 +101,7 @@ function reportOf(
 
 /**
  * An `onResponse` hook for the HTTP adapters that feeds Binance's used-weight header to a core
- * {@link RateLimiter}: the limiter then never spends more than the server says remains (minus
+ * `RateLimiter` or a fleet's `RedisRateLimiter`: the limiter then never spends more than the server says remains (minus
  * its safety margin) until the interval resets, so the bot slows down before a 429 and never
  * earns a 418 ban. After a 429 or 418 it holds every call for the `Retry-After` wait.
  *
@@ -116,7 +116,7 @@ function reportOf(
  * ```
  */
 export function binanceRateLimitFeedback(
-  limiter: RateLimiter,
+  limiter: RateBudget,
   options?: BinanceRateLimitFeedbackOptions,
 ): (outcome: Outcome, context: CallContext) => void {
   const resolved = resolve(options);
