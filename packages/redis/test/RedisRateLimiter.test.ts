@@ -145,6 +145,15 @@ describe('RedisRateLimiter', () => {
     expect(() => target.tryAcquire(-1)).toThrow(/`weight`/);
   });
 
+  it('asks Redis again for a lighter call after refusing a heavier one', async () => {
+    const target = limiter({ maxBatchWeight: 0 });
+    await target.execute(async () => 'sent', { weight: 70 });
+    const heavy = await target.execute(async () => 'sent', { weight: 50 }).catch((e) => e);
+    expect(isRateLimitedError(heavy)).toBe(true);
+    expect(target.tryAcquire(50)).toBeGreaterThan(1_000);
+    expect(await target.execute(async () => 'sent', { weight: 30 })).toBe('sent');
+  });
+
   it("spends no more than the server's report allows, in every process", async () => {
     const a = limiter({ maxBatchWeight: 0 });
     const b = limiter({ maxBatchWeight: 0 });

@@ -90,8 +90,13 @@ export class RedisRateLimiter
   #left: number;
   #processes = 1;
   #claiming = false;
-  /** Monotonic time before which Redis said the next call would not fit. */
+  /**
+   * Monotonic time before which Redis said a call of `#refusedWeight` (normal or low priority)
+   * would not fit: a call at least as heavy is refused without asking again.
+   */
   #nextTryAt = 0;
+  #refusedWeight = Infinity;
+  #refusedLow = false;
   #timer: unknown = undefined;
   #netTimer: ReturnType<typeof setTimeout> | undefined;
   #fallback: RateLimiter | undefined;
@@ -177,7 +182,7 @@ export class RedisRateLimiter
     }
     const now = this.#options.clock.monotonic();
     const deadline = now + this.#options.maxWaitMs;
-    if (this.#nextTryAt > deadline) {
+    if (this.#nextTryAt > deadline && this.#knownToWait(weight, priority === 'low')) {
       return Promise.reject(this.#rejection('exhausted', weight, this.#nextTryAt - now, context));
     }
     return new Promise<void>((resolve, reject) => {
@@ -205,10 +210,11 @@ export class RedisRateLimiter
     if (this.#queue.length === 0 && this.#takeLease(weight)) return 0;
     if (this.#mode === 'local') return this.#local().tryAcquire(weight);
     const now = this.#options.clock.monotonic();
-    if (!this.#claiming && this.#mode === 'shared' && now >= this.#nextTryAt) {
+    const waits = now < this.#nextTryAt && this.#knownToWait(weight, false);
+    if (!this.#claiming && this.#mode === 'shared' && !waits) {
       this.#claim(weight - this.#lease, 0, false);
     }
-    return Math.max(1, Math.ceil(this.#nextTryAt - now));
+    return waits ? Math.ceil(this.#nextTryAt - now) : 1;
   }
 
   /**
@@ -269,6 +275,11 @@ export class RedisRateLimiter
     return this.dispose();
   }
 
+  /** Whether the last refusal holds for a call of `weight`: it is at least as heavy. */
+  #knownToWait(weight: number, low: boolean): boolean {
+    return weight >= this.#refusedWeight && (low || !this.#refusedLow);
+  }
+
   #takeLease(weight: number): boolean {
     if (this.#lease < weight) return false;
     if (this.#leaseUntil !== Infinity && this.#options.clock.monotonic() >= this.#leaseUntil) {
@@ -298,6 +309,8 @@ export class RedisRateLimiter
   };
 
   #claim(need: number, more: number, low: boolean): void {
+    this.#refusedWeight = need + this.#lease;
+    this.#refusedLow = low;
     const { clock, capacity, lowPriorityReserveRate, maxBatchWeight, safetyMarginRate } =
       this.#options;
     this.#claiming = true;
