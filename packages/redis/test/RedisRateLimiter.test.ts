@@ -236,6 +236,32 @@ describe('RedisRateLimiter', () => {
     }
   });
 
+  it('sends one report at a time and only the tightest of those that waited', async () => {
+    const server = await RedisServer.start();
+    const own = await inspector(server.port);
+    try {
+      const target = limiter({ port: server.port, maxBatchWeight: 0 });
+      await target.execute(async () => 'sent');
+      await own.config('RESETSTAT');
+      // An exchange answers every call with its count: 50 answers in a burst.
+      for (let used = 1; used <= 50; used++) {
+        target.update({ usedWeight: used, limit: 100, resetInMs: 30_000 });
+      }
+      // The first report went out at once, the tightest of the other 49 after it.
+      let budget: string | null = null;
+      for (let turn = 0; turn < 100 && budget !== '40'; turn++) {
+        budget = await own.hget(target.keys.budget, 'b');
+      }
+      expect(budget).toBe('40'); // 100 - 50 used - 10 margin
+      const stats = await own.info('commandstats');
+      expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1])).toBe(2);
+    } finally {
+      await Promise.all(limiters.splice(0).map((l) => l.dispose()));
+      own.disconnect();
+      await server.kill();
+    }
+  });
+
   it('rejects invalid options naming the option', () => {
     const client = template();
     const base = { client, name: 'x', capacity: 10, refill: { amount: 1, intervalMs: 1_000 } };

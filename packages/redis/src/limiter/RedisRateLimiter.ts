@@ -100,6 +100,8 @@ export class RedisRateLimiter
   #timer: unknown = undefined;
   #netTimer: ReturnType<typeof setTimeout> | undefined;
   #fallback: RateLimiter | undefined;
+  #reporting = false;
+  #pendingReport: PendingReport | undefined;
   #disposed = false;
 
   constructor(options: RedisRateLimiterOptions) {
@@ -226,7 +228,7 @@ export class RedisRateLimiter
    */
   update(serverReport: RateLimitReport): void {
     this.#fallback?.update(serverReport);
-    const { capacity, safetyMarginRate, maxResetWaitMs } = this.#options;
+    const { capacity, safetyMarginRate } = this.#options;
     const limit = finite(serverReport.limit) ?? capacity;
     const used = finite(serverReport.usedWeight);
     const remaining =
@@ -243,14 +245,39 @@ export class RedisRateLimiter
     else if (windowMs !== undefined && windowMs > 0) [kind, value] = ['window', windowMs];
     if (allowed === 0 && (kind === 'in' || kind === 'at')) this.#lease = 0;
     if (this.#mode !== 'shared') return;
+    const next: PendingReport = { allowed, kind, value };
+    if (this.#reporting) {
+      // One report in flight at a time: an exchange answers every call with its count, and a
+      // round trip for each would undo the pre-claim. The tightest report waits for the next.
+      if (this.#pendingReport === undefined || tighter(next, this.#pendingReport)) {
+        this.#pendingReport = next;
+      }
+      return;
+    }
+    this.#sendReport(next);
+  }
+
+  #sendReport({ allowed, kind, value }: PendingReport): void {
+    const { maxResetWaitMs } = this.#options;
+    this.#reporting = true;
     const args = [...this.#fixedArgs, allowed, kind, value, maxResetWaitMs, lateReportMs];
-    report.call(this.#connection, this.#keys.slice(0, 1), args).then(
-      (reply) => {
-        const invalid = Number((reply as unknown[] | undefined)?.[1]);
-        this.#reportInvalid(Number.isNaN(invalid) ? 0 : invalid);
-      },
-      (error: unknown) => this.#error('report', error),
-    );
+    report
+      .call(this.#connection, this.#keys.slice(0, 1), args)
+      .then(
+        (reply) => {
+          const invalid = Number((reply as unknown[] | undefined)?.[1]);
+          this.#reportInvalid(Number.isNaN(invalid) ? 0 : invalid);
+        },
+        (error: unknown) => this.#error('report', error),
+      )
+      .finally(() => {
+        this.#reporting = false;
+        const pending = this.#pendingReport;
+        this.#pendingReport = undefined;
+        if (pending !== undefined && !this.#disposed && this.#mode === 'shared') {
+          this.#sendReport(pending);
+        }
+      });
   }
 
   /**
@@ -498,6 +525,20 @@ function run<T>(
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** A report waiting for the one in flight. */
+interface PendingReport {
+  readonly allowed: number;
+  readonly kind: string;
+  readonly value: number;
+}
+
+/** Whether `a` says less remains than `b`, or ends sooner: a ban beats a window's count. */
+function tighter(a: PendingReport, b: PendingReport): boolean {
+  const resets = (r: PendingReport) => r.kind === 'in' || r.kind === 'at';
+  if (resets(a) !== resets(b)) return resets(a);
+  return a.allowed <= b.allowed;
 }
 
 function finite(value: number | undefined): number | undefined {
