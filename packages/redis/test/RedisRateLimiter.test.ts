@@ -166,6 +166,13 @@ describe('RedisRateLimiter', () => {
     expect((other as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(4_000);
   });
 
+  it('applies a report made before its connection was up, before its first acquisition', async () => {
+    const early = limiter({ maxBatchWeight: 0 });
+    early.update({ remaining: 0, limit: 100, resetInMs: 5_000 });
+    const error = await early.execute(async () => 'sent').catch((e: unknown) => e);
+    expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(4_000);
+  });
+
   it('leaves the low-priority reserve to normal calls across limiters', async () => {
     const marketData = limiter({ capacity: 10, lowPriorityReserveRate: 0.3, maxBatchWeight: 0 });
     const orders = limiter({ capacity: 10, lowPriorityReserveRate: 0.3, maxBatchWeight: 0 });

@@ -244,9 +244,10 @@ export class RedisRateLimiter
     else if (resetAt !== undefined) [kind, value] = ['at', resetAt];
     else if (windowMs !== undefined && windowMs > 0) [kind, value] = ['window', windowMs];
     if (allowed === 0 && (kind === 'in' || kind === 'at')) this.#lease = 0;
-    if (this.#mode !== 'shared') return;
+    if (this.#mode === 'local') return;
     const next: PendingReport = { allowed, kind, value };
-    if (this.#reporting) {
+    // Before the connection is up, the report waits for it like one behind another.
+    if (this.#reporting || this.#mode === 'connecting') {
       // One report in flight at a time: an exchange answers every call with its count, and a
       // round trip for each would undo the pre-claim. The tightest report waits for the next.
       if (this.#pendingReport === undefined || tighter(next, this.#pendingReport)) {
@@ -407,6 +408,9 @@ export class RedisRateLimiter
       this.#mode = 'shared';
       this.#wasShared = true;
       if (wasLocal) this.#announce(false);
+      const pending = this.#pendingReport;
+      this.#pendingReport = undefined;
+      if (pending !== undefined && !this.#reporting) this.#sendReport(pending);
       this.#pump();
     };
     // Loaded first, so that a report and the acquisition after it run in that order.
