@@ -36,6 +36,8 @@ function limiter(options: Options = {}): RedisRateLimiter {
     capacity: 100,
     // Slow enough that nothing refills during a test.
     refill: { amount: 1, intervalMs: 60_000 },
+    // A loaded machine must not send a test that is not about the fallback to it.
+    commandTimeoutMs: 2_000,
     ...rest,
   });
   limiters.push(created);
@@ -216,6 +218,11 @@ describe('RedisRateLimiter', () => {
     expect(await fallback).toEqual({ limiter: 'binance:ip', active: true, processes: 1 });
     expect(target.isLocal).toBe(true);
     expect(await spend(target, 150)).toBe(99);
+    // A fleet of 4 that starts while Redis is down: a quarter each.
+    const member = limiter({ port, commandTimeoutMs: 50, fallbackProcesses: 4 });
+    const quarter = next(member, 'fallback');
+    expect(await spend(member, 50)).toBe(25);
+    expect(await quarter).toMatchObject({ active: true, processes: 4 });
   });
 
   it('goes local with 1/N of the budget when its Redis dies, and back when it returns', async () => {

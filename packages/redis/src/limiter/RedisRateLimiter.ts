@@ -17,6 +17,7 @@ import { LuaScript } from '../LuaScript.ts';
 import type { RedisRateLimiterEvents } from './events.ts';
 import { acquireScript, reportScript } from './limiterLua.ts';
 import { type AcquireReply, parseAcquireReply } from './parseReply.ts';
+import { isStop, ReportSender, type ScriptReport, scriptReport } from './ReportSender.ts';
 import {
   type RedisRateLimiterOptions,
   type ResolvedRedisRateLimiterOptions,
@@ -38,6 +39,8 @@ const acquire = new LuaScript(acquireScript, 2);
 const report = new LuaScript(reportScript, 1);
 /** How long after a failed command the limiter stays local before it tries Redis again. */
 const retrySharedMs = 1_000;
+/** How long calls made before the first connection wait for it, at least. */
+const firstConnectMs = 1_000;
 /** See the core `RateLimiter.update()`: a fixed-window count this early may be the last one's. */
 const lateReportMs = 1_000;
 
@@ -100,8 +103,10 @@ export class RedisRateLimiter
   #timer: unknown = undefined;
   #netTimer: ReturnType<typeof setTimeout> | undefined;
   #fallback: RateLimiter | undefined;
-  #reporting = false;
-  #pendingReport: PendingReport | undefined;
+  readonly #reports = new ReportSender(
+    (next) => this.#sendReport(next),
+    () => this.#mode === 'shared' && !this.#disposed,
+  );
   #disposed = false;
 
   constructor(options: RedisRateLimiterOptions) {
@@ -116,10 +121,15 @@ export class RedisRateLimiter
     this.#fixedArgs = [resolved.capacity, resolved.refillPerMs, resolved.windowMs];
     this.#connection = duplicate(resolved.client, resolved, true);
     this.#watch();
-    // Calls made before the connection is up wait for it, but not longer than a command may.
-    this.#netTimer = setTimeout(() => {
-      if (this.#mode === 'connecting') this.#goLocal();
-    }, resolved.commandTimeoutMs);
+    // Calls made before the first connection wait for it (a refused one sends them to the
+    // fallback at once): a fleet starting on a loaded machine must not spend whole budgets
+    // locally because a connection took 300 ms.
+    this.#netTimer = setTimeout(
+      () => {
+        if (this.#mode === 'connecting') this.#goLocal();
+      },
+      Math.max(resolved.commandTimeoutMs, firstConnectMs),
+    );
     this.#netTimer.unref?.();
   }
 
@@ -229,56 +239,21 @@ export class RedisRateLimiter
   update(serverReport: RateLimitReport): void {
     this.#fallback?.update(serverReport);
     const { capacity, safetyMarginRate } = this.#options;
-    const limit = finite(serverReport.limit) ?? capacity;
-    const used = finite(serverReport.usedWeight);
-    const remaining =
-      finite(serverReport.remaining) ?? (used === undefined ? undefined : limit - used);
-    if (remaining === undefined) return;
-    const allowed = Math.max(0, remaining - safetyMarginRate * limit);
-    let kind = 'none';
-    let value = 0;
-    const resetInMs = finite(serverReport.resetInMs);
-    const resetAt = finite(serverReport.resetAt);
-    const windowMs = finite(serverReport.windowMs);
-    if (resetInMs !== undefined) [kind, value] = ['in', resetInMs];
-    else if (resetAt !== undefined) [kind, value] = ['at', resetAt];
-    else if (windowMs !== undefined && windowMs > 0) [kind, value] = ['window', windowMs];
-    if (allowed === 0 && (kind === 'in' || kind === 'at')) this.#lease = 0;
-    if (this.#mode === 'local') return;
-    const next: PendingReport = { allowed, kind, value };
-    // Before the connection is up, the report waits for it like one behind another.
-    if (this.#reporting || this.#mode === 'connecting') {
-      // One report in flight at a time: an exchange answers every call with its count, and a
-      // round trip for each would undo the pre-claim. The tightest report waits for the next.
-      if (this.#pendingReport === undefined || tighter(next, this.#pendingReport)) {
-        this.#pendingReport = next;
-      }
-      return;
-    }
-    this.#sendReport(next);
+    const next = scriptReport(serverReport, capacity, safetyMarginRate);
+    if (next === undefined) return;
+    if (isStop(next)) this.#lease = 0;
+    if (this.#mode !== 'local') this.#reports.offer(next);
   }
 
-  #sendReport({ allowed, kind, value }: PendingReport): void {
-    const { maxResetWaitMs } = this.#options;
-    this.#reporting = true;
-    const args = [...this.#fixedArgs, allowed, kind, value, maxResetWaitMs, lateReportMs];
-    report
-      .call(this.#connection, this.#keys.slice(0, 1), args)
-      .then(
-        (reply) => {
-          const invalid = Number((reply as unknown[] | undefined)?.[1]);
-          this.#reportInvalid(Number.isNaN(invalid) ? 0 : invalid);
-        },
-        (error: unknown) => this.#error('report', error),
-      )
-      .finally(() => {
-        this.#reporting = false;
-        const pending = this.#pendingReport;
-        this.#pendingReport = undefined;
-        if (pending !== undefined && !this.#disposed && this.#mode === 'shared') {
-          this.#sendReport(pending);
-        }
-      });
+  #sendReport({ allowed, kind, value }: ScriptReport): Promise<void> {
+    const args = [...this.#fixedArgs, allowed, kind, value, this.#options.maxResetWaitMs];
+    return report.call(this.#connection, this.#keys.slice(0, 1), [...args, lateReportMs]).then(
+      (reply) => {
+        const invalid = Number((reply as unknown[] | undefined)?.[1]);
+        this.#reportInvalid(Number.isNaN(invalid) ? 0 : invalid);
+      },
+      (error: unknown) => this.#error('report', error),
+    );
   }
 
   /**
@@ -408,9 +383,7 @@ export class RedisRateLimiter
       this.#mode = 'shared';
       this.#wasShared = true;
       if (wasLocal) this.#announce(false);
-      const pending = this.#pendingReport;
-      this.#pendingReport = undefined;
-      if (pending !== undefined && !this.#reporting) this.#sendReport(pending);
+      this.#reports.flush();
       this.#pump();
     };
     // Loaded first, so that a report and the acquisition after it run in that order.
@@ -426,6 +399,7 @@ export class RedisRateLimiter
       if (this.#disposed || this.#erred) return;
       this.#erred = true;
       this.#error('connection', error);
+      if (this.#mode === 'connecting') this.#goLocal();
     });
   }
 
@@ -451,7 +425,7 @@ export class RedisRateLimiter
   #local(): RateLimiter {
     if (this.#fallback !== undefined) return this.#fallback;
     const { local, capacity, refillPerMs } = this.#options;
-    const n = this.#processes;
+    const n = Math.max(this.#processes, this.#options.fallbackProcesses);
     const fallback = rateLimiter({
       ...local,
       capacity: capacity / n,
@@ -469,7 +443,8 @@ export class RedisRateLimiter
     if (!active && !this.#wasShared) return;
     if (this.emitter.has('fallback')) {
       const { name } = this.#options;
-      this.emitter.emit('fallback', { limiter: name, active, processes: this.#processes });
+      const processes = Math.max(this.#processes, this.#options.fallbackProcesses);
+      this.emitter.emit('fallback', { limiter: name, active, processes });
     }
   }
 
@@ -529,22 +504,4 @@ function run<T>(
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-/** A report waiting for the one in flight. */
-interface PendingReport {
-  readonly allowed: number;
-  readonly kind: string;
-  readonly value: number;
-}
-
-/** Whether `a` says less remains than `b`, or ends sooner: a ban beats a window's count. */
-function tighter(a: PendingReport, b: PendingReport): boolean {
-  const resets = (r: PendingReport) => r.kind === 'in' || r.kind === 'at';
-  if (resets(a) !== resets(b)) return resets(a);
-  return a.allowed <= b.allowed;
-}
-
-function finite(value: number | undefined): number | undefined {
-  return typeof value === 'number' && value >= 0 && value !== Infinity ? value : undefined;
 }

@@ -57,9 +57,19 @@ export interface RedisRateLimiterOptions extends RateLimiterOptions {
   lowPriorityReserveRate?: number;
   /**
    * A Redis command slower than this fails, and the call is served by the local fallback.
+   * Calls made before the first connection wait for it up to 1 s (or this, if longer), unless
+   * it is refused.
    * @defaultValue `250`
    */
   commandTimeoutMs?: number;
+  /**
+   * The fewest processes assumed to share the budget when Redis cannot be reached: the local
+   * fallback spends `1 / max(fallbackProcesses, active limiters last seen)` of it. Set it to
+   * the size of your fleet, so that a fleet that starts while Redis is down stays within the
+   * budget.
+   * @defaultValue `1`
+   */
+  fallbackProcesses?: number;
   /**
    * The longest wait between reconnection attempts (the backoff doubles from 25 ms up to it).
    * @defaultValue `500`
@@ -84,6 +94,7 @@ export interface ResolvedRedisRateLimiterOptions extends ResolvedRateLimiterOpti
   readonly commandTimeoutMs: number;
   readonly maxReconnectDelayMs: number;
   readonly activeTtlMs: number;
+  readonly fallbackProcesses: number;
   /** The options of a local limiter, for the fallback. */
   readonly local: RateLimiterOptions;
 }
@@ -98,6 +109,7 @@ const known: KnownKeys<RedisRateLimiterOptions> = {
   commandTimeoutMs: true,
   maxReconnectDelayMs: true,
   activeTtlMs: true,
+  fallbackProcesses: true,
   capacity: true,
   refill: true,
   maxWaitMs: true,
@@ -128,6 +140,7 @@ export function resolveRedisRateLimiterOptions(
     commandTimeoutMs,
     maxReconnectDelayMs,
     activeTtlMs,
+    fallbackProcesses,
     ...local
   } = options;
   if (
@@ -166,6 +179,7 @@ export function resolveRedisRateLimiterOptions(
       60_000,
     ),
     activeTtlMs: expectInteger('activeTtlMs', activeTtlMs ?? 10_000, 1, maxDurationMs),
+    fallbackProcesses: expectInteger('fallbackProcesses', fallbackProcesses ?? 1, 1, 1_000_000),
     local: Object.freeze(local),
   });
 }
