@@ -31,6 +31,7 @@ export {
   PolicyBase,
   type RateLimitDelayedEvent,
   type RateLimitedEvent,
+  type RateLimitedReason,
   type RateLimiterEvents,
   type RateLimiterExecuteOptions,
   type RateLimitReport,

@@ -5,16 +5,15 @@ import {
   Emitter,
   PolicyBase,
   type RateBudget,
-  RateLimitedError,
   type RateLimiter,
   type RateLimiterExecuteOptions,
   type RateLimitReport,
   rateLimiter,
-  redactError,
 } from '../core.ts';
 import { breakerId } from '../keys.ts';
 import { LuaScript } from '../LuaScript.ts';
 import type { RedisRateLimiterEvents } from './events.ts';
+import { LimiterEvents } from './LimiterEvents.ts';
 import { acquireScript, reportScript } from './limiterLua.ts';
 import { type AcquireReply, parseAcquireReply } from './parseReply.ts';
 import { isStop, ReportSender, type ScriptReport, scriptReport } from './ReportSender.ts';
@@ -23,7 +22,7 @@ import {
   type ResolvedRedisRateLimiterOptions,
   resolveRedisRateLimiterOptions,
 } from './resolveRedisRateLimiterOptions.ts';
-import { type Waiter, WaitQueue } from './WaitQueue.ts';
+import { WaitQueue } from './WaitQueue.ts';
 
 /** {@link RateLimiterExecuteOptions} plus the call's priority across the fleet. */
 export interface RedisRateLimiterExecuteOptions extends RateLimiterExecuteOptions {
@@ -83,6 +82,7 @@ export class RedisRateLimiter
   readonly #fixedArgs: readonly number[];
   readonly #id = randomUUID();
   readonly #queue = new WaitQueue();
+  readonly #events: LimiterEvents;
   #mode: Mode = 'connecting';
   #wasShared = false;
   #erred = false;
@@ -113,6 +113,7 @@ export class RedisRateLimiter
     const resolved = resolveRedisRateLimiterOptions(options);
     super(new Emitter(resolved.onListenerError));
     this.#options = resolved;
+    this.#events = new LimiterEvents(this.emitter, resolved.name);
     this.#left = resolved.capacity;
     const id = breakerId(resolved.name);
     const base = `${resolved.prefix}limit:{${id}}:`;
@@ -186,7 +187,7 @@ export class RedisRateLimiter
     }
     const context = options?.context;
     if (weight > this.#options.capacity) {
-      return Promise.reject(this.#rejection('too_heavy', weight, undefined, context));
+      return Promise.reject(this.#events.rejection('too_heavy', weight, undefined, context));
     }
     if (this.#queue.length === 0 && this.#takeLease(weight)) return run(fn, signal);
     if (this.#mode === 'local') {
@@ -195,7 +196,9 @@ export class RedisRateLimiter
     const now = this.#options.clock.monotonic();
     const deadline = now + this.#options.maxWaitMs;
     if (this.#nextTryAt > deadline && this.#knownToWait(weight, priority === 'low')) {
-      return Promise.reject(this.#rejection('exhausted', weight, this.#nextTryAt - now, context));
+      return Promise.reject(
+        this.#events.rejection('exhausted', weight, this.#nextTryAt - now, context),
+      );
     }
     return new Promise<void>((resolve, reject) => {
       this.#queue.add(
@@ -250,9 +253,9 @@ export class RedisRateLimiter
     return report.call(this.#connection, this.#keys.slice(0, 1), [...args, lateReportMs]).then(
       (reply) => {
         const invalid = Number((reply as unknown[] | undefined)?.[1]);
-        this.#reportInvalid(Number.isNaN(invalid) ? 0 : invalid);
+        this.#events.invalid(Number.isNaN(invalid) ? 0 : invalid);
       },
-      (error: unknown) => this.#error('report', error),
+      (error: unknown) => this.#events.error('report', error),
     );
   }
 
@@ -336,7 +339,7 @@ export class RedisRateLimiter
         (error: unknown) => {
           this.#claiming = false;
           if (this.#disposed) return;
-          this.#error('acquire', error);
+          this.#events.error('acquire', error);
           this.#goLocal();
           this.#pump();
         },
@@ -346,7 +349,7 @@ export class RedisRateLimiter
   #claimed(reply: AcquireReply, sentAt: number): void {
     this.#claiming = false;
     if (this.#disposed) return;
-    this.#reportInvalid(reply.invalid);
+    this.#events.invalid(reply.invalid);
     this.#processes = reply.processes;
     this.#left = reply.left;
     const now = this.#options.clock.monotonic();
@@ -363,9 +366,13 @@ export class RedisRateLimiter
     this.#nextTryAt = now + reply.amount;
     for (const waiter of this.#queue.late(this.#nextTryAt)) {
       this.#queue.remove(waiter);
-      waiter.reject(this.#rejection('exhausted', waiter.weight, reply.amount, waiter.context));
+      waiter.reject(
+        this.#events.rejection('exhausted', waiter.weight, reply.amount, waiter.context),
+      );
     }
-    this.#queue.announce(reply.amount, (waiter) => this.#delayed(waiter, reply.amount));
+    this.#queue.announce(reply.amount, (waiter) =>
+      this.#events.delayed(waiter.weight, reply.amount, waiter.context),
+    );
     if (this.#queue.length > 0) {
       this.#timer = this.#options.clock.setTimeout(
         this.#pump,
@@ -398,7 +405,7 @@ export class RedisRateLimiter
     connection.on('error', (error: unknown) => {
       if (this.#disposed || this.#erred) return;
       this.#erred = true;
-      this.#error('connection', error);
+      this.#events.error('connection', error);
       if (this.#mode === 'connecting') this.#goLocal();
     });
   }
@@ -441,57 +448,13 @@ export class RedisRateLimiter
 
   #announce(active: boolean): void {
     if (!active && !this.#wasShared) return;
-    if (this.emitter.has('fallback')) {
-      const { name } = this.#options;
-      const processes = Math.max(this.#processes, this.#options.fallbackProcesses);
-      this.emitter.emit('fallback', { limiter: name, active, processes });
-    }
-  }
-
-  #reportInvalid(flags: number): void {
-    if (flags === 0 || !this.emitter.has('invalidData')) return;
-    const limiter = this.#options.name;
-    if (flags & 1) {
-      const problem = 'the budget key held something that is not a Breakwater budget';
-      this.emitter.emit('invalidData', { limiter, source: 'budget', problem });
-    }
-    if (flags & 2) {
-      const problem = 'the members key held something that is not a sorted set';
-      this.emitter.emit('invalidData', { limiter, source: 'members', problem });
-    }
-  }
-
-  #error(operation: 'acquire' | 'report' | 'connection', error: unknown): void {
-    if (this.emitter.has('error')) {
-      const limiter = this.#options.name;
-      this.emitter.emit('error', { limiter, operation, error: redactError(error) });
-    }
-  }
-
-  #delayed(waiter: Waiter, waitMs: number): void {
-    if (!this.emitter.has('rateLimitDelayed')) return;
-    const { weight, context } = waiter;
-    this.emitter.emit('rateLimitDelayed', { limiter: this.#options.name, weight, waitMs, context });
+    this.#events.fallback(active, Math.max(this.#processes, this.#options.fallbackProcesses));
   }
 
   #clearTimer(): void {
     if (this.#timer === undefined) return;
     this.#options.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-  }
-
-  #rejection(
-    reason: 'exhausted' | 'too_heavy',
-    weight: number,
-    waitMs: number | undefined,
-    context: RedisRateLimiterExecuteOptions['context'],
-  ): RateLimitedError {
-    const { name } = this.#options;
-    const retryAfterMs = waitMs === undefined ? undefined : Math.ceil(waitMs);
-    if (this.emitter.has('rateLimited')) {
-      this.emitter.emit('rateLimited', { limiter: name, reason, weight, retryAfterMs, context });
-    }
-    return RateLimitedError.fast(name, reason, weight, retryAfterMs);
   }
 }
 
