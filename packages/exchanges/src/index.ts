@@ -31,6 +31,8 @@ export { type BinancePresetOptions, binancePreset } from './binance/preset.ts';
 // --- Binance ---
 export {
   type BinanceRateLimitFeedbackOptions,
+  binanceOrderCountFeedback,
+  binanceOrderCountReport,
   binanceRateLimitFeedback,
   binanceRateLimitReport,
 } from './binance/rateLimitHeaders.ts';

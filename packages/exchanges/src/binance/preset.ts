@@ -7,6 +7,7 @@ import { statusRule } from '../status/statusRule.ts';
 import { binanceChangesState, binanceEndpoint } from './endpoints.ts';
 import {
   type BinanceRateLimitFeedbackOptions,
+  binanceOrderCountFeedback,
   binanceRateLimitFeedback,
 } from './rateLimitHeaders.ts';
 import { binanceRules } from './rules.ts';
@@ -22,12 +23,21 @@ export interface BinancePresetOptions extends ExchangePresetOptions {
   rateLimiter?: RateBudget;
   /** How to read the used-weight header. @defaultValue `{ limit: 6000, interval: '1m' }` */
   rateLimit?: BinanceRateLimitFeedbackOptions;
+  /**
+   * A limiter of order placements that the `X-MBX-ORDER-COUNT-*` headers correct (see
+   * {@link binanceOrderCountFeedback}). Run your orders through it, weight 1 each.
+   */
+  orderRateLimiter?: RateBudget;
+  /** How to read the order-count header. @defaultValue `{ limit: 50, interval: '10s' }` */
+  orderRateLimit?: BinanceRateLimitFeedbackOptions;
 }
 
 const known: KnownKeys<BinancePresetOptions> = {
   ...presetOptionKeys,
   rateLimiter: true,
   rateLimit: true,
+  orderRateLimiter: true,
+  orderRateLimit: true,
 };
 
 const rules = Object.freeze([...binanceRules, statusRule(binanceStatus)]);
@@ -38,7 +48,8 @@ const rules = Object.freeze([...binanceRules, statusRule(binanceStatus)]);
  * `binance:<host>:order`, the {@link binanceRules} (418/429 with `Retry-After` or the ban time,
  * 5xx on spot orders as `uncertainEffect`, error codes), error bodies read for the rules,
  * `/sapi/v1/system/status` answering 1 as a maintenance failure, order placement marked
- * non-idempotent, and, with `rateLimiter`, the used-weight feedback.
+ * non-idempotent, and, with `rateLimiter` and `orderRateLimiter`, the used-weight and
+ * order-count feedback.
  *
  * @throws BreakwaterConfigError on an invalid option
  * @example
@@ -49,6 +60,11 @@ const rules = Object.freeze([...binanceRules, statusRule(binanceStatus)]);
  */
 export function binancePreset(options?: BinancePresetOptions): ExchangePreset {
   const limiter = expectLimiter('rateLimiter', options?.rateLimiter);
+  const orders = expectLimiter('orderRateLimiter', options?.orderRateLimiter);
+  const weightFeedback =
+    limiter === undefined ? undefined : binanceRateLimitFeedback(limiter, options?.rateLimit);
+  const orderFeedback =
+    orders === undefined ? undefined : binanceOrderCountFeedback(orders, options?.orderRateLimit);
   return createPreset(
     {
       exchange: 'binance',
@@ -61,7 +77,12 @@ export function binancePreset(options?: BinancePresetOptions): ExchangePreset {
         match: (status, _type, url) => status >= 400 || url.pathname.endsWith(binanceStatus.path),
       },
       feedback:
-        limiter === undefined ? undefined : binanceRateLimitFeedback(limiter, options?.rateLimit),
+        weightFeedback === undefined || orderFeedback === undefined
+          ? (weightFeedback ?? orderFeedback)
+          : (outcome, context) => {
+              weightFeedback(outcome, context);
+              orderFeedback(outcome, context);
+            },
     },
     options,
     known,
