@@ -107,7 +107,9 @@ interface HttpIncident extends LastingIncident {
 /**
  * A scripted incident. Each is rendered the way the exchange really renders it:
  *
- * - `serverErrors`: a 5xx with the HTML page of the exchange's CDN (`status`, default 502).
+ * - `serverErrors`: a 5xx with the HTML page of the exchange's CDN (`status`, default 502);
+ *   with `orderPlaced: true` a new order is placed before its 5xx goes out (the unknown outcome a
+ *   5xx on an order means).
  * - `rateLimited`: Kraken `EAPI:Rate limit exceeded` on HTTP 200; Binance 429 `-1003` with
  *   `Retry-After` (`retryAfterMs`, default 30 s).
  * - `ban`: Binance 418 "IP banned until …" with `Retry-After`; Kraken `EGeneral:Temporary
@@ -125,7 +127,7 @@ interface HttpIncident extends LastingIncident {
  * - `wsRefuse`: upgrades are answered with `status` (default 503) and no WebSocket.
  */
 export type SimIncidentSpec =
-  | (HttpIncident & { type: 'serverErrors'; status?: number })
+  | (HttpIncident & { type: 'serverErrors'; status?: number; orderPlaced?: boolean })
   | (HttpIncident & { type: 'rateLimited'; retryAfterMs?: number })
   | (HttpIncident & { type: 'ban' })
   | (HttpIncident & { type: 'orderTimeout' })
@@ -167,7 +169,10 @@ export interface SimOrder {
   readonly status: 'open' | 'filled' | 'canceled';
   /** When it was placed, in milliseconds since the simulator started. */
   readonly placedAtMs: number;
-  /** Whether its answer was withheld by an `orderTimeout` incident. */
+  /**
+   * Whether the client never got the order's answer: an `orderTimeout`, or the 5xx of a
+   * `serverErrors` incident with `orderPlaced`.
+   */
   readonly answerWithheld: boolean;
 }
 
