@@ -122,6 +122,10 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
     return found;
   };
   let closed: Promise<void> | undefined;
+  // A timer scheduled after close() would keep the process alive for nothing.
+  const open = (): void => {
+    if (closed !== undefined) throw new Error('The exchange simulator is closed.');
+  };
 
   const sim: ExchangeSim = {
     exchanges: resolved.exchanges,
@@ -146,9 +150,11 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
       return exchange;
     },
     incident(spec): SimIncident {
+      open();
       return timeline.add(checkIncident(spec, 'incident', resolved.exchanges));
     },
     timeline(specs) {
+      open();
       if (!Array.isArray(specs)) throw new TypeError('timeline() expects an array of incidents');
       const checked = specs.map((spec, i) =>
         checkIncident(spec, `timeline[${i}]`, resolved.exchanges),
