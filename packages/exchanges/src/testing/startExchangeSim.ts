@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import type { Clock } from '@breakwater/core';
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
 import { BinanceWeight } from './binance/BinanceWeight.ts';
 import { binanceBalances, binanceMarkets } from './binance/binanceMarkets.ts';
 import { binanceVenue } from './binance/binanceRest.ts';
@@ -155,7 +155,9 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
     },
     timeline(specs) {
       open();
-      if (!Array.isArray(specs)) throw new TypeError('timeline() expects an array of incidents');
+      if (!Array.isArray(specs)) {
+        throw new BreakwaterConfigError('timeline', 'an array of incidents', specs);
+      }
       const checked = specs.map((spec, i) =>
         checkIncident(spec, `timeline[${i}]`, resolved.exchanges),
       );

@@ -210,7 +210,10 @@ export interface ExchangeSim {
   readonly exchanges: readonly SimExchangeId[];
   /** Milliseconds since it started, on its clock. */
   readonly elapsedMs: number;
-  /** The REST origin of `exchange`, `http://127.0.0.1:<port>`. */
+  /**
+   * The REST origin of `exchange`, `http://127.0.0.1:<port>`.
+   * @throws RangeError for an exchange the simulator does not run (so do the other methods)
+   */
   url(exchange: SimExchangeId): string;
   /** The market-stream URL of `exchange` (Kraken `…/v2`, Binance `…/ws`). */
   wsUrl(exchange: SimExchangeId): string;
@@ -219,9 +222,15 @@ export interface ExchangeSim {
    * by rewriting the origins in its `urls.api`, and returns it.
    */
   redirect<T extends { id: string; urls: Record<string, unknown> }>(exchange: T): T;
-  /** Schedules one incident. */
+  /**
+   * Schedules one incident.
+   * @throws BreakwaterConfigError naming the invalid field; Error once the simulator is closed
+   */
   incident(spec: SimIncidentSpec): SimIncident;
-  /** Schedules several incidents at once, the script of a scenario. */
+  /**
+   * Schedules several incidents at once, the script of a scenario; all are checked first.
+   * @throws BreakwaterConfigError naming the invalid incident and field; Error once closed
+   */
   timeline(specs: readonly SimIncidentSpec[]): SimIncident[];
   /** The incidents in effect now, oldest first: what a live display shows as "happening". */
   activeIncidents(): readonly SimIncident[];
