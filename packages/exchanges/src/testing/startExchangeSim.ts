@@ -64,7 +64,7 @@ function rewrite(value: unknown, hosts: readonly string[], origin: URL): unknown
  * const sim = await startExchangeSim({ exchanges: ['kraken'], clock });
  * const kraken = sim.redirect(new ccxt.kraken({ apiKey, secret }));
  * sim.incident({ exchange: 'kraken', type: 'rateLimited', durationMs: 10_000 });
- * await kraken.fetchBalance(); // rejects with ccxt's RateLimitExceeded
+ * await kraken.fetchBalance(); // rejects with ccxt's DDoSProtection (EAPI:Rate limit exceeded)
  * await clock.advance(10_000); // the incident is over
  * await sim.close();
  * ```
