@@ -175,10 +175,11 @@ export function resolveAdaptiveConcurrencyOptions(
  * flight over time, and busy time / calls ended is the mean latency (Little's law). The lowest
  * window latency is the no-load latency. Then, like TCP Vegas:
  * - latency above `tolerance ×` no-load means the dependency queues: the calls it served
- *   without queueing are `inFlight × noLoad / latency`, and the limit drops to that plus a
- *   headroom of its square root (multiplicative decrease, in one window);
- * - otherwise, if the limit was used (calls in flight at least half of it), it grows: doubling
- *   until the first queueing (slow start), then by its square root per window.
+ *   without queueing are `inFlight × noLoad / latency`, and the limit drops to that
+ *   (multiplicative decrease, in one window);
+ * - otherwise, if the limit was used (on average at least half of it in flight), it grows: doubling
+ *   until the first queueing (slow start), then by 1, 2, 4… per window up to half its square root,
+ *   so it probes gently just above the capacity it found and quickly when capacity returns.
  *
  * A no-load latency that rises for good (the dependency became slower for everyone) is
  * re-learned once the limit is down to `minLimit` and latency is still high.
@@ -195,6 +196,8 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
   #limit: number;
   #inFlight = 0;
   #slowStart = true;
+  /** What the limit grows by in the next window without queueing: 1 after a backoff, doubling. */
+  #step = 1;
   #noLoad: number | undefined;
   #lastLatency: number | undefined;
   /** Monotonic ms the current window started, or -1 before the first call. */
@@ -203,7 +206,6 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
   /** Σ calls in flight × ms over the window. */
   #busy = 0;
   #ended = 0;
-  #peak = 0;
 
   /** @throws BreakwaterConfigError on an invalid option */
   constructor(options: AdaptiveConcurrencyOptions = {}) {
@@ -247,12 +249,13 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
     // hot path: an admitted call allocates nothing but the `.then` on the action's promise.
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    this.#tick(this.#options.clock.monotonic());
+    const now = this.#options.clock.monotonic();
+    this.#accrue(now);
+    this.#closeWindow(now);
     if (this.#inFlight >= this.#limit) {
       return rejectDeferred(this.#reject(options?.context));
     }
     this.#inFlight++;
-    if (this.#inFlight > this.#peak) this.#peak = this.#inFlight;
     let pending: PromiseLike<T>;
     try {
       pending = fn(signal);
@@ -274,13 +277,16 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
   };
 
   #end(): void {
-    this.#tick(this.#options.clock.monotonic());
+    const now = this.#options.clock.monotonic();
+    this.#accrue(now);
     this.#inFlight--;
     this.#ended++;
+    // After counting the call: one that ends as the window does belongs to it.
+    this.#closeWindow(now);
   }
 
-  /** Integrates calls in flight up to `now`, and closes the window when it is over. */
-  #tick(now: number): void {
+  /** Integrates calls in flight up to `now`. */
+  #accrue(now: number): void {
     if (this.#windowStart < 0) {
       this.#windowStart = now;
       this.#lastEventAt = now;
@@ -291,13 +297,16 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
       this.#busy += this.#inFlight * elapsed;
       this.#lastEventAt = now;
     }
+  }
+
+  /** Measures the window and updates the limit, once the window is long and full enough. */
+  #closeWindow(now: number): void {
     const length = now - this.#windowStart;
     if (length >= this.#options.windowMs && this.#ended >= this.#options.minWindowCalls) {
       this.#update(this.#busy / this.#ended, this.#busy / length);
       this.#windowStart = now;
       this.#busy = 0;
       this.#ended = 0;
-      this.#peak = this.#inFlight;
     }
   }
 
@@ -314,13 +323,17 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
         // Slow even at the least load we offer: the dependency itself got slower.
         this.#noLoad = latency;
       } else {
-        const served = (inFlight * noLoad) / latency;
-        next = served + Math.sqrt(served);
+        next = (inFlight * noLoad) / latency;
         reason = 'queueing';
         this.#slowStart = false;
+        this.#step = 1;
       }
-    } else if (this.#peak >= limit / 2) {
-      next = this.#slowStart ? limit * 2 : limit + Math.sqrt(limit);
+    } else if (inFlight >= limit / 2) {
+      if (this.#slowStart) next = limit * 2;
+      else {
+        next = limit + this.#step;
+        this.#step = Math.min(this.#step * 2, Math.max(1, Math.sqrt(limit) / 2));
+      }
     }
     next = Math.min(maxLimit, Math.max(minLimit, next));
     if (next === limit) return;

@@ -37,8 +37,9 @@ export class RateLimitedBackend {
 }
 
 /**
- * A server with `workers` workers, each serving one call in `serviceMs`; calls beyond them wait
- * in a FIFO queue, so latency grows with the load: capacity `workers` calls at once.
+ * A server with `workers` workers, each serving one call in `serviceMs` on average (± a quarter,
+ * drawn from the clock's seeded random); calls beyond them wait in a FIFO queue, so latency grows
+ * with the load: capacity `workers` calls at once.
  */
 export class QueueingServer {
   workers: number;
@@ -59,12 +60,15 @@ export class QueueingServer {
     new Promise<number>((resolve) => {
       const start = () => {
         this.busy++;
-        this.clock.setTimeout(() => {
-          this.busy--;
-          this.served++;
-          resolve(1);
-          this.#next();
-        }, this.serviceMs);
+        this.clock.setTimeout(
+          () => {
+            this.busy--;
+            this.served++;
+            resolve(1);
+            this.#next();
+          },
+          this.serviceMs * (0.75 + this.clock.random() / 2),
+        );
       };
       if (this.busy < this.workers) start();
       else this.#queue.push(start);
