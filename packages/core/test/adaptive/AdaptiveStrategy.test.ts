@@ -1,7 +1,8 @@
-import { CircuitBreaker, ManualClock, type StateChangeEvent } from '@breakwater/core';
+import { CircuitBreaker, ManualClock } from '@breakwater/core';
 import {
   type AdaptiveTrip,
   type AdaptiveWindowStats,
+  type StateChangeEvent,
   seededRandom,
 } from '@breakwater/core/adapter';
 import { describe, expect, it } from 'vitest';
