@@ -1,5 +1,6 @@
 import {
   adaptiveConcurrencyFree,
+  adaptiveFailuresClosed,
   adaptiveThresholdClosed,
   throttleClosed,
 } from '../impls/adaptive.ts';
@@ -11,13 +12,13 @@ import type { BenchCase } from './types.ts';
  * The closed hot path of each adaptive strategy or policy against the default breaker
  * (consecutive(5)), the reference: the issue's target is within 1.5× of it.
  */
-function adaptiveCase(name: string, summary: string, impl: BenchCase['impls'][number]): BenchCase {
+function adaptiveCase(name: string, summary: string, ...impls: BenchCase['impls']): BenchCase {
   return {
     name,
     summary,
     reference: 'breakwater',
     batch: 20_000,
-    impls: [baselineThenClosed, breakwaterClosed, impl],
+    impls: [baselineThenClosed, breakwaterClosed, ...impls],
   };
 }
 
@@ -31,6 +32,7 @@ export const adaptiveThreshold = adaptiveCase(
   'adaptive-threshold',
   "closed breaker with strategy { type: 'adaptive' }, action () => Promise.resolve(1)",
   adaptiveThresholdClosed,
+  adaptiveFailuresClosed,
 );
 
 export const adaptiveConcurrency = adaptiveCase(

@@ -36,6 +36,12 @@ export const adaptiveThresholdClosed = closedBreaker(
   { type: 'adaptive' },
 );
 
+export const adaptiveFailuresClosed = closedBreaker(
+  'breakwater-adaptive-failures',
+  "new CircuitBreaker({ name: 'bench', strategy: { type: 'adaptive', minLatencyMs: Infinity } }).execute(fn) (failure rate only)",
+  { type: 'adaptive', minLatencyMs: Number.POSITIVE_INFINITY },
+);
+
 export const adaptiveConcurrencyFree: Impl = {
   name: 'breakwater-concurrency',
   config:

@@ -3,6 +3,7 @@ import { BulkheadRejectedError } from '../errors/BulkheadRejectedError.ts';
 import { Emitter, type ListenerErrorHandler } from '../events/Emitter.ts';
 import type { CallContext } from '../Outcome.ts';
 import { rejectDeferred } from '../rejectDeferred.ts';
+import { SampledClock } from '../strategies/SampledClock.ts';
 import {
   expectClock,
   expectFunction,
@@ -45,7 +46,8 @@ export interface AdaptiveConcurrencyOptions {
    */
   windowMs?: number;
   /**
-   * Calls that must end in a window before it counts; a window with fewer is extended.
+   * Timed calls that must end in a window before it counts; a window with fewer is extended
+   * (and more calls are timed).
    * @defaultValue `10`
    */
   minWindowCalls?: number;
@@ -170,10 +172,10 @@ export function resolveAdaptiveConcurrencyOptions(
  * Calls over the limit are rejected at once with a {@link BulkheadRejectedError} (reason
  * `limit`): there is no queue, a queue would hide the very latency the limit reads.
  *
- * Each window (`windowMs`, at least `minWindowCalls` calls) yields the mean latency and the
- * mean calls in flight, both without timing a single call: the policy integrates calls in
- * flight over time, and busy time / calls ended is the mean latency (Little's law). The lowest
- * window latency is the no-load latency. Then, like TCP Vegas:
+ * Each window (`windowMs`, at least `minWindowCalls` timed calls) yields the mean latency and
+ * the mean calls in flight. Only a sample of the calls is timed (all of them when they are few,
+ * one in up to 16 at high rates): a clock read costs as much as a whole call on the CI machines.
+ * The lowest window latency is the no-load latency. Then, like TCP Vegas:
  * - latency above `tolerance ×` no-load means the dependency queues: the calls it served
  *   without queueing are `inFlight × noLoad / latency`, and the limit drops to that
  *   (multiplicative decrease, in one window);
@@ -202,10 +204,16 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
   #lastLatency: number | undefined;
   /** Monotonic ms the current window started, or -1 before the first call. */
   #windowStart = -1;
-  #lastEventAt = 0;
-  /** Σ calls in flight × ms over the window. */
-  #busy = 0;
-  #ended = 0;
+  /** Calls admitted in the window. */
+  #calls = 0;
+  /** Timed calls that ended in the window, their summed latency and calls in flight. */
+  #samples = 0;
+  #latencySum = 0;
+  #inFlightSum = 0;
+  /** Time one call in this many; calls left until the next timed one. */
+  #sampleEvery = 1;
+  #untilSample = 0;
+  readonly #time: SampledClock;
 
   /** @throws BreakwaterConfigError on an invalid option */
   constructor(options: AdaptiveConcurrencyOptions = {}) {
@@ -213,6 +221,7 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
     super(new Emitter(resolved.onListenerError));
     this.#options = resolved;
     this.#limit = resolved.initialLimit;
+    this.#time = new SampledClock(resolved.clock, resolved.windowMs / 16);
   }
 
   /** The limiter's name. */
@@ -246,68 +255,95 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
    * @throws the caller's `signal.reason` (as a rejection) when the signal is already aborted
    */
   execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T> {
-    // hot path: an admitted call allocates nothing but the `.then` on the action's promise.
+    // hot path: an untimed call allocates nothing but the `.then` on the action's promise, and
+    // reads the clock at most once (sampled).
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const now = this.#options.clock.monotonic();
-    this.#accrue(now);
-    this.#closeWindow(now);
+    this.#closeWindow(this.#time.monotonic());
     if (this.#inFlight >= this.#limit) {
       return rejectDeferred(this.#reject(options?.context));
     }
     this.#inFlight++;
+    this.#calls++;
+    if (--this.#untilSample <= 0) return this.#runTimed(fn, signal);
     let pending: PromiseLike<T>;
     try {
       pending = fn(signal);
     } catch (error) {
-      this.#end();
+      this.#inFlight--;
       return Promise.reject(error);
     }
     return Promise.resolve(pending).then(this.#succeeded, this.#failed) as Promise<T>;
   }
 
   readonly #succeeded = (value: unknown): unknown => {
-    this.#end();
+    this.#inFlight--;
     return value;
   };
 
   readonly #failed = (error: unknown): never => {
-    this.#end();
+    this.#inFlight--;
     throw error;
   };
 
-  #end(): void {
-    const now = this.#options.clock.monotonic();
-    this.#accrue(now);
-    this.#inFlight--;
-    this.#ended++;
-    // After counting the call: one that ends as the window does belongs to it.
-    this.#closeWindow(now);
-  }
-
-  /** Integrates calls in flight up to `now`. */
-  #accrue(now: number): void {
-    if (this.#windowStart < 0) {
-      this.#windowStart = now;
-      this.#lastEventAt = now;
-      return;
+  /**
+   * Times one call exactly (two clock reads and a closure): one call in `#sampleEvery`, every
+   * call when they are few. The calls in flight it finds on arrival sample their time average
+   * (arrivals see time averages).
+   */
+  #runTimed<T>(fn: Action<T>, signal: AbortSignal | undefined): Promise<T> {
+    this.#untilSample = this.#sampleEvery;
+    const clock = this.#options.clock;
+    const inFlight = this.#inFlight;
+    const start = clock.monotonic();
+    const done = (): void => {
+      this.#inFlight--;
+      this.#latencySum += clock.monotonic() - start;
+      this.#inFlightSum += inFlight;
+      this.#samples++;
+    };
+    let pending: PromiseLike<T>;
+    try {
+      pending = fn(signal);
+    } catch (error) {
+      done();
+      return Promise.reject(error);
     }
-    const elapsed = now - this.#lastEventAt;
-    if (elapsed > 0) {
-      this.#busy += this.#inFlight * elapsed;
-      this.#lastEventAt = now;
-    }
+    return Promise.resolve(pending).then(
+      (value) => {
+        done();
+        return value;
+      },
+      (error: unknown) => {
+        done();
+        throw error;
+      },
+    );
   }
 
   /** Measures the window and updates the limit, once the window is long and full enough. */
   #closeWindow(now: number): void {
-    const length = now - this.#windowStart;
-    if (length >= this.#options.windowMs && this.#ended >= this.#options.minWindowCalls) {
-      this.#update(this.#busy / this.#ended, this.#busy / length);
+    if (this.#windowStart < 0) {
       this.#windowStart = now;
-      this.#busy = 0;
-      this.#ended = 0;
+      return;
     }
+    const samples = this.#samples;
+    if (now - this.#windowStart < this.#options.windowMs) return;
+    const minSamples = this.#options.minWindowCalls;
+    if (samples < minSamples) {
+      // Too few timed calls: time more of them.
+      this.#sampleEvery = Math.max(1, this.#sampleEvery >> 1);
+      return;
+    }
+    this.#update(this.#latencySum / samples, this.#inFlightSum / samples);
+    // Aim at four times the samples needed per window, timing at most every call and at least
+    // one in 16: each timed call costs two clock reads and a closure.
+    this.#sampleEvery = Math.min(16, Math.max(1, Math.floor(this.#calls / (4 * minSamples))));
+    this.#windowStart = now;
+    this.#calls = 0;
+    this.#samples = 0;
+    this.#latencySum = 0;
+    this.#inFlightSum = 0;
   }
 
   #update(latency: number, inFlight: number): void {

@@ -1,5 +1,6 @@
 import type { Clock } from '../Clock.ts';
 import { BucketRing } from './BucketRing.ts';
+import { SampledClock } from './SampledClock.ts';
 import {
   type AdmissionRefusal,
   type BreakerStrategy,
@@ -75,40 +76,42 @@ const FAILURES = 2;
  * @see https://sre.google/sre-book/handling-overload/
  */
 export class ThrottleStrategy implements BreakerStrategy {
-  declare readonly usesTime: true;
+  // `usesTime: false`: the breaker reads no clock for it; the strategy keeps its own time, read
+  // at most once per call (see SampledClock), which is all buckets of seconds need.
+  declare readonly usesTime: false;
   declare readonly tracksLatency: false;
   readonly #options: ResolvedThrottleOptions;
   readonly #clock: Clock;
+  readonly #time: SampledClock;
   readonly #ring: BucketRing;
 
   constructor(options: ResolvedThrottleOptions, clock: Clock) {
     this.#options = options;
     this.#clock = clock;
     this.#ring = new BucketRing(options.windowMs, options.bucketCount, 3);
+    this.#time = new SampledClock(clock, this.#ring.bucketMs / 16);
   }
 
   // hot path: asked before every call of a closed breaker.
-  admit(now: number): boolean | AdmissionRefusal {
+  admit(): boolean | AdmissionRefusal {
     const ring = this.#ring;
-    ring.advance(now);
+    ring.advance(this.#time.monotonic());
     const rate = this.#rejectionRate();
     if (rate === 0 || this.#clock.random() >= rate) return true;
     ring.add(REQUESTS, 1);
     return { rejectionRate: rate };
   }
 
-  // hot path: every success of a closed breaker.
-  onSuccess(now: number): boolean {
+  // hot path: every success of a closed breaker. Counted in the bucket its call started in.
+  onSuccess(): boolean {
     const ring = this.#ring;
-    ring.advance(now);
     ring.add(REQUESTS, 1);
     ring.add(ACCEPTS, 1);
     return false;
   }
 
-  onFailure(now: number): boolean {
+  onFailure(): boolean {
     const ring = this.#ring;
-    ring.advance(now);
     ring.add(REQUESTS, 1);
     ring.add(FAILURES, 1);
     return false;
@@ -123,9 +126,9 @@ export class ThrottleStrategy implements BreakerStrategy {
   }
 
   /** Calls are the window's requests, failures its failed calls (local rejections are neither). */
-  stats(now: number): WindowStats & { readonly accepts: number; readonly rejectionRate: number } {
+  stats(): WindowStats & { readonly accepts: number; readonly rejectionRate: number } {
     const ring = this.#ring;
-    ring.advance(now);
+    ring.advance(this.#clock.monotonic());
     return {
       ...windowStats(ring.total(REQUESTS), ring.total(FAILURES), 0),
       accepts: ring.total(ACCEPTS),
@@ -144,7 +147,7 @@ export class ThrottleStrategy implements BreakerStrategy {
 
   static {
     Object.defineProperties(ThrottleStrategy.prototype, {
-      usesTime: { value: true },
+      usesTime: { value: false },
       tracksLatency: { value: false },
     });
   }

@@ -125,7 +125,7 @@ export function resolveStrategy(path: string, options: unknown): StrategyFactory
     case 'adaptive': {
       rejectUnknownKeys(path, options, adaptiveKeys);
       const resolved = resolveAdaptive(path, options);
-      return () => new AdaptiveStrategy(resolved);
+      return (_sink, clock) => new AdaptiveStrategy(resolved, clock);
     }
     default:
       throw new BreakwaterConfigError(

@@ -188,3 +188,22 @@ describe('adaptive strategy (learned threshold)', () => {
     expect(() => build({ k: 2 })).toThrow(/`strategy\.k`/);
   });
 });
+
+describe('adaptive strategy with latency off', () => {
+  it('keeps the plain closed path and still opens on a learned failure rate', async () => {
+    let outageAt = Infinity;
+    const { clock, opened, run, window } = setup(
+      (t) =>
+        t >= outageAt ? { failureRate: 1, latencyMs: 5 } : { failureRate: 0.05, latencyMs: 500 },
+      { minLatencyMs: Number.POSITIVE_INFINITY, maxLatencyMs: Number.POSITIVE_INFINITY },
+    );
+    await run(120_000);
+    // Half-second calls would open it on latency (floor 100 ms) with latency on.
+    expect(opened).toEqual([]);
+    expect(window().threshold.latencyMs).toBe(Number.POSITIVE_INFINITY);
+    outageAt = clock.monotonic();
+    await run(5_000);
+    expect(opened).toHaveLength(1);
+    expect(window().lastTrip?.reason).toBe('failureRate');
+  });
+});
