@@ -30,7 +30,7 @@ export class SampledClock {
     const elapsed = now - this.#last;
     // `stride` calls took `elapsed` ms: aim the next reading `maxStaleMs` ahead at that rate.
     const next = elapsed > 0 ? Math.floor((this.#stride * this.#maxStaleMs) / elapsed) : maxStride;
-    this.#stride = next < 1 ? 1 : next > maxStride ? maxStride : next;
+    this.#stride = Math.min(maxStride, Math.max(1, next));
     this.#left = this.#stride;
     this.#last = now;
     return now;
