@@ -172,12 +172,21 @@ export class AdaptiveStrategy implements BreakerStrategy {
   onSuccess(): boolean {
     const now = this.#time.monotonic();
     this.#end(now, 0);
-    return this.#exceeds(now);
+    return this.#exceeds(now) && this.#stillExceeds();
   }
 
   onFailure(): boolean {
     const now = this.#time.monotonic();
     this.#end(now, 1);
+    return this.#exceeds(now) && this.#stillExceeds();
+  }
+
+  /** Opens on the exact time only: a sampled one may predate a pause, and a stale window. */
+  #stillExceeds(): boolean {
+    const time = this.#time;
+    if (!(time instanceof SampledClock)) return true;
+    const now = time.exact();
+    this.#advance(now);
     return this.#exceeds(now);
   }
 

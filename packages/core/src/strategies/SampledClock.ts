@@ -23,6 +23,15 @@ export class SampledClock {
     this.#maxStaleMs = maxStaleMs;
   }
 
+  /**
+   * Reads the clock now. For decisions a stale reading must not make: after a pause, the next
+   * calls would otherwise see the window as it was before it.
+   */
+  exact(): number {
+    this.#left = 0;
+    return this.monotonic();
+  }
+
   // hot path: once per call of an adaptive strategy.
   monotonic(): number {
     if (--this.#left > 0) return this.#last;

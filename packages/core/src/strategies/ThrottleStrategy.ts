@@ -96,6 +96,9 @@ export class ThrottleStrategy implements BreakerStrategy {
   admit(): boolean | AdmissionRefusal {
     const ring = this.#ring;
     ring.advance(this.#time.monotonic());
+    if (this.#rejectionRate() === 0) return true;
+    // Throttling: decide on the exact time, as the sampled one may predate a pause.
+    ring.advance(this.#time.exact());
     const rate = this.#rejectionRate();
     if (rate === 0 || this.#clock.random() >= rate) return true;
     ring.add(REQUESTS, 1);
