@@ -130,6 +130,41 @@ describe('adaptiveConcurrency', () => {
     expect(limiter.inFlight).toBe(0);
   });
 
+  it('keeps adapting when a limitChanged listener throws, and reports the error', async () => {
+    const clock = new ManualClock();
+    const server = new QueueingServer(clock, 40, 20);
+    const errors: unknown[] = [];
+    const limiter = adaptiveConcurrency({
+      clock,
+      windowMs,
+      initialLimit: 5,
+      minWindowCalls: 5,
+      onListenerError: (error) => errors.push(error),
+    });
+    limiter.on('limitChanged', () => {
+      throw new Error('listener bug');
+    });
+    await saturate(clock, 4, () => limiter.execute(server.call));
+    expect(limiter.limit).toBe(40);
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+    await clock.advance(1_000);
+  });
+
+  it('passes the caller’s signal to the call; a timeout reason rejects and frees the slot', async () => {
+    const limiter = adaptiveConcurrency({ initialLimit: 1 });
+    const signal = AbortSignal.timeout(1);
+    const call = limiter.execute(
+      (received) =>
+        new Promise((_, reject) =>
+          received!.addEventListener('abort', () => reject(received!.reason)),
+        ),
+      { signal },
+    );
+    await expect(call).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(limiter.inFlight).toBe(0);
+    await expect(limiter.execute(async () => 'next')).resolves.toBe('next');
+  });
+
   it('rejects bad options naming them', () => {
     expect(() => adaptiveConcurrency({ minLimit: 0 })).toThrow(BreakwaterConfigError);
     expect(() => adaptiveConcurrency({ minLimit: 10, maxLimit: 5 })).toThrow(/`maxLimit`/);
