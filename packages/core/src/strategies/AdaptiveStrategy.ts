@@ -111,28 +111,10 @@ const BUSY = 2;
 const ENDED = 3;
 
 /**
- * Learns a dependency's normal failure rate and latency, and opens the breaker when the current
- * window deviates from them: above `baseline + deviations × σ`, bounded by a floor and a
- * ceiling. Fixed thresholds are wrong twice a day (too tight in a volatile hour, too loose at
- * night); this one follows the dependency.
- *
- * The baseline is an exponentially weighted mean and variance (half-life `halfLifeMs`) of
- * per-bucket samples. A sample above the threshold in force is learned as the threshold
- * (winsorised): one outage barely moves the baseline, a lasting change still does, slowly.
- * The window of an opening is never learned (it is cleared when the breaker closes).
- *
- * Latency needs no per-call timing: the strategy counts calls in flight and integrates them over
- * time, and busy time / calls ended is the mean latency (Little's law). So the closed path stays
- * allocation-free; it reads the clock when a call starts and when it ends (two reads of 80–110
- * ns each on the CI machines). With latency off (`minLatencyMs: Infinity`) it does not count
- * calls in flight (no `admit`) and reads the clock at most once per call (`SampledClock`).
+ * The learning and the window behind an {@link AdaptiveStrategy}, created on its first call so
+ * that an idle breaker holds only the strategy's three fields.
  */
-export class AdaptiveStrategy implements BreakerStrategy {
-  // The strategy keeps its own time: exact with latency on, sampled with latency off.
-  declare readonly usesTime: false;
-  declare readonly tracksLatency: false;
-  declare admit?: () => boolean;
-  declare onUncounted?: () => void;
+class AdaptiveModel {
   readonly #options: ResolvedAdaptiveOptions;
   readonly #time: Pick<Clock, 'monotonic'>;
   readonly #clock: Clock;
@@ -155,14 +137,11 @@ export class AdaptiveStrategy implements BreakerStrategy {
     this.#options = options;
     this.#clock = clock;
     this.#ring = new BucketRing(options.windowMs, options.bucketCount, 4);
-    if (options.minLatencyMs === Number.POSITIVE_INFINITY) {
-      this.#time = new SampledClock(clock, this.#ring.bucketMs / 16);
-      // No calls in flight to count: the breaker keeps its plain closed path.
-      this.admit = undefined;
-      this.onUncounted = undefined;
-    } else {
-      this.#time = clock;
-    }
+    // The model keeps its own time: exact with latency on, sampled with latency off.
+    this.#time =
+      options.minLatencyMs === Number.POSITIVE_INFINITY
+        ? new SampledClock(clock, this.#ring.bucketMs / 16)
+        : clock;
     this.#alpha = 1 - 2 ** (-this.#ring.bucketMs / options.halfLifeMs);
     this.#failureThreshold = options.maxFailureRate;
     this.#latencyThreshold = options.maxLatencyMs;
@@ -190,13 +169,8 @@ export class AdaptiveStrategy implements BreakerStrategy {
     return this.#exceeds(now);
   }
 
-  /** Forgets the current window (the baseline stays: it is what the strategy has learned). */
   reset(): void {
     this.#ring.clear();
-  }
-
-  describe() {
-    return { type: 'adaptive', ...this.#options } as const;
   }
 
   stats(): AdaptiveWindowStats {
@@ -292,6 +266,7 @@ export class AdaptiveStrategy implements BreakerStrategy {
       };
       return true;
     }
+    if (this.#latencyThreshold === Number.POSITIVE_INFINITY) return false;
     const latency = this.#latency();
     if (latency > this.#latencyThreshold) {
       this.#lastTrip = {
@@ -346,29 +321,115 @@ export class AdaptiveStrategy implements BreakerStrategy {
     );
   }
 
+  // hot path: every call of a closed breaker starts here (latency on); it always admits.
+  admit(): boolean {
+    this.#advance(this.#time.monotonic());
+    this.#inFlight++;
+    return true;
+  }
+
+  onUncounted(): void {
+    // Only the busy time: a call that ends after the breaker opened must not roll a bucket
+    // holding the outage into the baseline.
+    this.#accrue(this.#time.monotonic());
+    if (this.#inFlight > 0) this.#inFlight--;
+    this.#ring.add(ENDED, 1);
+  }
+}
+
+/**
+ * Learns a dependency's normal failure rate and latency, and opens the breaker when the current
+ * window deviates from them: above `baseline + deviations × σ`, bounded by a floor and a
+ * ceiling. Fixed thresholds are wrong twice a day (too tight in a volatile hour, too loose at
+ * night); this one follows the dependency.
+ *
+ * The baseline is an exponentially weighted mean and variance (half-life `halfLifeMs`) of
+ * per-bucket samples. A sample above the threshold in force is learned as the threshold
+ * (winsorised): one outage barely moves the baseline, a lasting change still does, slowly.
+ * The window of an opening is never learned (it is cleared when the breaker closes).
+ *
+ * Latency needs no per-call timing: the strategy counts calls in flight and integrates them over
+ * time, and busy time / calls ended is the mean latency (Little's law). So the closed path stays
+ * allocation-free; it reads the clock when a call starts and when it ends (two reads of 80–110
+ * ns each on the CI machines). With latency off (`minLatencyMs: Infinity`) it does not count
+ * calls in flight (no `admit`) and reads the clock at most once per call (`SampledClock`).
+ */
+export class AdaptiveStrategy implements BreakerStrategy {
+  declare readonly usesTime: false;
+  declare readonly tracksLatency: false;
+  declare readonly admit: (() => boolean) | undefined;
+  declare readonly onUncounted: (() => void) | undefined;
+  readonly #options: ResolvedAdaptiveOptions;
+  readonly #clock: Clock;
+  #model: AdaptiveModel | undefined;
+
+  constructor(options: ResolvedAdaptiveOptions, clock: Clock) {
+    this.#options = options;
+    this.#clock = clock;
+  }
+
+  /** The strategy for `options`: without `admit` when latency is off. */
+  static create(options: ResolvedAdaptiveOptions, clock: Clock): AdaptiveStrategy {
+    return options.minLatencyMs === Number.POSITIVE_INFINITY
+      ? new AdaptiveFailureStrategy(options, clock)
+      : new AdaptiveStrategy(options, clock);
+  }
+
+  #live(): AdaptiveModel {
+    this.#model ??= new AdaptiveModel(this.#options, this.#clock);
+    return this.#model;
+  }
+
+  // hot path: every success of a closed breaker.
+  onSuccess(): boolean {
+    return this.#live().onSuccess();
+  }
+
+  onFailure(): boolean {
+    return this.#live().onFailure();
+  }
+
+  /** Forgets the current window (the baseline stays: it is what the strategy has learned). */
+  reset(): void {
+    this.#model?.reset();
+  }
+
+  describe() {
+    return { type: 'adaptive', ...this.#options } as const;
+  }
+
+  stats(): AdaptiveWindowStats {
+    return this.#live().stats();
+  }
+
   static {
     Object.defineProperties(AdaptiveStrategy.prototype, {
       usesTime: { value: false },
       tracksLatency: { value: false },
-      // hot path: every call of a closed breaker starts here (latency on); it always admits.
+      // hot path: every call of a closed breaker starts here (latency on).
       admit: {
-        writable: true,
         value(this: AdaptiveStrategy): boolean {
-          this.#advance(this.#time.monotonic());
-          this.#inFlight++;
-          return true;
+          return this.#live().admit();
         },
       },
       onUncounted: {
-        writable: true,
         value(this: AdaptiveStrategy): void {
-          // Only the busy time: a call that ends after the breaker opened must not roll a
-          // bucket holding the outage into the baseline.
-          this.#accrue(this.#time.monotonic());
-          if (this.#inFlight > 0) this.#inFlight--;
-          this.#ring.add(ENDED, 1);
+          this.#model?.onUncounted();
         },
       },
+    });
+  }
+}
+
+/**
+ * With latency off there are no calls in flight to count: no `admit`, so the breaker keeps its
+ * plain closed path.
+ */
+class AdaptiveFailureStrategy extends AdaptiveStrategy {
+  static {
+    Object.defineProperties(AdaptiveFailureStrategy.prototype, {
+      admit: { value: undefined },
+      onUncounted: { value: undefined },
     });
   }
 }

@@ -82,23 +82,23 @@ export class ThrottleStrategy implements BreakerStrategy {
   declare readonly tracksLatency: false;
   readonly #options: ResolvedThrottleOptions;
   readonly #clock: Clock;
-  readonly #time: SampledClock;
-  readonly #ring: BucketRing;
+  /** The window and its time, created on the first call: an idle breaker holds neither. */
+  #ring: BucketRing | undefined;
+  #time: SampledClock | undefined;
 
   constructor(options: ResolvedThrottleOptions, clock: Clock) {
     this.#options = options;
     this.#clock = clock;
-    this.#ring = new BucketRing(options.windowMs, options.bucketCount, 3);
-    this.#time = new SampledClock(clock, this.#ring.bucketMs / 16);
   }
 
   // hot path: asked before every call of a closed breaker.
   admit(): boolean | AdmissionRefusal {
-    const ring = this.#ring;
-    ring.advance(this.#time.monotonic());
+    const ring = this.#ring ?? this.#start();
+    const time = this.#time!;
+    ring.advance(time.monotonic());
     if (this.#rejectionRate() === 0) return true;
     // Throttling: decide on the exact time, as the sampled one may predate a pause.
-    ring.advance(this.#time.exact());
+    ring.advance(time.exact());
     const rate = this.#rejectionRate();
     if (rate === 0 || this.#clock.random() >= rate) return true;
     ring.add(REQUESTS, 1);
@@ -108,6 +108,7 @@ export class ThrottleStrategy implements BreakerStrategy {
   // hot path: every success of a closed breaker. Counted in the bucket its call started in.
   onSuccess(): boolean {
     const ring = this.#ring;
+    if (ring === undefined) return false;
     ring.add(REQUESTS, 1);
     ring.add(ACCEPTS, 1);
     return false;
@@ -115,13 +116,14 @@ export class ThrottleStrategy implements BreakerStrategy {
 
   onFailure(): boolean {
     const ring = this.#ring;
+    if (ring === undefined) return false;
     ring.add(REQUESTS, 1);
     ring.add(FAILURES, 1);
     return false;
   }
 
   reset(): void {
-    this.#ring.clear();
+    this.#ring?.clear();
   }
 
   describe() {
@@ -130,7 +132,7 @@ export class ThrottleStrategy implements BreakerStrategy {
 
   /** Calls are the window's requests, failures its failed calls (local rejections are neither). */
   stats(): WindowStats & { readonly accepts: number; readonly rejectionRate: number } {
-    const ring = this.#ring;
+    const ring = this.#ring ?? this.#start();
     ring.advance(this.#clock.monotonic());
     return {
       ...windowStats(ring.total(REQUESTS), ring.total(FAILURES), 0),
@@ -139,8 +141,16 @@ export class ThrottleStrategy implements BreakerStrategy {
     };
   }
 
+  #start(): BucketRing {
+    const { windowMs, bucketCount } = this.#options;
+    const ring = new BucketRing(windowMs, bucketCount, 3);
+    this.#time = new SampledClock(this.#clock, ring.bucketMs / 16);
+    this.#ring = ring;
+    return ring;
+  }
+
   #rejectionRate(): number {
-    const ring = this.#ring;
+    const ring = this.#ring!;
     const requests = ring.total(REQUESTS);
     const { k, minCalls, maxRejectionRate } = this.#options;
     if (requests < minCalls) return 0;

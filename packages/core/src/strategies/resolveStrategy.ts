@@ -125,7 +125,7 @@ export function resolveStrategy(path: string, options: unknown): StrategyFactory
     case 'adaptive': {
       rejectUnknownKeys(path, options, adaptiveKeys);
       const resolved = resolveAdaptive(path, options);
-      return (_sink, clock) => new AdaptiveStrategy(resolved, clock);
+      return (_sink, clock) => AdaptiveStrategy.create(resolved, clock);
     }
     default:
       throw new BreakwaterConfigError(
