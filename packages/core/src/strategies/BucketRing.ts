@@ -48,8 +48,10 @@ export class BucketRing {
     this.#endsAt = (index + 1) * this.#bucketMs;
     if (index <= this.#newest) return;
     const fields = this.#fields;
-    const values = (this.#values ??= new Float64Array(this.#bucketCount * fields));
-    const totals = (this.#totals ??= new Float64Array(fields));
+    this.#values ??= new Float64Array(this.#bucketCount * fields);
+    this.#totals ??= new Float64Array(fields);
+    const values = this.#values;
+    const totals = this.#totals;
     if (this.#newest >= 0) {
       const stale = Math.min(index - this.#newest, this.#bucketCount);
       for (let i = 1; i <= stale; i++) {
