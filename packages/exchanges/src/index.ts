@@ -4,8 +4,9 @@
  * analyzer. Presets are plain HTTP breaker options that work with every Breakwater HTTP adapter.
  *
  * Extension points: the HTTP adapters' options (`HttpBreakerOptions`: `key`, `context`,
- * `classify`, `bodyRules`, `idempotent`, `onResponse`) and, for ccxt, an Exchange's
- * `fetchImplementation`.
+ * `classify`, `bodyRules`, `idempotent`, `onResponse`), for ccxt an Exchange's
+ * `fetchImplementation`, and for streams `@breakwater/ws`'s guard options (`heartbeat`,
+ * `classifyMessage`, `resubscribe`, `closeCodes`, `rotation`, `maxConnectsPerWindow`).
  */
 
 // --- failure analyzer ---
@@ -31,6 +32,8 @@ export { type BinancePresetOptions, binancePreset } from './binance/preset.ts';
 // --- Binance ---
 export {
   type BinanceRateLimitFeedbackOptions,
+  binanceOrderCountFeedback,
+  binanceOrderCountReport,
   binanceRateLimitFeedback,
   binanceRateLimitReport,
 } from './binance/rateLimitHeaders.ts';
@@ -74,7 +77,14 @@ export {
 // --- Kraken ---
 export { krakenEndpoint } from './kraken/endpoints.ts';
 export { type KrakenError, parseKrakenError } from './kraken/errors.ts';
-export { krakenPreset } from './kraken/preset.ts';
+export { type KrakenPresetOptions, krakenPreset } from './kraken/preset.ts';
+export {
+  type KrakenRateLimits,
+  type KrakenTier,
+  krakenCallCost,
+  krakenRateLimitFeedback,
+  krakenRateLimits,
+} from './kraken/rateLimits.ts';
 export {
   krakenErrorArrayRule,
   krakenErrorVerdict,
@@ -90,7 +100,8 @@ export {
 } from './kraken/wsPreset.ts';
 // --- OKX ---
 export { okxEndpoint } from './okx/endpoints.ts';
-export { okxPreset } from './okx/preset.ts';
+export { type OkxPresetOptions, okxPreset } from './okx/preset.ts';
+export { type OkxRateLimit, okxRateLimit, okxRateLimitFeedback } from './okx/rateLimits.ts';
 export { okxCodeVerdict, okxRules } from './okx/rules.ts';
 export {
   classifyOkxFrame,

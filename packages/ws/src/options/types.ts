@@ -5,7 +5,7 @@ import type {
   CircuitBreaker,
   Clock,
   ListenerErrorHandler,
-  RateLimiter,
+  RateBudget,
 } from '@breakwater/core';
 import type { ConnectReason } from '../GuardEvents.ts';
 import type { MessageData, OutgoingData, WebSocketLike } from '../SocketAdapter.ts';
@@ -126,10 +126,11 @@ export interface GuardOptions<S extends WebSocketLike = WebSocketLike> {
   /**
    * A hard bound on connection attempts, against exchange bans: `{ limit, windowMs }` (never more
    * than `limit` in any window: bursts of up to half, then evenly spread), an existing
-   * `RateLimiter` (one weight per attempt; share one between the sockets of one IP), or `false`.
+   * `RateLimiter` (one weight per attempt; share one between the sockets of one IP, or a
+   * `RedisRateLimiter` between the processes of one IP), or `false`.
    * @defaultValue `{ limit: 30, windowMs: 300_000 }`
    */
-  maxConnectsPerWindow?: ConnectRateOptions | RateLimiter | false;
+  maxConnectsPerWindow?: ConnectRateOptions | RateBudget | false;
   /**
    * The heartbeat, or `false` for none. Without `message`, a protocol ping, which only `ws` can
    * send: `guardWebSocket(url)` (the standard WebSocket) refuses such a heartbeat, and a factory
@@ -346,7 +347,7 @@ export interface ResolvedGuardOptions {
   readonly reconnectOnNormalClose: boolean;
   readonly minUptimeMs: number;
   readonly connectTimeoutMs: number;
-  readonly limiter: RateLimiter | undefined;
+  readonly limiter: RateBudget | undefined;
   readonly heartbeat: ResolvedHeartbeatOptions | undefined;
   readonly closeCodes: ResolvedCloseCodeOptions;
   readonly queue: ResolvedQueueOptions;
