@@ -1,0 +1,79 @@
+import type { Clock } from '@breakwater/core';
+import {
+  type ExchangeSim,
+  type SimIncidentSpec,
+  startExchangeSim,
+} from '@breakwater/exchanges/testing';
+import type { ExchangeId, Incident } from './timeline.ts';
+
+/**
+ * Binance's request-weight limit per IP and minute in the simulator: 1 200, its spot limit
+ * until 2023 (6 000 today), so that the bot's own polling (about 930 a minute) uses most of it
+ * and the other job needs only a few requests to use up the rest.
+ */
+const binanceWeightLimit = 1_200;
+
+/** One simulator with Kraken and Binance on their own loopback ports, on the demo's clock. */
+export function startSimulator(clock: Clock): Promise<ExchangeSim> {
+  return startExchangeSim({
+    exchanges: ['kraken', 'binance'],
+    clock,
+    tickIntervalMs: 500,
+    binance: { weightLimit: binanceWeightLimit },
+  });
+}
+
+/**
+ * The simulator's script for one incident of the story, starting `offsetMs` after the
+ * simulator started (its clock counts from its start, the story from after `loadMarkets`);
+ * `undefined` for what the stage plays itself (`weight-exhausted`).
+ */
+export function simIncident(incident: Incident, offsetMs: number): SimIncidentSpec | undefined {
+  const { exchange } = incident;
+  const atMs = offsetMs + incident.atMs;
+  const durationMs = incident.forMs;
+  switch (incident.kind) {
+    case 'server-errors':
+      return { type: 'serverErrors', exchange, atMs, durationMs, status: 502 };
+    case 'retry-after':
+      // A server that knows when it is back says so.
+      return { type: 'rateLimited', exchange, atMs, durationMs, retryAfterMs: durationMs };
+    case 'kraken-rate-limit':
+      return { type: 'rateLimited', exchange, atMs, durationMs, scope: incident.scope ?? 'all' };
+    case 'maintenance':
+      return { type: 'maintenance', exchange, atMs, durationMs, mode: 'maintenance' };
+    case 'order-timeout':
+      return { type: 'orderTimeout', exchange, atMs, durationMs, scope: 'order' };
+    case 'ws-drop':
+      return { type: 'wsDrop', exchange, atMs };
+    case 'ws-silent':
+      return { type: 'wsSilent', exchange, atMs, durationMs };
+    case 'weight-exhausted':
+      return undefined;
+  }
+}
+
+/**
+ * Another job on the bot's IP (a refresh of every market's 24-hour statistics) spends nearly
+ * all of Binance's request weight for this minute, without going over: the bot's next requests
+ * get the 429. `sent` is called for each of its requests, which are not the bot's.
+ */
+export async function exhaustWeight(
+  sim: ExchangeSim,
+  exchange: ExchangeId,
+  sent: () => void,
+): Promise<void> {
+  const get = async (query: string): Promise<number> => {
+    const response = await fetch(`${sim.url(exchange)}/api/v3/ticker/24hr${query}`);
+    await response.arrayBuffer();
+    sent();
+    const used = Number(response.headers.get('x-mbx-used-weight-1m'));
+    return response.ok && Number.isFinite(used) ? used : binanceWeightLimit;
+  };
+  // Every market's statistics weigh 80; then one market's (2) to within 15 of the limit,
+  // which the bot's own polling passes within a second.
+  const all = () => get('');
+  let used = await all();
+  while (used + 80 <= binanceWeightLimit) used = await all();
+  while (used + 2 <= binanceWeightLimit - 15) used = await get('?symbol=BTCUSDT');
+}
