@@ -1,4 +1,4 @@
-import { type BreakerRegistry, isBreakerOpenError } from '@breakwater/core';
+import { type BreakerRegistry, isBreakerOpenError, isRateLimitedError } from '@breakwater/core';
 import ccxt, { type Exchange } from 'ccxt';
 import { type Clients, createClients } from './clients.ts';
 import type { BotMode, BreakerRow } from './report.ts';
@@ -207,7 +207,7 @@ export class Bot {
       await action();
       tally.lastStatus = 'ok';
     } catch (error) {
-      if (isBreakerOpenError(error)) tally.fastFails++;
+      if (isBreakerOpenError(error) || isRateLimitedError(error)) tally.fastFails++;
       else tally.failures++;
       tally.lastStatus = describe(error);
     }
@@ -216,7 +216,7 @@ export class Bot {
 
 /** A short name for what went wrong, for the bare bot's table. */
 function describe(error: unknown): string {
-  if (isBreakerOpenError(error)) return 'fast-fail';
+  if (isBreakerOpenError(error) || isRateLimitedError(error)) return 'fast-fail';
   const status =
     (error as { response?: { status?: number } })?.response?.status ??
     /\b(4\d\d|5\d\d)\b/.exec(String((error as Error)?.message))?.[1];

@@ -29,6 +29,7 @@ export class RequestMeter {
   readonly #sim: ExchangeSim;
   readonly #clock: ScaledClock;
   readonly #timers: unknown[] = [];
+  readonly #cued: FailingWindow[] = [];
   readonly #counted: Record<ExchangeId, number> = { kraken: 0, binance: 0 };
   readonly #discounted: Record<ExchangeId, number> = { kraken: 0, binance: 0 };
   /** The open window on each exchange, and the counters when it opened. */
@@ -39,13 +40,22 @@ export class RequestMeter {
     this.#clock = clock;
     for (const window of windows) {
       const { exchange } = window;
-      this.#timers.push(
-        clock.setTimeout(() => {
-          this.#open[exchange] = { window, at: routeCounts(sim.counters(exchange)) };
-        }, window.startMs),
-        clock.setTimeout(() => this.#close(exchange), window.endMs),
-      );
+      if (window.cued) this.#cued.push(window);
+      else this.#timers.push(clock.setTimeout(() => this.#openNow(window), window.startMs));
+      this.#timers.push(clock.setTimeout(() => this.#close(exchange), window.endMs));
     }
+  }
+
+  /** Opens the cued window of `exchange` that is due now (see `FailingWindow.cued`). */
+  cue(exchange: ExchangeId, storyMs: number): void {
+    const window = this.#cued.find(
+      (w) => w.exchange === exchange && storyMs >= w.startMs && storyMs < w.endMs,
+    );
+    if (window !== undefined && this.#open[exchange] === undefined) this.#openNow(window);
+  }
+
+  #openNow(window: FailingWindow): void {
+    this.#open[window.exchange] = { window, at: routeCounts(this.#sim.counters(window.exchange)) };
   }
 
   /** Requests received during failing windows, after the story (closes a window still open). */

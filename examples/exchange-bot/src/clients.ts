@@ -1,5 +1,5 @@
 import { useBreaker } from '@breakwater/axios';
-import type { BreakerRegistry } from '@breakwater/core';
+import { type BreakerRegistry, rateLimiter } from '@breakwater/core';
 import { binancePreset, krakenPreset, protectCcxt } from '@breakwater/exchanges';
 import { breakerHooks as gotHooks } from '@breakwater/got';
 import { breakerHooks as kyHooks } from '@breakwater/ky';
@@ -74,20 +74,34 @@ export function createClients(
   if (registry === undefined) return { kraken, binance, binanceAxios, krakenGot, binanceKy };
 
   // Kraken: one breaker per endpoint group (`kraken:sim:public`, `…:private`, `…:order`), as
-  // the preset does by default. Binance counts request weight per IP, across every endpoint, and
-  // bans an IP that keeps sending after a few 429s: one breaker for all of Binance (`groups:
-  // false`) stops market data, account and order calls together on the first 429.
+  // the preset does by default.
   const kraken$ = () => krakenPreset({ registry, environment: 'sim' });
-  const binance$ = () => binancePreset({ registry, environment: 'sim', groups: false });
+  // Binance counts request weight per IP, across every endpoint, and bans an IP that keeps
+  // sending after a few 429s. One breaker for all of Binance (`groups: false`) stops market
+  // data, account and order calls together on a 429; and the preset feeds the used weight
+  // Binance reports (`X-MBX-USED-WEIGHT-1M`) to a rate limiter that every Binance request goes
+  // through, so the bot stops before the 429 when the minute's weight is nearly spent.
+  const weight = rateLimiter({
+    name: 'binance weight',
+    capacity: 1_200,
+    refill: { amount: 1_200, intervalMs: 60_000 },
+    clock,
+  });
+  const binance$ = () =>
+    binancePreset({ registry, environment: 'sim', groups: false, rateLimiter: weight });
+  const limited = ((url: string, init?: RequestInit) =>
+    weight.execute(() => fetch(url, init))) as typeof fetch;
   // With ccxt's classes, an open breaker rejects with ccxt's own NetworkErrors.
   protectCcxt(kraken, kraken$(), { errors: ccxt });
-  protectCcxt(binance, binance$(), { errors: ccxt });
+  protectCcxt(binance, binance$(), { errors: ccxt, fetch: limited });
+  binanceAxios.defaults.adapter = 'fetch';
+  binanceAxios.defaults.env = { ...binanceAxios.defaults.env, fetch: limited };
   useBreaker(binanceAxios, binance$());
   return {
     kraken,
     binance,
     binanceAxios,
     krakenGot: krakenGot.extend(gotHooks(kraken$())),
-    binanceKy: binanceKy.extend(kyHooks(binance$())),
+    binanceKy: binanceKy.extend({ fetch: limited }).extend(kyHooks(binance$())),
   };
 }

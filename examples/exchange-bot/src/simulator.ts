@@ -70,10 +70,16 @@ export async function exhaustWeight(
     const used = Number(response.headers.get('x-mbx-used-weight-1m'));
     return response.ok && Number.isFinite(used) ? used : binanceWeightLimit;
   };
-  // Every market's statistics weigh 80; then one market's (2) to within 15 of the limit,
-  // which the bot's own polling passes within a second.
-  const all = () => get('');
-  let used = await all();
-  while (used + 80 <= binanceWeightLimit) used = await all();
-  while (used + 2 <= binanceWeightLimit - 15) used = await get('?symbol=BTCUSDT');
+  // Every market's statistics weigh 80, then one market's 2: all at once, in two rounds, so
+  // that it takes two round trips whatever the speed of the story. It stops 20 short of the
+  // limit (the bot's own polling passes it within a second or two), and never goes over it:
+  // 429s of its own would count toward a ban of the IP, the bot's too.
+  const margin = 20;
+  const round = async (weight: number, query: string, used: number) => {
+    const count = Math.max(0, Math.floor((binanceWeightLimit - margin - used) / weight));
+    const answers = await Promise.all(Array.from({ length: count }, () => get(query)));
+    return Math.max(used, ...answers);
+  };
+  const used = await get('?symbol=BTCUSDT');
+  await round(2, '?symbol=BTCUSDT', await round(80, '', used));
 }

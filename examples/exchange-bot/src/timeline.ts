@@ -56,11 +56,11 @@ export const timeline: readonly Incident[] = [
     label: 'Kraken orders time out, but are placed',
   },
   {
-    // A backfill job on the same IP spends the minute's request weight; the minute ends at 30 s.
+    // Another job on the same IP spends the minute's request weight; the minute ends at 30 s.
     kind: 'weight-exhausted',
     exchange: 'binance',
-    atMs: 22_000,
-    forMs: 8_000,
+    atMs: 21_000,
+    forMs: 9_000,
     label: 'Binance weight used up: 429 until the minute ends, 418 ban for who keeps sending',
   },
   {
@@ -103,6 +103,11 @@ export interface FailingWindow {
   readonly startMs: number;
   readonly endMs: number;
   readonly scope: 'all' | 'private';
+  /**
+   * It starts when the stage says so, not at `startMs`: Binance's weight is used up when the
+   * other job's requests have been answered, which takes real time.
+   */
+  readonly cued: boolean;
 }
 
 /** When each exchange's API was failing: the failing incidents, overlapping ones merged. */
@@ -111,7 +116,8 @@ export function failingWindows(incidents: readonly Incident[] = timeline): Faili
   const sorted = incidents
     .filter((incident) => failingKinds.has(incident.kind))
     .sort((a, b) => a.atMs - b.atMs);
-  for (const { exchange, atMs, forMs, scope = 'all' } of sorted) {
+  for (const { kind, exchange, atMs, forMs, scope = 'all' } of sorted) {
+    const cued = kind === 'weight-exhausted';
     const last = windows.findLast((window) => window.exchange === exchange);
     if (last !== undefined && atMs <= last.endMs) {
       windows[windows.indexOf(last)] = {
@@ -120,7 +126,7 @@ export function failingWindows(incidents: readonly Incident[] = timeline): Faili
         scope: last.scope === scope ? scope : 'all',
       };
     } else {
-      windows.push({ exchange, startMs: atMs, endMs: atMs + forMs, scope });
+      windows.push({ exchange, startMs: atMs, endMs: atMs + forMs, scope, cued });
     }
   }
   return windows;
