@@ -35,11 +35,24 @@ export {
   binanceRateLimitReport,
 } from './binance/rateLimitHeaders.ts';
 export { binanceCodeVerdict, binanceRetryAfterMs, binanceRules } from './binance/rules.ts';
+export {
+  type BinanceWsPresetOptions,
+  binanceWsPreset,
+  binanceWsUrls,
+  classifyBinanceFrame,
+} from './binance/wsPreset.ts';
 export { bybitEndpoint } from './bybit/endpoints.ts';
 export { type BybitPresetOptions, bybitPreset } from './bybit/preset.ts';
 // --- Bybit ---
 export { bybitRateLimitFeedback, bybitRateLimitReport } from './bybit/rateLimitHeaders.ts';
 export { bybitIpBanMs, bybitResetInMs, bybitRetCodeVerdict, bybitRules } from './bybit/rules.ts';
+export {
+  type BybitWsAuth,
+  type BybitWsPresetOptions,
+  bybitWsPreset,
+  bybitWsUrls,
+  classifyBybitFrame,
+} from './bybit/wsPreset.ts';
 // --- ccxt ---
 export type { CcxtErrorClass, CcxtErrorClasses } from './ccxt/ccxtErrors.ts';
 export {
@@ -51,6 +64,13 @@ export {
 export { coinbaseEndpoint } from './coinbase/endpoints.ts';
 export { coinbasePreset } from './coinbase/preset.ts';
 export { coinbaseErrorVerdict, coinbaseRules } from './coinbase/rules.ts';
+export {
+  type CoinbaseWsPresetOptions,
+  type CoinbaseWsSubscription,
+  classifyCoinbaseFrame,
+  coinbaseWsPreset,
+  coinbaseWsUrls,
+} from './coinbase/wsPreset.ts';
 // --- Kraken ---
 export { krakenEndpoint } from './kraken/endpoints.ts';
 export { type KrakenError, parseKrakenError } from './kraken/errors.ts';
@@ -61,10 +81,25 @@ export {
   krakenLockoutMs,
   krakenRules,
 } from './kraken/rules.ts';
+export {
+  classifyKrakenFrame,
+  type KrakenWsPresetOptions,
+  type KrakenWsSubscription,
+  krakenWsPreset,
+  krakenWsUrls,
+} from './kraken/wsPreset.ts';
 // --- OKX ---
 export { okxEndpoint } from './okx/endpoints.ts';
 export { okxPreset } from './okx/preset.ts';
 export { okxCodeVerdict, okxRules } from './okx/rules.ts';
+export {
+  classifyOkxFrame,
+  type OkxWsArg,
+  type OkxWsLogin,
+  type OkxWsPresetOptions,
+  okxWsPreset,
+  okxWsUrls,
+} from './okx/wsPreset.ts';
 // --- presets ---
 export type {
   ClassifyOptions,
@@ -91,3 +126,5 @@ export type {
   SystemStatusOptions,
 } from './status/types.ts';
 export type { EndpointGroup, ExchangeEndpoint, ExchangeId } from './types.ts';
+// --- WebSocket presets (for @breakwater/ws) ---
+export { wsConnectLimits } from './ws/types.ts';

@@ -24,7 +24,9 @@ export type ConnectReason = 'initial' | 'reconnect' | 'rotation';
  * factory threw, rejected, or returned no WebSocket), `heartbeat` (a ping went unanswered),
  * `connectTimeout` (not open and resubscribed within `connectTimeoutMs`), `resubscribe` (the
  * hook threw), `callback` (`heartbeat.message`, `heartbeat.isPong` or `rotation.messageId` threw
- * on this connection; the `error` event has the error), `rotated` (replaced by a newer
+ * on this connection; the `error` event has the error), `message` (a frame that
+ * `classifyMessage` judged an error ended it; the `close` event's `error` says which),
+ * `rotated` (replaced by a newer
  * connection), `halted` (the guard halted: the breaker was forced open, or the connection this
  * one was to replace closed in a way that halts the guard), `closed` (`close()`).
  */
@@ -35,6 +37,7 @@ export type CloseCause =
   | 'connectTimeout'
   | 'resubscribe'
   | 'callback'
+  | 'message'
   | 'rotated'
   | 'halted'
   | 'closed';
@@ -125,9 +128,10 @@ export interface GuardErrorEvent {
   /**
    * Which function threw: `connect` the factory (it threw, rejected, or returned no WebSocket),
    * `resubscribe` the hook (it threw or rejected), `heartbeat` `heartbeat.message` or
-   * `heartbeat.isPong`, `rotation` `rotation.messageId`.
+   * `heartbeat.isPong`, `rotation` `rotation.messageId`, `message` `classifyMessage` (it threw
+   * or returned no valid verdict).
    */
-  readonly phase: 'connect' | 'resubscribe' | 'heartbeat' | 'rotation';
+  readonly phase: 'connect' | 'resubscribe' | 'heartbeat' | 'rotation' | 'message';
   readonly error: unknown;
 }
 
