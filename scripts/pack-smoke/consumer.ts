@@ -7,6 +7,7 @@
 import { breakerInterceptor, type HookBreakerOptions, useBreaker } from '@breakwater/axios';
 import { BreakerRegistry, type CircuitBreaker, type HttpBreakerOptions } from '@breakwater/core';
 import { FileStore } from '@breakwater/core/node';
+import { type DashboardOptions, dashboardHandler, HealthMonitor } from '@breakwater/dashboard';
 import { krakenPreset } from '@breakwater/exchanges';
 import { type BreakerFetch, withBreaker } from '@breakwater/fetch';
 import { circuitBreaker } from '@breakwater/fetch/node';
@@ -64,6 +65,8 @@ const dropInOptions: OpossumBreaker.Options = { resetTimeout: 30_000 };
 const metricsOptions: BreakerMetricsOptions = { registry, register: new Registry() };
 const metrics = registerBreakerMetrics(metricsOptions);
 const instrumentation: BreakerInstrumentation = instrumentBreakers({ registry });
+const dashboardOptions: DashboardOptions = { registry, monitor: new HealthMonitor() };
+const dashboard = dashboardHandler(dashboardOptions);
 
 export const checked = [
   resolved(BreakerRegistry, true),
@@ -87,6 +90,8 @@ export const checked = [
   resolved(metrics, true),
   resolved(instrumentBreakers, true),
   resolved(instrumentation, true),
+  resolved(HealthMonitor, true),
+  resolved(dashboard, true),
 ];
 export const checkedTypes: Every<
   [
@@ -96,8 +101,9 @@ export const checkedTypes: Every<
     BreakerKyOptions,
     OpossumBreaker.Options,
     BreakerMetricsOptions,
+    DashboardOptions,
   ]
-> = [true, true, true, true, true, true];
+> = [true, true, true, true, true, true, true];
 export {
   agent,
   dropInOptions,
