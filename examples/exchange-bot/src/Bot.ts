@@ -56,7 +56,17 @@ export class Bot {
   };
   #orderSeq = 0;
 
-  constructor(mode: BotMode, stage: Stage, clock: ScaledClock, registry?: BreakerRegistry) {
+  /**
+   * @param log - where the Breakwater bot's stream guards say what they do (a socket given up,
+   *   a reconnect); the live view's event lines
+   */
+  constructor(
+    mode: BotMode,
+    stage: Stage,
+    clock: ScaledClock,
+    registry?: BreakerRegistry,
+    log: (line: string) => void = () => {},
+  ) {
     this.mode = mode;
     this.#clock = clock;
     this.#registry = registry;
@@ -68,7 +78,7 @@ export class Bot {
         if (uncertainEffect) this.#orderMayExist[id] = true;
       });
     });
-    this.#feeds = openMarketFeeds(stage, clock, mode, registry);
+    this.#feeds = openMarketFeeds(stage, clock, registry, log);
   }
 
   /**
@@ -124,7 +134,9 @@ export class Bot {
     const feeds = this.#feeds.map((feed) => feed.row());
     if (this.#registry !== undefined) {
       const now = this.#clock.now();
-      const breakers = this.#registry.list().map((snapshot) => ({
+      // The stream breakers show as their guards' rows (connection state, same counters).
+      const http = this.#registry.list().filter((snapshot) => !snapshot.name.endsWith(':stream'));
+      const breakers = http.map((snapshot) => ({
         name: snapshot.name,
         state: snapshot.state,
         openForMs: snapshot.openUntil > 0 ? snapshot.openUntil - now : undefined,

@@ -1,6 +1,7 @@
 import { BreakerRegistry, exponentialBackoff, type RegistryBreakerOptions } from '@breakwater/core';
 import type { ExchangeSim } from '@breakwater/exchanges/testing';
 import { Bot } from './Bot.ts';
+import { type DemoDashboard, startDashboard } from './dashboard.ts';
 import type { DemoOptions } from './options.ts';
 import { RequestMeter } from './RequestMeter.ts';
 import { type DemoSummary, type exchanges, type RunReport, summarize } from './report.ts';
@@ -42,17 +43,29 @@ export async function runDemo(options: DemoOptions, view: View): Promise<DemoSum
   const bots: Bot[] = [];
   const meters: RequestMeter[] = [];
   const timers: unknown[] = [];
+  const notes: string[] = [];
+  let dashboard: DemoDashboard | undefined;
   try {
+    if (options.dashboard) {
+      dashboard = await startDashboard(registry);
+      notes.push(dashboard.note);
+      view.event(dashboard.note);
+    }
     sims.push(...(await Promise.all([startSimulator(clock), startSimulator(clock)])));
     const [stageBw, stageBare] = sims as [ExchangeSim, ExchangeSim];
-    bots.push(new Bot('breakwater', stageBw, clock, registry), new Bot('bare', stageBare, clock));
+    let storyStart = Number.POSITIVE_INFINITY;
+    const at = () => Math.max(0, clock.monotonic() - storyStart);
+    const stamp = () => `[${(at() / 1000).toFixed(1).padStart(4)} s]`;
+    const log = (line: string) => view.event(`${stamp()}   Breakwater: ${line}`);
+    bots.push(
+      new Bot('breakwater', stageBw, clock, registry, log),
+      new Bot('bare', stageBare, clock),
+    );
     await Promise.all(bots.map((bot) => bot.start()));
 
     // The story starts now, on both simulators at once, and Binance's minute ends at 30 s.
-    const storyStart = clock.monotonic();
+    storyStart = clock.monotonic();
     clock.alignMinuteAt(storyStart + binanceMinuteEndsAtMs);
-    const at = () => clock.monotonic() - storyStart;
-    const stamp = () => `[${(at() / 1000).toFixed(1).padStart(4)} s]`;
     for (const sim of sims) {
       sim.timeline(timeline.flatMap((incident) => simIncident(incident, sim.elapsedMs) ?? []));
     }
@@ -88,7 +101,7 @@ export async function runDemo(options: DemoOptions, view: View): Promise<DemoSum
           atMs: now,
           storyMs,
           incidents: activeIncidents(now).map((incident) => incident.label),
-          notes: [],
+          notes,
           tables: bots.map((bot) => ({
             title: bot.mode === 'breakwater' ? 'with Breakwater' : 'without (bare clients)',
             rows: bot.rows(),
@@ -110,6 +123,7 @@ export async function runDemo(options: DemoOptions, view: View): Promise<DemoSum
     ) as [RunReport, RunReport];
     return summarize(reports[0], reports[1], storyMs, performance.now() - realStart);
   } finally {
+    await dashboard?.close();
     for (const timer of timers) clock.clearTimeout(timer);
     for (const meter of meters) meter.dispose();
     await Promise.all(bots.map((bot) => bot.close()));

@@ -1,7 +1,8 @@
 import type { BreakerRegistry } from '@breakwater/core';
-import { guardWebSocket, type ResilientWebSocket } from '@breakwater/ws';
+import { binanceWsPreset, krakenWsPreset } from '@breakwater/exchanges';
+import { type GuardOptions, guardWebSocket, type ResilientWebSocket } from '@breakwater/ws';
 import WebSocket from 'ws';
-import type { BotMode, BreakerRow } from './report.ts';
+import type { BreakerRow } from './report.ts';
 import type { ScaledClock } from './ScaledClock.ts';
 import type { Stage } from './stage.ts';
 import type { ExchangeId } from './timeline.ts';
@@ -15,7 +16,7 @@ export interface MarketFeed {
   close(): Promise<void>;
 }
 
-/** The subscription each exchange's stream expects, sent on every new connection. */
+/** The subscription the bare feed sends on every new connection. */
 const subscriptions: Record<ExchangeId, string> = {
   kraken: JSON.stringify({
     method: 'subscribe',
@@ -28,37 +29,68 @@ const subscriptions: Record<ExchangeId, string> = {
 export function openMarketFeeds(
   stage: Stage,
   clock: ScaledClock,
-  mode: BotMode,
   registry: BreakerRegistry | undefined,
+  log: (line: string) => void,
 ): MarketFeed[] {
   return (['kraken', 'binance'] as const).map((id) =>
-    registry === undefined || mode === 'bare'
+    registry === undefined
       ? bareFeed(id, stage.wsUrl(id), clock)
-      : guardedFeed(id, stage.wsUrl(id), clock, registry),
+      : guardedFeed(id, stage.wsUrl(id), clock, registry, log),
   );
 }
 
 /**
- * The Breakwater feed: reconnects with backoff through a breaker, a bound on connects, and a
- * heartbeat that notices a socket that stopped answering.
+ * The exchanges' WebSocket presets: their ping, error frames, close codes and connect limits,
+ * and the subscription, confirmed, on every connection.
+ */
+const presets: Record<ExchangeId, () => GuardOptions> = {
+  kraken: () => krakenWsPreset({ subscriptions: [{ channel: 'ticker', symbol: ['BTC/USD'] }] }),
+  binance: () => binanceWsPreset({ streams: ['btcusdt@ticker'] }),
+};
+
+/**
+ * Seconds of silence before the guard pings, and before it gives the socket up. The presets
+ * wait as the exchanges allow (Binance: 30 s, then 30 s more), longer than the demo's whole
+ * silent-socket incident; a bot may ask sooner, as this one does.
+ */
+const heartbeat = { ping: 'idle', intervalMs: 2_000, timeoutMs: 2_000 } as const;
+
+/**
+ * The Breakwater feed: the exchange's preset for `guardWebSocket()` (reconnects with backoff
+ * through a breaker, a bound on connects, a heartbeat that notices a socket gone silent).
  */
 function guardedFeed(
   exchange: ExchangeId,
   url: string,
   clock: ScaledClock,
   registry: BreakerRegistry,
+  log: (line: string) => void,
 ): MarketFeed {
   let connects = 0;
+  let lastMessage = clock.monotonic();
   const guard: ResilientWebSocket = guardWebSocket(() => new WebSocket(url), {
+    ...presets[exchange](),
     name: `${exchange} stream`,
     clock,
     breaker: registry.get(`${exchange}:sim:stream`),
-    heartbeat: { intervalMs: 5_000, timeoutMs: 3_000 },
-    resubscribe: ({ send }) => {
-      send(subscriptions[exchange]);
-    },
+    heartbeat,
+    // A connection whose subscription is not confirmed this soon is given up and retried.
+    connectTimeoutMs: 3_000,
   });
-  guard.on('open', () => connects++);
+  guard.on('open', ({ reason }) => {
+    connects++;
+    if (reason !== 'initial') log(`${exchange} stream open again (${reason})`);
+  });
+  guard.on('close', ({ cause, code, willReconnect }) => {
+    if (cause !== 'closed') {
+      log(
+        `${exchange} stream lost (${cause}, ${code}); ${willReconnect ? 'reconnecting' : 'halted'}`,
+      );
+    }
+  });
+  guard.on('message', () => {
+    lastMessage = clock.monotonic();
+  });
   const breaker = guard.breaker;
   return {
     exchange,
@@ -69,7 +101,7 @@ function guardedFeed(
       const { counters } = breaker.snapshot();
       return {
         name: `${exchange} stream (ws guard)`,
-        state: guard.state === 'open' ? 'connected' : guard.state,
+        state: guard.state === 'open' ? connected(clock.monotonic() - lastMessage) : guard.state,
         calls: counters.calls,
         failures: counters.failures,
         fastFails: counters.rejected,
@@ -82,6 +114,7 @@ function guardedFeed(
 /** The bare feed: reconnects one second after every close, and never checks the socket lives. */
 function bareFeed(exchange: ExchangeId, url: string, clock: ScaledClock): MarketFeed {
   let connects = 0;
+  let lastMessage = clock.monotonic();
   let attempts = 0;
   let failures = 0;
   let closed = false;
@@ -94,6 +127,9 @@ function bareFeed(exchange: ExchangeId, url: string, clock: ScaledClock): Market
     ws.on('open', () => {
       connects++;
       ws.send(subscriptions[exchange]);
+    });
+    ws.on('message', () => {
+      lastMessage = clock.monotonic();
     });
     ws.on('error', () => {});
     ws.on('close', () => {
@@ -109,7 +145,10 @@ function bareFeed(exchange: ExchangeId, url: string, clock: ScaledClock): Market
     },
     row: () => ({
       name: `${exchange} stream (ws)`,
-      state: socket?.readyState === WebSocket.OPEN ? 'connected' : 'reconnecting',
+      state:
+        socket?.readyState === WebSocket.OPEN
+          ? connected(clock.monotonic() - lastMessage)
+          : 'reconnecting',
       calls: attempts,
       failures,
       fastFails: 0,
@@ -123,4 +162,9 @@ function bareFeed(exchange: ExchangeId, url: string, clock: ScaledClock): Market
       await done;
     },
   };
+}
+
+/** `connected`, or `silent 4.2 s` when nothing came for over two seconds (story time). */
+function connected(quietMs: number): string {
+  return quietMs > 2_000 ? `silent ${(quietMs / 1000).toFixed(1)} s` : 'connected';
 }

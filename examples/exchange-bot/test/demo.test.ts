@@ -14,17 +14,18 @@ async function demo(...args: string[]): Promise<{ stdout: string; summary: DemoS
   const { stdout } = await run(
     process.execPath,
     ['--conditions=@breakwater/source', main, '--json', ...args],
-    { timeout: 60_000, env: { ...process.env, FORCE_COLOR: '0' } },
+    { timeout: 90_000, env: { ...process.env, FORCE_COLOR: '0' } },
   );
   const json = stdout.trimEnd().split('\n').at(-1) ?? '';
   return { stdout, summary: JSON.parse(json) as DemoSummary };
 }
 
 describe('npm run demo', () => {
-  // The 60 s story played in 12 s: short, and slow enough that the bare bot's hammering is not
-  // limited by what the machine can send (at higher speeds it is, and the comparison flatters it).
+  // The 60 s story played in 20 s. Played faster, a loaded machine (CI runs other test files
+  // beside this one) cannot send what the bare bot asks for in time, and the comparison
+  // becomes a measure of the machine instead of the bots.
   it('ends by itself with Breakwater banned nowhere, no order sent twice, and a fifth of the requests', async () => {
-    const { stdout, summary } = await demo('--duration', '12');
+    const { stdout, summary } = await demo('--duration', '20');
     const { breakwater, bare } = summary;
 
     expect(total(breakwater, 'bans')).toBe(0);
@@ -41,7 +42,7 @@ describe('npm run demo', () => {
     expect(stdout).toContain('▶ Kraken 5xx storm');
     expect(stdout).toContain('Breakwater: binance:sim closed → open');
     expect(stdout).toMatch(/Breakwater sent \d+ % of the bare bot's requests/);
-  }, 60_000);
+  }, 100_000);
 
   it('explains a bad --duration and what is allowed', () => {
     expect(() => parseDemoOptions(['--duration', 'soon'])).toThrow(

@@ -37,7 +37,7 @@ function stateCell(row: BreakerRow, c: Colors): string {
       half_open: c.yellow,
       reconnecting: c.yellow,
       disabled: c.dim,
-    }[row.state] ?? ((text: string) => text);
+    }[row.state] ?? (row.state.startsWith('silent') ? c.yellow : (text: string) => text);
   const wait =
     row.openForMs !== undefined && row.openForMs > 0
       ? ` ${(row.openForMs / 1000).toFixed(1)} s`
@@ -56,7 +56,10 @@ function breakerTable(title: string, rows: readonly BreakerRow[], c: Colors): st
     head: [title, 'state', 'calls', 'failures', 'fast-fails'],
     colAligns: ['left', 'left', 'right', 'right', 'right'],
     // cli-table3 colours through its own dependency; the plain view asks it for none.
-    style: c.isColorSupported ? { head: ['bold'], border: ['grey'] } : { head: [], border: [] },
+    style: {
+      compact: true,
+      ...(c.isColorSupported ? { head: ['bold'], border: ['grey'] } : { head: [], border: [] }),
+    },
   });
   for (const row of rows) {
     table.push([
