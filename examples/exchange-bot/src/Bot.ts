@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type BreakerRegistry, isBreakerOpenError, isRateLimitedError } from '@breakwater/core';
 import ccxt, { type Exchange } from 'ccxt';
 import { type Clients, createClients } from './clients.ts';
@@ -6,6 +7,20 @@ import type { ScaledClock } from './ScaledClock.ts';
 import type { Stage } from './stage.ts';
 import type { ExchangeId } from './timeline.ts';
 import { type MarketFeed, openMarketFeeds } from './wsFeeds.ts';
+
+/** What a bot is made of. */
+export interface BotOptions {
+  readonly mode: BotMode;
+  /** The simulator it trades on. */
+  readonly stage: Stage;
+  readonly clock: ScaledClock;
+  /** The Breakwater bot's breakers; the bare bot has none. */
+  readonly registry?: BreakerRegistry;
+  /** Where the stream guards say what they do (a socket given up, a reconnect). */
+  readonly log?: (line: string) => void;
+  /** Binance's request weight per minute for the bot's IP, as its `exchangeInfo` would say. */
+  readonly binanceWeightLimit: number;
+}
 
 /** What one client did, counted by the bot (the bare bot's live table). */
 interface ClientTally {
@@ -45,7 +60,8 @@ export class Bot {
   readonly #clients: Clients;
   readonly #registry: BreakerRegistry | undefined;
   readonly #tallies = new Map<string, ClientTally>();
-  readonly #feeds: MarketFeed[];
+  #feeds: MarketFeed[] = [];
+  readonly #openFeeds: () => MarketFeed[];
   /** `clock.monotonic()` of each successful ticker, per exchange: when the bot had prices. */
   readonly tickers: Record<ExchangeId, number[]> = { kraken: [], binance: [] };
   /** Set by the order breakers' `failure` events: the last failed order may exist. */
@@ -55,22 +71,14 @@ export class Bot {
     binance: undefined,
   };
   #orderSeq = 0;
+  /** In client order ids: two bots on one exchange (`--redis`) never share one. */
+  readonly #tag = randomBytes(4).toString('hex');
 
-  /**
-   * @param log - where the Breakwater bot's stream guards say what they do (a socket given up,
-   *   a reconnect); the live view's event lines
-   */
-  constructor(
-    mode: BotMode,
-    stage: Stage,
-    clock: ScaledClock,
-    registry?: BreakerRegistry,
-    log: (line: string) => void = () => {},
-  ) {
+  constructor({ mode, stage, clock, registry, log = () => {}, binanceWeightLimit }: BotOptions) {
     this.mode = mode;
     this.#clock = clock;
     this.#registry = registry;
-    this.#clients = createClients(stage, clock, registry);
+    this.#clients = createClients(stage, clock, binanceWeightLimit, registry);
     // A 5xx or a timeout on an order means "it may exist": the presets mark such failures.
     registry?.on('added', ({ name, breaker }) => {
       const id: ExchangeId = name.startsWith('kraken') ? 'kraken' : 'binance';
@@ -78,7 +86,7 @@ export class Bot {
         if (uncertainEffect) this.#orderMayExist[id] = true;
       });
     });
-    this.#feeds = openMarketFeeds(stage, clock, registry, log);
+    this.#openFeeds = () => openMarketFeeds(stage, clock, registry, log);
   }
 
   /**
@@ -97,6 +105,7 @@ export class Bot {
         }
       }),
     );
+    this.#feeds = this.#openFeeds();
   }
 
   /** Runs every loop of the bot until `signal` aborts. */
@@ -174,7 +183,7 @@ export class Bot {
    * knowledge it can only follow ccxt's advice and send it again.
    */
   async #order(id: ExchangeId, exchange: Exchange): Promise<void> {
-    const clientOrderId = `demo-${this.mode}-${++this.#orderSeq}`;
+    const clientOrderId = `demo-${this.#tag}-${++this.#orderSeq}`;
     const last = this.#lastPrice[id];
     if (last === undefined) return; // no market data yet: no order
     const price = Math.round(last * 0.9);

@@ -1,6 +1,11 @@
 import { useBreaker } from '@breakwater/axios';
-import { type BreakerRegistry, rateLimiter } from '@breakwater/core';
-import { binancePreset, krakenPreset, protectCcxt } from '@breakwater/exchanges';
+import { type BreakerRegistry, type Outcome, rateLimiter } from '@breakwater/core';
+import {
+  binancePreset,
+  binanceRateLimitReport,
+  krakenPreset,
+  protectCcxt,
+} from '@breakwater/exchanges';
 import { breakerHooks as gotHooks } from '@breakwater/got';
 import { breakerHooks as kyHooks } from '@breakwater/ky';
 import axios, { type AxiosInstance } from 'axios';
@@ -34,6 +39,7 @@ export const requestTimeoutMs = 3_000;
 export function createClients(
   stage: Stage,
   clock: ScaledClock,
+  binanceWeightLimit: number,
   registry?: BreakerRegistry,
 ): Clients {
   const timeout = clock.real(requestTimeoutMs);
@@ -83,12 +89,18 @@ export function createClients(
   // through, so the bot stops before the 429 when the minute's weight is nearly spent.
   const weight = rateLimiter({
     name: 'binance weight',
-    capacity: 1_200,
-    refill: { amount: 1_200, intervalMs: 60_000 },
+    capacity: binanceWeightLimit,
+    refill: { amount: binanceWeightLimit, intervalMs: 60_000 },
     clock,
   });
+  // The used weight only: a 429's Retry-After is the breaker's to honour. (Fed to the limiter
+  // too, a 429 whose wait is shorter than the minute holds every call to the minute's end.)
+  const feedWeight = (outcome: Outcome) => {
+    const report = binanceRateLimitReport(outcome, { limit: binanceWeightLimit });
+    if (report?.usedWeight !== undefined) weight.update(report);
+  };
   const binance$ = () =>
-    binancePreset({ registry, environment: 'sim', groups: false, rateLimiter: weight });
+    binancePreset({ registry, environment: 'sim', groups: false, onResponse: feedWeight });
   const limited = ((url: string, init?: RequestInit) =>
     weight.execute(() => fetch(url, init))) as typeof fetch;
   // With ccxt's classes, an open breaker rejects with ccxt's own NetworkErrors.

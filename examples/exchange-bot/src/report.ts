@@ -22,8 +22,10 @@ export interface ExchangeTally {
   readonly requests: number;
   /** Requests that arrived while an incident on this exchange was running. */
   readonly requestsWhileFailing: number;
-  /** HTTP 418 answers: Binance's IP bans. */
+  /** IP bans handed out (Binance's 418s for weight). */
   readonly bans: number;
+  /** Requests answered with a ban (418). */
+  readonly bannedRequests: number;
   /** Orders the exchange placed twice (the same client order id sent again). */
   readonly ordersSentTwice: number;
   /** WebSocket connections opened. */

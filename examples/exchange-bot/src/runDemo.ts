@@ -1,12 +1,16 @@
 import { BreakerRegistry, exponentialBackoff, type RegistryBreakerOptions } from '@breakwater/core';
 import type { ExchangeSim } from '@breakwater/exchanges/testing';
+import type { RedisStore } from '@breakwater/redis';
+import ccxt from 'ccxt';
+import { Redis } from 'ioredis';
 import { Bot } from './Bot.ts';
 import { type DemoDashboard, startDashboard } from './dashboard.ts';
+import { type FleetConfig, sharedRegistry, WorkerBot } from './fleet.ts';
 import type { DemoOptions } from './options.ts';
 import { RequestMeter } from './RequestMeter.ts';
 import { type DemoSummary, type exchanges, type RunReport, summarize } from './report.ts';
 import { ScaledClock } from './ScaledClock.ts';
-import { exhaustWeight, simIncident, startSimulator } from './simulator.ts';
+import { exhaustWeight, simIncident, startSimulator, weightPerBot } from './simulator.ts';
 import {
   activeIncidents,
   type FailingWindow,
@@ -39,8 +43,21 @@ export async function runDemo(options: DemoOptions, view: View): Promise<DemoSum
   const clock = new ScaledClock(storyMs / (options.durationS * 1000));
   const realStart = performance.now();
   const sims: ExchangeSim[] = [];
-  const registry = new BreakerRegistry({ clock, defaults: breakerDefaults });
+  let store: RedisStore | undefined;
+  let registry: BreakerRegistry;
+  const prefix = `breakwater-demo:${process.pid}:`;
+  if (options.redis) {
+    await expectRedis(options.redisUrl);
+    ({ registry, store } = sharedRegistry(
+      { redisUrl: options.redisUrl, prefix },
+      clock,
+      breakerDefaults,
+    ));
+  } else {
+    registry = new BreakerRegistry({ clock, defaults: breakerDefaults });
+  }
   const bots: Bot[] = [];
+  let worker: WorkerBot | undefined;
   const meters: RequestMeter[] = [];
   const timers: unknown[] = [];
   const notes: string[] = [];
@@ -51,17 +68,40 @@ export async function runDemo(options: DemoOptions, view: View): Promise<DemoSum
       notes.push(dashboard.note);
       view.event(dashboard.note);
     }
-    sims.push(...(await Promise.all([startSimulator(clock), startSimulator(clock)])));
+    // --redis: two bots on each side, on one IP each: twice the weight, as two keys would have.
+    const botsPerSide = options.redis ? 2 : 1;
+    const binanceWeightLimit = weightPerBot * botsPerSide;
+    sims.push(
+      ...(await Promise.all([
+        startSimulator(clock, botsPerSide),
+        startSimulator(clock, botsPerSide),
+      ])),
+    );
     const [stageBw, stageBare] = sims as [ExchangeSim, ExchangeSim];
     let storyStart = Number.POSITIVE_INFINITY;
     const at = () => Math.max(0, clock.monotonic() - storyStart);
     const stamp = () => `[${(at() / 1000).toFixed(1).padStart(4)} s]`;
     const log = (line: string) => view.event(`${stamp()}   Breakwater: ${line}`);
+    const common = { clock, binanceWeightLimit };
     bots.push(
-      new Bot('breakwater', stageBw, clock, registry, log),
-      new Bot('bare', stageBare, clock),
+      new Bot({ ...common, mode: 'breakwater', stage: stageBw, registry, log }),
+      new Bot({ ...common, mode: 'bare', stage: stageBare }),
     );
-    await Promise.all(bots.map((bot) => bot.start()));
+    // --redis: a second Breakwater bot, in a process of its own, shares the first one's breakers
+    // through Redis; against it, a second bare bot (sharing nothing: there is nothing to share).
+    if (options.redis) bots.push(new Bot({ ...common, mode: 'bare', stage: stageBare }));
+    const workerStarted = options.redis
+      ? WorkerBot.start(
+          { ...fleetConfig(stageBw, clock, options.redisUrl, prefix), binanceWeightLimit },
+          (line) => view.event(`${stamp()}   Breakwater #2: ${line}`),
+        )
+      : undefined;
+    await Promise.all([...bots.map((bot) => bot.start()), workerStarted]);
+    worker = await workerStarted;
+    if (worker !== undefined)
+      notes.push(
+        `--redis: a second Breakwater bot process shares these breakers through ${options.redisUrl}`,
+      );
 
     // The story starts now, on both simulators at once, and Binance's minute ends at 30 s.
     storyStart = clock.monotonic();
@@ -80,20 +120,21 @@ export async function runDemo(options: DemoOptions, view: View): Promise<DemoSum
           sims.forEach((sim, index) => {
             const meter = meters[index]!;
             backfills.push(
-              exhaustWeight(sim, incident.exchange, () => meter.discount(incident.exchange)),
+              exhaustWeight(sim, incident.exchange, binanceWeightLimit, () =>
+                meter.discount(incident.exchange),
+              ),
             );
           });
         }, incident.atMs),
       );
     }
-    registry.on('stateChange', ({ breaker, from, to, category }) =>
-      view.event(
-        `${stamp()}   Breakwater: ${breaker} ${from} → ${to}${category ? ` (${category})` : ''}`,
-      ),
+    registry.on('stateChange', ({ breaker, from, to, category, reason }) =>
+      view.event(`${stamp()}   Breakwater: ${breaker} ${from} → ${to} (${category ?? reason})`),
     );
 
     const controller = new AbortController();
     const runs = bots.map((bot) => bot.run(controller.signal));
+    worker?.run();
     await new Promise<void>((resolve) => {
       const draw = () => {
         const now = Math.min(at(), storyMs);
@@ -102,10 +143,13 @@ export async function runDemo(options: DemoOptions, view: View): Promise<DemoSum
           storyMs,
           incidents: activeIncidents(now).map((incident) => incident.label),
           notes,
-          tables: bots.map((bot) => ({
-            title: bot.mode === 'breakwater' ? 'with Breakwater' : 'without (bare clients)',
-            rows: bot.rows(),
-          })),
+          tables: [
+            { title: 'with Breakwater', rows: bots[0]!.rows() },
+            ...(worker === undefined
+              ? []
+              : [{ title: 'Breakwater, second process', rows: worker.rows() }]),
+            { title: 'without (bare clients)', rows: bots[1]!.rows() },
+          ],
         });
         if (now >= storyMs) {
           clearInterval(interval);
@@ -116,20 +160,82 @@ export async function runDemo(options: DemoOptions, view: View): Promise<DemoSum
       draw();
     });
     controller.abort();
-    await Promise.all([...runs, ...backfills]);
+    await Promise.all([...runs, ...backfills, worker?.stop()]);
 
-    const reports = bots.map((bot, index) =>
-      reportOf(bot, sims[index]!, meters[index]!, windows, storyStart),
-    ) as [RunReport, RunReport];
-    return summarize(reports[0], reports[1], storyMs, performance.now() - realStart);
+    const [bwBot, bareBot] = bots as [Bot, Bot];
+    return summarize(
+      reportOf(bwBot, stageBw, meters[0]!, windows, storyStart),
+      reportOf(bareBot, stageBare, meters[1]!, windows, storyStart),
+      storyMs,
+      performance.now() - realStart,
+    );
   } finally {
+    await worker?.stop();
     await dashboard?.close();
     for (const timer of timers) clock.clearTimeout(timer);
     for (const meter of meters) meter.dispose();
     await Promise.all(bots.map((bot) => bot.close()));
     registry.dispose();
+    await store?.dispose();
+    if (options.redis) await forget(options.redisUrl, prefix);
     await Promise.all(sims.map((sim) => sim.close()));
   }
+}
+
+/** Fails with what to do when `--redis` finds no Redis at `url`. */
+async function expectRedis(url: string): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new Error(
+      `--redis needs a Redis at ${url} (set REDIS_URL for another): ${(error as Error).message}`,
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Deletes what this run left in Redis (its breakers' states would expire in 5 minutes). */
+async function forget(url: string, prefix: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const keys = await client.keys(`${prefix}*`);
+    if (keys.length > 0) await client.del(...keys);
+  } catch {
+    // Redis went away meanwhile: the states expire by themselves.
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** What the second bot process needs: this speed, this Redis, the Breakwater bot's simulator. */
+function fleetConfig(
+  sim: ExchangeSim,
+  clock: ScaledClock,
+  redisUrl: string,
+  prefix: string,
+): Omit<FleetConfig, 'binanceWeightLimit'> {
+  const api = (exchange: { urls: Record<string, unknown> }) => exchange.urls.api;
+  return {
+    speed: clock.speed,
+    redisUrl,
+    prefix,
+    urls: { kraken: sim.url('kraken'), binance: sim.url('binance') },
+    wsUrls: { kraken: sim.wsUrl('kraken'), binance: sim.wsUrl('binance') },
+    apis: {
+      kraken: api(sim.redirect(new ccxt.kraken())),
+      binance: api(sim.redirect(new ccxt.binance())),
+    },
+  };
 }
 
 function reportOf(
@@ -144,7 +250,8 @@ function reportOf(
     return {
       requests: counters.requests - meter.discounted(id),
       requestsWhileFailing: meter.whileFailing(id),
-      bans: counters.statuses[418] ?? 0,
+      bans: counters.bans,
+      bannedRequests: counters.bannedRequests,
       ordersSentTwice: counters.duplicateOrders,
       wsConnects: counters.wsConnects,
     };

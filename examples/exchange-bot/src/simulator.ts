@@ -7,19 +7,22 @@ import {
 import type { ExchangeId, Incident } from './timeline.ts';
 
 /**
- * Binance's request-weight limit per IP and minute in the simulator: 1 200, its spot limit
- * until 2023 (6 000 today), so that the bot's own polling (about 930 a minute) uses most of it
- * and the other job needs only a few requests to use up the rest.
+ * Binance's request-weight limit per IP and minute in the simulator, for each bot on the IP:
+ * 2 400 (Binance's is 6 000 today), so that the bot's own polling (about 930 a minute) stays
+ * well under it, and the other job needs only a few requests to use up the rest.
  */
-const binanceWeightLimit = 1_200;
+export const weightPerBot = 2_400;
 
-/** One simulator with Kraken and Binance on their own loopback ports, on the demo's clock. */
-export function startSimulator(clock: Clock): Promise<ExchangeSim> {
+/**
+ * One simulator with Kraken and Binance on their own loopback ports, on the demo's clock, for
+ * `bots` bots on one IP.
+ */
+export function startSimulator(clock: Clock, bots: number): Promise<ExchangeSim> {
   return startExchangeSim({
     exchanges: ['kraken', 'binance'],
     clock,
     tickIntervalMs: 500,
-    binance: { weightLimit: binanceWeightLimit },
+    binance: { weightLimit: weightPerBot * bots },
   });
 }
 
@@ -61,6 +64,7 @@ export function simIncident(incident: Incident, offsetMs: number): SimIncidentSp
 export async function exhaustWeight(
   sim: ExchangeSim,
   exchange: ExchangeId,
+  binanceWeightLimit: number,
   sent: () => void,
 ): Promise<void> {
   const get = async (query: string): Promise<number> => {

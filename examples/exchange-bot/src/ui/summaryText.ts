@@ -28,7 +28,8 @@ export function summaryText(summary: DemoSummary, colors: boolean): string {
     );
   }
   row('requests in all', (r) => String(total(r, 'requests')));
-  row('HTTP 418 bans received (Binance)', (r) => String(total(r, 'bans')));
+  row('Binance IP bans (HTTP 418)', (r) => String(total(r, 'bans')));
+  row('requests answered with a ban', (r) => String(total(r, 'bannedRequests')));
   row('orders sent twice', (r) => String(total(r, 'ordersSentTwice')));
   row('WebSocket connects', (r) => String(total(r, 'wsConnects')));
   for (const id of exchanges) {
