@@ -9,6 +9,7 @@ import { BreakerRegistry, type CircuitBreaker, type HttpBreakerOptions } from '@
 import { FileStore } from '@breakwater/core/node';
 import { type DashboardOptions, dashboardHandler, HealthMonitor } from '@breakwater/dashboard';
 import { krakenPreset } from '@breakwater/exchanges';
+import { type ExchangeSim, startExchangeSim } from '@breakwater/exchanges/testing';
 import { type BreakerFetch, withBreaker } from '@breakwater/fetch';
 import { circuitBreaker } from '@breakwater/fetch/node';
 import { type BreakwaterContext, breakerHooks as gotHooks } from '@breakwater/got';
@@ -84,6 +85,7 @@ export const checked = [
   resolved(guardWebSocket, true),
   resolved(socket, true),
   resolved(createFaultyWsServer, true),
+  resolved(startExchangeSim, true),
   resolved(OpossumBreaker, true),
   resolved(dropIn, true),
   resolved(registerBreakerMetrics, true),
@@ -95,6 +97,7 @@ export const checked = [
 ];
 export const checkedTypes: Every<
   [
+    ExchangeSim,
     HookBreakerOptions,
     HttpBreakerOptions,
     BreakwaterContext,

@@ -11,6 +11,7 @@ import { BreakerRegistry, CircuitBreaker, isBreakerOpenError } from '@breakwater
 import { FileStore } from '@breakwater/core/node';
 import { HealthMonitor, serveDashboard } from '@breakwater/dashboard';
 import { krakenPreset } from '@breakwater/exchanges';
+import { startExchangeSim } from '@breakwater/exchanges/testing';
 import { withBreaker } from '@breakwater/fetch';
 import { circuitBreaker } from '@breakwater/fetch/node';
 import { breakerHooks as gotHooks } from '@breakwater/got';
@@ -48,6 +49,11 @@ breaker.dispose();
 assert.equal(typeof FileStore, 'function');
 assert.equal(typeof krakenPreset(), 'object');
 assert.equal(typeof wsTesting.createFaultyWsServer, 'function');
+// The exchange simulator's dist reaches into the package's own (../../kraken/endpoints.js).
+const sim = await startExchangeSim({ exchanges: ['kraken'] });
+const time = await fetch(`${sim.url('kraken')}/0/public/Time`).then((res) => res.json());
+assert.deepEqual(time.error, []);
+await sim.close();
 
 /** One call through `call` that succeeds, then one its breaker, forced open, rejects. */
 async function adapter(name, create) {

@@ -3,6 +3,7 @@ import { dropInIdle } from '../impls/breakwaterOpossum.ts';
 import { cockatielIdle } from '../impls/cockatiel.ts';
 import { opossumIdle } from '../impls/opossum.ts';
 import type { IdleImpl } from '../memory.ts';
+import { fleetLimiter } from '../redis/fleetLimiter.ts';
 import { redisPropagation } from '../redis/propagation.ts';
 import { axiosCase } from './axios.ts';
 import { closedSuccess } from './closedSuccess.ts';
@@ -41,7 +42,7 @@ export const cases: readonly BenchCase[] = [
 ];
 
 /** Cases measured in ms of latency, after the timed ones; skipped without a Redis. */
-export const latencyCases: readonly LatencyCase[] = [redisPropagation];
+export const latencyCases: readonly LatencyCase[] = [redisPropagation, fleetLimiter];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
 export const memoryCaseName = 'memory';

@@ -136,6 +136,7 @@ export type {
   RateLimitReport,
   ResolvedRateLimiterOptions,
 } from './policies/resolveRateLimiterOptions.ts';
+export { resolveRateLimiterOptions } from './policies/resolveRateLimiterOptions.ts';
 export type {
   GiveUpEvent,
   GiveUpReason,

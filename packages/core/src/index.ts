@@ -59,6 +59,7 @@ export {
 } from './policies/FallbackPolicy.ts';
 export type { Action, ExecuteOptions, Policy } from './policies/Policy.ts';
 export { type Pipeline, pipeline } from './policies/pipeline.ts';
+export type { RateBudget } from './policies/RateBudget.ts';
 export { type RateLimiter, rateLimiter } from './policies/RateLimiter.ts';
 export { RetryBudget } from './policies/RetryBudget.ts';
 export { type RetryPolicy, retry } from './policies/RetryPolicy.ts';

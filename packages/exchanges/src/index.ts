@@ -31,6 +31,8 @@ export { type BinancePresetOptions, binancePreset } from './binance/preset.ts';
 // --- Binance ---
 export {
   type BinanceRateLimitFeedbackOptions,
+  binanceOrderCountFeedback,
+  binanceOrderCountReport,
   binanceRateLimitFeedback,
   binanceRateLimitReport,
 } from './binance/rateLimitHeaders.ts';
@@ -74,7 +76,14 @@ export {
 // --- Kraken ---
 export { krakenEndpoint } from './kraken/endpoints.ts';
 export { type KrakenError, parseKrakenError } from './kraken/errors.ts';
-export { krakenPreset } from './kraken/preset.ts';
+export { type KrakenPresetOptions, krakenPreset } from './kraken/preset.ts';
+export {
+  type KrakenRateLimits,
+  type KrakenTier,
+  krakenCallCost,
+  krakenRateLimitFeedback,
+  krakenRateLimits,
+} from './kraken/rateLimits.ts';
 export {
   krakenErrorArrayRule,
   krakenErrorVerdict,
@@ -90,7 +99,8 @@ export {
 } from './kraken/wsPreset.ts';
 // --- OKX ---
 export { okxEndpoint } from './okx/endpoints.ts';
-export { okxPreset } from './okx/preset.ts';
+export { type OkxPresetOptions, okxPreset } from './okx/preset.ts';
+export { type OkxRateLimit, okxRateLimit, okxRateLimitFeedback } from './okx/rateLimits.ts';
 export { okxCodeVerdict, okxRules } from './okx/rules.ts';
 export {
   classifyOkxFrame,

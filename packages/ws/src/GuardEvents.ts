@@ -7,7 +7,8 @@ import type { MessageData, OutgoingData } from './SocketAdapter.ts';
  * - `open`: a connection is up and resubscribed; `send()` goes straight out;
  * - `reconnecting`: the connection was lost; waiting (backoff, open breaker, rate limit) or
  *   connecting again; `send()` queues;
- * - `halted`: stopped after a close that must not be retried blindly (an `auth` close code, an
+ * - `halted`: stopped after a close that must not be retried blindly (an `auth` or `refused`
+ *   close code or error frame, an
  *   upgrade refused for good: 401, 403, 407, 400, 404 and other 4xx but 408, 418 and 429, or a
  *   2xx or 3xx instead of the upgrade; a `normal` close without `reconnect.onNormalClose`), or
  *   because the breaker was forced open or ran out of `maxRecoveryAttempts`; `reconnect()`
@@ -50,10 +51,11 @@ export interface GuardOpenEvent {
 
 /**
  * What the end of a connection means for the guard: the `kind` of its close code (see
- * `classifyCloseCode`), or `refused` when the server refused the upgrade in a way that trying
- * again would not change (`ws` only; see `GuardCloseEvent.kind`).
+ * `classifyCloseCode`); also `refused` when the server refused the upgrade in a way that trying
+ * again would not change (`ws` only), or an error frame said the request is wrong (see
+ * `GuardCloseEvent.kind`).
  */
-export type EndKind = CloseKind | 'refused';
+export type EndKind = CloseKind;
 
 /** Payload of `close`: one connection (or connection attempt) ended. */
 export interface GuardCloseEvent {

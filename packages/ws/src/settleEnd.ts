@@ -144,7 +144,11 @@ export function settleEnd(
     kind = classifyCloseCode(end.code, options.closeCodes);
   } else kind = 'transient';
   if (permit.settled) return kind;
-  if (kind === 'auth' || (kind === 'normal' && !reconnectsAfter(kind, cause, options))) {
+  if (
+    kind === 'auth' ||
+    kind === 'refused' ||
+    (kind === 'normal' && !reconnectsAfter(kind, cause, options))
+  ) {
     permit.release();
     return kind;
   }

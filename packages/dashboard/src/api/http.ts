@@ -87,6 +87,22 @@ export function readJsonBody(
       message: `The request body is larger than ${maxBytes} bytes.`,
     },
   };
+  if (req.readableEnded) {
+    // A framework's body parser came first (Express' `express.json()`): take what it parsed.
+    const parsed = (req as { body?: unknown }).body;
+    if (parsed !== undefined && !Buffer.isBuffer(parsed) && typeof parsed !== 'string') {
+      return Promise.resolve({ ok: true, value: parsed });
+    }
+    return Promise.resolve({
+      ok: false,
+      error: {
+        status: 400,
+        code: 'body_consumed',
+        message:
+          'The request body was read before the dashboard got it: mount it before body parsers.',
+      },
+    });
+  }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();

@@ -49,6 +49,9 @@ export interface CoinbaseWsPresetOptions {
   jwt?: () => string | PromiseLike<string>;
 }
 
+/** Channels served by the user endpoint. */
+const userChannels: ReadonlySet<string> = new Set(['user', 'futures_balance_summary']);
+
 const known: KnownKeys<CoinbaseWsPresetOptions> = { subscriptions: true, jwt: true };
 
 /** "Unauthenticated messages are rate-limited at 8 per second per IP address." */
@@ -82,7 +85,9 @@ export function coinbaseWsPreset(options: CoinbaseWsPresetOptions = {}): GuardOp
     product_ids === undefined ? [channel] : product_ids.map((product) => `${channel} ${product}`),
   );
   return {
-    name: coinbaseWsUrls.public,
+    name: subscriptions.some(({ channel }) => userChannels.has(channel))
+      ? coinbaseWsUrls.user
+      : coinbaseWsUrls.public,
     heartbeat: { ping: 'none', intervalMs: 5_000, timeoutMs: 5_000 },
     maxConnectsPerWindow: { ...wsConnectLimits.coinbase },
     classifyMessage: classifyCoinbaseFrame,

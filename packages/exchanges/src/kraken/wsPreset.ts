@@ -1,4 +1,4 @@
-import { BreakwaterConfigError, ignore, type Verdict } from '@breakwater/core';
+import { BreakwaterConfigError, failure, ignore, type Verdict } from '@breakwater/core';
 import {
   expectFunction,
   expectObject,
@@ -65,6 +65,7 @@ const known: KnownKeys<KrakenWsPresetOptions> = { subscriptions: true, token: tr
  *   `EAPI:Invalid key` and `ESession:Invalid session` halt as auth, rate limits and
  *   `EService:Unavailable` back off and reconnect), while subscribing; once open, only service
  *   failures end the connection and the rest (answers to your own requests) is delivered;
+ *   `{"Error":"Exceeded msg rate"}` (Kraken's message-rate limit) counts as a rate limit;
  * - the `status` channel saying `maintenance` backs off and reconnects (a `maintenance`
  *   failure for the breaker); `cancel_only` and `post_only` are delivered;
  * - connects: at most 60 per 10 minutes (a conservative bound; Kraken publishes none).
@@ -110,6 +111,7 @@ export function krakenWsPreset(options: KrakenWsPresetOptions = {}): GuardOption
 }
 
 const requestError = ignore('client');
+const rateLimited = failure('rate_limit');
 
 /** Kraken's frames that decide a connection's fate: failed requests and maintenance. */
 export function classifyKrakenFrame(
@@ -120,6 +122,11 @@ export function classifyKrakenFrame(
   // Channel updates (books of many KB) start with {"channel":…}; answers are short.
   if (text.startsWith('{"channel":')) {
     return frameHead(text).includes('"channel":"status"') ? statusVerdict(text) : undefined;
+  }
+  // Kraken's dynamic message-rate limit, `{"Error":"Exceeded msg rate"}`, has no `success`.
+  // https://docs.kraken.com/api/docs/guides/spot-ratelimits
+  if (text.includes('Exceeded msg rate')) {
+    return frameVerdict(rateLimited, phase, 'kraken: Exceeded msg rate');
   }
   if (!text.includes('"success":false')) return undefined;
   const json = frameJson(text);

@@ -75,9 +75,9 @@ const maxArgsBytes = 65_536;
  *   delivered (they answer your own requests);
  * - the notice `64008` ("the connection will soon be closed for a service upgrade") replaces
  *   the connection at once, make before break;
- * - close codes 4001 (login failed), 4002 (invalid request), 4007 (API key updated or deleted),
- *   4008 (too many channels) and 1009 (request too large) halt; 4003, 4004 (no data for 30 s),
- *   4005 (buffer full), 4006 and 4009 reconnect;
+ * - close codes 4001 (login failed) and 4007 (API key updated or deleted) halt as `auth`; 4002
+ *   (invalid request), 4008 (too many channels) and 1009 (request too large) halt as `refused`;
+ *   4003, 4004 (no data for 30 s), 4005 (buffer full), 4006 and 4009 reconnect;
  * - connects: at most 3 per second (OKX's per-IP limit; share a `rateLimiter` between sockets).
  *
  * @throws BreakwaterConfigError when an option is invalid
@@ -104,7 +104,7 @@ export function okxWsPreset(options: OkxWsPresetOptions = {}): GuardOptions {
       message: 'ping',
       isPong: (data) => data === 'pong',
     },
-    closeCodes: { auth: [4001, 4002, 4007, 4008, 1009] },
+    closeCodes: { auth: [4001, 4007], refused: [4002, 4008, 1009] },
     maxConnectsPerWindow: { ...wsConnectLimits.okx },
     classifyMessage: classifyOkxFrame,
     resubscribe: async ({ send, waitFor }) => {

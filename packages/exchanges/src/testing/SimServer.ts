@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SimStats } from './SimStats.ts';
-import type { SimReply, Venue } from './Venue.ts';
+import type { SimReply, SimRequest, Venue, VenueContext } from './Venue.ts';
 import type { StreamHub } from './ws/StreamHub.ts';
 
 /** Bodies over this are refused (413): exchange requests are small forms. */
@@ -39,11 +39,14 @@ export class SimServer {
   readonly #venue: Venue;
   readonly #stats: SimStats;
   readonly #hanging = new Set<ServerResponse>();
+  readonly #delayed = new Map<unknown, ServerResponse>();
+  readonly #context: Pick<VenueContext, 'clock' | 'timeline'>;
   #origin = '';
 
-  constructor(venue: Venue, stats: SimStats, hub: StreamHub) {
+  constructor(venue: Venue, context: VenueContext, hub: StreamHub) {
     this.#venue = venue;
-    this.#stats = stats;
+    this.#stats = context.stats;
+    this.#context = context;
     this.#server = createServer((request, response) => this.#receive(request, response));
     this.#server.on('upgrade', (request, socket, head) =>
       hub.upgrade(request, socket as never, head),
@@ -78,14 +81,26 @@ export class SimServer {
         this.#send(response, route, { status: 413, json: { error: 'body too large' } });
         return;
       }
-      const reply = this.#venue.handle({
+      const simRequest: SimRequest = {
         method: request.method ?? 'GET',
         path: url.pathname,
         params: paramsOf(url, request, Buffer.concat(chunks).toString('utf8')),
         headers: request.headers,
         ip: request.socket.remoteAddress ?? '127.0.0.1',
-      });
-      this.#send(response, route, reply);
+      };
+      const reply = this.#venue.handle(simRequest);
+      const { clock, timeline } = this.#context;
+      const latency = timeline.active(this.#venue.id, 'latency', this.#venue.groupOf(simRequest));
+      if (latency === undefined || reply.hang === true) {
+        this.#send(response, route, reply);
+        return;
+      }
+      // The answer is decided now and sent later, on the simulator's clock.
+      const timer = clock.setTimeout(() => {
+        this.#delayed.delete(timer);
+        this.#send(response, route, reply);
+      }, latency.delayMs);
+      this.#delayed.set(timer, response);
     });
   }
 
@@ -97,6 +112,7 @@ export class SimServer {
       response.on('close', () => this.#hanging.delete(response));
       return;
     }
+    if (response.destroyed) return; // the client gave up while the answer was delayed
     this.#stats.answered(route, reply.status);
     const html = reply.html !== undefined;
     const body = html ? reply.html! : JSON.stringify(reply.json ?? {});
@@ -109,6 +125,11 @@ export class SimServer {
   }
 
   async close(): Promise<void> {
+    for (const [timer, response] of this.#delayed) {
+      this.#context.clock.clearTimeout(timer);
+      response.destroy();
+    }
+    this.#delayed.clear();
     for (const response of this.#hanging) response.destroy();
     this.#hanging.clear();
     this.#server.closeAllConnections();

@@ -2,7 +2,7 @@ import type { Clock } from '@breakwater/core';
 import type { EndpointGroup } from '../types.ts';
 import type { SimExchangeId, SimIncident, SimIncidentSpec, SimIncidentType } from './types.ts';
 
-/** An incident as the timeline keeps it: absolute monotonic times. */
+/** An incident as the timeline keeps it, with the spec it was made from. */
 export interface ScheduledIncident extends SimIncident {
   readonly spec: SimIncidentSpec;
 }
@@ -64,6 +64,8 @@ export class Timeline {
         endMs = Math.min(endMs, Math.max(startMs, timeline.elapsedMs()));
       },
     };
+    // Incidents that are over are forgotten, so a long-running simulator's lookups stay short.
+    this.#incidents = this.#incidents.filter((old) => old.endMs > now);
     this.#incidents.push(incident);
     if (spec.type === 'wsDrop') {
       if (startMs <= now) this.#onInstant(incident);
@@ -106,6 +108,11 @@ export class Timeline {
       remaining = Math.max(remaining ?? 0, incident.endMs - now);
     }
     return remaining;
+  }
+
+  /** The incidents in effect now, oldest first. */
+  activeIncidents(): SimIncident[] {
+    return this.#incidents.filter((incident) => incident.active);
   }
 
   /** Ends every incident. */

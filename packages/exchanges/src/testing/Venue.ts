@@ -1,5 +1,6 @@
 import { type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { Clock } from '@breakwater/core';
+import type { EndpointGroup } from '../types.ts';
 import type { SimMarket } from './SimMarket.ts';
 import type { SimStats } from './SimStats.ts';
 import type { Timeline } from './Timeline.ts';
@@ -44,11 +45,33 @@ export interface Venue {
   /** Path of the market stream, `/v2` or `/ws`. */
   readonly wsPath: string;
   readonly stream: StreamProtocol;
+  /** The presets' endpoint group of a request, which incidents' `scope` matches. */
+  groupOf(request: SimRequest): EndpointGroup;
   handle(request: SimRequest): SimReply;
 }
 
-/** An HTML error page like the CDN in front of the exchange sends. */
+/** Cloudflare's own 5xx codes and the titles of their pages. */
+const cloudflareTitles: Readonly<Record<number, string>> = {
+  520: 'Web server is returning an unknown error',
+  521: 'Web server is down',
+  522: 'Connection timed out',
+  523: 'Origin is unreachable',
+  524: 'A timeout occurred',
+  525: 'SSL handshake failed',
+  526: 'Invalid SSL certificate',
+  530: 'Origin DNS error',
+};
+
+/**
+ * An HTML error page like the CDN in front of the exchange sends: nginx-style for the usual
+ * statuses, Cloudflare's "Error code 5xx" page for its own codes (what the presets read as a
+ * timeout for 522 and 524).
+ */
 export function htmlPage(status: number, server: string): string {
+  const cloudflare = cloudflareTitles[status];
+  if (server === 'cloudflare' && cloudflare !== undefined) {
+    return `<!DOCTYPE html>\r\n<html>\r\n<head><title>${status}: ${cloudflare}</title></head>\r\n<body>\r\n<h1>${cloudflare}</h1>\r\n<p>Error code ${status}</p>\r\n<p>Performance &amp; security by cloudflare</p>\r\n</body>\r\n</html>\r\n`;
+  }
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
   return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>${server}</center>\r\n</body>\r\n</html>\r\n`;
 }

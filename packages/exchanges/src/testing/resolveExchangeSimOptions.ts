@@ -6,6 +6,7 @@ import {
   expectObject,
   expectOneOf,
   type KnownKeys,
+  maxTimerMs,
   rejectUnknownKeys,
   systemClock,
 } from '@breakwater/core/adapter';
@@ -103,6 +104,7 @@ const incidentKeys: Record<SimIncidentSpec['type'], readonly string[]> = {
   rateLimited: ['retryAfterMs', 'durationMs', 'scope'],
   ban: ['durationMs', 'scope'],
   orderTimeout: ['durationMs', 'scope'],
+  latency: ['delayMs', 'durationMs', 'scope'],
   maintenance: ['mode', 'durationMs'],
   wsDrop: ['code'],
   wsSilent: ['durationMs'],
@@ -133,6 +135,7 @@ export function checkIncident(
   if (fields.atMs !== undefined) expectNumber(`${path}.atMs`, fields.atMs, 0);
   if (fields.durationMs !== undefined)
     expectNumber(`${path}.durationMs`, fields.durationMs, 0, Infinity, true);
+  if (type === 'latency') expectNumber(`${path}.delayMs`, fields.delayMs, 0, maxTimerMs);
   if (fields.retryAfterMs !== undefined)
     expectNumber(`${path}.retryAfterMs`, fields.retryAfterMs, 0);
   if (fields.scope !== undefined)

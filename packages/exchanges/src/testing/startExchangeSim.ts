@@ -101,7 +101,7 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
       venue,
       context,
       hub,
-      server: new SimServer(venue, context.stats, hub),
+      server: new SimServer(venue, context, hub),
       weight,
     });
   }
@@ -155,6 +155,7 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
       );
       return checked.map((spec) => timeline.add(spec));
     },
+    activeIncidents: () => timeline.activeIncidents(),
     heal() {
       timeline.endAll();
       for (const r of running.values()) r.weight?.reset();

@@ -117,6 +117,7 @@ interface HttpIncident extends LastingIncident {
  *   Binance 503 `System is under maintenance.`); `cancel_only` refuses new orders only.
  * - `orderTimeout`: an order is placed and its answer never comes (the client's own timeout
  *   fires); query the order to find it.
+ * - `latency`: every answer (whatever it is) is sent `delayMs` later on the simulator's clock.
  * - `wsDrop`: every open market-stream connection drops (no close frame, 1006), or is closed
  *   with `code`.
  * - `wsSilent`: open and new connections stay up but send nothing: no updates, heartbeats,
@@ -128,6 +129,7 @@ export type SimIncidentSpec =
   | (HttpIncident & { type: 'rateLimited'; retryAfterMs?: number })
   | (HttpIncident & { type: 'ban' })
   | (HttpIncident & { type: 'orderTimeout' })
+  | (HttpIncident & { type: 'latency'; delayMs: number })
   | (LastingIncident & { type: 'maintenance'; mode?: 'maintenance' | 'cancel_only' })
   | (IncidentTiming & { type: 'wsDrop'; code?: number })
   | (LastingIncident & { type: 'wsSilent' })
@@ -216,6 +218,8 @@ export interface ExchangeSim {
   incident(spec: SimIncidentSpec): SimIncident;
   /** Schedules several incidents at once, the script of a scenario. */
   timeline(specs: readonly SimIncidentSpec[]): SimIncident[];
+  /** The incidents in effect now, oldest first: what a live display shows as "happening". */
+  activeIncidents(): readonly SimIncident[];
   /** Ends every incident and lifts every ban. */
   heal(): void;
   /** What happened on `exchange` so far. */

@@ -9,7 +9,7 @@ import {
 } from '@breakwater/exchanges';
 import ccxt from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { binanceClient, krakenClient, startSim } from './support.ts';
+import { binanceClient, krakenClient, startSim, until } from './support.ts';
 
 const registries: BreakerRegistry[] = [];
 afterEach(() => {
@@ -246,10 +246,75 @@ describe('scripted incidents, as ccxt sees them', () => {
     ]);
 
     // Both orders exist: the bot must look before it sends them again.
+    kraken.timeout = 10_000;
     const open = await kraken.fetchOpenOrders('BTC/USD');
     expect(open.map((o) => o.clientOrderId).sort()).toEqual(['bot-7', 'bot-8']);
     expect(sim.orders('kraken').every((o) => o.answerWithheld)).toBe(true);
     expect(sim.counters('kraken').routes['POST /0/private/AddOrder']).toEqual({ 0: 2 });
+  });
+
+  it('Binance: a withheld order exists; a retry with its client id is a duplicate', async () => {
+    const { sim } = await startSim({ exchanges: ['binance'] });
+    const binance = binanceClient(sim);
+    await binance.loadMarkets();
+    sim.incident({ exchange: 'binance', type: 'orderTimeout' });
+    binance.timeout = 50;
+    const params = { clientOrderId: 'bot-9' };
+    await expect(
+      binance.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 60_000, params),
+    ).rejects.toBeInstanceOf(ccxt.RequestTimeout);
+    binance.timeout = 10_000;
+    // The blind retry a bot without a breaker makes: Binance refuses the id an open order holds.
+    await expect(
+      binance.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 60_000, params),
+    ).rejects.toBeInstanceOf(ccxt.InvalidOrder);
+    const [open] = await binance.fetchOpenOrders('BTC/USDT');
+    expect(open?.clientOrderId).toBe('bot-9');
+    expect(sim.counters('binance')).toMatchObject({ ordersPlaced: 1, duplicateOrders: 1 });
+  });
+
+  it('Kraken places an order sent twice twice, and counts the duplicate', async () => {
+    const { sim } = await startSim({ exchanges: ['kraken'] });
+    const kraken = krakenClient(sim);
+    for (let i = 0; i < 2; i++) {
+      await kraken.createOrder('ETH/USD', 'limit', 'sell', 0.1, 4_000, { clientOrderId: 'same' });
+    }
+    expect(sim.counters('kraken')).toMatchObject({ ordersPlaced: 2, duplicateOrders: 1 });
+    expect(sim.orders('kraken').map((o) => o.clientOrderId)).toEqual(['same', 'same']);
+  });
+
+  it('latency: answers leave late on the simulator’s clock; ccxt’s own timeout fires', async () => {
+    const { sim, clock } = await startSim({ exchanges: ['kraken'] });
+    sim.incident({ exchange: 'kraken', type: 'latency', delayMs: 5_000, scope: 'public' });
+    const late = fetch(`${sim.url('kraken')}/0/public/Time`).then((res) => res.json());
+    await until(() => clock.pendingTimers > 0); // the request has arrived; its answer waits
+    await clock.advance(4_999);
+    expect(sim.counters('kraken').requests).toBe(0); // decided, not yet sent
+    await clock.advance(1);
+    // Decided when the request arrived, sent 5 s later.
+    expect(await late).toMatchObject({ result: { unixtime: 1_767_225_600 } });
+    const kraken = krakenClient(sim);
+    kraken.timeout = 50;
+    await expect(kraken.fetchTime()).rejects.toBeInstanceOf(ccxt.RequestTimeout);
+    // Private calls are out of scope: they answer at once.
+    kraken.timeout = 10_000;
+    expect(await kraken.privatePostBalance()).toMatchObject({ error: [] });
+  });
+
+  it('Cloudflare’s own 5xx pages in front of Kraken: 524 reads as a timeout', async () => {
+    const { sim } = await startSim({ exchanges: ['kraken'] });
+    sim.incident({ exchange: 'kraken', type: 'serverErrors', status: 524 });
+    const res = await fetch(`${sim.url('kraken')}/0/public/Ticker?pair=XBTUSD`);
+    const body = await res.text();
+    expect(body).toContain('Error code 524');
+    const verdict = krakenPreset().classify(
+      { url: res.url, method: 'GET' },
+      { status: res.status, headers: Object.fromEntries(res.headers), body },
+    );
+    expect(verdict).toMatchObject({ verdict: 'failure', category: 'timeout' });
+    // ccxt 4.5 maps no exception to 524 and hands its caller `undefined`: only a breaker that
+    // reads the page sees the timeout.
+    expect(await krakenClient(sim).fetchTime()).toBeUndefined();
   });
 
   it('runs a timeline on the clock; incidents end on time or when told', async () => {
@@ -263,6 +328,7 @@ describe('scripted incidents, as ccxt sees them', () => {
     expect(await status()).toBe(200);
     await clock.advance(1_000);
     expect([storm?.active, await status()]).toEqual([true, 502]);
+    expect(sim.activeIncidents()).toEqual([storm]);
     await clock.advance(2_000);
     expect([storm?.active, await status()]).toEqual([false, 200]);
     await clock.advance(2_000);

@@ -90,6 +90,34 @@ describe('the exchange simulator with real ccxt clients', () => {
     expect(await response.json()).toEqual({ code: -2014, msg: 'API-key format invalid.' });
   });
 
+  it('refuses orders outside the limits the exchange lists, as it would', async () => {
+    const { sim } = await startSim();
+    const kraken = await fetch(`${sim.url('kraken')}/0/private/AddOrder`, {
+      method: 'POST',
+      headers: { 'api-key': 'key', 'api-sign': 'sign' },
+      body: 'nonce=1&pair=XBTUSD&type=buy&ordertype=limit&volume=Infinity&price=1',
+    });
+    expect(await kraken.json()).toEqual({ error: ['EGeneral:Invalid arguments'] });
+    const order = (query: string) =>
+      fetch(`${sim.url('binance')}/api/v3/order?${query}&timestamp=1&signature=s`, {
+        method: 'POST',
+        headers: { 'x-mbx-apikey': 'key' },
+      }).then(async (res) => [res.status, await res.json()]);
+    expect(await order('symbol=BTCUSDT&side=BUY&type=MARKET&quantity=1e308')).toEqual([
+      400,
+      { code: -1013, msg: 'Filter failure: LOT_SIZE' },
+    ]);
+    expect(await order('side=BUY&type=MARKET&quantity=1')).toEqual([
+      400,
+      {
+        code: -1102,
+        msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.",
+      },
+    ]);
+    expect(sim.orders('kraken')).toEqual([]);
+    expect(sim.orders('binance')).toEqual([]);
+  });
+
   it('binds 127.0.0.1 on a free port per exchange, and frees it on close', async () => {
     const sim = await startExchangeSim();
     const kraken = new URL(sim.url('kraken'));

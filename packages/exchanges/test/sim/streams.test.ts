@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { ExchangeSim } from '@breakwater/exchanges/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startSim } from './support.ts';
+import { startSim, until } from './support.ts';
 
 /** A `ws` client that records every message and protocol ping it receives. */
 interface Client {
@@ -71,14 +71,6 @@ async function krakenBarrier(client: Client, reqId: number): Promise<void> {
 async function binanceBarrier(client: Client, id: number): Promise<void> {
   client.send({ method: 'LIST_SUBSCRIPTIONS', id });
   await client.next((m) => m.id === id);
-}
-
-/** Lets I/O run until `check` holds: the server handles what a client sent on its own schedule. */
-async function until(check: () => boolean): Promise<void> {
-  for (let turn = 0; !check(); turn++) {
-    if (turn > 10_000) throw new Error('condition never held');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('Kraken’s WebSocket v2 market stream', () => {
@@ -241,5 +233,57 @@ describe('Binance’s market streams', () => {
     expect(await mute.closed).toBe(1006);
     expect(answering.pings).toHaveLength(3);
     expect(answering.socket.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe('closing the simulator', () => {
+  it('leaves nothing running: a busy process exits on its own after close()', async () => {
+    const { spawn } = await import('node:child_process');
+    const fixture = new URL('./fixtures/busySimulator.ts', import.meta.url);
+    const child = spawn(process.execPath, ['--conditions=@breakwater/source', fixture.pathname], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    // A leaked timer or socket would keep it alive; vitest's own timeout then fails the test.
+    const [code] = await once(child, 'exit');
+    expect({ code, output: output.trim() }).toEqual({ code: 0, output: 'rejected: TypeError' });
+  }, 20_000);
+});
+
+describe('ccxt pro on the simulator’s streams', () => {
+  it('watches Kraken and Binance tickers through redirect()', async () => {
+    const { default: ccxt } = await import('ccxt');
+    const { sim, clock } = await startSim();
+    const kraken = sim.redirect(new ccxt.pro.kraken({ enableRateLimit: false }));
+    const binance = sim.redirect(
+      new ccxt.pro.binance({
+        enableRateLimit: false,
+        options: { fetchMarkets: { types: ['spot'] } },
+      }),
+    );
+    try {
+      // Kraken sends a snapshot on subscribe; the next update comes with the next tick.
+      expect(await kraken.watchTicker('BTC/USD')).toMatchObject({
+        symbol: 'BTC/USD',
+        last: 65_000,
+      });
+      const update = kraken.watchTicker('BTC/USD');
+      await until(() => sim.counters('kraken').wsSubscriptions === 1);
+      await clock.advance(1_000);
+      expect((await update).last).not.toBe(65_000);
+      // Binance sends nothing until the first tick after SUBSCRIBE.
+      const ticker = binance.watchTicker('BTC/USDT');
+      await until(() => sim.counters('binance').wsSubscriptions === 1);
+      await clock.advance(1_000);
+      expect(await ticker).toMatchObject({ symbol: 'BTC/USDT' });
+    } finally {
+      await Promise.all([kraken.close(), binance.close()]);
+    }
   });
 });

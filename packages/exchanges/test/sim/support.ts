@@ -38,3 +38,14 @@ export function binanceClient(sim: ExchangeSim) {
     new ccxt.binance({ enableRateLimit: false, apiKey: 'sim-key', secret: 'sim-secret' }),
   );
 }
+
+/**
+ * Lets I/O run until `check` holds: the simulator handles what a client sent on its own
+ * schedule, and a test drives its clock only once the request has arrived.
+ */
+export async function until(check: () => boolean): Promise<void> {
+  for (let turn = 0; !check(); turn++) {
+    if (turn > 10_000) throw new Error('condition never held');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

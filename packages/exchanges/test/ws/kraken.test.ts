@@ -118,6 +118,17 @@ describe('krakenWsPreset against a loopback server speaking Kraken v2', () => {
     expect(guard.breaker.snapshot().counters.failures).toBe(0);
   });
 
+  it("backs off on Kraken's message-rate limit while subscribing", async () => {
+    world.answer = () => JSON.stringify({ Error: 'Exceeded msg rate' });
+    const guard = world.guard(krakenWsPreset({ subscriptions: [ticker] }));
+    expect(await next(guard, 'close')).toMatchObject({
+      kind: 'transient',
+      reason: 'kraken: Exceeded msg rate',
+      willReconnect: true,
+    });
+    expect(guard.breaker.snapshot().lastFailure?.category).toBe('rate_limit');
+  });
+
   it('backs off and reconnects when Kraken is in maintenance', async () => {
     const { server, clock } = world;
     let maintenance = true;

@@ -130,6 +130,29 @@ describe('okxWsPreset against a loopback server speaking OKX v5', () => {
     expect(server.attempts).toBe(2);
   });
 
+  it('reports a login function that throws, and tries again after backoff', async () => {
+    const { server, clock } = world;
+    answerWith(okx);
+    let calls = 0;
+    const guard = world.guard(
+      okxWsPreset({
+        args: [tickers],
+        login: () => {
+          if (++calls === 1) throw new Error('vault unreachable');
+          return login;
+        },
+      }),
+    );
+    const failed = next(guard, 'error');
+    const waiting = next(guard, 'reconnecting');
+    expect(await failed).toMatchObject({ phase: 'resubscribe' });
+    const opened = next(guard, 'open');
+    await clock.advance((await waiting).delayMs);
+    await opened;
+    expect(calls).toBe(2);
+    expect(server.attempts).toBe(2);
+  });
+
   it('delivers an error answering your own request once open', async () => {
     const { server } = world;
     answerWith(okx);
@@ -194,7 +217,8 @@ describe('okxWsPreset against a loopback server speaking OKX v5', () => {
 
   it.each([
     [4001, 'auth', false],
-    [4002, 'auth', false],
+    [4002, 'refused', false],
+    [4008, 'refused', false],
     [4007, 'auth', false],
     [4004, 'transient', true],
     [4005, 'transient', true],

@@ -5,7 +5,7 @@ import type {
   CircuitBreaker,
   Clock,
   ListenerErrorHandler,
-  RateLimiter,
+  RateBudget,
 } from '@breakwater/core';
 import type { ConnectReason } from '../GuardEvents.ts';
 import type { MessageData, OutgoingData, WebSocketLike } from '../SocketAdapter.ts';
@@ -126,10 +126,11 @@ export interface GuardOptions<S extends WebSocketLike = WebSocketLike> {
   /**
    * A hard bound on connection attempts, against exchange bans: `{ limit, windowMs }` (never more
    * than `limit` in any window: bursts of up to half, then evenly spread), an existing
-   * `RateLimiter` (one weight per attempt; share one between the sockets of one IP), or `false`.
+   * `RateLimiter` (one weight per attempt; share one between the sockets of one IP, or a
+   * `RedisRateLimiter` between the processes of one IP), or `false`.
    * @defaultValue `{ limit: 30, windowMs: 300_000 }`
    */
-  maxConnectsPerWindow?: ConnectRateOptions | RateLimiter | false;
+  maxConnectsPerWindow?: ConnectRateOptions | RateBudget | false;
   /**
    * The heartbeat, or `false` for none. Without `message`, a protocol ping, which only `ws` can
    * send: `guardWebSocket(url)` (the standard WebSocket) refuses such a heartbeat, and a factory
@@ -256,7 +257,7 @@ export type CloseCodeMatch = number | readonly [from: number, to: number];
 
 /**
  * Overrides of the close-code table. A code listed here wins over the defaults; when listed in
- * several, `auth` wins over `normal`, which wins over `transient`.
+ * several, `auth` wins over `refused`, which wins over `normal`, which wins over `transient`.
  */
 export interface CloseCodeOptions {
   /**
@@ -264,6 +265,13 @@ export interface CloseCodeOptions {
    * @defaultValue `[1008]`
    */
   auth?: readonly CloseCodeMatch[];
+  /**
+   * Codes that say the request is wrong (OKX's 4002 invalid request, 4008 too many channels):
+   * asking again would get the same answer, so the guard halts, as after `auth`, with
+   * `kind: 'refused'`; not counted by the breaker.
+   * @defaultValue `[]`
+   */
+  refused?: readonly CloseCodeMatch[];
   /**
    * Codes that end the connection on purpose; reconnected only with `reconnect.onNormalClose`.
    * @defaultValue `[1000]`
@@ -339,7 +347,7 @@ export interface ResolvedGuardOptions {
   readonly reconnectOnNormalClose: boolean;
   readonly minUptimeMs: number;
   readonly connectTimeoutMs: number;
-  readonly limiter: RateLimiter | undefined;
+  readonly limiter: RateBudget | undefined;
   readonly heartbeat: ResolvedHeartbeatOptions | undefined;
   readonly closeCodes: ResolvedCloseCodeOptions;
   readonly queue: ResolvedQueueOptions;
@@ -364,6 +372,7 @@ export interface ResolvedHeartbeatOptions {
 /** The validated form of {@link CloseCodeOptions}: every list present, frozen. */
 export interface ResolvedCloseCodeOptions {
   readonly auth: readonly CloseCodeMatch[];
+  readonly refused: readonly CloseCodeMatch[];
   readonly normal: readonly CloseCodeMatch[];
   readonly transient: readonly CloseCodeMatch[];
 }

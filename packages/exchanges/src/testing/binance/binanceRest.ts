@@ -9,16 +9,24 @@ import {
   type VenueContext,
 } from '../Venue.ts';
 import type { BinanceWeight } from './BinanceWeight.ts';
-import { binanceMarkets, binanceWeight } from './binanceMarkets.ts';
+import {
+  binanceAccount,
+  binanceExchangeInfo,
+  binanceOrder,
+  binanceTicker,
+  maxPrice,
+  maxQty,
+} from './binanceFormats.ts';
+import { binanceWeight } from './binanceMarkets.ts';
 import { binanceStream } from './binanceStream.ts';
 
 const json = (json: unknown, status = 200): SimReply => ({ status, json });
+const missing = (name: string): SimReply =>
+  fail(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 const fail = (status: number, code: number, msg: string): SimReply => ({
   status,
   json: { code, msg },
 });
-
-const statusName = { open: 'NEW', filled: 'FILLED', canceled: 'CANCELED' } as const;
 
 /** Spot paths that need a signature (`SIGNED`), the rest of the simulator's `/api` is public. */
 const signedPaths = new Set(['/api/v3/account', '/api/v3/order', '/api/v3/openOrders']);
@@ -88,59 +96,35 @@ export function binanceVenue(
     return undefined;
   }
 
+  /** When `order` was placed, in epoch ms of the simulator's clock. */
+  const placedAt = (order: HeldOrder): number =>
+    clock.now() - (timeline.elapsedMs() - order.placedAtMs);
+
   function symbolOf(params: Readonly<Record<string, string>>): MarketState | undefined {
     return params.symbol === undefined ? undefined : market.byId(params.symbol);
   }
 
-  function orderJson(order: HeldOrder, state: MarketState): Record<string, unknown> {
-    const filled = order.status === 'filled';
-    const price = order.price ?? state.price;
-    const placedAt = clock.now() - (timeline.elapsedMs() - order.placedAtMs);
-    return {
-      symbol: state.spec.id,
-      orderId: Number(order.id),
-      orderListId: -1,
-      clientOrderId: order.clientOrderId ?? `sim${order.seq}`,
-      price: order.type === 'limit' ? fmt(state, price) : fmt(state, 0),
-      origQty: qty(state, order.amount),
-      executedQty: filled ? qty(state, order.amount) : qty(state, 0),
-      cummulativeQuoteQty: filled ? fmt(state, price * order.amount) : fmt(state, 0),
-      status: statusName[order.status],
-      timeInForce: order.type === 'limit' ? 'GTC' : 'GTC',
-      type: order.type.toUpperCase(),
-      side: order.side.toUpperCase(),
-      stopPrice: fmt(state, 0),
-      icebergQty: qty(state, 0),
-      time: placedAt,
-      updateTime: placedAt,
-      isWorking: true,
-      workingTime: placedAt,
-      origQuoteOrderQty: fmt(state, 0),
-      selfTradePreventionMode: 'EXPIRE_MAKER',
-    };
-  }
-
   function placeOrder(params: Readonly<Record<string, string>>): SimReply {
+    if (params.symbol === undefined) return missing('symbol');
     const state = symbolOf(params);
     if (state === undefined) return fail(400, -1121, 'Invalid symbol.');
     const side = params.side?.toLowerCase();
     const type = params.type?.toLowerCase();
     for (const name of ['side', 'type', 'quantity'] as const) {
       if (params[name] === undefined) {
-        return fail(
-          400,
-          -1102,
-          `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
-        );
+        return missing(name);
       }
     }
     if ((side !== 'buy' && side !== 'sell') || (type !== 'limit' && type !== 'market')) {
       return fail(400, -1116, 'Invalid orderType.');
     }
     const amount = Number(params.quantity);
-    if (!(amount >= state.spec.minAmount)) return fail(400, -1013, 'Filter failure: LOT_SIZE');
+    // The bounds of the LOT_SIZE and PRICE_FILTER filters `exchangeInfo` lists.
+    if (!(amount >= state.spec.minAmount && amount <= maxQty)) {
+      return fail(400, -1013, 'Filter failure: LOT_SIZE');
+    }
     const price = type === 'limit' ? Number(params.price) : undefined;
-    if (price !== undefined && !(price > 0))
+    if (price !== undefined && !(price > 0 && price <= maxPrice))
       return fail(400, -1013, 'Filter failure: PRICE_FILTER');
     const clientOrderId = params.newClientOrderId;
     if (market.seen(clientOrderId)) {
@@ -165,7 +149,7 @@ export function binanceVenue(
     );
     stats.counts.ordersPlaced++;
     if (withheld) return { status: 200, hang: true };
-    const body = orderJson(order, state);
+    const body = binanceOrder(order, state, placedAt(order));
     return json({
       ...body,
       transactTime: body.time,
@@ -191,65 +175,6 @@ export function binanceVenue(
       : undefined;
   }
 
-  function exchangeInfo(): SimReply {
-    return json({
-      timezone: 'UTC',
-      serverTime: clock.now(),
-      rateLimits: [
-        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000 },
-        { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
-        { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61000 },
-      ],
-      exchangeFilters: [],
-      symbols: binanceMarkets.map((spec) => ({
-        symbol: spec.id,
-        status: 'TRADING',
-        baseAsset: spec.base,
-        baseAssetPrecision: 8,
-        quoteAsset: spec.quote,
-        quotePrecision: 8,
-        quoteAssetPrecision: 8,
-        baseCommissionPrecision: 8,
-        quoteCommissionPrecision: 8,
-        orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT'],
-        icebergAllowed: true,
-        ocoAllowed: true,
-        otoAllowed: true,
-        quoteOrderQtyMarketAllowed: true,
-        allowTrailingStop: true,
-        cancelReplaceAllowed: true,
-        isSpotTradingAllowed: true,
-        isMarginTradingAllowed: false,
-        filters: [
-          {
-            filterType: 'PRICE_FILTER',
-            minPrice: (10 ** -spec.priceDecimals).toFixed(spec.priceDecimals),
-            maxPrice: '1000000.00',
-            tickSize: (10 ** -spec.priceDecimals).toFixed(spec.priceDecimals),
-          },
-          {
-            filterType: 'LOT_SIZE',
-            minQty: spec.minAmount.toFixed(spec.amountDecimals),
-            maxQty: '9000.00000000',
-            stepSize: (10 ** -spec.amountDecimals).toFixed(spec.amountDecimals),
-          },
-          {
-            filterType: 'NOTIONAL',
-            minNotional: '5.00',
-            applyMinToMarket: true,
-            maxNotional: '9000000.00',
-            applyMaxToMarket: false,
-            avgPriceMins: 5,
-          },
-        ],
-        permissions: [],
-        permissionSets: [['SPOT']],
-        defaultSelfTradePreventionMode: 'EXPIRE_MAKER',
-        allowedSelfTradePreventionModes: ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'],
-      })),
-    });
-  }
-
   function route(request: SimRequest): SimReply {
     const { params } = request;
     switch (`${request.method} ${request.path}`) {
@@ -258,7 +183,7 @@ export function binanceVenue(
       case 'GET /api/v3/time':
         return json({ serverTime: clock.now() });
       case 'GET /api/v3/exchangeInfo':
-        return exchangeInfo();
+        return json(binanceExchangeInfo(clock.now()));
       case 'GET /fapi/v1/exchangeInfo':
       case 'GET /dapi/v1/exchangeInfo':
         return json({
@@ -300,39 +225,13 @@ export function binanceVenue(
         return json({ lastUpdateId: state.trades + 1, bids: levels(bids), asks: levels(asks) });
       }
       case 'GET /api/v3/account':
-        return json({
-          makerCommission: 10,
-          takerCommission: 10,
-          buyerCommission: 0,
-          sellerCommission: 0,
-          commissionRates: {
-            maker: '0.00100000',
-            taker: '0.00100000',
-            buyer: '0.00000000',
-            seller: '0.00000000',
-          },
-          canTrade: true,
-          canWithdraw: true,
-          canDeposit: true,
-          brokered: false,
-          requireSelfTradePrevention: false,
-          preventSor: false,
-          updateTime: clock.now(),
-          accountType: 'SPOT',
-          balances: [...market.balances].map(([asset, free]) => ({
-            asset,
-            free: free.toFixed(8),
-            locked: '0.00000000',
-          })),
-          permissions: ['SPOT'],
-          uid: 1,
-        });
+        return json(binanceAccount(market.balances, clock.now()));
       case 'POST /api/v3/order':
         return placeOrder(params);
       case 'GET /api/v3/order': {
         const order = findOrder(params);
         if (order === undefined) return fail(400, -2013, 'Order does not exist.');
-        return json(orderJson(order, market.markets.get(order.symbol)!));
+        return json(binanceOrder(order, market.markets.get(order.symbol)!, placedAt(order)));
       }
       case 'DELETE /api/v3/order': {
         const order = findOrder(params);
@@ -340,7 +239,7 @@ export function binanceVenue(
           return fail(400, -2011, 'Unknown order sent.');
         order.status = 'canceled';
         return json({
-          ...orderJson(order, market.markets.get(order.symbol)!),
+          ...binanceOrder(order, market.markets.get(order.symbol)!, placedAt(order)),
           origClientOrderId: order.clientOrderId,
         });
       }
@@ -355,7 +254,9 @@ export function binanceVenue(
                 order.status === 'open' &&
                 (state === undefined || order.symbol === state.spec.symbol),
             )
-            .map((order) => orderJson(order, market.markets.get(order.symbol)!)),
+            .map((order) =>
+              binanceOrder(order, market.markets.get(order.symbol)!, placedAt(order)),
+            ),
         );
       }
       default:
@@ -378,13 +279,9 @@ export function binanceVenue(
     ],
     wsPath: '/ws',
     stream: binanceStream(pingOptions),
+    groupOf,
     handle(request: SimRequest): SimReply {
-      const url = new URL(request.path, 'http://sim');
-      const { group } = binanceEndpoint(
-        url,
-        request.method,
-        request.headers as Record<string, string>,
-      );
+      const group = groupOf(request);
       const spot = request.path.startsWith('/api/');
       // The weight is spent first: a request answered by an incident still costs it.
       const decision =
@@ -404,6 +301,11 @@ export function binanceVenue(
     },
   };
 
+  function groupOf(request: SimRequest): EndpointGroup {
+    const url = new URL(request.path, 'http://sim');
+    return binanceEndpoint(url, request.method, request.headers as Record<string, string>).group;
+  }
+
   function authorise(request: SimRequest): SimReply | undefined {
     const signed =
       signedPaths.has(request.path) ||
@@ -414,47 +316,9 @@ export function binanceVenue(
     if (typeof key !== 'string' || key === '') return fail(401, -2014, 'API-key format invalid.');
     for (const name of ['timestamp', 'signature'] as const) {
       if (request.params[name] === undefined) {
-        return fail(
-          400,
-          -1102,
-          `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
-        );
+        return missing(name);
       }
     }
     return undefined;
   }
-}
-
-/** A `24hrTicker` of the REST API. */
-function binanceTicker(
-  state: MarketState,
-  book: { bids: [number, number][]; asks: [number, number][] },
-  nowMs: number,
-): Record<string, unknown> {
-  const d = state.spec.priceDecimals;
-  const a = state.spec.amountDecimals;
-  const change = state.price - state.open;
-  return {
-    symbol: state.spec.id,
-    priceChange: change.toFixed(d),
-    priceChangePercent: ((change / state.open) * 100).toFixed(3),
-    weightedAvgPrice: state.price.toFixed(d),
-    prevClosePrice: state.open.toFixed(d),
-    lastPrice: state.price.toFixed(d),
-    lastQty: state.spec.minAmount.toFixed(a),
-    bidPrice: book.bids[0]![0].toFixed(d),
-    bidQty: book.bids[0]![1].toFixed(a),
-    askPrice: book.asks[0]![0].toFixed(d),
-    askQty: book.asks[0]![1].toFixed(a),
-    openPrice: state.open.toFixed(d),
-    highPrice: state.high.toFixed(d),
-    lowPrice: state.low.toFixed(d),
-    volume: state.volume.toFixed(a),
-    quoteVolume: (state.volume * state.price).toFixed(d),
-    openTime: nowMs - 86_400_000,
-    closeTime: nowMs,
-    firstId: 1,
-    lastId: state.trades,
-    count: state.trades,
-  };
 }

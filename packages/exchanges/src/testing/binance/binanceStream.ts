@@ -84,9 +84,9 @@ function payload(sub: Subscription, market: SimMarket, nowMs: number): unknown {
  * Binance spot market streams (`wss://stream.binance.com:9443`): raw streams at `/ws` (and
  * `/ws/<stream>`), combined ones at `/stream?streams=a/b` wrapped in `{ stream, data }`;
  * `SUBSCRIBE`, `UNSUBSCRIBE` and `LIST_SUBSCRIPTIONS` with `id`s; `<symbol>@ticker`,
- * `@miniTicker`, `@bookTicker` and `@trade`. The server pings every `intervalMs` and drops a connection whose
- * last pong is older than `timeoutMs`. A stream of an unknown symbol is accepted and stays
- * quiet, as Binance's does.
+ * `@miniTicker`, `@bookTicker` and `@trade`. The server pings every `intervalMs`, ends every
+ * connection after 24 hours, and drops one whose last pong is older than `timeoutMs`. A stream
+ * of an unknown symbol is accepted and stays quiet.
  * @see {@link https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams}
  */
 export function binanceStream(ping: { intervalMs: number; timeoutMs: number }): StreamProtocol {
@@ -123,6 +123,9 @@ export function binanceStream(ping: { intervalMs: number; timeoutMs: number }): 
 
   return {
     serverPing: ping,
+    // "A single connection to stream.binance.com is only valid for 24 hours; expect to be
+    // disconnected at the 24 hour mark."
+    maxLifetimeMs: 86_400_000,
     accepts: (url) =>
       url.pathname === '/ws' || url.pathname.startsWith('/ws/') || url.pathname === '/stream',
     opened(client, url, market) {

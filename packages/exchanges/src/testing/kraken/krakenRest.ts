@@ -9,7 +9,14 @@ import {
   type Venue,
   type VenueContext,
 } from '../Venue.ts';
-import { krakenAssets, krakenMarkets } from './krakenMarkets.ts';
+import {
+  krakenAssetInfo,
+  krakenAssetPairs,
+  krakenOrder,
+  krakenTicker,
+  txid,
+} from './krakenFormats.ts';
+import type { krakenMarkets } from './krakenMarkets.ts';
 import { krakenStream } from './krakenStream.ts';
 
 const ok = (result: unknown): SimReply => ({ status: 200, json: { error: [], result } });
@@ -22,22 +29,6 @@ interface Counter {
   count: number;
   atMs: number;
 }
-
-/** Kraken's txid format: three groups of 6, 5 and 6 characters. */
-function txid(seq: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let state = seq * 2_654_435_761;
-  let text = '';
-  for (let i = 0; i < 17; i++) {
-    // A small linear congruential step: ids look like Kraken's and stay deterministic.
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    text += alphabet[state % 32];
-  }
-  return `${text.slice(0, 6)}-${text.slice(6, 11)}-${text.slice(11)}`;
-}
-
-/** Seconds since the epoch with Kraken's 4 decimals. */
-const seconds = (ms: number): number => Math.round(ms / 0.1) / 10_000;
 
 /**
  * Kraken spot REST (`/0/public/*`, `/0/private/*`) in its real format: every answer HTTP 200
@@ -91,6 +82,10 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
     return undefined;
   }
 
+  /** When `order` was placed, in epoch ms of the simulator's clock. */
+  const placedAt = (order: HeldOrder): number =>
+    clock.now() - (timeline.elapsedMs() - order.placedAtMs);
+
   function pairOf(params: Readonly<Record<string, string>>): MarketState | undefined {
     const pair = params.pair;
     if (pair === undefined) return undefined;
@@ -108,57 +103,21 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
     return undefined;
   }
 
-  function orderInfo(order: HeldOrder): Record<string, unknown> {
-    const state = market.markets.get(order.symbol)!;
-    const filled = order.status === 'filled';
-    const price = order.price ?? state.price;
-    const spec = state.spec as (typeof krakenMarkets)[number];
-    const opentm = seconds(clock.now() - (timeline.elapsedMs() - order.placedAtMs));
-    return {
-      refid: null,
-      userref: 0,
-      cl_ord_id: order.clientOrderId,
-      status:
-        order.status === 'filled' ? 'closed' : order.status === 'canceled' ? 'canceled' : 'open',
-      opentm,
-      ...(order.status === 'open' ? {} : { closetm: opentm }),
-      starttm: 0,
-      expiretm: 0,
-      descr: {
-        pair: spec.altname,
-        type: order.side,
-        ordertype: order.type,
-        price: order.type === 'limit' ? fmt(state, price) : '0',
-        price2: '0',
-        leverage: 'none',
-        order: `${order.side} ${vol(state, order.amount)} ${spec.altname} @ ${order.type}${order.type === 'limit' ? ` ${fmt(state, price)}` : ''}`,
-        close: '',
-      },
-      vol: vol(state, order.amount),
-      vol_exec: filled ? vol(state, order.amount) : vol(state, 0),
-      cost: filled ? fmt(state, price * order.amount) : '0.00000',
-      fee: '0.00000',
-      price: filled ? fmt(state, price) : '0.00000',
-      stopprice: '0.00000',
-      limitprice: '0.00000',
-      misc: '',
-      oflags: 'fciq',
-    };
-  }
-
   function addOrder(params: Readonly<Record<string, string>>): SimReply {
     const state = pairOf(params);
     if (state === undefined) return error('EQuery:Unknown asset pair');
     const amount = Number(params.volume);
     const type = params.ordertype;
     const side = params.type;
-    if (!(amount > 0) || (side !== 'buy' && side !== 'sell')) {
+    if (!(amount > 0 && Number.isFinite(amount)) || (side !== 'buy' && side !== 'sell')) {
       return error('EGeneral:Invalid arguments');
     }
     if (type !== 'limit' && type !== 'market') return error('EGeneral:Invalid arguments:ordertype');
     if (amount < state.spec.minAmount) return error('EOrder:Order minimum not met');
     const price = type === 'limit' ? Number(params.price) : undefined;
-    if (price !== undefined && !(price > 0)) return error('EGeneral:Invalid arguments:price');
+    if (price !== undefined && !(price > 0 && Number.isFinite(price))) {
+      return error('EGeneral:Invalid arguments:price');
+    }
     const clientOrderId =
       params.cl_ord_id ?? (params.userref === undefined ? undefined : params.userref);
     if (market.seen(clientOrderId)) stats.counts.duplicateOrders++;
@@ -179,7 +138,13 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
     stats.counts.ordersPlaced++;
     if (withheld) return { status: 200, hang: true };
     return ok({
-      descr: { order: (orderInfo(order).descr as { order: string }).order },
+      descr: {
+        order: (
+          krakenOrder(order, market.markets.get(order.symbol)!, placedAt(order)).descr as {
+            order: string;
+          }
+        ).order,
+      },
       txid: [order.id],
     });
   }
@@ -190,7 +155,8 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
     for (const order of market.orders) {
       const byId = wanted?.includes(order.id) ?? false;
       const byClient = clientOrderId !== undefined && order.clientOrderId === clientOrderId;
-      if (byId || byClient) result[order.id] = orderInfo(order);
+      if (byId || byClient)
+        result[order.id] = krakenOrder(order, market.markets.get(order.symbol)!, placedAt(order));
     }
     return result;
   }
@@ -209,69 +175,16 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
         });
       }
       case 'Assets':
-        return ok(
-          Object.fromEntries(
-            Object.entries(krakenAssets).map(([id, asset]) => [
-              id,
-              { aclass: 'currency', ...asset, display_decimals: 5, status: 'enabled' },
-            ]),
-          ),
-        );
+        return ok(krakenAssetInfo());
       case 'AssetPairs':
-        return ok(
-          Object.fromEntries(
-            krakenMarkets.map((spec) => [
-              spec.id,
-              {
-                altname: spec.altname,
-                wsname: spec.wsname,
-                aclass_base: 'currency',
-                base: spec.base,
-                aclass_quote: 'currency',
-                quote: spec.quote,
-                lot: 'unit',
-                cost_decimals: 5,
-                pair_decimals: spec.priceDecimals,
-                lot_decimals: spec.amountDecimals,
-                lot_multiplier: 1,
-                leverage_buy: [],
-                leverage_sell: [],
-                fees: [[0, 0.4]],
-                fees_maker: [[0, 0.25]],
-                fee_volume_currency: 'ZUSD',
-                margin_call: 80,
-                margin_stop: 40,
-                ordermin: String(spec.minAmount),
-                costmin: '0.5',
-                tick_size: (10 ** -spec.priceDecimals).toFixed(spec.priceDecimals),
-                status: 'online',
-              },
-            ]),
-          ),
-        );
+        return ok(krakenAssetPairs());
       case 'Ticker': {
         const states = params.pair === undefined ? [...market.markets.values()] : [pairOf(params)];
         if (states.some((state) => state === undefined)) return error('EQuery:Unknown asset pair');
         return ok(
           Object.fromEntries(
             (states as MarketState[]).map((state) => {
-              const { bids, asks } = market.book(state, 1);
-              const [bid, ask] = [bids[0]!, asks[0]!];
-              const volume = vol(state, state.volume);
-              return [
-                state.spec.id,
-                {
-                  a: [fmt(state, ask[0]), '1', vol(state, ask[1])],
-                  b: [fmt(state, bid[0]), '1', vol(state, bid[1])],
-                  c: [fmt(state, state.price), vol(state, state.spec.minAmount)],
-                  v: [volume, volume],
-                  p: [fmt(state, state.price), fmt(state, state.price)],
-                  t: [state.trades, state.trades],
-                  l: [fmt(state, state.low), fmt(state, state.low)],
-                  h: [fmt(state, state.high), fmt(state, state.high)],
-                  o: fmt(state, state.open),
-                },
-              ];
+              return [state.spec.id, krakenTicker(state, market.book(state, 1))];
             }),
           ),
         );
@@ -325,7 +238,7 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
         for (const order of market.orders) {
           if ((order.status === 'open') !== open) continue;
           if (params.cl_ord_id !== undefined && order.clientOrderId !== params.cl_ord_id) continue;
-          result[order.id] = orderInfo(order);
+          result[order.id] = krakenOrder(order, market.markets.get(order.symbol)!, placedAt(order));
         }
         return ok(open ? { open: result } : { closed: result, count: Object.keys(result).length });
       }
@@ -345,6 +258,7 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
     ],
     wsPath: '/v2',
     stream: krakenStream(),
+    groupOf: (request) => krakenEndpoint(new URL(request.path, 'http://sim'), request.method).group,
     handle(request: SimRequest): SimReply {
       const match = /^\/0\/(public|private)\/([A-Za-z]+)$/.exec(request.path);
       if (match === null) return { status: 404, html: htmlPage(404, 'cloudflare') };

@@ -1,5 +1,5 @@
 import type { MarketState, SimMarket } from '../SimMarket.ts';
-import type { StreamClient, StreamProtocol } from '../ws/StreamProtocol.ts';
+import type { StreamClient, StreamProtocol, StreamSystem } from '../ws/StreamProtocol.ts';
 
 /** Channels the simulator streams; Kraken has more (`book`, `ohlc`, `instrument`, …). */
 const channels = new Set(['ticker', 'trade']);
@@ -36,8 +36,18 @@ function tradeOf(state: MarketState, nowMs: number): Record<string, unknown> {
   };
 }
 
+/** Kraken's `status` channel: sent on connect and whenever the engine's state changes. */
+function sendStatus(client: StreamClient, system: StreamSystem): void {
+  client.send({
+    channel: 'status',
+    type: 'update',
+    data: [{ api_version: 'v2', connection_id: client.seq, system, version: '2.0.10' }],
+  });
+}
+
 /**
- * Kraken's spot WebSocket v2 (`wss://ws.kraken.com/v2`): a `status` message on connect,
+ * Kraken's spot WebSocket v2 (`wss://ws.kraken.com/v2`): a `status` message on connect and
+ * on every change of the engine's state (`maintenance`, `cancel_only`),
  * `subscribe`/`unsubscribe` acknowledged per symbol, `ticker` and `trade` snapshots then
  * updates, a `heartbeat` each tick while subscribed, and `{"method":"ping"}` answered with
  * `pong`. Kraken sends no protocol pings.
@@ -108,15 +118,8 @@ export function krakenStream(): StreamProtocol {
 
   return {
     accepts: (url) => url.pathname === '/v2',
-    opened(client) {
-      client.send({
-        channel: 'status',
-        type: 'update',
-        data: [
-          { api_version: 'v2', connection_id: client.seq, system: 'online', version: '2.0.10' },
-        ],
-      });
-    },
+    opened: (client, _url, _market, system) => sendStatus(client, system),
+    systemChanged: sendStatus,
     message(client, text, market, nowMs) {
       let request: Record<string, unknown>;
       try {

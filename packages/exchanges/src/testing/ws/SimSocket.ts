@@ -97,7 +97,8 @@ export class SimSocket {
     payload.writeUInt16BE(code, 0);
     payload.write(reason, 2, 'utf8');
     this.#write(opClose, payload);
-    this.#socket.end();
+    // Ends once the close frame is written, whether or not the client answers it.
+    this.#socket.destroySoon();
     this.#gone();
   }
 

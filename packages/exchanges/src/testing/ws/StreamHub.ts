@@ -7,10 +7,11 @@ import type { SimStats } from '../SimStats.ts';
 import type { Timeline } from '../Timeline.ts';
 import type { SimExchangeId } from '../types.ts';
 import { SimSocket } from './SimSocket.ts';
-import type { StreamClient, StreamProtocol } from './StreamProtocol.ts';
+import type { StreamClient, StreamProtocol, StreamSystem } from './StreamProtocol.ts';
 
 interface Connection extends StreamClient {
   readonly socket: SimSocket;
+  readonly openedAtMs: number;
   lastPongMs: number;
 }
 
@@ -31,6 +32,7 @@ export class StreamHub {
   #tickTimer: unknown;
   #pingTimer: unknown;
   #seq = 0;
+  #system: StreamSystem = 'online';
 
   constructor(
     exchange: SimExchangeId,
@@ -45,6 +47,12 @@ export class StreamHub {
     this.#market = context.market;
     this.#stats = context.stats;
     this.#tickMs = tickMs;
+  }
+
+  /** The engine's state now: a `maintenance` incident's mode, or online. */
+  #currentSystem(): StreamSystem {
+    const maintenance = this.#timeline.active(this.#exchange, 'maintenance');
+    return maintenance === undefined ? 'online' : (maintenance.mode ?? 'maintenance');
   }
 
   /** Whether the `wsSilent` incident holds this exchange's streams now. */
@@ -91,6 +99,7 @@ export class StreamHub {
       socket: simSocket,
       seq: ++this.#seq,
       subscriptions: new Map(),
+      openedAtMs: this.#timeline.elapsedMs(),
       lastPongMs: this.#timeline.elapsedMs(),
       send: (message: unknown) => {
         if (!this.#silent()) simSocket.send(JSON.stringify(message));
@@ -100,7 +109,8 @@ export class StreamHub {
       },
     };
     this.#connections.add(connection);
-    this.#protocol.opened(connection, url, this.#market, this.#clock.now());
+    this.#system = this.#currentSystem();
+    this.#protocol.opened(connection, url, this.#market, this.#system);
     this.#schedule();
   }
 
@@ -128,10 +138,19 @@ export class StreamHub {
   #tick(): void {
     this.#tickTimer = undefined;
     this.#market.step(() => this.#clock.random());
-    if (!this.#silent()) {
-      for (const connection of this.#connections) {
-        this.#protocol.tick(connection, this.#market, this.#clock.now());
+    const elapsed = this.#timeline.elapsedMs();
+    const { maxLifetimeMs } = this.#protocol;
+    const system = this.#currentSystem();
+    const changed = system !== this.#system;
+    this.#system = system;
+    for (const connection of [...this.#connections]) {
+      if (maxLifetimeMs !== undefined && elapsed - connection.openedAtMs >= maxLifetimeMs) {
+        connection.socket.drop();
+        continue;
       }
+      if (this.#silent()) continue;
+      if (changed) this.#protocol.systemChanged?.(connection, system);
+      this.#protocol.tick(connection, this.#market, this.#clock.now());
     }
     this.#schedule();
   }
