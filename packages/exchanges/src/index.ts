@@ -4,8 +4,9 @@
  * analyzer. Presets are plain HTTP breaker options that work with every Breakwater HTTP adapter.
  *
  * Extension points: the HTTP adapters' options (`HttpBreakerOptions`: `key`, `context`,
- * `classify`, `bodyRules`, `idempotent`, `onResponse`) and, for ccxt, an Exchange's
- * `fetchImplementation`.
+ * `classify`, `bodyRules`, `idempotent`, `onResponse`), for ccxt an Exchange's
+ * `fetchImplementation`, and for streams `@breakwater/ws`'s guard options (`heartbeat`,
+ * `classifyMessage`, `resubscribe`, `closeCodes`, `rotation`, `maxConnectsPerWindow`).
  */
 
 // --- failure analyzer ---

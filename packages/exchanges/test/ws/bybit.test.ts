@@ -53,6 +53,36 @@ describe('bybitWsPreset against a loopback server speaking Bybit v5', () => {
     expect(await closed).toMatchObject({ cause: 'heartbeat', willReconnect: true });
   });
 
+  it('takes the private stream\'s {"op":"pong"} as the answer, not as a message', async () => {
+    const { server, clock } = world;
+    world.answer = (message, connection) => {
+      const request = parsed(message);
+      if (request.op !== 'ping') return bybit(message, connection);
+      return JSON.stringify({
+        req_id: request.req_id,
+        op: 'pong',
+        args: ['1757405570352'],
+        conn_id: 'c1',
+      });
+    };
+    const guard = world.guard(bybitWsPreset({ topics: ['order'], auth: () => auth }));
+    await next(guard, 'open');
+    const messages: unknown[] = [];
+    guard.on('message', (data) => messages.push(data));
+    for (let i = 0; i < 3; i++) {
+      const ping = server.nextMessage((m) => parsed(m.data).op === 'ping');
+      await clock.advance(20_000);
+      await ping;
+      // Sent after the pong, so it arrives after it: the pong has been taken by then.
+      const marker = next(guard, 'message');
+      server.broadcast(`{"topic":"order","data":[${i}]}`);
+      await marker;
+    }
+    await clock.advance(10_000);
+    expect(messages).toEqual([0, 1, 2].map((i) => `{"topic":"order","data":[${i}]}`));
+    expect(guard.state).toBe('open');
+  });
+
   it('halts as auth when authentication fails, and never repeats the signature', async () => {
     world.answer = (message) =>
       JSON.stringify({
