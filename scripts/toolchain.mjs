@@ -20,7 +20,7 @@ const benchMain = 'bench/src/main.ts';
 
 /** Each target is a list of commands; extra CLI arguments go to the last one. */
 const targets = {
-  demo: [['node', source, 'examples/basic/main.ts']],
+  demo: [['node', source, 'examples/exchange-bot/main.ts']],
   test: [
     ['vitest', 'run'],
     ['tsc', '-b'],
