@@ -239,6 +239,7 @@ export class AdaptiveConcurrencyPolicy extends PolicyBase<AdaptiveConcurrencyEve
     return this.#inFlight;
   }
 
+  /** The current limit, calls in flight and the latencies it adapts to. */
   snapshot(): AdaptiveConcurrencySnapshot {
     return {
       limit: this.#limit,
