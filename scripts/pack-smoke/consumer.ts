@@ -106,7 +106,7 @@ export const checkedTypes: Every<
     BreakerMetricsOptions,
     DashboardOptions,
   ]
-> = [true, true, true, true, true, true, true];
+> = [true, true, true, true, true, true, true, true];
 export {
   agent,
   dropInOptions,

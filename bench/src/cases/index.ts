@@ -5,6 +5,7 @@ import { opossumIdle } from '../impls/opossum.ts';
 import type { IdleImpl } from '../memory.ts';
 import { fleetLimiter } from '../redis/fleetLimiter.ts';
 import { redisPropagation } from '../redis/propagation.ts';
+import { adaptiveConcurrency, adaptiveThreshold, adaptiveThrottle } from './adaptive.ts';
 import { axiosCase } from './axios.ts';
 import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
@@ -39,6 +40,9 @@ export const cases: readonly BenchCase[] = [
   opossumFire,
   redisHotPath,
   prometheusHotPath,
+  adaptiveThrottle,
+  adaptiveThreshold,
+  adaptiveConcurrency,
 ];
 
 /** Cases measured in ms of latency, after the timed ones; skipped without a Redis. */

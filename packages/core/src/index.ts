@@ -48,6 +48,11 @@ export { ManualClock } from './ManualClock.ts';
 export type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
 export type { Permit } from './Permit.ts';
 export {
+  type AdaptiveConcurrencyOptions,
+  type AdaptiveConcurrencyPolicy,
+  adaptiveConcurrency,
+} from './policies/AdaptiveConcurrencyPolicy.ts';
+export {
   type BulkheadPolicy,
   type BulkheadPolicyOptions,
   bulkhead,

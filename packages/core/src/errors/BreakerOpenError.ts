@@ -1,7 +1,10 @@
 import { BreakwaterError, findBreakwaterError, withoutStack } from './BreakwaterError.ts';
 
-/** The state a breaker was in when it rejected a call. */
-export type RejectingState = 'open' | 'half_open' | 'forced_open';
+/**
+ * The state a breaker was in when it rejected a call. `'closed'`: its strategy turned the call
+ * away while closed (adaptive throttling), see `rejectionRate`.
+ */
+export type RejectingState = 'closed' | 'open' | 'half_open' | 'forced_open';
 
 /**
  * Thrown (or returned by `tryAcquire`) when a breaker rejects a call without running it.
@@ -22,19 +25,36 @@ export class BreakerOpenError extends BreakwaterError {
    * forced open, or when half-open probes are all taken.
    */
   readonly retryAfterMs: number | undefined;
+  /**
+   * For a call a closed breaker's strategy turned away (`state: 'closed'`), the share (0–1) of
+   * calls it was rejecting at that moment, when it rejects at random (adaptive throttling);
+   * `undefined` otherwise.
+   */
+  readonly rejectionRate: number | undefined;
 
-  constructor(breaker: string, state: RejectingState, retryAfterMs?: number) {
+  constructor(
+    breaker: string,
+    state: RejectingState,
+    retryAfterMs?: number,
+    rejectionRate?: number,
+  ) {
     // An own `message`, not a lazy getter: `structuredClone`, `postMessage` and worker threads
     // copy only own data properties of an error.
-    super(describe(breaker, state, retryAfterMs));
+    super(describe(breaker, state, retryAfterMs, rejectionRate));
     this.breaker = breaker;
     this.state = state;
     this.retryAfterMs = retryAfterMs;
+    this.rejectionRate = rejectionRate;
   }
 
   /** Creates the error without capturing a stack trace: the fast-fail path. */
-  static fast(breaker: string, state: RejectingState, retryAfterMs?: number): BreakerOpenError {
-    return withoutStack(() => new BreakerOpenError(breaker, state, retryAfterMs));
+  static fast(
+    breaker: string,
+    state: RejectingState,
+    retryAfterMs?: number,
+    rejectionRate?: number,
+  ): BreakerOpenError {
+    return withoutStack(() => new BreakerOpenError(breaker, state, retryAfterMs, rejectionRate));
   }
 }
 Object.defineProperties(BreakerOpenError.prototype, {
@@ -42,7 +62,17 @@ Object.defineProperties(BreakerOpenError.prototype, {
   name: { value: 'BreakerOpenError' },
 });
 
-function describe(breaker: string, state: RejectingState, retryAfterMs: number | undefined) {
+function describe(
+  breaker: string,
+  state: RejectingState,
+  retryAfterMs: number | undefined,
+  rejectionRate: number | undefined,
+) {
+  if (state === 'closed') {
+    const share =
+      rejectionRate === undefined ? '' : ` (rejecting ${Math.round(rejectionRate * 100)}% now)`;
+    return `Breaker "${breaker}" is throttling calls${share}: the dependency accepts fewer than it is sent; retry later.`;
+  }
   if (state === 'forced_open')
     return `Breaker "${breaker}" is forced open; call reset() or enable() to allow calls.`;
   if (state === 'half_open')

@@ -1,5 +1,6 @@
 import { BreakwaterConfigError, type Clock } from '@breakwater/core';
 import {
+  expectBoolean,
   expectClock,
   expectInteger,
   expectNumber,
@@ -100,7 +101,7 @@ export function resolveExchangeSimOptions(
 }
 
 const incidentKeys: Record<SimIncidentSpec['type'], readonly string[]> = {
-  serverErrors: ['status', 'durationMs', 'scope'],
+  serverErrors: ['status', 'orderPlaced', 'durationMs', 'scope'],
   rateLimited: ['retryAfterMs', 'durationMs', 'scope'],
   ban: ['durationMs', 'scope'],
   orderTimeout: ['durationMs', 'scope'],
@@ -140,6 +141,7 @@ export function checkIncident(
     expectNumber(`${path}.retryAfterMs`, fields.retryAfterMs, 0);
   if (fields.scope !== undefined)
     expectOneOf(`${path}.scope`, fields.scope, ['public', 'private', 'order', 'all']);
+  if (fields.orderPlaced !== undefined) expectBoolean(`${path}.orderPlaced`, fields.orderPlaced);
   if (fields.mode !== undefined)
     expectOneOf(`${path}.mode`, fields.mode, ['maintenance', 'cancel_only']);
   if (fields.status !== undefined) {

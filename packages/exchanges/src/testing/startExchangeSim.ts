@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import type { Clock } from '@breakwater/core';
+import { BreakwaterConfigError, type Clock } from '@breakwater/core';
 import { BinanceWeight } from './binance/BinanceWeight.ts';
 import { binanceBalances, binanceMarkets } from './binance/binanceMarkets.ts';
 import { binanceVenue } from './binance/binanceRest.ts';
@@ -64,7 +64,7 @@ function rewrite(value: unknown, hosts: readonly string[], origin: URL): unknown
  * const sim = await startExchangeSim({ exchanges: ['kraken'], clock });
  * const kraken = sim.redirect(new ccxt.kraken({ apiKey, secret }));
  * sim.incident({ exchange: 'kraken', type: 'rateLimited', durationMs: 10_000 });
- * await kraken.fetchBalance(); // rejects with ccxt's RateLimitExceeded
+ * await kraken.fetchBalance(); // rejects with ccxt's DDoSProtection (EAPI:Rate limit exceeded)
  * await clock.advance(10_000); // the incident is over
  * await sim.close();
  * ```
@@ -122,6 +122,10 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
     return found;
   };
   let closed: Promise<void> | undefined;
+  // A timer scheduled after close() would keep the process alive for nothing.
+  const open = (): void => {
+    if (closed !== undefined) throw new Error('The exchange simulator is closed.');
+  };
 
   const sim: ExchangeSim = {
     exchanges: resolved.exchanges,
@@ -146,10 +150,14 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
       return exchange;
     },
     incident(spec): SimIncident {
+      open();
       return timeline.add(checkIncident(spec, 'incident', resolved.exchanges));
     },
     timeline(specs) {
-      if (!Array.isArray(specs)) throw new TypeError('timeline() expects an array of incidents');
+      open();
+      if (!Array.isArray(specs)) {
+        throw new BreakwaterConfigError('timeline', 'an array of incidents', specs);
+      }
       const checked = specs.map((spec, i) =>
         checkIncident(spec, `timeline[${i}]`, resolved.exchanges),
       );

@@ -107,7 +107,9 @@ interface HttpIncident extends LastingIncident {
 /**
  * A scripted incident. Each is rendered the way the exchange really renders it:
  *
- * - `serverErrors`: a 5xx with the HTML page of the exchange's CDN (`status`, default 502).
+ * - `serverErrors`: a 5xx with the HTML page of the exchange's CDN (`status`, default 502);
+ *   with `orderPlaced: true` a new order is placed before its 5xx goes out (the unknown outcome a
+ *   5xx on an order means).
  * - `rateLimited`: Kraken `EAPI:Rate limit exceeded` on HTTP 200; Binance 429 `-1003` with
  *   `Retry-After` (`retryAfterMs`, default 30 s).
  * - `ban`: Binance 418 "IP banned until …" with `Retry-After`; Kraken `EGeneral:Temporary
@@ -125,7 +127,7 @@ interface HttpIncident extends LastingIncident {
  * - `wsRefuse`: upgrades are answered with `status` (default 503) and no WebSocket.
  */
 export type SimIncidentSpec =
-  | (HttpIncident & { type: 'serverErrors'; status?: number })
+  | (HttpIncident & { type: 'serverErrors'; status?: number; orderPlaced?: boolean })
   | (HttpIncident & { type: 'rateLimited'; retryAfterMs?: number })
   | (HttpIncident & { type: 'ban' })
   | (HttpIncident & { type: 'orderTimeout' })
@@ -167,7 +169,10 @@ export interface SimOrder {
   readonly status: 'open' | 'filled' | 'canceled';
   /** When it was placed, in milliseconds since the simulator started. */
   readonly placedAtMs: number;
-  /** Whether its answer was withheld by an `orderTimeout` incident. */
+  /**
+   * Whether the client never got the order's answer: an `orderTimeout`, or the 5xx of a
+   * `serverErrors` incident with `orderPlaced`.
+   */
   readonly answerWithheld: boolean;
 }
 
@@ -205,7 +210,10 @@ export interface ExchangeSim {
   readonly exchanges: readonly SimExchangeId[];
   /** Milliseconds since it started, on its clock. */
   readonly elapsedMs: number;
-  /** The REST origin of `exchange`, `http://127.0.0.1:<port>`. */
+  /**
+   * The REST origin of `exchange`, `http://127.0.0.1:<port>`.
+   * @throws RangeError for an exchange the simulator does not run (so do the other methods)
+   */
   url(exchange: SimExchangeId): string;
   /** The market-stream URL of `exchange` (Kraken `…/v2`, Binance `…/ws`). */
   wsUrl(exchange: SimExchangeId): string;
@@ -214,9 +222,15 @@ export interface ExchangeSim {
    * by rewriting the origins in its `urls.api`, and returns it.
    */
   redirect<T extends { id: string; urls: Record<string, unknown> }>(exchange: T): T;
-  /** Schedules one incident. */
+  /**
+   * Schedules one incident.
+   * @throws BreakwaterConfigError naming the invalid field; Error once the simulator is closed
+   */
   incident(spec: SimIncidentSpec): SimIncident;
-  /** Schedules several incidents at once, the script of a scenario. */
+  /**
+   * Schedules several incidents at once, the script of a scenario; all are checked first.
+   * @throws BreakwaterConfigError naming the invalid incident and field; Error once closed
+   */
   timeline(specs: readonly SimIncidentSpec[]): SimIncident[];
   /** The incidents in effect now, oldest first: what a live display shows as "happening". */
   activeIncidents(): readonly SimIncident[];

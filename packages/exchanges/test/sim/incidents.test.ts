@@ -253,6 +253,32 @@ describe('scripted incidents, as ccxt sees them', () => {
     expect(sim.counters('kraken').routes['POST /0/private/AddOrder']).toEqual({ 0: 2 });
   });
 
+  it('a 5xx on an order that was placed: uncertain for the preset, found by a query', async () => {
+    const { sim, clock } = await startSim({ exchanges: ['binance'] });
+    const breakers = registry(clock);
+    const binance = protectCcxt(binanceClient(sim), binancePreset({ registry: breakers }));
+    await binance.loadMarkets();
+    sim.incident({ exchange: 'binance', type: 'serverErrors', scope: 'order', orderPlaced: true });
+    const failures: FailureEvent[] = [];
+    const key = `binance:${new URL(sim.url('binance')).host}:order`;
+    await binance.fetchTicker('BTC/USDT'); // market data is out of the storm's scope
+    const placing = binance.createOrder('BTC/USDT', 'limit', 'sell', 0.01, 70_000, {
+      clientOrderId: 'bot-5',
+    });
+    await expect(placing).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    breakers.peek(key)?.on('failure', (event) => failures.push(event));
+    await expect(
+      binance.createOrder('BTC/USDT', 'limit', 'sell', 0.01, 71_000, { clientOrderId: 'bot-6' }),
+    ).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect(failures).toEqual([
+      expect.objectContaining({ category: 'server', uncertainEffect: true }),
+    ]);
+    const open = await binance.fetchOpenOrders('BTC/USDT');
+    expect(open.map((o) => o.clientOrderId)).toEqual(['bot-5', 'bot-6']);
+    expect(sim.counters('binance').routes['POST /api/v3/order']).toEqual({ 502: 2 });
+    expect(sim.orders('binance').every((o) => o.answerWithheld)).toBe(true);
+  });
+
   it('Binance: a withheld order exists; a retry with its client id is a duplicate', async () => {
     const { sim } = await startSim({ exchanges: ['binance'] });
     const binance = binanceClient(sim);

@@ -129,6 +129,9 @@ describe('the exchange simulator with real ccxt clients', () => {
     await sim.close();
     await sim.close(); // idempotent
     await expect(fetch(`${sim.url('kraken')}/0/public/Time`)).rejects.toThrow();
+    expect(() => sim.incident({ exchange: 'kraken', type: 'wsDrop', atMs: 60_000 })).toThrow(
+      /closed/,
+    );
   });
 
   it('rejects bad options and incidents, naming them', async () => {

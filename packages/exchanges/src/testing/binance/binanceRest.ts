@@ -21,6 +21,8 @@ import { binanceWeight } from './binanceMarkets.ts';
 import { binanceStream } from './binanceStream.ts';
 
 const json = (json: unknown, status = 200): SimReply => ({ status, json });
+/** A 5xx from CloudFront in front of Binance. */
+const stormReply = (status = 502): SimReply => ({ status, html: htmlPage(status, 'CloudFront') });
 const missing = (name: string): SimReply =>
   fail(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 const fail = (status: number, code: number, msg: string): SimReply => ({
@@ -87,9 +89,10 @@ export function binanceVenue(
       }
     }
     const storm = timeline.active('binance', 'serverErrors', group);
-    if (storm !== undefined) {
-      const status = storm.status ?? 502;
-      return { status, html: htmlPage(status, 'CloudFront') };
+    // An order the storm lets through to be placed gets its 5xx after placing (in placeOrder).
+    const placing = method === 'POST' && path === '/api/v3/order';
+    if (storm !== undefined && !(storm.orderPlaced === true && placing)) {
+      return stormReply(storm.status);
     }
     const limited = timeline.active('binance', 'rateLimited', group);
     if (limited !== undefined) return rateLimited(limited.retryAfterMs ?? 30_000);
@@ -133,7 +136,9 @@ export function binanceVenue(
       // Binance refuses a client order id that an open order already uses.
       if (existing?.status === 'open') return fail(400, -2010, 'Duplicate order sent.');
     }
-    const withheld = timeline.active('binance', 'orderTimeout', 'order') !== undefined;
+    const storm = timeline.active('binance', 'serverErrors', 'order');
+    const failed = storm?.orderPlaced === true;
+    const withheld = failed || timeline.active('binance', 'orderTimeout', 'order') !== undefined;
     const order = market.place(
       {
         clientOrderId,
@@ -148,6 +153,7 @@ export function binanceVenue(
       (seq) => String(1_000_000 + seq),
     );
     stats.counts.ordersPlaced++;
+    if (failed) return stormReply(storm.status);
     if (withheld) return { status: 200, hang: true };
     const body = binanceOrder(order, state, placedAt(order));
     return json({

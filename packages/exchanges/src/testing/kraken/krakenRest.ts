@@ -19,6 +19,8 @@ import {
 import type { krakenMarkets } from './krakenMarkets.ts';
 import { krakenStream } from './krakenStream.ts';
 
+/** A 5xx from Cloudflare in front of Kraken. */
+const stormReply = (status = 502): SimReply => ({ status, html: htmlPage(status, 'cloudflare') });
 const ok = (result: unknown): SimReply => ({ status: 200, json: { error: [], result } });
 const error = (...errors: string[]): SimReply => ({ status: 200, json: { error: errors } });
 
@@ -71,9 +73,9 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
       }
     }
     const storm = timeline.active('kraken', 'serverErrors', group);
-    if (storm !== undefined) {
-      const status = storm.status ?? 502;
-      return { status, html: htmlPage(status, 'cloudflare') };
+    // An order the storm lets through to be placed gets its 5xx after placing (in addOrder).
+    if (storm !== undefined && !(storm.orderPlaced === true && method === 'AddOrder')) {
+      return stormReply(storm.status);
     }
     if (timeline.active('kraken', 'rateLimited', group) !== undefined) {
       stats.counts.rateLimited++;
@@ -121,7 +123,9 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
     const clientOrderId =
       params.cl_ord_id ?? (params.userref === undefined ? undefined : params.userref);
     if (market.seen(clientOrderId)) stats.counts.duplicateOrders++;
-    const withheld = timeline.active('kraken', 'orderTimeout', 'order') !== undefined;
+    const storm = timeline.active('kraken', 'serverErrors', 'order');
+    const failed = storm?.orderPlaced === true;
+    const withheld = failed || timeline.active('kraken', 'orderTimeout', 'order') !== undefined;
     const order = market.place(
       {
         clientOrderId,
@@ -136,6 +140,7 @@ export function krakenVenue(context: VenueContext, options: Required<KrakenSimOp
       txid,
     );
     stats.counts.ordersPlaced++;
+    if (failed) return stormReply(storm.status);
     if (withheld) return { status: 200, hang: true };
     return ok({
       descr: {
