@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { cases, idleImpls, latencyCases, memoryCaseName } from './cases/index.ts';
+import { cases, idleImpls, memoryCaseName, selfTimedCases } from './cases/index.ts';
 import { measureInterleaved } from './harness.ts';
 import { measureIdleMemory } from './memory.ts';
 import { type BenchResult, type ImplResult, resultPath, writeResult } from './results.ts';
@@ -65,20 +65,21 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     for (const impl of impls) {
       const perRound = samples.get(impl.name)!;
       figures[impl.name] = {
-        ns: round1(median(perRound)),
-        p99Ns: round1(percentile(perRound, 99)),
-        samples: perRound.length,
+        ns: round1(median(perRound.ns)),
+        p99Ns: round1(percentile(perRound.ns, 99)),
+        samples: perRound.ns.length,
+        nsNoGc: round1(median(perRound.nsNoGc)),
         config: impl.config,
       };
     }
     result.cases[benchCase.name] = figures;
   }
 
-  for (const latencyCase of latencyCases) {
-    if (only && !only.has(latencyCase.name)) continue;
-    if (skip(latencyCase)) continue;
-    log(`${latencyCase.name}: ${latencyCase.summary}`);
-    result.cases[latencyCase.name] = await latencyCase.measure(options.smoke);
+  for (const selfTimedCase of selfTimedCases) {
+    if (only && !only.has(selfTimedCase.name)) continue;
+    if (skip(selfTimedCase)) continue;
+    log(`${selfTimedCase.name}: ${selfTimedCase.summary}`);
+    result.cases[selfTimedCase.name] = await selfTimedCase.measure(options.smoke);
   }
 
   if (!only || only.has(memoryCaseName)) {
@@ -102,7 +103,7 @@ function selection(names: readonly string[] | undefined): ReadonlySet<string> | 
   if (!names || names.length === 0) return undefined;
   const known = [
     ...cases.map((benchCase) => benchCase.name),
-    ...latencyCases.map((latencyCase) => latencyCase.name),
+    ...selfTimedCases.map((selfTimedCase) => selfTimedCase.name),
     memoryCaseName,
   ];
   const unknown = names.filter((name) => !known.includes(name));

@@ -1,0 +1,93 @@
+import { BreakerRegistry } from '@breakwater/core';
+import { resolveOne, unexpected } from '../actions.ts';
+import { collectGarbage } from '../gc.ts';
+import type { RegistryResult } from '../results.ts';
+import { median, percentile, round1 } from '../stats.ts';
+import type { SelfTimedCase } from './types.ts';
+
+/** Spreads consecutive calls over the breakers: prime, so coprime with every size used here. */
+const stride = 7_919;
+
+interface RegistryRun {
+  readonly breakers: number;
+  readonly calls: number;
+  /** Calls per timed chunk; the figure is the median chunk's ns per call. */
+  readonly chunk: number;
+}
+
+const full: Record<string, RegistryRun> = {
+  breakwater: { breakers: 100_000, calls: 1_000_000, chunk: 50_000 },
+  'breakwater-1k': { breakers: 1_000, calls: 1_000_000, chunk: 50_000 },
+};
+const smoke: Record<string, RegistryRun> = {
+  breakwater: { breakers: 1_000, calls: 10_000, chunk: 2_000 },
+  'breakwater-1k': { breakers: 100, calls: 10_000, chunk: 2_000 },
+};
+
+const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * `registry.get(name).execute(fn)` with the calls spread over every breaker of a registry (the
+ * HTTP adapters' path: one breaker per origin, looked up per request). Every breaker is created
+ * and called once before the measurement (warm-up); the measured calls then visit them in a
+ * stride order, and the heap is read after full GCs before and after: a registry whose breakers
+ * allocate nothing per call keeps a flat heap. The same loop over 1 000 breakers shows whether a
+ * call costs the same however many breakers there are (O(1)).
+ */
+export const registry100k: SelfTimedCase = {
+  name: 'registry-100k',
+  summary: '1 M calls spread over 100 000 breakers of one registry (and over 1 000)',
+  reference: 'breakwater-1k',
+  async measure(isSmoke) {
+    const figures: Record<string, RegistryResult> = {};
+    for (const [impl, run] of Object.entries(isSmoke ? smoke : full)) {
+      figures[impl] = await measureRegistry(impl, run);
+    }
+    return figures;
+  },
+};
+
+async function measureRegistry(impl: string, run: RegistryRun): Promise<RegistryResult> {
+  const registry = new BreakerRegistry();
+  const names = Array.from({ length: run.breakers }, (_, i) => `https://host-${i}.example`);
+  try {
+    for (const name of names) await registry.get(name).execute(resolveOne);
+    let index = 0;
+    const pass = async (count: number): Promise<void> => {
+      for (let i = 0; i < count; i++) {
+        index = (index + stride) % run.breakers;
+        if ((await registry.get(names[index]!).execute(resolveOne)) !== 1) {
+          throw unexpected(impl, 'resolved a wrong value');
+        }
+      }
+    };
+    await pass(run.chunk);
+    collectGarbage();
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    const perChunk: number[] = [];
+    for (let done = 0; done < run.calls; done += run.chunk) {
+      await nextMacrotask();
+      const start = process.hrtime.bigint();
+      await pass(run.chunk);
+      perChunk.push(Number(process.hrtime.bigint() - start) / run.chunk);
+    }
+    collectGarbage();
+    collectGarbage();
+    const after = process.memoryUsage().heapUsed;
+    if (registry.size !== run.breakers) throw unexpected(impl, 'lost breakers');
+    return {
+      ns: round1(median(perChunk)),
+      p99Ns: round1(percentile(perChunk, 99)),
+      samples: perChunk.length,
+      heapDeltaBytes: after - before,
+      breakers: run.breakers,
+      calls: run.calls,
+      config:
+        `new BreakerRegistry() holding ${run.breakers} breakers (defaults); ` +
+        `${run.calls} × registry.get(name).execute(fn), names visited in stride ${stride}`,
+    };
+  } finally {
+    registry.dispose();
+  }
+}
