@@ -44,6 +44,19 @@ export function selectBodyRule(
   headers: HttpHeaders | null | undefined,
   url: URL,
 ): ResolvedBodyRule | undefined {
+  return selectBodyRuleFor(rules, status, headers, { url });
+}
+
+/**
+ * {@link selectBodyRule} for a request whose `url` is read only when a rule's `match` needs it
+ * (see `fetchRequestInfo`). Not part of the public API.
+ */
+export function selectBodyRuleFor(
+  rules: readonly ResolvedBodyRule[],
+  status: number,
+  headers: HttpHeaders | null | undefined,
+  request: { readonly url: URL },
+): ResolvedBodyRule | undefined {
   if (rules.length === 0) return undefined;
   const contentType = mediaType(readHeader(headers, 'content-type'));
   if (!isReadable(contentType)) return undefined;
@@ -53,7 +66,7 @@ export function selectBodyRule(
   if (declared === 0) return undefined;
   for (const rule of rules) {
     if (declared > rule.maxBytes) continue;
-    if (rule.match === undefined || rule.match(status, contentType, url)) return rule;
+    if (rule.match === undefined || rule.match(status, contentType, request.url)) return rule;
   }
   return undefined;
 }
