@@ -133,8 +133,14 @@ export function breakerInterceptor(options?: HookBreakerOptions): BreakerInterce
     // The adapter has buffered the body (text, or bytes for `arraybuffer`), and axios parses it
     // only after the adapter returns: rules get it, parsed by its Content-Type, when one applies.
     const headers = response.headers as HttpHeaders;
-    guard.settleResponse(call, response.status, headers, (maxBytes) =>
-      bufferedBody(response.data, readHeader(headers, 'content-type'), maxBytes),
+    // No reader (a closure per response) when no body rule could use it.
+    guard.settleResponse(
+      call,
+      response.status,
+      headers,
+      guard.options.bodyRules.length === 0
+        ? undefined
+        : (maxBytes) => bufferedBody(response.data, readHeader(headers, 'content-type'), maxBytes),
     );
   }
 

@@ -108,8 +108,13 @@ export function breakerHooks(options?: HookBreakerOptions): BreakerHooks {
           const attempt = attempts.get(response.request.options);
           // got has buffered the body (`rawBody`) before afterResponse runs: a body rule only
           // decodes it, or takes it as got parsed it.
-          attempt?.settleResponse(response.statusCode, response.headers, (maxBytes) =>
-            gotBody(response, maxBytes),
+          attempt?.settleResponse(
+            response.statusCode,
+            response.headers,
+            // No reader (a closure per response) when no body rule could use it.
+            guard.options.bodyRules.length === 0
+              ? undefined
+              : (maxBytes) => gotBody(response, maxBytes),
           );
           return response;
         },

@@ -161,7 +161,14 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
     // now, or at the end of its body when a body rule reads it.
     if (statusCode >= 200) {
       this.#headers = headers;
-      this.#guard.settleResponse(this.#call, statusCode, headers, this.#readBody);
+      // No reader (a closure per request) when no body rule could use it.
+      const reads = this.#guard.options.bodyRules.length > 0;
+      this.#guard.settleResponse(
+        this.#call,
+        statusCode,
+        headers,
+        reads ? (maxBytes) => this.#readBody(maxBytes) : undefined,
+      );
     }
     this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
   }
@@ -201,7 +208,7 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
   }
 
   /** For a body rule: starts keeping a copy of the body, delivered at its end. */
-  readonly #readBody = (maxBytes: number): unknown => {
+  #readBody(maxBytes: number): unknown {
     // The bytes a dispatcher sees are still compressed: only an identity body can be read.
     if ((readHeader(this.#headers, 'content-encoding') ?? 'identity') !== 'identity') {
       return undefined;
@@ -211,7 +218,7 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
     return new Promise((deliver) => {
       this.#deliver = deliver;
     });
-  };
+  }
 
   /** Delivers the copy; `bufferedBody` leaves out one longer than `maxBytes`. */
   #endBody(): void {
