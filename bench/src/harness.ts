@@ -1,3 +1,4 @@
+import { type BenchClock, readClock } from './clock.ts';
 import { collectGarbage, collectYoungGarbage } from './gc.ts';
 
 /** One implementation set up for a case: a breaker (or none) and the loop that drives it. */
@@ -29,6 +30,8 @@ export interface MeasureOptions {
   readonly warmupBatches: number;
   /** A young GC before every `ns` batch; smoke runs skip it, it costs more than they measure. */
   readonly gcBeforeBatch: boolean;
+  /** What batches are timed with (see `BenchClock`). */
+  readonly clock: BenchClock;
 }
 
 /** The ns per operation of every round of one implementation. */
@@ -76,8 +79,8 @@ export async function measureInterleaved(
         // steady state. One full GC runs before the rounds start.
         if (options.gcBeforeBatch) collectYoungGarbage();
         const figures = samples.get(name)!;
-        figures.ns.push(await timeBatch(subject, options.batch));
-        figures.nsNoGc.push(await timeBatch(subject, options.batch));
+        figures.ns.push(await timeBatch(subject, options.batch, options.clock));
+        figures.nsNoGc.push(await timeBatch(subject, options.batch, options.clock));
       }
     }
     return samples;
@@ -87,8 +90,8 @@ export async function measureInterleaved(
 }
 
 /** ns per operation of one batch of `subject`. */
-async function timeBatch(subject: Subject, batch: number): Promise<number> {
-  const start = process.hrtime.bigint();
+async function timeBatch(subject: Subject, batch: number, clock: BenchClock): Promise<number> {
+  const start = readClock(clock);
   await subject.run(batch);
-  return Number(process.hrtime.bigint() - start) / batch;
+  return (readClock(clock) - start) / batch;
 }

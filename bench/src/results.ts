@@ -43,6 +43,8 @@ export interface BenchResult {
   readonly schemaVersion: 1;
   readonly node: string;
   readonly date: string;
+  /** Present when batches were timed with this process' CPU time (`--clock cpu`), not elapsed. */
+  readonly clock?: 'cpu';
   readonly cases: Record<string, Record<string, ImplResult | LatencyResult | RegistryResult>>;
   /** Heap bytes retained per idle breaker, by implementation. */
   readonly memory: Record<string, number>;

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { cases, idleImpls, memoryCaseName, selfTimedCases } from './cases/index.ts';
+import type { BenchClock } from './clock.ts';
 import { measureInterleaved } from './harness.ts';
 import { measureIdleMemory } from './memory.ts';
 import { type BenchResult, type ImplResult, resultPath, writeResult } from './results.ts';
@@ -12,6 +13,8 @@ export interface RunOptions {
   readonly write: boolean;
   /** Case names to run (`memory` included); all when absent or empty. */
   readonly only?: readonly string[];
+  /** What batches are timed with: elapsed time (the default) or this process' CPU time. */
+  readonly clock?: BenchClock;
   /** Receives progress lines and notes about skipped implementations. */
   readonly log?: (line: string) => void;
 }
@@ -41,10 +44,12 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     return true;
   };
   const only = selection(options.only);
+  const clock = options.clock ?? 'wall';
   const result: BenchResult = {
     schemaVersion: 1,
     node: process.version,
     date: new Date().toISOString(),
+    ...(clock === 'wall' ? {} : { clock }),
     cases: {},
     memory: {},
   };
@@ -60,6 +65,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
       batch,
       warmupBatches,
       gcBeforeBatch,
+      clock,
     });
     const figures: Record<string, ImplResult> = {};
     for (const impl of impls) {
@@ -79,7 +85,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     if (only && !only.has(selfTimedCase.name)) continue;
     if (skip(selfTimedCase)) continue;
     log(`${selfTimedCase.name}: ${selfTimedCase.summary}`);
-    result.cases[selfTimedCase.name] = await selfTimedCase.measure(options.smoke);
+    result.cases[selfTimedCase.name] = await selfTimedCase.measure(options.smoke, clock);
   }
 
   if (!only || only.has(memoryCaseName)) {

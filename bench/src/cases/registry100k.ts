@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BreakerRegistry } from '@breakwater/core';
 import { resolveOne, unexpected } from '../actions.ts';
+import { type BenchClock, readClock } from '../clock.ts';
 import { collectGarbage } from '../gc.ts';
 import type { RegistryResult } from '../results.ts';
 import { median, percentile, round1 } from '../stats.ts';
@@ -44,10 +45,10 @@ export const registry100k: SelfTimedCase = {
   name: 'registry-100k',
   summary: '1 M calls spread over 100 000 breakers of one registry (and over 1 000)',
   reference: 'breakwater-1k',
-  async measure(isSmoke) {
+  async measure(isSmoke, clock) {
     const figures: Record<string, RegistryResult> = {};
     for (const [impl, run] of Object.entries(isSmoke ? smoke : full)) {
-      figures[impl] = await measureInChild(impl, run);
+      figures[impl] = await measureInChild(impl, run, clock);
     }
     return figures;
   },
@@ -55,9 +56,13 @@ export const registry100k: SelfTimedCase = {
 
 const selfPath = fileURLToPath(import.meta.url);
 
-function measureInChild(impl: string, run: RegistryRun): Promise<RegistryResult> {
+function measureInChild(
+  impl: string,
+  run: RegistryRun,
+  clock: BenchClock,
+): Promise<RegistryResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(selfPath, [impl, JSON.stringify(run)], {
+    const child = fork(selfPath, [impl, JSON.stringify(run), clock], {
       execArgv: ['--conditions=@breakwater/source', '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -75,12 +80,16 @@ function measureInChild(impl: string, run: RegistryRun): Promise<RegistryResult>
 
 // Run as the forked measurement: `registry100k.ts <impl> <run as JSON>`.
 if (process.argv[1] === selfPath && process.send !== undefined) {
-  const [impl, run] = process.argv.slice(2) as [string, string];
-  const result = await measureRegistry(impl, JSON.parse(run) as RegistryRun);
+  const [impl, run, clock] = process.argv.slice(2) as [string, string, BenchClock];
+  const result = await measureRegistry(impl, JSON.parse(run) as RegistryRun, clock);
   process.send(result, () => process.disconnect());
 }
 
-async function measureRegistry(impl: string, run: RegistryRun): Promise<RegistryResult> {
+async function measureRegistry(
+  impl: string,
+  run: RegistryRun,
+  clock: BenchClock,
+): Promise<RegistryResult> {
   const registry = new BreakerRegistry();
   const names = Array.from({ length: run.breakers }, (_, i) => `https://host-${i}.example`);
   try {
@@ -103,9 +112,9 @@ async function measureRegistry(impl: string, run: RegistryRun): Promise<Registry
     const perChunk: number[] = [];
     for (let done = 0; done < run.calls; done += run.chunk) {
       await nextMacrotask();
-      const start = process.hrtime.bigint();
+      const start = readClock(clock);
       await pass(run.chunk);
-      perChunk.push(Number(process.hrtime.bigint() - start) / run.chunk);
+      perChunk.push((readClock(clock) - start) / run.chunk);
     }
     collectGarbage();
     collectGarbage();

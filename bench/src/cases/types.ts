@@ -1,3 +1,4 @@
+import type { BenchClock } from '../clock.ts';
 import type { Impl } from '../harness.ts';
 import type { LatencyResult, RegistryResult } from '../results.ts';
 
@@ -31,5 +32,8 @@ export interface SelfTimedCase {
   /** Why the case cannot run here; the run skips it and prints this. */
   readonly unavailable?: string;
   /** Measures the case; a smoke run keeps it short. Results by implementation name. */
-  measure(smoke: boolean): Promise<Record<string, LatencyResult | RegistryResult>>;
+  measure(
+    smoke: boolean,
+    clock: BenchClock,
+  ): Promise<Record<string, LatencyResult | RegistryResult>>;
 }
