@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { BreakerOpenError } from '@breakwater/core';
 import {
   bufferedBody,
+  fetchRequestInfo,
   type HookBreakerOptions,
   type HookRequestOptions,
   type HttpCall,
@@ -110,12 +111,11 @@ function reject(handler: Dispatcher.DispatchHandler, error: unknown): boolean {
 function requestInfo(opts: Dispatcher.DispatchOptions): HttpRequestInfo | undefined {
   const { origin, path, method } = opts;
   if (origin == null) return undefined;
-  try {
-    const url = new URL((typeof origin === 'string' ? origin : origin.origin) + path);
-    return { url, method, headers: opts.headers as HttpRequestInfo['headers'] };
-  } catch {
-    return undefined;
-  }
+  // The core's reading of a URL: parsed once per origin, not per request.
+  return fetchRequestInfo((typeof origin === 'string' ? origin : origin.origin) + path, {
+    method,
+    headers: opts.headers as HttpRequestInfo['headers'],
+  });
 }
 
 /** Forwards every callback to the caller's handler, settling the request's permit on the way. */
