@@ -41,7 +41,7 @@ describe('bench smoke run', () => {
       expect(Object.keys(result.cases['open-reject']!)).toContain('floor');
       expect(Object.keys(result.cases['closed-with-timeout']!)).toContain('baseline-timeout');
       const registry = result.cases['registry-100k']!;
-      expect(Object.keys(registry)).toEqual(['breakwater', 'breakwater-1k']);
+      expect(Object.keys(registry)).toEqual(['breakwater', 'breakwater-1k', 'map-100k']);
       for (const figure of Object.values(registry)) {
         expect(Object.keys(figure).sort()).toEqual([
           'breakers',

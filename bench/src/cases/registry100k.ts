@@ -21,13 +21,46 @@ interface RegistryRun {
 const full: Record<string, RegistryRun> = {
   breakwater: { breakers: 100_000, calls: 1_000_000, chunk: 50_000 },
   'breakwater-1k': { breakers: 1_000, calls: 1_000_000, chunk: 50_000 },
+  'map-100k': { breakers: 100_000, calls: 1_000_000, chunk: 50_000 },
 };
 const smoke: Record<string, RegistryRun> = {
   breakwater: { breakers: 1_000, calls: 10_000, chunk: 2_000 },
   'breakwater-1k': { breakers: 100, calls: 10_000, chunk: 2_000 },
+  'map-100k': { breakers: 1_000, calls: 10_000, chunk: 2_000 },
 };
 
+/**
+ * What the same loop costs with no breaker: a `Map` of one small object per name, a counter
+ * bumped per call, `await fn()`. Over 100 000 names it shows what the memory alone costs (cache
+ * misses on the map and the object), apart from anything a breaker does.
+ */
+class MapRegistry {
+  readonly #entries = new Map<string, Counted>();
+  get size(): number {
+    return this.#entries.size;
+  }
+  get(name: string): Counted {
+    let entry = this.#entries.get(name);
+    if (entry === undefined) {
+      entry = new Counted();
+      this.#entries.set(name, entry);
+    }
+    return entry;
+  }
+  dispose(): void {
+    this.#entries.clear();
+  }
+}
+
 const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+class Counted {
+  calls = 0;
+  execute<T>(fn: () => Promise<T>): Promise<T> {
+    this.calls++;
+    return fn();
+  }
+}
 
 /**
  * `registry.get(name).execute(fn)` with the calls spread over every breaker of a registry (the
@@ -43,7 +76,8 @@ const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate
  */
 export const registry100k: SelfTimedCase = {
   name: 'registry-100k',
-  summary: '1 M calls spread over 100 000 breakers of one registry (and over 1 000)',
+  summary:
+    '1 M calls spread over 100 000 breakers of one registry (and over 1 000; and a plain Map)',
   reference: 'breakwater-1k',
   async measure(isSmoke, clock) {
     const figures: Record<string, RegistryResult> = {};
@@ -90,7 +124,7 @@ async function measureRegistry(
   run: RegistryRun,
   clock: BenchClock,
 ): Promise<RegistryResult> {
-  const registry = new BreakerRegistry();
+  const registry = impl.startsWith('map') ? new MapRegistry() : new BreakerRegistry();
   const names = Array.from({ length: run.breakers }, (_, i) => `https://host-${i}.example`);
   try {
     for (const name of names) await registry.get(name).execute(resolveOne);
@@ -127,9 +161,11 @@ async function measureRegistry(
       heapDeltaBytes: after - before,
       breakers: run.breakers,
       calls: run.calls,
-      config:
-        `new BreakerRegistry() holding ${run.breakers} breakers (defaults); ` +
-        `${run.calls} × registry.get(name).execute(fn), names visited in stride ${stride}`,
+      config: impl.startsWith('map')
+        ? `a Map of ${run.breakers} { calls } objects, no breaker; ${run.calls} × ` +
+          `map.get(name).calls++ and await fn(), names visited in stride ${stride}`
+        : `new BreakerRegistry() holding ${run.breakers} breakers (defaults); ` +
+          `${run.calls} × registry.get(name).execute(fn), names visited in stride ${stride}`,
     };
   } finally {
     registry.dispose();
