@@ -107,8 +107,9 @@ export async function readResponseBody(
   const stream = response.clone().body;
   if (stream === null) return undefined;
   const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  // The chunks, decoded once at the end: a body under the cap is usually one chunk.
+  let first: ArrayBufferView | undefined;
+  let more: ArrayBufferView[] | undefined;
   let bytes = 0;
   try {
     for (;;) {
@@ -122,13 +123,30 @@ export async function readResponseBody(
         Promise.resolve(reader.cancel()).catch(ignore);
         return undefined;
       }
-      text += decoder.decode(chunk, { stream: true });
+      if (first === undefined) first = chunk;
+      else (more ??= [first]).push(chunk);
     }
   } catch {
     return undefined;
   }
-  text += decoder.decode();
+  const text =
+    more !== undefined
+      ? utf8.decode(concat(more, bytes))
+      : first === undefined
+        ? ''
+        : utf8.decode(first);
   return parseBodyText(text, response.headers.get('content-type'));
+}
+
+/** The bytes of `chunks`, `length` in all, in one array. */
+function concat(chunks: readonly ArrayBufferView[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
 }
 
 /**
