@@ -57,7 +57,10 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
   for (const benchCase of cases) {
     if (only && !only.has(benchCase.name)) continue;
     const impls = benchCase.impls.filter((impl) => !skip(impl));
-    const batch = options.smoke ? smokeRun.batch : benchCase.batch;
+    // Smoke batches stay small for the slow cases (loopback requests): a tenth of the full one.
+    const batch = options.smoke
+      ? Math.min(smokeRun.batch, Math.max(10, Math.floor(benchCase.batch / 10)))
+      : benchCase.batch;
     const { rounds, warmupBatches, gcBeforeBatch } = options.smoke ? smokeRun : fullRun;
     log(`${benchCase.name}: ${impls.length} impls × ${rounds} rounds × ${batch} calls`);
     const samples = await measureInterleaved(impls, {

@@ -8,7 +8,7 @@ import { runBench } from '../src/run.ts';
  * machine, several times that when the suite shares two cores with other work. The limit only
  * guards against a hang; nothing here asserts speed.
  */
-const smokeTimeoutMs = 60_000;
+const smokeTimeoutMs = 120_000;
 
 describe('bench smoke run', () => {
   it(
