@@ -124,7 +124,8 @@ export async function readResponseBody(
         return undefined;
       }
       if (first === undefined) first = chunk;
-      else (more ??= [first]).push(chunk);
+      else if (more === undefined) more = [first, chunk];
+      else more.push(chunk);
     }
   } catch {
     return undefined;
