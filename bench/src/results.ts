@@ -35,6 +35,8 @@ export interface LatencyResult {
   readonly p99Ms: number;
   /** How many latencies were measured. */
   readonly samples: number;
+  /** Operations per second of the whole case, where it measures throughput (`fleet-limiter`). */
+  readonly opsPerSec?: number;
   readonly config: string;
 }
 

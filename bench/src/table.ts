@@ -15,7 +15,8 @@ export function formatTable(result: BenchResult): string {
       referenceFigure !== undefined && 'ns' in referenceFigure ? referenceFigure.ns : undefined;
     for (const [impl, figure] of Object.entries(figures)) {
       if (!('ns' in figure)) {
-        rows.push([caseName, impl, `p50 ${figure.p50Ms} ms`, '-', `p99 ${figure.p99Ms} ms`, '-']);
+        const ops = figure.opsPerSec === undefined ? '-' : `${figure.opsPerSec}/s`;
+        rows.push([caseName, impl, `p50 ${figure.p50Ms} ms`, '-', `p99 ${figure.p99Ms} ms`, ops]);
         continue;
       }
       const ratio = referenceNs ? `${(figure.ns / referenceNs).toFixed(2)}×` : '-';

@@ -60,11 +60,13 @@ describe('bench smoke run', () => {
         );
       }
       for (const [name, figures] of Object.entries(result.cases)) {
-        if (!name.startsWith('redis-')) expect(Object.keys(figures)).toContain('breakwater');
+        const latencyCase = name.startsWith('redis-') || name === 'fleet-limiter';
+        if (!latencyCase) expect(Object.keys(figures)).toContain('breakwater');
         if (name === 'registry-100k') continue;
         for (const figure of Object.values(figures)) {
           if (!('ns' in figure)) {
-            expect(Object.keys(figure).sort()).toEqual(['config', 'p50Ms', 'p99Ms', 'samples']);
+            const keys = Object.keys(figure).filter((key) => key !== 'opsPerSec');
+            expect(keys.sort()).toEqual(['config', 'p50Ms', 'p99Ms', 'samples']);
             expect(figure.p50Ms).toBeGreaterThan(0);
             expect(figure.p99Ms).toBeGreaterThanOrEqual(figure.p50Ms);
             continue;
@@ -91,6 +93,11 @@ describe('bench smoke run', () => {
           'redis-store',
         ]);
         expect(Object.keys(result.cases['redis-propagation']!)).toEqual(['redis-store']);
+        const fleet = result.cases['fleet-limiter']!;
+        expect(Object.keys(fleet)).toEqual(['tryAcquire', 'execute', 'execute-no-batch']);
+        for (const figure of Object.values(fleet)) {
+          expect((figure as { opsPerSec: number }).opsPerSec).toBeGreaterThan(0);
+        }
       } else {
         expect(notes).toContain(`note: ${redisUnavailable}`);
         expect(result.cases['redis-propagation']).toBeUndefined();

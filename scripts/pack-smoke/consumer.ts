@@ -7,7 +7,9 @@
 import { breakerInterceptor, type HookBreakerOptions, useBreaker } from '@breakwater/axios';
 import { BreakerRegistry, type CircuitBreaker, type HttpBreakerOptions } from '@breakwater/core';
 import { FileStore } from '@breakwater/core/node';
+import { type DashboardOptions, dashboardHandler, HealthMonitor } from '@breakwater/dashboard';
 import { krakenPreset } from '@breakwater/exchanges';
+import { type ExchangeSim, startExchangeSim } from '@breakwater/exchanges/testing';
 import { type BreakerFetch, withBreaker } from '@breakwater/fetch';
 import { circuitBreaker } from '@breakwater/fetch/node';
 import { type BreakwaterContext, breakerHooks as gotHooks } from '@breakwater/got';
@@ -64,6 +66,8 @@ const dropInOptions: OpossumBreaker.Options = { resetTimeout: 30_000 };
 const metricsOptions: BreakerMetricsOptions = { registry, register: new Registry() };
 const metrics = registerBreakerMetrics(metricsOptions);
 const instrumentation: BreakerInstrumentation = instrumentBreakers({ registry });
+const dashboardOptions: DashboardOptions = { registry, monitor: new HealthMonitor() };
+const dashboard = dashboardHandler(dashboardOptions);
 
 export const checked = [
   resolved(BreakerRegistry, true),
@@ -81,23 +85,28 @@ export const checked = [
   resolved(guardWebSocket, true),
   resolved(socket, true),
   resolved(createFaultyWsServer, true),
+  resolved(startExchangeSim, true),
   resolved(OpossumBreaker, true),
   resolved(dropIn, true),
   resolved(registerBreakerMetrics, true),
   resolved(metrics, true),
   resolved(instrumentBreakers, true),
   resolved(instrumentation, true),
+  resolved(HealthMonitor, true),
+  resolved(dashboard, true),
 ];
 export const checkedTypes: Every<
   [
+    ExchangeSim,
     HookBreakerOptions,
     HttpBreakerOptions,
     BreakwaterContext,
     BreakerKyOptions,
     OpossumBreaker.Options,
     BreakerMetricsOptions,
+    DashboardOptions,
   ]
-> = [true, true, true, true, true, true];
+> = [true, true, true, true, true, true, true, true];
 export {
   agent,
   dropInOptions,

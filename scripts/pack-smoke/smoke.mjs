@@ -9,7 +9,9 @@ import { createRequire } from 'node:module';
 import { useBreaker } from '@breakwater/axios';
 import { BreakerRegistry, CircuitBreaker, isBreakerOpenError } from '@breakwater/core';
 import { FileStore } from '@breakwater/core/node';
+import { HealthMonitor, serveDashboard } from '@breakwater/dashboard';
 import { krakenPreset } from '@breakwater/exchanges';
+import { startExchangeSim } from '@breakwater/exchanges/testing';
 import { withBreaker } from '@breakwater/fetch';
 import { circuitBreaker } from '@breakwater/fetch/node';
 import { breakerHooks as gotHooks } from '@breakwater/got';
@@ -47,6 +49,11 @@ breaker.dispose();
 assert.equal(typeof FileStore, 'function');
 assert.equal(typeof krakenPreset(), 'object');
 assert.equal(typeof wsTesting.createFaultyWsServer, 'function');
+// The exchange simulator's dist reaches into the package's own (../../kraken/endpoints.js).
+const sim = await startExchangeSim({ exchanges: ['kraken'] });
+const time = await fetch(`${sim.url('kraken')}/0/public/Time`).then((res) => res.json());
+assert.deepEqual(time.error, []);
+await sim.close();
 
 /** One call through `call` that succeeds, then one its breaker, forced open, rejects. */
 async function adapter(name, create) {
@@ -117,6 +124,26 @@ assert.match(await register.metrics(), /^circuit_breaker_successes_total\{name="
 instrumentation.dispose();
 metrics.dispose();
 observed.dispose();
+
+// The dashboard: its page, its own script and uPlot's come from the installed packages' files.
+const dashboardRegistry = new BreakerRegistry();
+dashboardRegistry.get('smoke');
+const monitor = new HealthMonitor();
+monitor.register('smoke', () => true);
+await monitor.run('smoke');
+const dashboard = await serveDashboard({ registry: dashboardRegistry, monitor, port: 0 });
+for (const path of ['', 'assets/dashboard.js', 'assets/model.js', 'assets/uPlot.iife.min.js']) {
+  const response = await fetch(`${dashboard.url}${path}`);
+  assert.equal(response.status, 200, `GET /${path}`);
+  assert.ok((await response.text()).length > 100, `GET /${path} has a body`);
+}
+assert.match(
+  await (await fetch(`${dashboard.url}metrics`)).text(),
+  /circuit_breaker_state\{name="smoke"\} 0/,
+);
+assert.equal((await (await fetch(`${dashboard.url}health`)).json()).status, 'healthy');
+await dashboard.close();
+dashboardRegistry.dispose();
 
 // The WebSocket guard: connect through its breaker, one message there and back.
 const guard = guardWebSocket(() => new WebSocket(`ws://127.0.0.1:${server.address().port}`), {

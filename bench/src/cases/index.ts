@@ -3,7 +3,9 @@ import { dropInIdle } from '../impls/breakwaterOpossum.ts';
 import { cockatielIdle } from '../impls/cockatiel.ts';
 import { opossumIdle } from '../impls/opossum.ts';
 import type { IdleImpl } from '../memory.ts';
+import { fleetLimiter } from '../redis/fleetLimiter.ts';
 import { redisPropagation } from '../redis/propagation.ts';
+import { adaptiveConcurrency, adaptiveThreshold, adaptiveThrottle } from './adaptive.ts';
 import { axiosCase } from './axios.ts';
 import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
@@ -51,10 +53,17 @@ export const cases: readonly BenchCase[] = [
   opossumFire,
   redisHotPath,
   prometheusHotPath,
+  adaptiveThrottle,
+  adaptiveThreshold,
+  adaptiveConcurrency,
 ];
 
-/** Cases that time themselves, after the interleaved ones (the Redis one needs a Redis). */
-export const selfTimedCases: readonly SelfTimedCase[] = [registry100k, redisPropagation];
+/** Cases that time themselves, after the interleaved ones (the Redis ones need a Redis). */
+export const selfTimedCases: readonly SelfTimedCase[] = [
+  registry100k,
+  redisPropagation,
+  fleetLimiter,
+];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
 export const memoryCaseName = 'memory';

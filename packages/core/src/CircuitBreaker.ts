@@ -1,4 +1,4 @@
-import { BreakerMachine } from './breaker/BreakerMachine.ts';
+import { BreakerMachine, callPath } from './breaker/BreakerMachine.ts';
 import { outcomeOfError } from './classify/errorTraits.ts';
 import { successVerdict } from './classify/verdicts.ts';
 import { DeadlineCall } from './deadline.ts';
@@ -96,6 +96,7 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
     };
     this.#onFastCancel = (reason: unknown): never => {
       if (!machine.disposed) machine.counters.released++;
+      machine.uncounted();
       throw reason;
     };
   }
@@ -149,8 +150,13 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
   // hot path: closed breaker, no options, nobody listening to per-call events.
   execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T> {
     const machine = this.#machine;
-    if (machine.untracked && options?.context === undefined) {
+    const path = machine.callPath;
+    if (path !== callPath.permit && options?.context === undefined) {
       if (options?.signal === undefined) {
+        if (path === callPath.admitFirst) {
+          const refused = machine.admitFast();
+          if (refused !== undefined) return rejectDeferred(refused);
+        }
         machine.counters.calls++;
         if (this.#onFastSuccess === undefined) this.#bindFastHandlers();
         let result: PromiseLike<T>;
@@ -162,7 +168,7 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
         const promise = result instanceof Promise ? result : Promise.resolve(result);
         return promise.then(this.#onFastSuccess, this.#onFastFailure) as Promise<T>;
       }
-      return this.#executeWithSignal(fn, options.signal);
+      return this.#executeWithSignal(fn, options.signal, path);
     }
     return this.#executeWithPermit(fn, options);
   }
@@ -178,7 +184,8 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
     deadline: TimeoutPolicy,
   ): Promise<T> {
     const machine = this.#machine;
-    if (machine.untracked && options?.context === undefined) {
+    // With an admitting strategy the call takes the two-layer path below, which asks it once.
+    if (machine.callPath === callPath.plain && options?.context === undefined) {
       const signal = options?.signal;
       if (signal === undefined || isSignal(signal)) {
         if (signal?.aborted) return Promise.reject(signal.reason);
@@ -329,9 +336,13 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
 
   // hot path: closed, untracked, with a caller's signal: no permit object, and the outcome is
   // recorded inside the call's own promise reaction.
-  #executeWithSignal<T>(fn: Action<T>, signal: AbortSignal): Promise<T> {
+  #executeWithSignal<T>(fn: Action<T>, signal: AbortSignal, path: number): Promise<T> {
     if (!isSignal(signal)) return Promise.reject(signalError(signal));
     if (signal.aborted) return Promise.reject(signal.reason);
+    if (path === callPath.admitFirst) {
+      const refused = this.#machine.admitFast();
+      if (refused !== undefined) return rejectDeferred(refused);
+    }
     this.#machine.counters.calls++;
     if (this.#onFastSuccess === undefined) this.#bindFastHandlers();
     return new DeadlineCall<T>(

@@ -110,6 +110,12 @@ export {
   verdictCategories,
 } from './Outcome.ts';
 export type {
+  AdaptiveConcurrencyEvents,
+  AdaptiveConcurrencySnapshot,
+  LimitChangedEvent,
+  ResolvedAdaptiveConcurrencyOptions,
+} from './policies/AdaptiveConcurrencyPolicy.ts';
+export type {
   BulkheadExecuteOptions,
   BulkheadPolicyEvents,
   BulkheadRejectedEvent,
@@ -136,6 +142,7 @@ export type {
   RateLimitReport,
   ResolvedRateLimiterOptions,
 } from './policies/resolveRateLimiterOptions.ts';
+export { resolveRateLimiterOptions } from './policies/resolveRateLimiterOptions.ts';
 export type {
   GiveUpEvent,
   GiveUpReason,
@@ -181,13 +188,25 @@ export {
   serializeDurableState,
 } from './store/parseDurableState.ts';
 export {
+  AdaptiveStrategy,
+  type AdaptiveStrategyOptions,
+  type AdaptiveTrip,
+  type AdaptiveWindowStats,
+  type ResolvedAdaptiveOptions,
+} from './strategies/AdaptiveStrategy.ts';
+export {
   ConsecutiveStrategy,
   type ConsecutiveStrategyOptions,
 } from './strategies/ConsecutiveStrategy.ts';
 export { CountStrategy, type CountStrategyOptions } from './strategies/CountStrategy.ts';
 export type { StrategyOptions } from './strategies/resolveStrategy.ts';
+export {
+  type ResolvedThrottleOptions,
+  ThrottleStrategy,
+  type ThrottleStrategyOptions,
+} from './strategies/ThrottleStrategy.ts';
 export { TimeStrategy, type TimeStrategyOptions } from './strategies/TimeStrategy.ts';
-export type { BreakerStrategy, WindowStats } from './strategies/types.ts';
+export type { AdmissionRefusal, BreakerStrategy, WindowStats } from './strategies/types.ts';
 export {
   expectBoolean,
   expectClock,

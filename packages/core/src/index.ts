@@ -48,6 +48,11 @@ export { ManualClock } from './ManualClock.ts';
 export type { CallContext, Category, Outcome, Verdict } from './Outcome.ts';
 export type { Permit } from './Permit.ts';
 export {
+  type AdaptiveConcurrencyOptions,
+  type AdaptiveConcurrencyPolicy,
+  adaptiveConcurrency,
+} from './policies/AdaptiveConcurrencyPolicy.ts';
+export {
   type BulkheadPolicy,
   type BulkheadPolicyOptions,
   bulkhead,
@@ -59,6 +64,7 @@ export {
 } from './policies/FallbackPolicy.ts';
 export type { Action, ExecuteOptions, Policy } from './policies/Policy.ts';
 export { type Pipeline, pipeline } from './policies/pipeline.ts';
+export type { RateBudget } from './policies/RateBudget.ts';
 export { type RateLimiter, rateLimiter } from './policies/RateLimiter.ts';
 export { RetryBudget } from './policies/RetryBudget.ts';
 export { type RetryPolicy, retry } from './policies/RetryPolicy.ts';

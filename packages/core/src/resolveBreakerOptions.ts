@@ -62,9 +62,12 @@ export interface BreakerOptions {
   name?: string;
   /**
    * When a closed breaker opens: after `failureCount` failures in a row, or on a failure rate
-   * over the last `callCount` calls or the last `windowMs` (`type` is inferred from the keys).
+   * over the last `callCount` calls or the last `windowMs` (`type` is inferred from the keys); or
+   * adaptively: `{ type: 'throttle' }` (rejects at random while the dependency accepts fewer
+   * calls than it is sent) or `{ type: 'adaptive' }` (a threshold learned from the dependency).
    * @defaultValue `{ failureCount: 5 }`
-   * @example `{ failureCount: 5 }`, `{ windowMs: 60_000, failureRate: 0.5, minCalls: 20 }`
+   * @example `{ failureCount: 5 }`, `{ windowMs: 60_000, failureRate: 0.5, minCalls: 20 }`,
+   *   `{ type: 'adaptive', halfLifeMs: 600_000 }`
    */
   strategy?: StrategyOptions;
   /**

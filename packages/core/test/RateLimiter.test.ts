@@ -235,6 +235,28 @@ describe('RateLimiter', () => {
       expect(limiter.available).toBe(5_999);
     });
 
+    it("ignores a count for the previous window that arrives just after Binance's window rolled over", async () => {
+      // 100 ms before the minute ends, the window is nearly spent.
+      const clock = new ManualClock({ startMs: Date.UTC(2026, 0, 1, 12, 0, 59, 900) });
+      const limiter = rateLimiter({
+        capacity: 6_000,
+        refill: { amount: 100, intervalMs: 1_000 },
+        clock,
+      });
+      limiter.update({ usedWeight: 5_900, limit: 6_000, windowMs: 60_000 });
+      expect(limiter.tryAcquire(1)).toBe(100);
+      // The minute rolls over; a response counted in the old minute arrives 20 ms later.
+      clock.tick(120);
+      limiter.update({ usedWeight: 5_950, limit: 6_000, windowMs: 60_000 });
+      // It says nothing about the new minute, whose count started at 0.
+      expect(limiter.tryAcquire(1)).toBe(0);
+      expect(limiter.available).toBeGreaterThan(5_000);
+      // A count once the new window is under way still applies.
+      clock.tick(2_000);
+      limiter.update({ usedWeight: 5_500, limit: 6_000, windowMs: 60_000 });
+      expect(limiter.available).toBe(0);
+    });
+
     it('waits for the reset when the server says nothing remains', async () => {
       const clock = new ManualClock();
       const limiter = rateLimiter({

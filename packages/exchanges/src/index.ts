@@ -4,8 +4,9 @@
  * analyzer. Presets are plain HTTP breaker options that work with every Breakwater HTTP adapter.
  *
  * Extension points: the HTTP adapters' options (`HttpBreakerOptions`: `key`, `context`,
- * `classify`, `bodyRules`, `idempotent`, `onResponse`) and, for ccxt, an Exchange's
- * `fetchImplementation`.
+ * `classify`, `bodyRules`, `idempotent`, `onResponse`), for ccxt an Exchange's
+ * `fetchImplementation`, and for streams `@breakwater/ws`'s guard options (`heartbeat`,
+ * `classifyMessage`, `resubscribe`, `closeCodes`, `rotation`, `maxConnectsPerWindow`).
  */
 
 // --- failure analyzer ---
@@ -31,15 +32,30 @@ export { type BinancePresetOptions, binancePreset } from './binance/preset.ts';
 // --- Binance ---
 export {
   type BinanceRateLimitFeedbackOptions,
+  binanceOrderCountFeedback,
+  binanceOrderCountReport,
   binanceRateLimitFeedback,
   binanceRateLimitReport,
 } from './binance/rateLimitHeaders.ts';
 export { binanceCodeVerdict, binanceRetryAfterMs, binanceRules } from './binance/rules.ts';
+export {
+  type BinanceWsPresetOptions,
+  binanceWsPreset,
+  binanceWsUrls,
+  classifyBinanceFrame,
+} from './binance/wsPreset.ts';
 export { bybitEndpoint } from './bybit/endpoints.ts';
 export { type BybitPresetOptions, bybitPreset } from './bybit/preset.ts';
 // --- Bybit ---
 export { bybitRateLimitFeedback, bybitRateLimitReport } from './bybit/rateLimitHeaders.ts';
 export { bybitIpBanMs, bybitResetInMs, bybitRetCodeVerdict, bybitRules } from './bybit/rules.ts';
+export {
+  type BybitWsAuth,
+  type BybitWsPresetOptions,
+  bybitWsPreset,
+  bybitWsUrls,
+  classifyBybitFrame,
+} from './bybit/wsPreset.ts';
 // --- ccxt ---
 export type { CcxtErrorClass, CcxtErrorClasses } from './ccxt/ccxtErrors.ts';
 export {
@@ -51,20 +67,50 @@ export {
 export { coinbaseEndpoint } from './coinbase/endpoints.ts';
 export { coinbasePreset } from './coinbase/preset.ts';
 export { coinbaseErrorVerdict, coinbaseRules } from './coinbase/rules.ts';
+export {
+  type CoinbaseWsPresetOptions,
+  type CoinbaseWsSubscription,
+  classifyCoinbaseFrame,
+  coinbaseWsPreset,
+  coinbaseWsUrls,
+} from './coinbase/wsPreset.ts';
 // --- Kraken ---
 export { krakenEndpoint } from './kraken/endpoints.ts';
 export { type KrakenError, parseKrakenError } from './kraken/errors.ts';
-export { krakenPreset } from './kraken/preset.ts';
+export { type KrakenPresetOptions, krakenPreset } from './kraken/preset.ts';
+export {
+  type KrakenRateLimits,
+  type KrakenTier,
+  krakenCallCost,
+  krakenRateLimitFeedback,
+  krakenRateLimits,
+} from './kraken/rateLimits.ts';
 export {
   krakenErrorArrayRule,
   krakenErrorVerdict,
   krakenLockoutMs,
   krakenRules,
 } from './kraken/rules.ts';
+export {
+  classifyKrakenFrame,
+  type KrakenWsPresetOptions,
+  type KrakenWsSubscription,
+  krakenWsPreset,
+  krakenWsUrls,
+} from './kraken/wsPreset.ts';
 // --- OKX ---
 export { okxEndpoint } from './okx/endpoints.ts';
-export { okxPreset } from './okx/preset.ts';
+export { type OkxPresetOptions, okxPreset } from './okx/preset.ts';
+export { type OkxRateLimit, okxRateLimit, okxRateLimitFeedback } from './okx/rateLimits.ts';
 export { okxCodeVerdict, okxRules } from './okx/rules.ts';
+export {
+  classifyOkxFrame,
+  type OkxWsArg,
+  type OkxWsLogin,
+  type OkxWsPresetOptions,
+  okxWsPreset,
+  okxWsUrls,
+} from './okx/wsPreset.ts';
 // --- presets ---
 export type {
   ClassifyOptions,
@@ -91,3 +137,5 @@ export type {
   SystemStatusOptions,
 } from './status/types.ts';
 export type { EndpointGroup, ExchangeEndpoint, ExchangeId } from './types.ts';
+// --- WebSocket presets (for @breakwater/ws) ---
+export { wsConnectLimits } from './ws/types.ts';

@@ -140,9 +140,13 @@ export class Connections {
   }
 }
 
-function duplicate(
+/**
+ * A connection of our own with `client`'s options: no offline queue, no resends, a reconnect
+ * backoff from 25 ms doubling up to `maxReconnectDelayMs`. Commands are auto-pipelined.
+ */
+export function duplicate(
   client: RedisClient,
-  settings: ConnectionSettings,
+  settings: Omit<ConnectionSettings, 'channel'>,
   forCommands: boolean,
 ): RedisClient {
   const max = settings.maxReconnectDelayMs;

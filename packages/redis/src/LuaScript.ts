@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { RedisClient } from './Connections.ts';
 
 /** What every script in `lua.ts` returns. */
@@ -34,13 +35,33 @@ export class LuaScript {
     this.#sha = createHash('sha1').update(source).digest('hex');
   }
 
+  /**
+   * Loads the script on a standalone server ahead of its first call, so calls sent in a row run
+   * in order (a call that meets `NOSCRIPT` is sent again after the ones behind it). A Cluster
+   * loads it on first use instead, on the node that holds the keys.
+   */
+  async preload(connection: RedisClient): Promise<void> {
+    if (connection.isCluster) return;
+    await (connection as Redis).script('LOAD', this.#source);
+  }
+
+  /** Runs the script and reads the reply every script in `lua.ts` gives. */
   async run(
     connection: RedisClient,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<ScriptReply> {
+    return toReply(await this.call(connection, keys, args));
+  }
+
+  /** Runs the script and returns its reply as Redis sent it. */
+  async call(
+    connection: RedisClient,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
     try {
-      return toReply(await connection.evalsha(this.#sha, this.#keyCount, ...keys, ...args));
+      return await connection.evalsha(this.#sha, this.#keyCount, ...keys, ...args);
     } catch (error) {
       if (!isNoScript(error)) throw error;
     }
@@ -53,7 +74,7 @@ export class LuaScript {
         () => {},
       );
       try {
-        return toReply(await connection.evalsha(this.#sha, this.#keyCount, ...keys, ...args));
+        return await connection.evalsha(this.#sha, this.#keyCount, ...keys, ...args);
       } catch (error) {
         // Another Cluster node, or flushed again: send the source ourselves.
         if (!isNoScript(error)) throw error;
@@ -62,7 +83,7 @@ export class LuaScript {
     const evaluation = connection.eval(this.#source, this.#keyCount, ...keys, ...args);
     this.#reloading = evaluation;
     try {
-      return toReply(await evaluation);
+      return await evaluation;
     } finally {
       if (this.#reloading === evaluation) this.#reloading = undefined;
     }

@@ -20,8 +20,8 @@ export class Member {
   readonly #messages: Message[] = [];
   #waiters: { accept: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
 
-  constructor() {
-    this.child = fork(member, [], {
+  constructor(script = member) {
+    this.child = fork(script, [], {
       execArgv: ['--conditions=@breakwater/source'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

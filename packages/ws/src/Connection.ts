@@ -1,8 +1,15 @@
 import type { Clock, Permit } from '@breakwater/core';
 import type { CloseCause, ConnectReason } from './GuardEvents.ts';
 import type { Heartbeat } from './Heartbeat.ts';
-import type { SocketAdapter, SocketEnd, WebSocketLike } from './SocketAdapter.ts';
+import type { MessageData, SocketAdapter, SocketEnd, WebSocketLike } from './SocketAdapter.ts';
 import { isDeliberate } from './settleEnd.ts';
+
+/** A `waitFor()` of the resubscribe hook: what it waits for and how to settle it. */
+export interface Waiter {
+  readonly match: (data: MessageData) => boolean;
+  readonly resolve: (data: MessageData) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /**
  * One connection attempt and, if it opens, the connection: its raw socket, the breaker permit
@@ -27,6 +34,8 @@ export class Connection<S extends WebSocketLike> {
   uptimeTimer: unknown = undefined;
   lifetimeTimer: unknown = undefined;
   overlapTimer: unknown = undefined;
+  /** Pending `waitFor()` calls of the resubscribe hook; `undefined` when there are none. */
+  waiters: Waiter[] | undefined = undefined;
 
   constructor(reason: ConnectReason, permit: Permit) {
     this.reason = reason;
@@ -41,9 +50,19 @@ export class Connection<S extends WebSocketLike> {
   finish(clock: Clock, end: SocketEnd, cause: CloseCause): Promise<void> | undefined {
     this.ended = true;
     this.#clearTimers(clock);
+    this.#rejectWaiters(end.error);
     if (cause === 'remote' || this.adapter === undefined) return undefined;
-    const force = !isDeliberate(cause);
+    // An error frame's end is a clean close: the server is alive, it said no.
+    const force = !isDeliberate(cause) && cause !== 'message';
     return this.adapter.abandon(force, force ? undefined : end.code, end.reason);
+  }
+
+  #rejectWaiters(error: unknown): void {
+    const waiters = this.waiters;
+    if (waiters === undefined) return;
+    this.waiters = undefined;
+    const reason = error ?? new Error('The WebSocket connection ended before the awaited frame.');
+    for (const waiter of waiters) waiter.reject(reason);
   }
 
   #clearTimers(clock: Clock): void {

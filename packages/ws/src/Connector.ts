@@ -1,13 +1,15 @@
 import {
+  BreakwaterConfigError,
   type CallContext,
   type Clock,
+  failure,
   isBreakerOpenError,
   success,
   TimeoutError,
 } from '@breakwater/core';
-import { Connection } from './Connection.ts';
+import { Connection, type Waiter } from './Connection.ts';
 import type { CloseCause, ConnectReason, GuardErrorEvent } from './GuardEvents.ts';
-import type { ResolvedGuardOptions, WebSocketFactory } from './options/types.ts';
+import type { MessageVerdict, ResolvedGuardOptions, WebSocketFactory } from './options/types.ts';
 import type { ReconnectScheduler } from './ReconnectScheduler.ts';
 import {
   closeQuietly,
@@ -31,6 +33,7 @@ export type ConnectorOptions = Pick<
   | 'connectTimeoutMs'
   | 'minUptimeMs'
   | 'resubscribe'
+  | 'classifyMessage'
   | 'heartbeat'
   | 'clock'
 >;
@@ -43,6 +46,8 @@ export interface ConnectorHooks<S extends WebSocketLike> {
   ready(conn: Connection<S>): void;
   /** A received message, unless `heartbeat.isPong` matched it (hot path). */
   message(conn: Connection<S>, data: MessageData): void;
+  /** `classifyMessage` gave a frame of `conn` this verdict (already checked). */
+  classified(conn: Connection<S>, verdict: MessageVerdict): void;
   /** The socket closed by itself. */
   closed(conn: Connection<S>, end: SocketEnd): void;
   /** A function of the user's threw for `conn`: report it and end the connection. */
@@ -71,6 +76,7 @@ export class Connector<S extends WebSocketLike> {
   readonly #scheduler: ReconnectScheduler;
   readonly #hooks: ConnectorHooks<S>;
   readonly #isPong: ((data: MessageData) => boolean) | undefined;
+  readonly #classify: ResolvedGuardOptions['classifyMessage'];
 
   constructor(
     factory: WebSocketFactory<S>,
@@ -85,6 +91,7 @@ export class Connector<S extends WebSocketLike> {
     this.#scheduler = scheduler;
     this.#hooks = hooks;
     this.#isPong = options.heartbeat?.isPong;
+    this.#classify = options.classifyMessage;
   }
 
   /** Takes a permit from the breaker and a token from the limiter, or says why not. */
@@ -145,7 +152,10 @@ export class Connector<S extends WebSocketLike> {
         open: () => this.#opened(conn),
         message: (data) => this.#received(conn, data),
         pong: () => {
-          if (conn.heartbeat?.awaiting) conn.heartbeat.alive();
+          const heartbeat = conn.heartbeat;
+          if (heartbeat === undefined) return;
+          heartbeat.seen = true;
+          if (heartbeat.awaiting) heartbeat.alive();
         },
         closed: (end) => hooks.closed(conn, end),
       });
@@ -158,9 +168,55 @@ export class Connector<S extends WebSocketLike> {
   // hot path: every received message.
   #received(conn: Connection<S>, data: MessageData): void {
     const heartbeat = conn.heartbeat;
-    if (heartbeat?.awaiting) heartbeat.alive();
+    if (heartbeat !== undefined) {
+      heartbeat.seen = true;
+      if (heartbeat.awaiting) heartbeat.alive();
+    }
     if (this.#isPong !== undefined && this.#isPongFrame(conn, data)) return;
+    if (this.#classify !== undefined) {
+      const verdict = this.#classifyFrame(conn, data);
+      if (verdict !== undefined) {
+        this.#hooks.classified(conn, verdict);
+        if (verdict.action !== 'rotate') return;
+      }
+      if (conn.ended) return;
+    }
+    if (conn.waiters !== undefined) {
+      this.#resolveWaiters(conn, conn.waiters, data);
+      if (conn.ended) return;
+    }
     this.#hooks.message(conn, data);
+  }
+
+  /** `classifyMessage` on one frame; when it throws or returns no verdict, the connection ends. */
+  #classifyFrame(conn: Connection<S>, data: MessageData): MessageVerdict | undefined {
+    try {
+      const verdict = this.#classify!(data, conn.ready ? 'open' : 'resubscribe');
+      return verdict === undefined ? undefined : checkMessageVerdict(verdict);
+    } catch (error) {
+      this.#hooks.failed(conn, 'message', 'callback', error);
+      return undefined;
+    }
+  }
+
+  /** Settles the `waitFor()` calls this frame matches. */
+  #resolveWaiters(conn: Connection<S>, waiters: Waiter[], data: MessageData): void {
+    let i = 0;
+    while (i < waiters.length) {
+      const waiter = waiters[i]!;
+      let matched: boolean;
+      try {
+        matched = Boolean(waiter.match(data));
+      } catch (error) {
+        this.#hooks.failed(conn, 'resubscribe', 'resubscribe', error);
+        return;
+      }
+      if (matched) {
+        waiters.splice(i, 1);
+        waiter.resolve(data);
+      } else i++;
+    }
+    if (waiters.length === 0 && conn.waiters === waiters) conn.waiters = undefined;
   }
 
   /** `isPong` on one frame; when it throws, the connection ends and the frame is not delivered. */
@@ -174,13 +230,8 @@ export class Connector<S extends WebSocketLike> {
   }
 
   #opened(conn: Connection<S>): void {
-    const { minUptimeMs, resubscribe } = this.#options;
+    const { resubscribe } = this.#options;
     conn.openedAt = this.#clock.monotonic();
-    conn.uptimeTimer = this.#clock.setTimeout(() => {
-      conn.uptimeTimer = undefined;
-      conn.permit.settle(success());
-      this.#scheduler.reset();
-    }, minUptimeMs);
     this.#hooks.opened(conn);
     if (resubscribe === undefined) {
       this.#ready(conn);
@@ -194,6 +245,7 @@ export class Connector<S extends WebSocketLike> {
         reason: conn.reason,
         socket: adapter.socket,
         send: (data) => adapter.send(data),
+        waitFor: (match) => waitFor(conn, match),
       });
       pending = isPromiseLike(result);
     } catch (error) {
@@ -216,8 +268,67 @@ export class Connector<S extends WebSocketLike> {
     conn.ready = true;
     if (conn.connectTimer !== undefined) this.#clock.clearTimeout(conn.connectTimer);
     conn.connectTimer = undefined;
+    // The attempt succeeds once resubscribed and open `minUptimeMs`: a connection whose
+    // subscription is never confirmed is a failed attempt, however long it stays open.
+    const { minUptimeMs } = this.#options;
+    const openMs = this.#clock.monotonic() - conn.openedAt;
+    conn.uptimeTimer = this.#clock.setTimeout(
+      () => {
+        conn.uptimeTimer = undefined;
+        conn.permit.settle(success());
+        this.#scheduler.reset();
+      },
+      Math.max(0, minUptimeMs - openMs),
+    );
     this.#hooks.ready(conn);
   }
+}
+
+/**
+ * A `waitFor()` of the resubscribe hook on `conn`. Its rejection is marked handled: a hook that
+ * does not await it must not cause an unhandled rejection when the connection ends.
+ */
+function waitFor<S extends WebSocketLike>(
+  conn: Connection<S>,
+  match: (data: MessageData) => boolean,
+): Promise<MessageData> {
+  let promise: Promise<MessageData>;
+  if (typeof match !== 'function') {
+    promise = Promise.reject(new BreakwaterConfigError('waitFor(match)', 'a function', match));
+  } else if (conn.ended) {
+    promise = Promise.reject(new Error('The WebSocket connection has ended.'));
+  } else {
+    if (conn.waiters === undefined) conn.waiters = [];
+    const waiters = conn.waiters;
+    promise = new Promise((resolve, reject) => {
+      waiters.push({ match, resolve, reject });
+    });
+  }
+  promise.then(undefined, noop);
+  return promise;
+}
+
+const actions: ReadonlySet<unknown> = new Set(['reconnect', 'halt', 'rotate']);
+
+/**
+ * Checks a verdict `classifyMessage` returned, so that the guard never acts on garbage.
+ * @throws TypeError naming what is wrong (reported as an `error` event)
+ */
+function checkMessageVerdict(value: MessageVerdict): MessageVerdict {
+  if (typeof value !== 'object' || value === null || !actions.has(value.action)) {
+    throw new TypeError(
+      "classifyMessage must return undefined or { action: 'reconnect' | 'halt' | 'rotate', … }",
+    );
+  }
+  const { category, retryAfterMs, reason } = value;
+  // failure() throws on a category or a retryAfterMs the breaker would not take.
+  if (category !== undefined || retryAfterMs !== undefined) {
+    failure(category ?? 'server', retryAfterMs === undefined ? undefined : { retryAfterMs });
+  }
+  if (reason !== undefined && typeof reason !== 'string') {
+    throw new TypeError('classifyMessage returned a verdict whose reason is not a string');
+  }
+  return value;
 }
 
 /** Closes a socket an async factory yielded after its connection ended; never throws. */

@@ -7,7 +7,8 @@ import type { MessageData, OutgoingData } from './SocketAdapter.ts';
  * - `open`: a connection is up and resubscribed; `send()` goes straight out;
  * - `reconnecting`: the connection was lost; waiting (backoff, open breaker, rate limit) or
  *   connecting again; `send()` queues;
- * - `halted`: stopped after a close that must not be retried blindly (an `auth` close code, an
+ * - `halted`: stopped after a close that must not be retried blindly (an `auth` or `refused`
+ *   close code or error frame, an
  *   upgrade refused for good: 401, 403, 407, 400, 404 and other 4xx but 408, 418 and 429, or a
  *   2xx or 3xx instead of the upgrade; a `normal` close without `reconnect.onNormalClose`), or
  *   because the breaker was forced open or ran out of `maxRecoveryAttempts`; `reconnect()`
@@ -24,7 +25,9 @@ export type ConnectReason = 'initial' | 'reconnect' | 'rotation';
  * factory threw, rejected, or returned no WebSocket), `heartbeat` (a ping went unanswered),
  * `connectTimeout` (not open and resubscribed within `connectTimeoutMs`), `resubscribe` (the
  * hook threw), `callback` (`heartbeat.message`, `heartbeat.isPong` or `rotation.messageId` threw
- * on this connection; the `error` event has the error), `rotated` (replaced by a newer
+ * on this connection; the `error` event has the error), `message` (a frame that
+ * `classifyMessage` judged an error ended it; the `close` event's `error` says which),
+ * `rotated` (replaced by a newer
  * connection), `halted` (the guard halted: the breaker was forced open, or the connection this
  * one was to replace closed in a way that halts the guard), `closed` (`close()`).
  */
@@ -35,6 +38,7 @@ export type CloseCause =
   | 'connectTimeout'
   | 'resubscribe'
   | 'callback'
+  | 'message'
   | 'rotated'
   | 'halted'
   | 'closed';
@@ -47,10 +51,11 @@ export interface GuardOpenEvent {
 
 /**
  * What the end of a connection means for the guard: the `kind` of its close code (see
- * `classifyCloseCode`), or `refused` when the server refused the upgrade in a way that trying
- * again would not change (`ws` only; see `GuardCloseEvent.kind`).
+ * `classifyCloseCode`); also `refused` when the server refused the upgrade in a way that trying
+ * again would not change (`ws` only), or an error frame said the request is wrong (see
+ * `GuardCloseEvent.kind`).
  */
-export type EndKind = CloseKind | 'refused';
+export type EndKind = CloseKind;
 
 /** Payload of `close`: one connection (or connection attempt) ended. */
 export interface GuardCloseEvent {
@@ -125,9 +130,10 @@ export interface GuardErrorEvent {
   /**
    * Which function threw: `connect` the factory (it threw, rejected, or returned no WebSocket),
    * `resubscribe` the hook (it threw or rejected), `heartbeat` `heartbeat.message` or
-   * `heartbeat.isPong`, `rotation` `rotation.messageId`.
+   * `heartbeat.isPong`, `rotation` `rotation.messageId`, `message` `classifyMessage` (it threw
+   * or returned no valid verdict).
    */
-  readonly phase: 'connect' | 'resubscribe' | 'heartbeat' | 'rotation';
+  readonly phase: 'connect' | 'resubscribe' | 'heartbeat' | 'rotation' | 'message';
   readonly error: unknown;
 }
 

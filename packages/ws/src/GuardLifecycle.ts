@@ -1,6 +1,7 @@
 import type { Clock } from '@breakwater/core';
 import {
   type Emitter,
+  maxTimerMs,
   reportCallbackError,
   rethrowInMicrotask,
   type StateChangeEvent,
@@ -28,7 +29,15 @@ import {
   closeEvent,
   nextAfterEnd,
   settleEnd,
+  verdictEnd,
 } from './settleEnd.ts';
+
+/** The backoff's delay, or longer if the frame that ended the connection asked for a wait. */
+function waitAfter(delayMs: number, end: SocketEnd): number {
+  const retryAfterMs = end.verdict?.retryAfterMs;
+  if (retryAfterMs === undefined) return delayMs;
+  return Math.min(Math.max(delayMs, retryAfterMs), maxTimerMs);
+}
 
 /**
  * The guard's state machine behind `ResilientWebSocket`: its {@link GuardState}, the connection
@@ -91,15 +100,18 @@ export class GuardLifecycle<S extends WebSocketLike> {
       message: (conn, data) => {
         if (!this.#rotator.route(conn, data)) this.#emitter.emit('message', data);
       },
+      classified: (conn, verdict) => {
+        if (verdict.action !== 'rotate')
+          this.#end(conn, verdictEnd(options.name, verdict), 'message');
+        else if (conn === this.#current) this.#rotate();
+      },
       closed: (conn, end) => this.#end(conn, end, 'remote'),
       failed: (conn, phase, cause, error) => this.#failed(conn, phase, cause, error),
       kill: (conn, cause, error) => this.#end(conn, abnormalEnd(error), cause),
     });
     this.#rotator = new Rotator(this.#clock, options.rotation, {
       deliver: (data) => this.#emitter.emit('message', data),
-      rotate: () => {
-        if (this.#pending === undefined && !this.#scheduler.waiting) this.#connect('rotation');
-      },
+      rotate: () => this.#rotate(),
       retire: (old) => this.#end(old, cleanEnd(1000, 'rotated'), 'rotated'),
       promote: (conn) => this.#promote(conn),
       failed: (conn, error) => this.#failed(conn, 'rotation', 'callback', error),
@@ -156,6 +168,11 @@ export class GuardLifecycle<S extends WebSocketLike> {
       this.#scheduler.cancel();
       this.#connect(this.#current === undefined ? this.#retryReason() : 'rotation');
     }
+  }
+
+  /** Replaces the current connection, make before break, unless an attempt is already due. */
+  #rotate(): void {
+    if (this.#pending === undefined && !this.#scheduler.waiting) this.#connect('rotation');
   }
 
   #connect(reason: ConnectReason): void {
@@ -236,7 +253,7 @@ export class GuardLifecycle<S extends WebSocketLike> {
         this.#halt(false);
         break;
       case 'reconnect':
-        this.#wait(this.#scheduler.delay(true), 'backoff', this.#retryReason());
+        this.#wait(waitAfter(this.#scheduler.delay(true), end), 'backoff', this.#retryReason());
         break;
       case 'retryRotation':
         this.#wait(this.#scheduler.delay(true), 'backoff', 'rotation');

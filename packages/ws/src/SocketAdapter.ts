@@ -7,6 +7,8 @@
  * reports a refused upgrade as a bare `error` event.
  */
 
+import type { MessageVerdict } from './options/types.ts';
+
 /** Data a WebSocket can send. */
 export type OutgoingData = string | ArrayBufferLike | Blob | ArrayBufferView;
 
@@ -63,12 +65,15 @@ export interface SocketEnd {
    */
   readonly error: unknown;
   readonly refusal: UpgradeRefusal | undefined;
+  /** The verdict of the frame that ended the connection (`classifyMessage`), if one did. */
+  readonly verdict: MessageVerdict | undefined;
 }
 
 /** What a socket reports to the `Connector` that attached it. */
 export interface SocketHandlers {
   open(): void;
   message(data: MessageData): void;
+  /** A pong, or (`ws`) a ping from the server: a control frame, proof the peer is alive. */
   pong(): void;
   /** Called once, when the socket has closed (never after `detach()` or `abandon()`). */
   closed(end: SocketEnd): void;
@@ -177,7 +182,15 @@ export class SocketAdapter<S extends WebSocketLike = WebSocketLike> {
   }): void => {
     this.detach();
     const { code, reason, wasClean } = event;
-    this.#handlers.closed({ code, reason, wasClean, error: this.#error, refusal: this.#refusal });
+    const error = this.#error;
+    this.#handlers.closed({
+      code,
+      reason,
+      wasClean,
+      error,
+      refusal: this.#refusal,
+      verdict: undefined,
+    });
   };
   readonly #onPong = (): void => this.#handlers.pong();
   readonly #onUnexpectedResponse = (
@@ -202,6 +215,8 @@ export class SocketAdapter<S extends WebSocketLike = WebSocketLike> {
     target.addEventListener('error', this.#onError);
     target.addEventListener('close', this.#onClose);
     this.#ws?.on('pong', this.#onPong);
+    // `ws` answers the server's pings by itself; the guard only takes them as signs of life.
+    this.#ws?.on('ping', this.#onPong);
     this.#ws?.on('unexpected-response', this.#onUnexpectedResponse);
   }
 
@@ -241,6 +256,7 @@ export class SocketAdapter<S extends WebSocketLike = WebSocketLike> {
     target.removeEventListener('error', this.#onError);
     target.removeEventListener('close', this.#onClose);
     this.#ws?.off('pong', this.#onPong);
+    this.#ws?.off('ping', this.#onPong);
     this.#ws?.off('unexpected-response', this.#onUnexpectedResponse);
   }
 

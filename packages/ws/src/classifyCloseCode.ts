@@ -6,10 +6,12 @@ import type { CloseCodeMatch, CloseCodeOptions } from './options/types.ts';
  * - `transient`: going away, abnormal closure, server error or restart, try again later (1001,
  *   1006, 1011, 1012, 1013, …) and any code not listed: reconnect with backoff.
  * - `auth`: policy violation (1008) and the application codes listed in `closeCodes.auth`, such as
- *   OKX's 4001–4009 (login failed, invalid key): reconnecting would fail the same way, so the guard
- *   halts until `reconnect()` is called.
+ *   OKX's 4001 and 4007 (login failed, API key deleted): reconnecting would fail the same way, so
+ *   the guard halts until `reconnect()` is called.
+ * - `refused`: the application codes listed in `closeCodes.refused`, which say the request is
+ *   wrong (OKX's 4002 invalid request): the guard halts, as after `auth`.
  */
-export type CloseKind = 'normal' | 'transient' | 'auth';
+export type CloseKind = 'normal' | 'transient' | 'auth' | 'refused';
 
 function matches(list: readonly CloseCodeMatch[] | undefined, code: number): boolean {
   if (list === undefined) return false;
@@ -30,6 +32,7 @@ function matches(list: readonly CloseCodeMatch[] | undefined, code: number): boo
  */
 export function classifyCloseCode(code: number, overrides: CloseCodeOptions = {}): CloseKind {
   if (matches(overrides.auth, code)) return 'auth';
+  if (matches(overrides.refused, code)) return 'refused';
   if (matches(overrides.normal, code)) return 'normal';
   if (matches(overrides.transient, code)) return 'transient';
   if (code === 1000) return 'normal';

@@ -2,7 +2,7 @@ import { failure, type Permit } from '@breakwater/core';
 import type { ResponseOutcome } from '@breakwater/core/adapter';
 import { type CloseKind, classifyCloseCode } from './classifyCloseCode.ts';
 import type { CloseCause, EndKind, GuardCloseEvent } from './GuardEvents.ts';
-import type { ResolvedGuardOptions } from './options/types.ts';
+import type { MessageVerdict, ResolvedGuardOptions } from './options/types.ts';
 import type { SocketEnd, UpgradeRefusal } from './SocketAdapter.ts';
 
 /** The options that decide what the end of a connection means. */
@@ -15,16 +15,54 @@ const abnormalClosure = 1006;
 
 /** A close the guard asks for with `code` and `reason` (`close()`, a halt, a rotation). */
 export function cleanEnd(code: number, reason: string): SocketEnd {
-  return { code, reason, wasClean: true, error: undefined, refusal: undefined };
+  return { code, reason, wasClean: true, error: undefined, refusal: undefined, verdict: undefined };
 }
 
 /** A connection the guard gives up on: terminated, reported as an abnormal closure. */
 export function abnormalEnd(error: unknown): SocketEnd {
-  return { code: abnormalClosure, reason: '', wasClean: false, error, refusal: undefined };
+  return {
+    code: abnormalClosure,
+    reason: '',
+    wasClean: false,
+    error,
+    refusal: undefined,
+    verdict: undefined,
+  };
+}
+
+/**
+ * A connection a frame ended (`classifyMessage` said `reconnect` or `halt`): closed cleanly with
+ * 1000, its error naming the verdict's category and reason (never the frame).
+ */
+export function verdictEnd(name: string, verdict: MessageVerdict): SocketEnd {
+  const category = verdict.category ?? (verdict.action === 'halt' ? 'client' : 'server');
+  const reason = verdict.reason ?? '';
+  const said = reason === '' ? '' : `: ${reason}`;
+  const error = new Error(
+    `WebSocket "${name}" got an error frame (${category}) and will ` +
+      `${verdict.action === 'halt' ? 'halt' : 'reconnect'}${said}.`,
+  );
+  error.name = 'WebSocketErrorFrame';
+  return {
+    code: 1000,
+    reason: truncateReason(reason),
+    wasClean: true,
+    error,
+    refusal: undefined,
+    verdict,
+  };
+}
+
+/** A close reason within the 123 bytes a close frame allows. */
+function truncateReason(reason: string): string {
+  const bytes = new TextEncoder().encode(reason);
+  if (bytes.length <= 123) return reason;
+  return new TextDecoder().decode(bytes.slice(0, 120)).replace(/\uFFFD$/, '');
 }
 
 /** True when the guard itself ended the connection on purpose: nothing to retry or blame. */
 export function isDeliberate(cause: CloseCause): boolean {
+  // 'message' is not deliberate: the server's frame decided, and the guard reacts to it.
   return cause === 'closed' || cause === 'rotated' || cause === 'halted';
 }
 
@@ -99,13 +137,18 @@ export function settleEnd(
   options: EndOptions,
 ): EndKind {
   if (end.refusal !== undefined) return settleRefusal(permit, end.refusal);
+  if (end.verdict !== undefined) return settleVerdict(permit, end.verdict);
   let kind: CloseKind;
   if (isDeliberate(cause)) kind = 'normal';
   else if (cause === 'remote' && uptimeMs !== undefined) {
     kind = classifyCloseCode(end.code, options.closeCodes);
   } else kind = 'transient';
   if (permit.settled) return kind;
-  if (kind === 'auth' || (kind === 'normal' && !reconnectsAfter(kind, cause, options))) {
+  if (
+    kind === 'auth' ||
+    kind === 'refused' ||
+    (kind === 'normal' && !reconnectsAfter(kind, cause, options))
+  ) {
     permit.release();
     return kind;
   }
@@ -116,6 +159,28 @@ export function settleEnd(
   else
     permit.settle({ kind: 'error', error: end.error ?? closeError(end.code, uptimeMs, options) });
   return kind;
+}
+
+/**
+ * Settles the permit of a connection an error frame ended, as that frame's verdict: `halt` is a
+ * request error (released: a bad subscription must not trip the breaker for everyone), and
+ * `reconnect` a failure of its category, with its `retryAfterMs` (which opens the breaker).
+ */
+function settleVerdict(permit: Permit, verdict: MessageVerdict): EndKind {
+  if (verdict.action === 'halt') {
+    if (!permit.settled) permit.release();
+    return verdict.category === 'auth' ? 'auth' : 'refused';
+  }
+  if (!permit.settled) {
+    const retryAfterMs = verdict.retryAfterMs;
+    permit.settle(
+      failure(
+        verdict.category ?? 'server',
+        retryAfterMs === undefined ? undefined : { retryAfterMs },
+      ),
+    );
+  }
+  return 'transient';
 }
 
 /**

@@ -23,6 +23,13 @@ describe('classifyCloseCode', () => {
     expect(classifyCloseCode(4010, table)).toBe('transient');
     expect(classifyCloseCode(1008, table)).toBe('transient');
   });
+
+  it('puts auth before refused, and refused before normal and transient', () => {
+    const table = { auth: [4001], refused: [4001, 4002, 1000], transient: [4002] };
+    expect(classifyCloseCode(4001, table)).toBe('auth');
+    expect(classifyCloseCode(4002, table)).toBe('refused');
+    expect(classifyCloseCode(1000, table)).toBe('refused');
+  });
 });
 
 describe.each(clients)('close codes with %s', (client) => {
@@ -81,6 +88,19 @@ describe.each(clients)('close codes with %s', (client) => {
     const closed = next(guard, 'close');
     server.closeAll(code, 'invalid key');
     expect(await closed).toMatchObject({ code, kind: 'auth', willReconnect: false });
+    expect(guard.state).toBe('halted');
+    await clock.advance(600_000);
+    expect(server.attempts).toBe(1);
+    expect(guard.breaker.snapshot().counters).toMatchObject({ failures: 0, released: 1 });
+  });
+
+  it('halts as refused after a code listed in closeCodes.refused, uncounted', async () => {
+    const { server, clock } = world;
+    const guard = world.guard(client, { closeCodes: { refused: [4002] } });
+    await next(guard, 'open');
+    const closed = next(guard, 'close');
+    server.closeAll(4002, 'invalid request');
+    expect(await closed).toMatchObject({ code: 4002, kind: 'refused', willReconnect: false });
     expect(guard.state).toBe('halted');
     await clock.advance(600_000);
     expect(server.attempts).toBe(1);

@@ -74,7 +74,7 @@ export function record<K extends keyof GuardEvents>(
 
 /** Listeners the guard may have left on a raw socket, for either client. */
 export function listenersOn(socket: WebSocketLike): number {
-  const events = ['open', 'message', 'close', 'error', 'pong', 'unexpected-response'];
+  const events = ['open', 'message', 'close', 'error', 'ping', 'pong', 'unexpected-response'];
   if (socket instanceof WsWebSocket) {
     return events.reduce((sum, event) => sum + socket.listenerCount(event), 0);
   }

@@ -38,6 +38,12 @@ describe('guard options', () => {
       'Unknown option `heartbeatt` (did you mean `heartbeat`?): expected one of',
     ],
     [{ queue: { maxSize: 1.5 } }, '`queue.maxSize`'],
+    [{ classifyMessage: 'json' }, '`classifyMessage`'],
+    [
+      { heartbeat: { ping: 'sometimes' } },
+      "`heartbeat.ping`: expected 'interval', 'idle' or 'none'",
+    ],
+    [{ heartbeat: { ping: 'none', message: 'ping' } }, '`heartbeat.message`: expected no ping'],
     [{ queue: { dropPolicy: 'random' } }, '`queue.dropPolicy`'],
     [{ maxConnectsPerWindow: { limit: 1, windowMs: 1000 } }, '`maxConnectsPerWindow.limit`'],
     [{ closeCodes: { auth: [[4009, 4001]] } }, '`closeCodes.auth[0][1]`'],
@@ -198,6 +204,7 @@ describe('guardWebSocket given a URL', () => {
     const guards = [
       guardWebSocket(url, { clock, heartbeat: { message: 'ping', isPong: (d) => d === 'pong' } }),
       guardWebSocket(url, { clock, heartbeat: false }),
+      guardWebSocket(url, { clock, heartbeat: { ping: 'none', intervalMs: 5_000 } }),
       guardWebSocket(url, { clock }),
     ];
     await Promise.all(guards.map((guard) => guard.close()));

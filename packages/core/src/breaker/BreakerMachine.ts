@@ -2,7 +2,7 @@ import { nextDelayMs } from '../backoff/nextDelayMs.ts';
 import { systemClock } from '../Clock.ts';
 import { defaultClassifier } from '../classify/defaultClassifier.ts';
 import { successVerdict } from '../classify/verdicts.ts';
-import { BreakerOpenError } from '../errors/BreakerOpenError.ts';
+import { BreakerOpenError, type RejectingState } from '../errors/BreakerOpenError.ts';
 import type { BreakerEvents, TransitionReason } from '../events/BreakerEvents.ts';
 import { perCallEvents } from '../events/BreakerEvents.ts';
 import { type Emitter, reportCallbackError } from '../events/Emitter.ts';
@@ -15,7 +15,13 @@ import { defaultRecovery, type ResolvedBreakerOptions } from '../resolveBreakerO
 import { type BreakerSnapshot, createSnapshot, isDown, LifetimeCounters } from '../snapshot.ts';
 import { StoreLink } from '../store/StoreLink.ts';
 import type { BreakerState, DurableState } from '../store/types.ts';
-import type { BreakerStrategy } from '../strategies/types.ts';
+import type { AdmissionRefusal, BreakerStrategy } from '../strategies/types.ts';
+
+/**
+ * Which path a call takes (see `BreakerMachine.callPath`): through a permit, the plain
+ * allocation-free closed path, or that path after the strategy's `admit`.
+ */
+export const callPath = { permit: 0, plain: 1, admitFirst: 2 } as const;
 
 /**
  * The state machine behind a {@link CircuitBreaker}: its state and transitions, open periods
@@ -59,8 +65,12 @@ export class BreakerMachine implements PermitHost {
   #probeSuccesses = 0;
   /** Latency is measured when the strategy, the options or a per-call listener need it. */
   tracking = false;
-  /** Closed, not tracking, no admission check, not disposed: no permit object is needed. */
-  untracked = true;
+  /**
+   * {@link callPath}: `plain` when closed, not tracking and not disposed (no permit object is
+   * needed), `admitFirst` when the strategy also asks to `admit` each call, `permit` otherwise.
+   * One small integer rather than two flags: an idle breaker holds no extra field for it.
+   */
+  callPath: number = callPath.plain;
   disposed = false;
 
   /** Where a custom strategy's errors go: the breaker's `onListenerError`, as `strategy`. */
@@ -70,13 +80,13 @@ export class BreakerMachine implements PermitHost {
 
   /** A new strategy from the options in force (at construction and on `reconfigure`). */
   createStrategy(): BreakerStrategy {
-    return this.options.createStrategy(this);
+    return this.options.createStrategy(this, this.options.clock);
   }
 
   constructor(name: string, options: ResolvedBreakerOptions, emitter: Emitter<BreakerEvents>) {
     this.name = name;
     this.options = options;
-    this.strategy = options.createStrategy(this);
+    this.strategy = options.createStrategy(this, options.clock);
     this.emitter = emitter;
     this.#stateSince = wholeMs(options.clock.monotonic());
     this.#createdAt = this.#stateSince;
@@ -111,7 +121,8 @@ export class BreakerMachine implements PermitHost {
     const clock = this.options.clock;
     if (state === 'closed' || state === 'disabled') {
       if (state === 'closed' && this.strategy.admit !== undefined) {
-        if (!this.strategy.admit(clock.monotonic())) return this.#reject('open', 0, context);
+        const refused = this.#admit(context);
+        if (refused !== undefined) return refused;
       }
       return this.#issue(context, false);
     }
@@ -137,6 +148,24 @@ export class BreakerMachine implements PermitHost {
     return permit;
   }
 
+  /**
+   * hot path (with an admitting strategy): asks the strategy, and returns the error to reject
+   * the call with when it refuses. A refusal of a closed breaker carries the strategy's
+   * rejection rate and no `retryAfterMs`: it is a probability, not a wait.
+   */
+  #admit(context: CallContext | undefined): BreakerOpenError | undefined {
+    const strategy = this.strategy;
+    const answer = strategy.admit!(strategy.usesTime ? this.options.clock.monotonic() : 0);
+    if (answer === true) return undefined;
+    const rate = answer === false ? undefined : (answer as AdmissionRefusal).rejectionRate;
+    return this.#reject('closed', undefined, context, rate);
+  }
+
+  /** `#admit` for the allocation-free closed path, which counts its calls itself. */
+  admitFast(): BreakerOpenError | undefined {
+    return this.#admit(undefined);
+  }
+
   #issue(context: CallContext | undefined, probe: boolean): Permit {
     if (!this.disposed) this.counters.admitted(this.state);
     const startedAt = this.tracking ? this.options.clock.monotonic() : -1;
@@ -148,15 +177,22 @@ export class BreakerMachine implements PermitHost {
   }
 
   #reject(
-    state: 'open' | 'half_open' | 'forced_open',
+    state: RejectingState,
     retryAfterMs: number | undefined,
     context: CallContext | undefined,
+    rejectionRate?: number,
   ): BreakerOpenError {
     if (!this.disposed) this.counters.rejectedIn(this.state);
     if (this.emitter.has('rejected')) {
-      this.emitter.emit('rejected', { breaker: this.name, state, retryAfterMs, context });
+      this.emitter.emit('rejected', {
+        breaker: this.name,
+        state,
+        retryAfterMs,
+        rejectionRate,
+        context,
+      });
     }
-    return BreakerOpenError.fast(this.name, state, retryAfterMs);
+    return BreakerOpenError.fast(this.name, state, retryAfterMs, rejectionRate);
   }
 
   /** Probes unsettled for longer than `probeTimeoutMs` count as failed (leaked or hung). */
@@ -198,9 +234,20 @@ export class BreakerMachine implements PermitHost {
     if (verdict === undefined) {
       this.counters.released++;
       // A released probe decided nothing: its slot (removed from #probes above) is free again.
+      if (!permit.probe) this.uncounted();
       return;
     }
     this.record(verdict, duration, permit.probe, permit.generation, permit.context);
+  }
+
+  /**
+   * An admitted call ended without an outcome for the strategy's window: a strategy that counts
+   * calls in flight hears of it. Only strategies with `admit` implement `onUncounted`.
+   */
+  uncounted(): void {
+    const strategy = this.strategy;
+    if (strategy.onUncounted === undefined || this.disposed) return;
+    strategy.onUncounted(strategy.usesTime ? this.options.clock.monotonic() : 0);
   }
 
   // hot path: a success on the closed path with no permit.
@@ -232,6 +279,7 @@ export class BreakerMachine implements PermitHost {
     // A cancellation counts as nothing, on every path: the permit is given back.
     if (verdict.category === 'cancelled') {
       this.counters.released++;
+      if (!probe) this.uncounted();
       return;
     }
     this.counters.count(verdict);
@@ -245,15 +293,15 @@ export class BreakerMachine implements PermitHost {
     }
     emitOutcome(this.emitter, this.name, verdict, durationMs, context);
     const state = this.state;
-    if (state !== 'closed' && verdict.retryAfterMs !== undefined && !probe) {
-      this.#extendOpen(verdict);
-      return;
-    }
     if (probe) {
       if (state === 'half_open' && generation === this.generation) this.#recordProbe(verdict);
       return;
     }
-    if (state !== 'closed' || verdict.verdict === 'ignore') return;
+    if (state !== 'closed' || verdict.verdict === 'ignore') {
+      this.uncounted();
+      if (state !== 'closed' && verdict.retryAfterMs !== undefined) this.#extendOpen(verdict);
+      return;
+    }
     const now = this.strategy.usesTime ? clock.monotonic() : 0;
     const duration = Math.max(0, durationMs);
     if (verdict.verdict === 'success') {
@@ -474,11 +522,12 @@ export class BreakerMachine implements PermitHost {
       this.options.trackLatency ||
       this.strategy.tracksLatency ||
       perCallEvents.some((event) => this.emitter.has(event));
-    this.untracked =
-      this.state === 'closed' &&
-      !this.tracking &&
-      this.strategy.admit === undefined &&
-      !this.disposed;
+    this.callPath =
+      this.state !== 'closed' || this.tracking || this.disposed
+        ? callPath.permit
+        : this.strategy.admit === undefined
+          ? callPath.plain
+          : callPath.admitFirst;
   }
 
   dispose(): void {

@@ -3,9 +3,10 @@ import { BreakwaterError, findBreakwaterError, withoutStack } from './Breakwater
 /**
  * Why a bulkhead turned a call away:
  * - `full`: every slot was busy and the queue was full (or `maxQueue` is 0);
- * - `queue_timeout`: the call waited `queueTimeoutMs` in the queue without getting a slot.
+ * - `queue_timeout`: the call waited `queueTimeoutMs` in the queue without getting a slot;
+ * - `limit`: an adaptive concurrency limit was reached (the dependency showed queueing).
  */
-export type BulkheadRejectionReason = 'full' | 'queue_timeout';
+export type BulkheadRejectionReason = 'full' | 'queue_timeout' | 'limit';
 
 /**
  * Thrown when a bulkhead rejects a call without running it. Nothing was sent, so the call may be
@@ -24,7 +25,8 @@ export class BulkheadRejectedError extends BreakwaterError {
   readonly reason: BulkheadRejectionReason;
 
   /**
-   * @param detailMs - for `queue_timeout`, how long the call waited, in milliseconds
+   * @param detailMs - for `queue_timeout`, how long the call waited, in milliseconds; for
+   *   `limit`, the limit in force
    */
   constructor(bulkhead: string, reason: BulkheadRejectionReason, detailMs?: number) {
     super(describe(bulkhead, reason, detailMs));
@@ -47,6 +49,12 @@ function describe(bulkhead: string, reason: BulkheadRejectionReason, waitedMs?: 
     return (
       `Bulkhead "${bulkhead}" found no free slot within ${waitedMs} ms; ` +
       'retry later or raise maxConcurrent.'
+    );
+  }
+  if (reason === 'limit') {
+    return (
+      `Concurrency limit "${bulkhead}" reached: the dependency slows down beyond ` +
+      `${waitedMs} calls at once; retry later.`
     );
   }
   return `Bulkhead "${bulkhead}" is full; retry later or raise maxConcurrent or maxQueue.`;

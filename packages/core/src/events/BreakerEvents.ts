@@ -70,6 +70,8 @@ export interface RejectedEvent {
   readonly breaker: string;
   readonly state: RejectingState;
   readonly retryAfterMs: number | undefined;
+  /** The strategy's rejection rate when it throttled the call (`state: 'closed'`). */
+  readonly rejectionRate: number | undefined;
   readonly context: CallContext | undefined;
 }
 

@@ -4,6 +4,7 @@ import { Emitter } from '../events/Emitter.ts';
 import type { CallContext } from '../Outcome.ts';
 import type { Action } from './Policy.ts';
 import { PolicyBase } from './PolicyBase.ts';
+import type { RateBudget } from './RateBudget.ts';
 import {
   type RateLimiterEvents,
   type RateLimiterExecuteOptions,
@@ -51,7 +52,10 @@ interface Waiter {
  * binance.update({ usedWeight: used, limit: 6000, windowMs: 60_000 });
  * ```
  */
-export class RateLimiter extends PolicyBase<RateLimiterEvents, RateLimiterExecuteOptions> {
+export class RateLimiter
+  extends PolicyBase<RateLimiterEvents, RateLimiterExecuteOptions>
+  implements RateBudget
+{
   readonly #options: ResolvedRateLimiterOptions;
   readonly #bucket: TokenBucket;
   /** Weight the server allows until `#budgetUntil` (monotonic); `Infinity` when unknown. */
@@ -181,6 +185,7 @@ export class RateLimiter extends PolicyBase<RateLimiterEvents, RateLimiterExecut
     const used = finite(report.usedWeight);
     const remaining = finite(report.remaining) ?? (used === undefined ? undefined : limit - used);
     if (remaining === undefined) return;
+    if (this.#maybePreviousWindow(report)) return;
     const allowed = Math.max(0, remaining - this.#options.safetyMarginRate * limit);
     const resetInMs = this.#resetInMs(report);
     if (resetInMs === undefined) {
@@ -216,6 +221,22 @@ export class RateLimiter extends PolicyBase<RateLimiterEvents, RateLimiterExecut
   #take(weight: number): void {
     this.#bucket.take(weight);
     if (this.#budget !== Infinity) this.#budget = Math.max(0, this.#budget - weight);
+  }
+
+  /**
+   * A count for fixed windows (`windowMs`, no reset time) that arrives in the first moments of
+   * a window may have been taken in the previous one: the response to a request sent at
+   * 11:59:59.95 arrives at 12:00:00.02 carrying the old minute's count. Read as the new
+   * window's, it would stall the limiter for a whole window; ignoring it loses nothing the
+   * local bucket does not already enforce.
+   */
+  #maybePreviousWindow(report: RateLimitReport): boolean {
+    const windowMs = finite(report.windowMs);
+    if (windowMs === undefined || windowMs === 0) return false;
+    if (finite(report.resetInMs) !== undefined || finite(report.resetAt) !== undefined)
+      return false;
+    const intoWindowMs = this.#options.clock.now() % windowMs;
+    return intoWindowMs < Math.min(lateReportMs, windowMs / 10);
   }
 
   #resetInMs(report: RateLimitReport): number | undefined {
@@ -305,6 +326,9 @@ export class RateLimiter extends PolicyBase<RateLimiterEvents, RateLimiterExecut
     return RateLimitedError.fast(name, reason, weight, retryAfterMs);
   }
 }
+
+/** How long after a window boundary a fixed-window count may still be the old window's. */
+const lateReportMs = 1_000;
 
 function finite(value: number | undefined): number | undefined {
   return typeof value === 'number' && value >= 0 && value !== Infinity ? value : undefined;

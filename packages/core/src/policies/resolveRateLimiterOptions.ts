@@ -101,7 +101,11 @@ export interface RateLimitReport {
   readonly resetAt?: number;
   /** When the window resets, in milliseconds from now. */
   readonly resetInMs?: number;
-  /** The server counts in fixed windows of this length aligned to the epoch (Binance: 60000). */
+  /**
+   * The server counts in fixed windows of this length aligned to the epoch (Binance: 60000).
+   * A count that arrives in the first second (or tenth, for short windows) of a window is
+   * ignored: it may be the previous window's, from a response sent before the boundary.
+   */
   readonly windowMs?: number;
 }
 

@@ -1,4 +1,4 @@
-import type { BreakerStrategy, WindowStats } from './types.ts';
+import type { AdmissionRefusal, BreakerStrategy, WindowStats } from './types.ts';
 import { windowStats } from './types.ts';
 
 const empty: WindowStats = windowStats(0, 0, 0);
@@ -60,10 +60,26 @@ export function guardStrategy(
   if (typeof strategy.admit === 'function') {
     guarded.admit = (now) => {
       try {
-        return strategy.admit!(now) !== false;
+        const answer = strategy.admit!(now);
+        if (answer === false) return false;
+        if (typeof answer !== 'object' || answer === null) return true;
+        // Only a valid probability reaches the error: the refusal is the strategy's object.
+        const rate = (answer as AdmissionRefusal).rejectionRate;
+        return {
+          rejectionRate: typeof rate === 'number' && rate >= 0 && rate <= 1 ? rate : undefined,
+        };
       } catch (error) {
         report(error);
         return true;
+      }
+    };
+  }
+  if (typeof strategy.onUncounted === 'function') {
+    guarded.onUncounted = (now) => {
+      try {
+        strategy.onUncounted!(now);
+      } catch (error) {
+        report(error);
       }
     };
   }

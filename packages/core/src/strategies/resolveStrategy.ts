@@ -1,3 +1,4 @@
+import type { Clock } from '../Clock.ts';
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
 import {
   expectInteger,
@@ -7,23 +8,50 @@ import {
   type KnownKeys,
   rejectUnknownKeys,
 } from '../validate.ts';
+import { AdaptiveStrategy, type AdaptiveStrategyOptions } from './AdaptiveStrategy.ts';
 import { ConsecutiveStrategy, type ConsecutiveStrategyOptions } from './ConsecutiveStrategy.ts';
 import { CountStrategy, type CountStrategyOptions, type RateThresholds } from './CountStrategy.ts';
 import { guardStrategy } from './guardStrategy.ts';
+import { ThrottleStrategy, type ThrottleStrategyOptions } from './ThrottleStrategy.ts';
 import { TimeStrategy, type TimeStrategyOptions } from './TimeStrategy.ts';
 import type { BreakerStrategy } from './types.ts';
 
 /**
  * Which strategy a breaker uses: one of the built-in ones, or a factory for your own
  * {@link BreakerStrategy} (called once per breaker, and again on `reconfigure`). `type` may be
- * left out: `windowMs` or `bucketCount` mean `'time'`, `callCount`, `failureRate`, `minCalls` or
- * a slow-call option mean `'count'`, anything else `'consecutive'`.
+ * left out for the fixed thresholds: `windowMs` or `bucketCount` mean `'time'`, `callCount`,
+ * `failureRate`, `minCalls` or a slow-call option mean `'count'`, anything else `'consecutive'`.
+ * The adaptive ones, `'throttle'` and `'adaptive'`, are always named.
  */
 export type StrategyOptions =
   | ConsecutiveStrategyOptions
   | CountStrategyOptions
   | TimeStrategyOptions
+  | ThrottleStrategyOptions
+  | AdaptiveStrategyOptions
   | (() => BreakerStrategy);
+
+const throttleKeys: KnownKeys<ThrottleStrategyOptions> = {
+  type: true,
+  k: true,
+  windowMs: true,
+  bucketCount: true,
+  minCalls: true,
+  maxRejectionRate: true,
+};
+const adaptiveKeys: KnownKeys<AdaptiveStrategyOptions> = {
+  type: true,
+  windowMs: true,
+  bucketCount: true,
+  halfLifeMs: true,
+  warmupMs: true,
+  deviations: true,
+  minCalls: true,
+  minFailureRate: true,
+  maxFailureRate: true,
+  minLatencyMs: true,
+  maxLatencyMs: true,
+};
 
 const consecutiveKeys: KnownKeys<ConsecutiveStrategyOptions> = { type: true, failureCount: true };
 const countKeys: KnownKeys<CountStrategyOptions> = {
@@ -49,8 +77,11 @@ export interface StrategyErrorSink {
   reportStrategyError(error: unknown): void;
 }
 
-/** Builds a breaker's strategy, reporting a custom strategy's errors to `sink`. */
-export type StrategyFactory = (sink: StrategyErrorSink) => BreakerStrategy;
+/**
+ * Builds a breaker's strategy, reporting a custom strategy's errors to `sink`; `clock` is the
+ * breaker's, for a strategy that draws random numbers (the throttle).
+ */
+export type StrategyFactory = (sink: StrategyErrorSink, clock: Clock) => BreakerStrategy;
 
 /** Validates strategy options and returns a factory that builds the strategy. */
 export function resolveStrategy(path: string, options: unknown): StrategyFactory {
@@ -80,13 +111,75 @@ export function resolveStrategy(path: string, options: unknown): StrategyFactory
       const thresholds = resolveThresholds(path, options, Number.MAX_SAFE_INTEGER);
       return () => new TimeStrategy(windowMs, bucketCount, thresholds);
     }
+    case 'throttle': {
+      rejectUnknownKeys(path, options, throttleKeys);
+      const resolved = Object.freeze({
+        k: expectNumber(`${path}.k`, options.k ?? 2, 1),
+        windowMs: expectNumber(`${path}.windowMs`, options.windowMs ?? 120_000, 1),
+        bucketCount: expectInteger(`${path}.bucketCount`, options.bucketCount ?? 12, 1, 10_000),
+        minCalls: expectInteger(`${path}.minCalls`, options.minCalls ?? 10, 0),
+        maxRejectionRate: expectRate(`${path}.maxRejectionRate`, options.maxRejectionRate ?? 0.9),
+      });
+      return (_sink, clock) => new ThrottleStrategy(resolved, clock);
+    }
+    case 'adaptive': {
+      rejectUnknownKeys(path, options, adaptiveKeys);
+      const resolved = resolveAdaptive(path, options);
+      return (_sink, clock) => AdaptiveStrategy.create(resolved, clock);
+    }
     default:
       throw new BreakwaterConfigError(
         `${path}.type`,
-        "'consecutive', 'count' or 'time' (or pass a function returning a BreakerStrategy)",
+        "'consecutive', 'count', 'time', 'throttle' or 'adaptive' (or pass a function returning a BreakerStrategy)",
         options.type,
       );
   }
+}
+
+function resolveAdaptive(path: string, options: Record<string, unknown>) {
+  const windowMs = expectNumber(`${path}.windowMs`, options.windowMs ?? 60_000, 1);
+  const minFailureRate = expectRate(`${path}.minFailureRate`, options.minFailureRate ?? 0.1, true);
+  const maxFailureRate = expectRate(`${path}.maxFailureRate`, options.maxFailureRate ?? 0.8);
+  if (minFailureRate > maxFailureRate) {
+    throw new BreakwaterConfigError(
+      `${path}.minFailureRate`,
+      `a ratio no greater than \`maxFailureRate\` (${maxFailureRate})`,
+      minFailureRate,
+    );
+  }
+  const minLatencyMs = expectNumber(
+    `${path}.minLatencyMs`,
+    options.minLatencyMs ?? 100,
+    0,
+    Infinity,
+    true,
+  );
+  const maxLatencyMs = expectNumber(
+    `${path}.maxLatencyMs`,
+    options.maxLatencyMs ?? Math.max(30_000, minLatencyMs),
+    0,
+    Infinity,
+    true,
+  );
+  if (minLatencyMs > maxLatencyMs) {
+    throw new BreakwaterConfigError(
+      `${path}.minLatencyMs`,
+      `a number of ms no greater than \`maxLatencyMs\` (${maxLatencyMs})`,
+      minLatencyMs,
+    );
+  }
+  return Object.freeze({
+    windowMs,
+    bucketCount: expectInteger(`${path}.bucketCount`, options.bucketCount ?? 6, 1, 10_000),
+    halfLifeMs: expectNumber(`${path}.halfLifeMs`, options.halfLifeMs ?? 600_000, 1),
+    warmupMs: expectNumber(`${path}.warmupMs`, options.warmupMs ?? 300_000, 0),
+    deviations: expectNumber(`${path}.deviations`, options.deviations ?? 3, 0),
+    minCalls: expectInteger(`${path}.minCalls`, options.minCalls ?? 20, 1),
+    minFailureRate,
+    maxFailureRate,
+    minLatencyMs,
+    maxLatencyMs,
+  });
 }
 
 /** The built-in strategy whose keys `options` uses, for options written without `type`. */

@@ -20,9 +20,9 @@ function feed(count: number, call: boolean): number {
   return elapsed;
 }
 
-/** The best of two runs: the least disturbed by other work on the machine. */
+/** The best of three runs: the least disturbed by other work on the machine. */
 function best(count: number, call: boolean): number {
-  return Math.min(feed(count, call), feed(count, call));
+  return Math.min(feed(count, call), feed(count, call), feed(count, call));
 }
 
 describe('BreakerRegistry with 100 000 names', () => {
@@ -36,8 +36,10 @@ describe('BreakerRegistry with 100 000 names', () => {
       const quarter = best(25_000, call);
       const full = best(100_000, call);
       // Four times the names: about four times the time when each get() is O(1); the former
-      // quadratic registry took about sixteen times (40 000 names in 30 s).
-      expect(full / quarter).toBeLessThan(8);
+      // quadratic registry took about sixteen times (40 000 names in 30 s). The bound sits between
+      // the two, far enough from four that a loaded CI machine (seen: 9.5 at load 21 on two cores
+      // with the best of two runs) does not fail a linear registry.
+      expect(full / quarter).toBeLessThan(12);
     },
     120_000,
   );

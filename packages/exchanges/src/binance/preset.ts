@@ -1,4 +1,4 @@
-import type { RateLimiter } from '@breakwater/core';
+import type { RateBudget } from '@breakwater/core';
 import type { KnownKeys } from '@breakwater/core/adapter';
 import { createPreset, presetOptionKeys } from '../preset/createPreset.ts';
 import type { ExchangePreset, ExchangePresetOptions } from '../preset/types.ts';
@@ -7,6 +7,7 @@ import { statusRule } from '../status/statusRule.ts';
 import { binanceChangesState, binanceEndpoint } from './endpoints.ts';
 import {
   type BinanceRateLimitFeedbackOptions,
+  binanceOrderCountFeedback,
   binanceRateLimitFeedback,
 } from './rateLimitHeaders.ts';
 import { binanceRules } from './rules.ts';
@@ -16,17 +17,27 @@ import { binanceStatus } from './status.ts';
 export interface BinancePresetOptions extends ExchangePresetOptions {
   /**
    * A limiter that the used-weight headers tighten (see {@link binanceRateLimitFeedback}), so
-   * the bot slows down before a 429 and never earns a 418 ban. Run your calls through it.
+   * the bot slows down before a 429 and never earns a 418 ban. Run your calls through it. A
+   * `RedisRateLimiter` of `@breakwater/redis` shares it with every process on the IP.
    */
-  rateLimiter?: RateLimiter;
+  rateLimiter?: RateBudget;
   /** How to read the used-weight header. @defaultValue `{ limit: 6000, interval: '1m' }` */
   rateLimit?: BinanceRateLimitFeedbackOptions;
+  /**
+   * A limiter of order placements that the `X-MBX-ORDER-COUNT-*` headers correct (see
+   * {@link binanceOrderCountFeedback}). Run your orders through it, weight 1 each.
+   */
+  orderRateLimiter?: RateBudget;
+  /** How to read the order-count header. @defaultValue `{ limit: 50, interval: '10s' }` */
+  orderRateLimit?: BinanceRateLimitFeedbackOptions;
 }
 
 const known: KnownKeys<BinancePresetOptions> = {
   ...presetOptionKeys,
   rateLimiter: true,
   rateLimit: true,
+  orderRateLimiter: true,
+  orderRateLimit: true,
 };
 
 const rules = Object.freeze([...binanceRules, statusRule(binanceStatus)]);
@@ -37,17 +48,23 @@ const rules = Object.freeze([...binanceRules, statusRule(binanceStatus)]);
  * `binance:<host>:order`, the {@link binanceRules} (418/429 with `Retry-After` or the ban time,
  * 5xx on spot orders as `uncertainEffect`, error codes), error bodies read for the rules,
  * `/sapi/v1/system/status` answering 1 as a maintenance failure, order placement marked
- * non-idempotent, and, with `rateLimiter`, the used-weight feedback.
+ * non-idempotent, and, with `rateLimiter` and `orderRateLimiter`, the used-weight and
+ * order-count feedback.
  *
  * @throws BreakwaterConfigError on an invalid option
  * @example
  * ```ts
- * const weight = new RateLimiter({ name: 'binance', capacity: 6000, refillPerSecond: 100 });
+ * const weight = rateLimiter({ name: 'binance', capacity: 6000, refill: { amount: 100, intervalMs: 1_000 } });
  * const binanceFetch = withBreaker(binancePreset({ rateLimiter: weight }));
  * ```
  */
 export function binancePreset(options?: BinancePresetOptions): ExchangePreset {
   const limiter = expectLimiter('rateLimiter', options?.rateLimiter);
+  const orders = expectLimiter('orderRateLimiter', options?.orderRateLimiter);
+  const weightFeedback =
+    limiter === undefined ? undefined : binanceRateLimitFeedback(limiter, options?.rateLimit);
+  const orderFeedback =
+    orders === undefined ? undefined : binanceOrderCountFeedback(orders, options?.orderRateLimit);
   return createPreset(
     {
       exchange: 'binance',
@@ -60,7 +77,12 @@ export function binancePreset(options?: BinancePresetOptions): ExchangePreset {
         match: (status, _type, url) => status >= 400 || url.pathname.endsWith(binanceStatus.path),
       },
       feedback:
-        limiter === undefined ? undefined : binanceRateLimitFeedback(limiter, options?.rateLimit),
+        weightFeedback === undefined || orderFeedback === undefined
+          ? (weightFeedback ?? orderFeedback)
+          : (outcome, context) => {
+              weightFeedback(outcome, context);
+              orderFeedback(outcome, context);
+            },
     },
     options,
     known,

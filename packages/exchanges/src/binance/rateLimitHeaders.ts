@@ -2,7 +2,7 @@ import {
   BreakwaterConfigError,
   type CallContext,
   type Outcome,
-  type RateLimiter,
+  type RateBudget,
 } from '@breakwater/core';
 import {
   expectNumber,
@@ -45,11 +45,18 @@ interface ResolvedFeedback {
   readonly windowMs: number;
 }
 
-function resolve(options: BinanceRateLimitFeedbackOptions = {}): ResolvedFeedback {
+/** Binance's spot order limit: 50 orders per 10 seconds per account. */
+const orderDefaults = { limit: 50, interval: '10s', header: 'x-mbx-order-count-' } as const;
+const weightDefaults = { limit: 6000, interval: '1m', header: 'x-mbx-used-weight-' } as const;
+
+function resolve(
+  options: BinanceRateLimitFeedbackOptions = {},
+  defaults: typeof weightDefaults | typeof orderDefaults = weightDefaults,
+): ResolvedFeedback {
   expectObject('options', options as unknown);
   rejectUnknownKeys('', options, known);
-  const limit = expectNumber('limit', options.limit ?? 6000, 1);
-  const interval = options.interval ?? '1m';
+  const limit = expectNumber('limit', options.limit ?? defaults.limit, 1);
+  const interval = options.interval ?? defaults.interval;
   const match = typeof interval === 'string' ? /^(\d{1,4})([smhd])$/i.exec(interval) : null;
   if (match === null) {
     throw new BreakwaterConfigError(
@@ -62,7 +69,7 @@ function resolve(options: BinanceRateLimitFeedbackOptions = {}): ResolvedFeedbac
   if (!(windowMs > 0)) {
     throw new BreakwaterConfigError('interval', 'an interval longer than 0', interval);
   }
-  return Object.freeze({ limit, header: `x-mbx-used-weight-${match[0].toLowerCase()}`, windowMs });
+  return Object.freeze({ limit, header: `${defaults.header}${match[0].toLowerCase()}`, windowMs });
 }
 
 /**
@@ -101,7 +108,7 @@ function reportOf(
 
 /**
  * An `onResponse` hook for the HTTP adapters that feeds Binance's used-weight header to a core
- * {@link RateLimiter}: the limiter then never spends more than the server says remains (minus
+ * `RateLimiter` or a fleet's `RedisRateLimiter`: the limiter then never spends more than the server says remains (minus
  * its safety margin) until the interval resets, so the bot slows down before a 429 and never
  * earns a 418 ban. After a 429 or 418 it holds every call for the `Retry-After` wait.
  *
@@ -116,12 +123,59 @@ function reportOf(
  * ```
  */
 export function binanceRateLimitFeedback(
-  limiter: RateLimiter,
+  limiter: RateBudget,
   options?: BinanceRateLimitFeedbackOptions,
 ): (outcome: Outcome, context: CallContext) => void {
   const resolved = resolve(options);
   return (outcome) => {
     const report = reportOf(outcome, resolved, undefined);
+    if (report !== undefined) limiter.update(report);
+  };
+}
+
+/**
+ * What a Binance order response says about the account's order rate: the orders placed in the
+ * current interval (`X-MBX-ORDER-COUNT-10S`, `-1D`), read against `limit`. `undefined` when the
+ * response carries no such count (only order placement answers do).
+ * @defaultValue `options`: `{ limit: 50, interval: '10s' }` (spot)
+ * @see {@link https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits}
+ * @throws BreakwaterConfigError on an invalid option
+ */
+export function binanceOrderCountReport(
+  outcome: Outcome,
+  options?: BinanceRateLimitFeedbackOptions,
+): RateLimitReport | undefined {
+  return orderReportOf(outcome, resolve(options, orderDefaults));
+}
+
+function orderReportOf(
+  outcome: Outcome,
+  { limit, header, windowMs }: ResolvedFeedback,
+): RateLimitReport | undefined {
+  const value = responseOf(outcome)?.header(header) ?? null;
+  const count = value === null || value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(count)) return undefined;
+  return { usedWeight: count, limit, windowMs };
+}
+
+/**
+ * An `onResponse` hook that feeds Binance's order count (`X-MBX-ORDER-COUNT-10S` by default) to
+ * the limiter your orders go through (weight 1 per order), so that the account's order rate
+ * holds across every process using it when the limiter is a `RedisRateLimiter`.
+ * @throws BreakwaterConfigError on an invalid option
+ * @example
+ * ```ts
+ * const orders = rateLimiter({ name: 'binance:orders', capacity: 50, refill: { amount: 50, intervalMs: 10_000 } });
+ * const binanceFetch = withBreaker(binancePreset({ orderRateLimiter: orders }));
+ * ```
+ */
+export function binanceOrderCountFeedback(
+  limiter: RateBudget,
+  options?: BinanceRateLimitFeedbackOptions,
+): (outcome: Outcome, context: CallContext) => void {
+  const resolved = resolve(options, orderDefaults);
+  return (outcome) => {
+    const report = orderReportOf(outcome, resolved);
     if (report !== undefined) limiter.update(report);
   };
 }

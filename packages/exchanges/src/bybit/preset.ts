@@ -1,4 +1,4 @@
-import type { CallContext, RateLimiter } from '@breakwater/core';
+import type { CallContext, RateBudget } from '@breakwater/core';
 import type { KnownKeys } from '@breakwater/core/adapter';
 import { createPreset, presetOptionKeys } from '../preset/createPreset.ts';
 import type { ExchangePreset, ExchangePresetOptions } from '../preset/types.ts';
@@ -15,7 +15,7 @@ export interface BybitPresetOptions extends ExchangePresetOptions {
    * The limiter the `X-Bapi-Limit-*` headers tighten, or a function picking it per call (Bybit
    * counts per endpoint and UID); see {@link bybitRateLimitFeedback}.
    */
-  rateLimiter?: RateLimiter | ((context: CallContext) => RateLimiter | undefined);
+  rateLimiter?: RateBudget | ((context: CallContext) => RateBudget | undefined);
 }
 
 const known: KnownKeys<BybitPresetOptions> = { ...presetOptionKeys, rateLimiter: true };

@@ -1,4 +1,4 @@
-import type { CallContext, Outcome, RateLimiter } from '@breakwater/core';
+import type { CallContext, Outcome, RateBudget } from '@breakwater/core';
 import type { RateLimitReport } from '@breakwater/core/adapter';
 import { responseOf } from '../shared/responseOf.ts';
 
@@ -31,7 +31,7 @@ function numberHeader(value: string | null): number | undefined {
 
 /**
  * An `onResponse` hook for the HTTP adapters that feeds Bybit's `X-Bapi-Limit-*` headers to
- * core {@link RateLimiter}s. Bybit counts per endpoint, so pass a function that picks the
+ * core `RateLimiter`s (or `RedisRateLimiter`s, shared by a fleet). Bybit counts per endpoint, so pass a function that picks the
  * limiter of a call (by `context.endpoint`, the path, or `context.key`, the breaker), or
  * one limiter for an endpoint you call alone. A call with no limiter is skipped.
  *
@@ -45,7 +45,7 @@ function numberHeader(value: string | null): number | undefined {
  * ```
  */
 export function bybitRateLimitFeedback(
-  limiter: RateLimiter | ((context: CallContext) => RateLimiter | undefined),
+  limiter: RateBudget | ((context: CallContext) => RateBudget | undefined),
 ): (outcome: Outcome, context: CallContext) => void {
   const pick = typeof limiter === 'function' ? limiter : () => limiter;
   return (outcome, context) => {

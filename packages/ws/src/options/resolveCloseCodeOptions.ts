@@ -7,7 +7,12 @@ import {
 } from '@breakwater/core/adapter';
 import type { CloseCodeMatch, CloseCodeOptions, ResolvedCloseCodeOptions } from './types.ts';
 
-const knownCloseCodes: KnownKeys<CloseCodeOptions> = { auth: true, normal: true, transient: true };
+const knownCloseCodes: KnownKeys<CloseCodeOptions> = {
+  auth: true,
+  refused: true,
+  normal: true,
+  transient: true,
+};
 
 /**
  * Validates the close-code overrides into the frozen lists `classifyCloseCode` reads.
@@ -21,6 +26,7 @@ export function resolveCloseCodeOptions(
   rejectUnknownKeys('closeCodes', codes, knownCloseCodes);
   return Object.freeze({
     auth: resolveCodeList('closeCodes.auth', codes.auth),
+    refused: resolveCodeList('closeCodes.refused', codes.refused),
     normal: resolveCodeList('closeCodes.normal', codes.normal),
     transient: resolveCodeList('closeCodes.transient', codes.transient),
   });

@@ -1,4 +1,4 @@
-import { type Clock, type RateLimiter, rateLimiter } from '@breakwater/core';
+import { type Clock, type RateBudget, rateLimiter } from '@breakwater/core';
 import {
   expectInteger,
   expectNumber,
@@ -18,10 +18,10 @@ const knownRate: KnownKeys<ConnectRateOptions> = { limit: true, windowMs: true }
  * @throws BreakwaterConfigError naming the first invalid or unknown `maxConnectsPerWindow` option
  */
 export function resolveConnectRate(
-  value: ConnectRateOptions | RateLimiter | false | undefined,
+  value: ConnectRateOptions | RateBudget | false | undefined,
   name: string,
   clock: Clock,
-): RateLimiter | undefined {
+): RateBudget | undefined {
   if (value === false) return undefined;
   if (isLimiterLike(value)) return value;
   const rate = value ?? { limit: 30, windowMs: 300_000 };

@@ -32,6 +32,7 @@ const known: KnownKeys<GuardOptions> = {
   closeCodes: true,
   queue: true,
   resubscribe: true,
+  classifyMessage: true,
   rotation: true,
   clock: true,
   onListenerError: true,
@@ -68,6 +69,8 @@ export function resolveGuardOptions<S extends WebSocketLike = WebSocketLike>(
   const onListenerError = options.onListenerError;
   if (onListenerError !== undefined) expectFunction('onListenerError', onListenerError);
   if (options.resubscribe !== undefined) expectFunction('resubscribe', options.resubscribe);
+  const classifyMessage = options.classifyMessage;
+  if (classifyMessage !== undefined) expectFunction('classifyMessage', classifyMessage);
   const settleBound = connectTimeoutMs + minUptimeMs;
   const rotation = resolveRotationOptions(options.rotation, minUptimeMs);
   const limiter = resolveConnectRate(options.maxConnectsPerWindow, name, clock);
@@ -93,6 +96,7 @@ export function resolveGuardOptions<S extends WebSocketLike = WebSocketLike>(
     closeCodes,
     queue,
     resubscribe: options.resubscribe as ResolvedGuardOptions['resubscribe'],
+    classifyMessage,
     rotation,
     clock,
     onListenerError,

@@ -8,14 +8,16 @@ import {
   rejectUnknownKeys,
 } from '@breakwater/core/adapter';
 import type { MessageData, OutgoingData } from '../SocketAdapter.ts';
-import type { HeartbeatOptions, ResolvedHeartbeatOptions } from './types.ts';
+import type { HeartbeatOptions, HeartbeatPing, ResolvedHeartbeatOptions } from './types.ts';
 
 const knownHeartbeat: KnownKeys<HeartbeatOptions> = {
   intervalMs: true,
   timeoutMs: true,
   message: true,
   isPong: true,
+  ping: true,
 };
+const pings: readonly HeartbeatPing[] = ['interval', 'idle', 'none'];
 
 /**
  * Validates the heartbeat (a ping every 15 s, 10 s to answer, by default); `false` is none.
@@ -49,10 +51,22 @@ export function resolveHeartbeatOptions(
   }
   const isPong = heartbeat.isPong;
   if (isPong !== undefined) expectFunction('heartbeat.isPong', isPong);
+  const ping = heartbeat.ping ?? 'interval';
+  if (!pings.includes(ping)) {
+    throw new BreakwaterConfigError('heartbeat.ping', "'interval', 'idle' or 'none'", ping);
+  }
+  if (ping === 'none' && makeMessage !== undefined) {
+    throw new BreakwaterConfigError(
+      'heartbeat.message',
+      "no ping message with `ping: 'none'` (it sends no ping)",
+      message,
+    );
+  }
   return Object.freeze({
     intervalMs: expectNumber('heartbeat.intervalMs', heartbeat.intervalMs ?? 15_000, 1, maxTimerMs),
     timeoutMs: expectNumber('heartbeat.timeoutMs', heartbeat.timeoutMs ?? 10_000, 1, maxTimerMs),
     message: makeMessage,
     isPong: isPong as ((data: MessageData) => boolean) | undefined,
+    ping,
   });
 }

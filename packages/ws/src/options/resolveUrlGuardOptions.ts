@@ -103,18 +103,24 @@ function resolveProtocols(value: unknown): string | string[] | undefined {
 /**
  * The standard WebSocket can neither send a protocol ping nor see a pong: no heartbeat unless
  * asked for, and an application ping (`message`) when asked for. A heartbeat without `message`
- * is refused rather than silently not run.
+ * is refused rather than silently not run, unless it sends nothing (`ping: 'none'`).
  */
 function resolveUrlHeartbeat(
   value: HeartbeatOptions | false | undefined,
 ): HeartbeatOptions | false {
   if (value === undefined) return false;
-  if (typeof value === 'object' && value !== null && value.message === undefined) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    value.message === undefined &&
+    value.ping !== 'none'
+  ) {
     throw new BreakwaterConfigError(
       'heartbeat.message',
       'a ping message (with `isPong` for its answer) when guardWebSocket() is given a URL: ' +
-        'the standard WebSocket cannot send protocol pings. Pass `heartbeat: false`, or a ' +
-        'factory using `ws` for protocol pings',
+        'the standard WebSocket cannot send protocol pings. Pass `heartbeat: false`, ' +
+        "`ping: 'none'` to watch the server's frames only, or a factory using `ws` for " +
+        'protocol pings',
       undefined,
     );
   }

@@ -1,10 +1,11 @@
 import type {
   Backoff,
   BreakerOptions,
+  Category,
   CircuitBreaker,
   Clock,
   ListenerErrorHandler,
-  RateLimiter,
+  RateBudget,
 } from '@breakwater/core';
 import type { ConnectReason } from '../GuardEvents.ts';
 import type { MessageData, OutgoingData, WebSocketLike } from '../SocketAdapter.ts';
@@ -48,8 +49,47 @@ export interface ResubscribeContext<S extends WebSocketLike = WebSocketLike> {
   readonly reason: ConnectReason;
   /** Sends on the new socket directly, ahead of the queue; false if it is not open. */
   send(data: OutgoingData): boolean;
-  /** The new raw socket, e.g. to wait for a subscription ack. */
+  /** The new raw socket. */
   readonly socket: S;
+  /**
+   * Resolves with the first frame received on this connection from now on that `match` accepts:
+   * a subscription's or a login's confirmation. Rejects when the connection ends first. The frame
+   * is still delivered as a message. Await it in the hook, so that a missing confirmation leaves
+   * the attempt unfinished and `connectTimeoutMs` fails it; an error frame in its place is for
+   * `classifyMessage`. A `match` that throws ends the connection (`phase: 'resubscribe'`).
+   */
+  waitFor(match: (data: MessageData) => boolean): Promise<MessageData>;
+}
+
+/**
+ * When a frame arrived: `resubscribe` while the resubscribe hook runs (the frame answers the
+ * guard's own subscription or login), `open` once the connection delivers.
+ */
+export type MessagePhase = 'resubscribe' | 'open';
+
+/**
+ * What a frame means for the connection it came on, from `classifyMessage`:
+ * - `reconnect`: the server reports a failure (a rate limit, maintenance, an internal error):
+ *   the connection ends, a failure of `category` (default `'server'`) for the breaker if its
+ *   attempt is not yet settled, and the guard connects again after backoff, and not before
+ *   `retryAfterMs`;
+ * - `halt`: the request is wrong (a bad subscription, a failed login): asking again would get
+ *   the same answer, so the connection ends and the guard halts until `reconnect()` (a `close`
+ *   event of kind `auth` for `category: 'auth'`, else `refused`); the breaker does not count it;
+ * - `rotate`: the server will close this connection soon (a restart announced): the guard
+ *   replaces it now, make before break, as a rotation does.
+ */
+export interface MessageVerdict {
+  readonly action: 'reconnect' | 'halt' | 'rotate';
+  /** @defaultValue `'server'` for `reconnect`, `'client'` for `halt` */
+  readonly category?: Category;
+  /** For `reconnect`: the least time to wait before the next attempt (a ban, a lockout). */
+  readonly retryAfterMs?: number;
+  /**
+   * Short text for the `close` event's `reason` and error (the exchange's error code and
+   * message). Never the frame itself: error frames may echo the request, credentials included.
+   */
+  readonly reason?: string;
 }
 
 /**
@@ -74,7 +114,7 @@ export interface GuardOptions<S extends WebSocketLike = WebSocketLike> {
   reconnect?: ReconnectOptions;
   /**
    * A connection that closes before it has been open this long counts as a failed attempt
-   * (flapping); one that lives this long settles its attempt as a success.
+   * (flapping); one that lives this long, resubscribed, settles its attempt as a success.
    * @defaultValue `5000`
    */
   minUptimeMs?: number;
@@ -86,10 +126,11 @@ export interface GuardOptions<S extends WebSocketLike = WebSocketLike> {
   /**
    * A hard bound on connection attempts, against exchange bans: `{ limit, windowMs }` (never more
    * than `limit` in any window: bursts of up to half, then evenly spread), an existing
-   * `RateLimiter` (one weight per attempt; share one between the sockets of one IP), or `false`.
+   * `RateLimiter` (one weight per attempt; share one between the sockets of one IP, or a
+   * `RedisRateLimiter` between the processes of one IP), or `false`.
    * @defaultValue `{ limit: 30, windowMs: 300_000 }`
    */
-  maxConnectsPerWindow?: ConnectRateOptions | RateLimiter | false;
+  maxConnectsPerWindow?: ConnectRateOptions | RateBudget | false;
   /**
    * The heartbeat, or `false` for none. Without `message`, a protocol ping, which only `ws` can
    * send: `guardWebSocket(url)` (the standard WebSocket) refuses such a heartbeat, and a factory
@@ -112,6 +153,14 @@ export interface GuardOptions<S extends WebSocketLike = WebSocketLike> {
    * `phase: 'resubscribe'`) and the guard connects again after backoff.
    */
   resubscribe?: (context: ResubscribeContext<S>) => unknown;
+  /**
+   * Classifies each received frame (after `heartbeat.isPong`): `undefined` for an ordinary
+   * message, or a {@link MessageVerdict} for an error frame or a notice that decides the
+   * connection's fate. A frame with a `reconnect` or `halt` verdict is not delivered; one with
+   * `rotate` is. Runs on every frame: look at a prefix before parsing. If it throws, the
+   * connection is ended (an `error` event with `phase: 'message'`).
+   */
+  classifyMessage?: (data: MessageData, phase: MessagePhase) => MessageVerdict | undefined;
   /** Make-before-break rotation of ageing connections; none by default. */
   rotation?: RotationOptions;
   /**
@@ -170,7 +219,9 @@ export interface ConnectRateOptions {
  *   `{"method":"ping"}` on Kraken v2, `{"op":"ping"}` on Bybit). `isPong` recognises the
  *   answer so it is not delivered as a message. This works with the standard WebSocket too.
  * - With the standard WebSocket and no `message`: no heartbeat (it cannot send protocol pings;
- *   it still answers the server's).
+ *   it still answers the server's), unless `ping: 'none'`, which sends nothing.
+ *
+ * With `ws`, a protocol ping from the server counts as a frame too (Binance pings every 20 s).
  */
 export interface HeartbeatOptions {
   /**
@@ -185,16 +236,28 @@ export interface HeartbeatOptions {
   timeoutMs?: number;
   /** An application-level ping to send instead of a protocol ping, or a function making one. */
   message?: OutgoingData | (() => OutgoingData);
+  /**
+   * When to ping: `'interval'` every `intervalMs`; `'idle'` only when no frame arrived in the
+   * last `intervalMs` (OKX's rule; a busy stream needs no pings); `'none'` never: the server's
+   * own frames (a heartbeat channel, its protocol pings seen by `ws`) prove the connection
+   * alive, and one silent for `intervalMs` then `timeoutMs` more is dead. `'none'` needs no
+   * `message` and works with the standard WebSocket.
+   * @defaultValue `'interval'`
+   */
+  ping?: HeartbeatPing;
   /** Recognises the server's answer to `message`; matching messages are not delivered. */
   isPong?: (data: MessageData) => boolean;
 }
+
+/** When the heartbeat pings; see {@link HeartbeatOptions.ping}. */
+export type HeartbeatPing = 'interval' | 'idle' | 'none';
 
 /** One close code, or an inclusive range `[from, to]`. */
 export type CloseCodeMatch = number | readonly [from: number, to: number];
 
 /**
  * Overrides of the close-code table. A code listed here wins over the defaults; when listed in
- * several, `auth` wins over `normal`, which wins over `transient`.
+ * several, `auth` wins over `refused`, which wins over `normal`, which wins over `transient`.
  */
 export interface CloseCodeOptions {
   /**
@@ -202,6 +265,13 @@ export interface CloseCodeOptions {
    * @defaultValue `[1008]`
    */
   auth?: readonly CloseCodeMatch[];
+  /**
+   * Codes that say the request is wrong (OKX's 4002 invalid request, 4008 too many channels):
+   * asking again would get the same answer, so the guard halts, as after `auth`, with
+   * `kind: 'refused'`; not counted by the breaker.
+   * @defaultValue `[]`
+   */
+  refused?: readonly CloseCodeMatch[];
   /**
    * Codes that end the connection on purpose; reconnected only with `reconnect.onNormalClose`.
    * @defaultValue `[1000]`
@@ -277,11 +347,14 @@ export interface ResolvedGuardOptions {
   readonly reconnectOnNormalClose: boolean;
   readonly minUptimeMs: number;
   readonly connectTimeoutMs: number;
-  readonly limiter: RateLimiter | undefined;
+  readonly limiter: RateBudget | undefined;
   readonly heartbeat: ResolvedHeartbeatOptions | undefined;
   readonly closeCodes: ResolvedCloseCodeOptions;
   readonly queue: ResolvedQueueOptions;
   readonly resubscribe: ((context: ResubscribeContext) => unknown) | undefined;
+  readonly classifyMessage:
+    | ((data: MessageData, phase: MessagePhase) => MessageVerdict | undefined)
+    | undefined;
   readonly rotation: ResolvedRotationOptions | undefined;
   readonly clock: Clock;
   readonly onListenerError: ListenerErrorHandler | undefined;
@@ -293,11 +366,13 @@ export interface ResolvedHeartbeatOptions {
   readonly timeoutMs: number;
   readonly message: (() => OutgoingData) | undefined;
   readonly isPong: ((data: MessageData) => boolean) | undefined;
+  readonly ping: HeartbeatPing;
 }
 
 /** The validated form of {@link CloseCodeOptions}: every list present, frozen. */
 export interface ResolvedCloseCodeOptions {
   readonly auth: readonly CloseCodeMatch[];
+  readonly refused: readonly CloseCodeMatch[];
   readonly normal: readonly CloseCodeMatch[];
   readonly transient: readonly CloseCodeMatch[];
 }

@@ -1,4 +1,4 @@
-import type { CircuitBreaker, RateLimiter } from '@breakwater/core';
+import type { CircuitBreaker, RateBudget } from '@breakwater/core';
 
 // The guard's checks beside core's `expect*`: predicates, whose callers throw their own message
 // or none.
@@ -30,8 +30,9 @@ export function isBreakerLike(value: unknown): value is CircuitBreaker {
   );
 }
 
-/** A `RateLimiter` of any copy of core: the guard calls `tryAcquire(1)`. */
-export function isLimiterLike(value: unknown): value is RateLimiter {
+/** A `RateBudget` (a core `RateLimiter`, a `RedisRateLimiter`) of any copy of core: the guard
+ * calls `tryAcquire(1)`. */
+export function isLimiterLike(value: unknown): value is RateBudget {
   if (!isObjectLike(value)) return false;
   const limiter = value as Partial<Record<'tryAcquire' | 'update', unknown>>;
   return typeof limiter.tryAcquire === 'function' && typeof limiter.update === 'function';
