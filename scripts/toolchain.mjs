@@ -27,9 +27,28 @@ const targets = {
     ['node', 'scripts/apiReport.mjs', '--check'],
     ['biome', 'ci', '.'],
     ['node', source, '--expose-gc', benchMain, '--smoke'],
+    ['node', 'scripts/sizes.mjs'],
+    ['typedoc', '--emit', 'none'],
     ['node', 'scripts/packSmoke.mjs'],
+    ['node', 'scripts/rehearseRelease.mjs'],
   ],
   'pack-smoke': [['node', 'scripts/packSmoke.mjs']],
+  size: [
+    ['tsc', '-b'],
+    ['node', 'scripts/sizes.mjs'],
+  ],
+  docs: [['tsc', '-b'], ['typedoc']],
+  'rehearse-release': [['node', 'scripts/rehearseRelease.mjs']],
+  // Every check `npm test` makes but the tests themselves (run those first), then the publish.
+  release: [
+    ['tsc', '-b'],
+    ['node', 'scripts/apiReport.mjs', '--check'],
+    ['biome', 'ci', '.'],
+    ['node', 'scripts/sizes.mjs'],
+    ['typedoc', '--emit', 'none'],
+    ['node', 'scripts/packSmoke.mjs'],
+    ['changeset', 'publish'],
+  ],
   vitest: [['vitest']],
   typecheck: [['tsc', '-b']],
   api: [['node', 'scripts/apiReport.mjs']],
@@ -109,6 +128,9 @@ function ensureDependencies(env) {
   writeFileSync(stampFile, stamp);
 }
 
+/** Targets that stop at the first failing command: nothing may be published after one. */
+const stopOnFailure = new Set(['release']);
+
 function main() {
   const [name, ...extra] = process.argv.slice(2);
   const commands = targets[name];
@@ -120,14 +142,19 @@ function main() {
   // `pnpm` itself is how a changed manifest gets installed: a frozen install first would fail.
   if (name !== 'pnpm') ensureDependencies(env);
   let failed = 0;
-  commands.forEach(([command, ...args], index) => {
+  for (const [index, [command, ...args]] of commands.entries()) {
     const argv = index === commands.length - 1 ? [...args, ...extra] : args;
+    const started = performance.now();
     const status = run(command, argv, env);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (status !== 0) {
       failed++;
-      log(`\`${[command, ...argv].join(' ')}\` exited with ${status}`);
+      log(`\`${[command, ...argv].join(' ')}\` exited with ${status} (${seconds} s)`);
+      if (stopOnFailure.has(name)) break;
+    } else if (commands.length > 1) {
+      log(`\`${[command, ...argv].join(' ')}\` passed (${seconds} s)`);
     }
-  });
+  }
   return failed === 0 ? 0 : 1;
 }
 

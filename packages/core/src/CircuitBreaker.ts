@@ -330,6 +330,7 @@ export class CircuitBreaker extends PolicyBase<BreakerEvents> implements Disposa
     this.emitter.clear();
   }
 
+  /** `using breaker = new CircuitBreaker()`: the same as {@link CircuitBreaker.dispose}. */
   [Symbol.dispose](): void {
     this.dispose();
   }

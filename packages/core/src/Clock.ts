@@ -9,6 +9,7 @@ export interface Clock {
   monotonic(): number;
   /** Schedules `fn` after `ms` milliseconds and returns a handle for {@link Clock.clearTimeout}. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer from {@link Clock.setTimeout}; an unknown or fired handle is ignored. */
   clearTimeout(handle: unknown): void;
   /** A number in [0, 1); the only source of randomness (jitter, sampling). */
   random(): number;

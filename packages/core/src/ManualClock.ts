@@ -96,6 +96,7 @@ export class ManualClock implements Clock {
     return timer.id;
   }
 
+  /** Cancels a timer from `setTimeout`; an unknown or fired handle is ignored. */
   clearTimeout(handle: unknown): void {
     const index = this.#timers.findIndex((timer) => timer.id === handle);
     if (index !== -1) this.#timers.splice(index, 1);

@@ -91,6 +91,7 @@ export class Permit implements Disposable {
     this.#host.settle(this, undefined);
   }
 
+  /** `using permit = breaker.acquire()`: releases the permit if nothing settled it. */
   [Symbol.dispose](): void {
     this.release();
   }

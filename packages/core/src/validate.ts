@@ -100,11 +100,17 @@ export function expectRate(path: string, value: unknown, allowZero = false): num
   return value;
 }
 
+/** `value` if it is a boolean. @throws BreakwaterConfigError naming `path` otherwise */
 export function expectBoolean(path: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new BreakwaterConfigError(path, 'true or false', value);
   return value;
 }
 
+/**
+ * `value` if it is a function.
+ * @typeParam F - the function type the caller expects
+ * @throws BreakwaterConfigError naming `path` otherwise
+ */
 export function expectFunction<F extends (...args: never[]) => unknown>(
   path: string,
   value: unknown,
@@ -113,6 +119,7 @@ export function expectFunction<F extends (...args: never[]) => unknown>(
   return value as F;
 }
 
+/** `value` if it is a string. @throws BreakwaterConfigError naming `path` otherwise */
 export function expectString(path: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new BreakwaterConfigError(path, 'a non-empty string', value);

@@ -52,13 +52,12 @@ type InitOf<F> = F extends (input: never, init?: infer I) => unknown
  *
  * Without a fetch (`withBreaker()`, `withBreaker(options)`), each call uses the
  * `globalThis.fetch` of that moment, so a fetch installed later (MSW's `server.listen()`, a
- * polyfill) is used. A fetch passed in is the one called, for the wrapper's lifetime:
- * `withBreaker(globalThis.fetch)` keeps the global of the moment it was created.
+ * polyfill) is used. A fetch passed in (`withBreaker(fetchFn, options)`) is the one called, for
+ * the wrapper's lifetime: `withBreaker(globalThis.fetch)` keeps the global of the moment it was
+ * created.
  *
- * @param fetchFn - the fetch to wrap: undici's `fetch`, a polyfill, `globalThis.fetch` as it is
- *   now; omit it to use the global fetch of each call
  * @param options - see `HttpBreakerOptions`; validated here, once
- * @throws BreakwaterConfigError when `fetchFn` is not a function or an option is invalid
+ * @throws BreakwaterConfigError when an option is invalid
  * @example
  * ```ts
  * const fetch = withBreaker({ timeoutMs: 5_000, retry: { maxAttempts: 3 } });
@@ -68,10 +67,24 @@ type InitOf<F> = F extends (input: never, init?: infer I) => unknown
  * ```
  */
 export function withBreaker(options?: HttpBreakerOptions): BreakerFetch<typeof fetch>;
+/**
+ * {@link withBreaker} over the `globalThis.fetch` of each call, as `withBreaker(options)`.
+ * @param fetchFn - `undefined`
+ * @param options - see `HttpBreakerOptions`; validated here, once
+ * @throws BreakwaterConfigError when an option is invalid
+ */
 export function withBreaker(
   fetchFn: undefined,
   options?: HttpBreakerOptions,
 ): BreakerFetch<typeof fetch>;
+/**
+ * {@link withBreaker} over `fetchFn`, kept for the wrapper's lifetime.
+ * @typeParam F - the wrapped fetch's type; the result has its signature
+ * @param fetchFn - the fetch to wrap: undici's `fetch`, a polyfill, `globalThis.fetch` as it is
+ *   now; `undefined` for the global fetch of each call
+ * @param options - see `HttpBreakerOptions`; validated here, once
+ * @throws BreakwaterConfigError when `fetchFn` is not a function or an option is invalid
+ */
 export function withBreaker<F extends FetchFunction = typeof fetch>(
   fetchFn: F | undefined,
   options?: HttpBreakerOptions,

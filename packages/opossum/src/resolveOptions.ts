@@ -49,10 +49,12 @@ export interface ResolvedOptions<TI extends unknown[] = unknown[]> extends Resol
   readonly allowWarmUp: boolean;
   readonly volumeThreshold: number;
   // Method syntax, so a breaker of one action type is assignable to `CircuitBreaker` (any action).
+  /** opossum's `errorFilter`: a truthy result means the error does not count as a failure. */
   errorFilter?(err: unknown, ...args: TI): unknown;
   readonly cache: boolean;
   readonly cacheTTL: number;
   readonly cacheSize: number;
+  /** opossum's `cacheGetKey`: the cache key of a call's arguments. */
   cacheGetKey(...args: TI): string;
   readonly cacheTransport: CacheTransport | undefined;
   readonly coalesce: boolean;

@@ -80,8 +80,11 @@ export interface StateInput {
  * `set`'s third argument is the epoch millisecond the entry expires at, or `0` for never.
  */
 export interface CacheTransport {
+  /** The cached value under `key`, or `undefined`. */
   get(key: string): unknown;
+  /** Caches `value` under `key` until `ttl` (epoch ms; `0` for never). */
   set(key: string, value: unknown, ttl: number): void;
+  /** Empties the cache. */
   flush(): void;
 }
 

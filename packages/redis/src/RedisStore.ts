@@ -206,6 +206,7 @@ export class RedisStore implements BreakerStore, AsyncDisposable {
     this.#emitter.clear();
   }
 
+  /** `await using store = new RedisStore(…)`: the same as {@link RedisStore.dispose}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }

@@ -27,9 +27,13 @@ type SocketEvent = 'open' | 'message' | 'close' | 'error';
  */
 export interface WebSocketLike {
   readonly readyState: number;
+  /** Sends a message. */
   send(data: OutgoingData): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
+  /** Adds a listener for `open`, `message`, `close` or `error`. */
   addEventListener(type: SocketEvent, listener: (event: unknown) => void): void;
+  /** Removes a listener added with `addEventListener`. */
   removeEventListener(type: SocketEvent, listener: (event: unknown) => void): void;
 }
 

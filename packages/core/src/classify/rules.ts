@@ -7,8 +7,8 @@ import { normalizeVerdict } from './verdicts.ts';
 
 /**
  * One classification rule: a verdict for the outcomes it recognises, `undefined` (no opinion)
- * for the others. {@link createClassifier} tries rules in order and falls back to
- * {@link defaultClassifier}. `nowMs` is the breaker clock's time, for parsing dates.
+ * for the others. `createClassifier()` tries rules in order and falls back to the default
+ * classification (`defaultClassifier`). `nowMs` is the breaker clock's time, for parsing dates.
  */
 export type ClassifierRule = (
   outcome: Outcome,

@@ -13,7 +13,7 @@ export type BulkheadRejectionReason = 'full' | 'queue_timeout' | 'limit';
  * retried later; an outer breaker treats it as `ignore`: local saturation is not the
  * dependency's failure.
  *
- * Created without a stack trace (see {@link withoutStack}): a saturated bulkhead rejects in a
+ * Created without a stack trace (see `withoutStack()`): a saturated bulkhead rejects in a
  * hot loop, and the stack would only point into Breakwater.
  */
 export class BulkheadRejectedError extends BreakwaterError {

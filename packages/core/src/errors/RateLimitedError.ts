@@ -13,7 +13,7 @@ export type RateLimitedReason = 'exhausted' | 'too_heavy';
  * retried after `retryAfterMs`. An outer breaker treats it as `ignore`: holding back is not the
  * dependency's failure.
  *
- * Created without a stack trace (see {@link withoutStack}): a drained limiter rejects in a hot
+ * Created without a stack trace (see `withoutStack()`): a drained limiter rejects in a hot
  * loop, and the stack would only point into Breakwater.
  */
 export class RateLimitedError extends BreakwaterError {

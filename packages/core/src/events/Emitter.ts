@@ -84,6 +84,7 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
     return total;
   }
 
+  /** Calls `event`'s listeners with `payload`; one that throws goes to the error handler. */
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const slot = this.#slots?.get(event);
     if (slot === undefined) return;

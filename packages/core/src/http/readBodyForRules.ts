@@ -6,10 +6,14 @@ import type { HttpHeaders, ResolvedBodyRule } from './types.ts';
  * Node's `stream/web` one (undici's `Response`) and a polyfill's all fit.
  */
 export interface ByteStreamLike {
+  /** Locks the stream to a reader. */
   getReader(): {
+    /** The next chunk, or `done`. */
     read(): PromiseLike<{ readonly done: boolean; readonly value?: unknown }>;
+    /** Stops reading and discards the rest. */
     cancel(reason?: unknown): PromiseLike<void>;
   };
+  /** Discards the stream (when it is not locked). */
   cancel(reason?: unknown): PromiseLike<void>;
 }
 
@@ -19,9 +23,14 @@ export interface ByteStreamLike {
  */
 export interface FetchBodyResponseLike {
   readonly status: number;
-  readonly headers: { get(name: string): string | null };
+  /** The response headers. */
+  readonly headers: {
+    /** A header's value, or `null`. */
+    get(name: string): string | null;
+  };
   readonly bodyUsed: boolean;
   readonly body: ByteStreamLike | null;
+  /** A copy whose body can be read without consuming the caller's. */
   clone(): { readonly body: ByteStreamLike | null };
 }
 

@@ -131,13 +131,17 @@ export interface ResolvedHttpBreakerOptions {
    * they hold even for a breaker someone else created first in a shared registry.
    */
   readonly rules: RuleClassifier | undefined;
+  /** The `key` option: the breaker a request goes to (default: its origin). */
   readonly key: ((request: HttpRequestInfo) => string) | undefined;
   readonly bodyRules: readonly ResolvedBodyRule[];
+  /** The `onResponse` hook, called with every response's outcome. */
   readonly onResponse: ((outcome: Outcome, context: CallContext) => void) | undefined;
   /** The `retry` option's policy, built once. */
   readonly retry: HttpRetry | undefined;
   readonly timeoutMs: number | undefined;
+  /** The `idempotent` option: overrides the method-based idempotency check. */
   readonly idempotent: boolean | ((request: HttpRequestInfo) => boolean | undefined) | undefined;
+  /** The `context` option: extra `CallContext` fields for a request. */
   readonly context: ((request: HttpRequestInfo) => Partial<CallContext> | undefined) | undefined;
 }
 

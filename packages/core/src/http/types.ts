@@ -13,7 +13,12 @@ import type { HeadersInput } from '../redact/redactHeaders.ts';
  * (Node's `IncomingHttpHeaders`, got), an iterable of `[name, value]` pairs (`HeadersInit`), or
  * anything with a `get(name)` method (axios' `AxiosHeaders`, a `Map`).
  */
-export type HttpHeaders = HeadersInput | { get(name: string): unknown };
+export type HttpHeaders =
+  | HeadersInput
+  | {
+      /** A header's value by name, in any case. */
+      get(name: string): unknown;
+    };
 
 /** What the HTTP glue needs to know about a request: where it goes, how, and its headers. */
 export interface HttpRequestInfo {
@@ -54,6 +59,7 @@ export interface BodyRule {
 
 /** A validated {@link BodyRule}. */
 export interface ResolvedBodyRule {
+  /** The rule's `match`, or `undefined` to read every JSON or text response. */
   readonly match: ((status: number, contentType: string, url: URL) => boolean) | undefined;
   readonly maxBytes: number;
 }
@@ -97,7 +103,9 @@ export type HookRequestOptions = Omit<BreakerRequestOptions, 'retry'>;
  * response). See `fetchResponseAdapter` for fetch's.
  */
 export interface HttpResponseAdapter<R> {
+  /** The response's HTTP status. */
   status(response: R): number;
+  /** The response's headers, if it has any. */
   headers(response: R): HttpHeaders | null | undefined;
   /**
    * Reads at most `maxBytes` of the body without consuming the caller's (see `BodyRule`): the

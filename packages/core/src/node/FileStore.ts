@@ -125,7 +125,7 @@ export class FileStore implements BreakerStore {
    * while locking (a read-only directory) is not thrown: writes fail with it, and try again.
    *
    * @param options - Where the file lives and how writes are scheduled.
-   * @throws {@link BreakwaterConfigError} when an option is missing, unknown or invalid.
+   * @throws BreakwaterConfigError when an option is missing, unknown or invalid.
    * @throws {@link StoreLockedError} when another live process, or another `FileStore` in this
    * process, has the file open.
    */

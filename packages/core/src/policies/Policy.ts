@@ -26,5 +26,6 @@ export type Action<T> = (signal: AbortSignal | undefined) => PromiseLike<T>;
  * them, the breaker included, outermost first.
  */
 export interface Policy {
+  /** Runs `fn` under the policy; resolves or rejects as `fn` does, unless the policy rejects. */
   execute<T>(fn: Action<T>, options?: ExecuteOptions): Promise<T>;
 }

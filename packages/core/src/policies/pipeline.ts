@@ -5,11 +5,15 @@ import { TimeoutPolicy } from './TimeoutPolicy.ts';
 
 /** A policy that may also have events (every Breakwater policy and the breaker do). */
 export interface PolicyWithEvents extends Policy {
+  /** Subscribes to one of the policy's events; returns the unsubscribe function. */
   on?(event: never, listener: never): () => void;
 }
 
 /** The options a policy's `execute` accepts (`BulkheadExecuteOptions` for a bulkhead, …). */
-export type ExecuteOptionsOf<P> = P extends { execute(fn: never, options?: infer O): unknown }
+export type ExecuteOptionsOf<P> = P extends {
+  /** The policy's `execute`, whose options are inferred. */
+  execute(fn: never, options?: infer O): unknown;
+}
   ? O
   : never;
 

@@ -127,7 +127,7 @@ export interface RateLimitDelayedEvent {
   readonly context: CallContext | undefined;
 }
 
-/** Events of a {@link RateLimiter}. */
+/** Events of a `RateLimiter`. */
 export interface RateLimiterEvents {
   rateLimited: RateLimitedEvent;
   rateLimitDelayed: RateLimitDelayedEvent;

@@ -105,7 +105,7 @@ export type GiveUpReason =
   | 'maxElapsed'
   /** The server asked to wait longer than `maxDelayMs`. */
   | 'retryAfterTooLong'
-  /** The shared {@link RetryBudget} had no retry left. */
+  /** The shared `RetryBudget` had no retry left. */
   | 'budgetExhausted'
   /** The call is not known to be idempotent. */
   | 'notIdempotent'
@@ -147,7 +147,7 @@ export interface RetryBudgetExhaustedEvent {
 }
 
 /**
- * The events of a {@link RetryPolicy}. Payloads carry categories and counts only, never the
+ * The events of a `RetryPolicy`. Payloads carry categories and counts only, never the
  * error, which may hold a URL or headers.
  */
 export interface RetryPolicyEvents {

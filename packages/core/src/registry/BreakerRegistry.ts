@@ -254,6 +254,7 @@ export class BreakerRegistry implements Disposable {
     this.#emitter.clear();
   }
 
+  /** `using registry = new BreakerRegistry()`: the same as {@link BreakerRegistry.dispose}. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -79,6 +79,7 @@ export interface ResolvedBreakerRegistryOptions {
   /** `defaults` resolved once (with the registry's clock, handler and store), for every breaker
    * created without overrides or options of its own: they share it. */
   readonly resolvedDefaults: ResolvedBreakerOptions;
+  /** The options of one breaker name, merged over `defaults`, or `undefined`. */
   readonly overrides: (name: string) => RegistryBreakerOptions | undefined;
   readonly maxSize: number;
   readonly enabled: boolean;

@@ -63,7 +63,7 @@ export interface BreakerConflictEvent {
   readonly requested: RegistryBreakerOptions;
 }
 
-/** Every event a {@link BreakerRegistry} emits, by name. */
+/** Every event a `BreakerRegistry` emits, by name. */
 export interface BreakerRegistryEvents {
   added: BreakerAddedEvent;
   removed: BreakerRemovedEvent;

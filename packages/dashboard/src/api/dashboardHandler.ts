@@ -19,6 +19,7 @@ export interface DashboardHandler {
   (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void;
   /** Ends every `GET /events` stream and drops the handler's subscriptions. Idempotent. */
   close(): void;
+  /** `using handler = dashboardHandler(…)`: the same as `close()`. */
   [Symbol.dispose](): void;
 }
 

@@ -20,6 +20,7 @@ import type { HealthMonitor } from '../health/HealthMonitor.ts';
 export interface MetricsSource {
   /** The `content-type` of `metrics()`'s text. */
   readonly contentType: string;
+  /** The metrics in Prometheus' text format, as prom-client's `Registry.metrics()`. */
   metrics(): Promise<string> | string;
 }
 

@@ -204,6 +204,7 @@ export class HealthMonitor implements Disposable {
     this.#emitter.clear();
   }
 
+  /** `using monitor = new HealthMonitor(…)`: the same as {@link HealthMonitor.dispose}. */
   [Symbol.dispose](): void {
     this.dispose();
   }

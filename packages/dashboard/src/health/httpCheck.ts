@@ -11,7 +11,10 @@ import type { CheckFunction } from './types.ts';
 /** The part of a Fetch `Response` an HTTP check reads. */
 export interface HttpCheckResponse {
   readonly status: number;
-  readonly body?: { cancel(): Promise<void> } | null;
+  readonly body?: {
+    /** Discards the body the check does not read. */
+    cancel(): Promise<void>;
+  } | null;
 }
 
 /** A fetch-compatible function: the global `fetch`, undici's, or a wrapped one. */

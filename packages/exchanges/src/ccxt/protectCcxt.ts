@@ -32,6 +32,7 @@ export interface CcxtExchangeLike {
   fetchImplementation: unknown;
   /** ccxt's flag for its own native transport; cleared so the custom fetch is used. */
   fetchIsNative?: boolean;
+  /** ccxt's own HTTP method, which calls `fetchImplementation` once it is set. */
   fetch: (...args: never[]) => Promise<unknown>;
   /** ccxt's exchange id (`'kraken'`), for the messages of the errors it throws. */
   id?: string;

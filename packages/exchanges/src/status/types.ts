@@ -14,6 +14,7 @@ export type FetchLike = (
 export interface StatusResponseLike {
   readonly ok: boolean;
   readonly status: number;
+  /** The parsed JSON body. */
   json(): Promise<unknown>;
 }
 

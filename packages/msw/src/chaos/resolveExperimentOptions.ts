@@ -30,6 +30,7 @@ export interface LoadProfile {
 
 /** Where the faults are installed: an MSW `setupServer()` (or `setupWorker()`) instance. */
 export interface FaultServer {
+  /** Prepends request handlers, as MSW's `server.use()`. */
   use(...handlers: RequestHandler[]): void;
 }
 

@@ -86,6 +86,7 @@ export interface CheckResult {
 export interface Check {
   /** What it expects, e.g. `opens within 10 calls`. */
   readonly description: string;
+  /** Judges the experiment's record: passed, failed, or not decided yet. */
   evaluate(record: ExperimentRecord): CheckResult;
 }
 

@@ -77,6 +77,7 @@ export class Status extends EventEmitter implements StatusLike {
     return this.#window.buckets();
   }
 
+  /** As `EventEmitter.on`; a `snapshot` listener starts the periodic snapshots. */
   override on(event: 'snapshot', listener: (snapshot: Stats) => void): this;
   // biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
   override on(event: string | symbol, listener: (...args: any[]) => void): this;
@@ -87,6 +88,7 @@ export class Status extends EventEmitter implements StatusLike {
     return this;
   }
 
+  /** As `EventEmitter.addListener`; a `snapshot` listener starts the periodic snapshots. */
   override addListener(event: 'snapshot', listener: (snapshot: Stats) => void): this;
   // biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
   override addListener(event: string | symbol, listener: (...args: any[]) => void): this;
@@ -97,6 +99,7 @@ export class Status extends EventEmitter implements StatusLike {
     return this;
   }
 
+  /** As `EventEmitter.prependListener`; a `snapshot` listener starts the periodic snapshots. */
   override prependListener(event: 'snapshot', listener: (snapshot: Stats) => void): this;
   // biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
   override prependListener(event: string | symbol, listener: (...args: any[]) => void): this;

@@ -277,6 +277,7 @@ export class RedisRateLimiter
     this.#connection.disconnect();
   }
 
+  /** `await using limiter = …`: the same as {@link RedisRateLimiter.dispose}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
