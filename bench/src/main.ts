@@ -11,8 +11,14 @@ const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     case: { type: 'string', multiple: true },
+    clock: { type: 'string', default: 'wall' },
   },
 });
+
+if (values.clock !== 'wall' && values.clock !== 'cpu') {
+  console.error(`--clock must be wall or cpu, not ${values.clock}`);
+  process.exit(2);
+}
 
 if (!globalThis.gc) {
   console.error('note: started without --expose-gc; enabling gc at run time');
@@ -22,6 +28,7 @@ const result = await runBench({
   smoke: values.smoke,
   write: true,
   only: values.case,
+  clock: values.clock,
   log: (line) => console.error(line),
 });
 console.log(formatTable(result));

@@ -9,8 +9,22 @@ export interface ImplResult {
   readonly p99Ns: number;
   /** How many rounds were measured. */
   readonly samples: number;
+  /**
+   * Median ns per operation of the batches run with no GC before them, which pay for the
+   * garbage of the implementation's previous batch.
+   */
+  readonly nsNoGc?: number;
   /** The exact configuration that was measured. */
   readonly config: string;
+}
+
+/** One implementation's figures in `registry-100k`: a call spread over many breakers. */
+export interface RegistryResult extends ImplResult {
+  /** Heap bytes gained over the measured calls, after warm-up (full GCs before and after). */
+  readonly heapDeltaBytes: number;
+  /** Breakers in the registry, and calls measured. */
+  readonly breakers: number;
+  readonly calls: number;
 }
 
 /** One implementation's figures in a latency case (`redis-propagation`). */
@@ -31,7 +45,9 @@ export interface BenchResult {
   readonly schemaVersion: 1;
   readonly node: string;
   readonly date: string;
-  readonly cases: Record<string, Record<string, ImplResult | LatencyResult>>;
+  /** Present when batches were timed with this process' CPU time (`--clock cpu`), not elapsed. */
+  readonly clock?: 'cpu';
+  readonly cases: Record<string, Record<string, ImplResult | LatencyResult | RegistryResult>>;
   /** Heap bytes retained per idle breaker, by implementation. */
   readonly memory: Record<string, number>;
 }

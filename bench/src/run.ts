@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
-import { cases, idleImpls, latencyCases, memoryCaseName } from './cases/index.ts';
+import { cases, idleImpls, memoryCaseName, selfTimedCases } from './cases/index.ts';
+import type { BenchClock } from './clock.ts';
 import { measureInterleaved } from './harness.ts';
 import { measureIdleMemory } from './memory.ts';
 import { type BenchResult, type ImplResult, resultPath, writeResult } from './results.ts';
@@ -12,6 +13,8 @@ export interface RunOptions {
   readonly write: boolean;
   /** Case names to run (`memory` included); all when absent or empty. */
   readonly only?: readonly string[];
+  /** What batches are timed with: elapsed time (the default) or this process' CPU time. */
+  readonly clock?: BenchClock;
   /** Receives progress lines and notes about skipped implementations. */
   readonly log?: (line: string) => void;
 }
@@ -41,10 +44,12 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
     return true;
   };
   const only = selection(options.only);
+  const clock = options.clock ?? 'wall';
   const result: BenchResult = {
     schemaVersion: 1,
     node: process.version,
     date: new Date().toISOString(),
+    ...(clock === 'wall' ? {} : { clock }),
     cases: {},
     memory: {},
   };
@@ -52,7 +57,10 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
   for (const benchCase of cases) {
     if (only && !only.has(benchCase.name)) continue;
     const impls = benchCase.impls.filter((impl) => !skip(impl));
-    const batch = options.smoke ? smokeRun.batch : benchCase.batch;
+    // Smoke batches stay small for the slow cases (loopback requests): a tenth of the full one.
+    const batch = options.smoke
+      ? Math.min(smokeRun.batch, Math.max(10, Math.floor(benchCase.batch / 10)))
+      : benchCase.batch;
     const { rounds, warmupBatches, gcBeforeBatch } = options.smoke ? smokeRun : fullRun;
     log(`${benchCase.name}: ${impls.length} impls × ${rounds} rounds × ${batch} calls`);
     const samples = await measureInterleaved(impls, {
@@ -60,25 +68,27 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
       batch,
       warmupBatches,
       gcBeforeBatch,
+      clock,
     });
     const figures: Record<string, ImplResult> = {};
     for (const impl of impls) {
       const perRound = samples.get(impl.name)!;
       figures[impl.name] = {
-        ns: round1(median(perRound)),
-        p99Ns: round1(percentile(perRound, 99)),
-        samples: perRound.length,
+        ns: round1(median(perRound.ns)),
+        p99Ns: round1(percentile(perRound.ns, 99)),
+        samples: perRound.ns.length,
+        nsNoGc: round1(median(perRound.nsNoGc)),
         config: impl.config,
       };
     }
     result.cases[benchCase.name] = figures;
   }
 
-  for (const latencyCase of latencyCases) {
-    if (only && !only.has(latencyCase.name)) continue;
-    if (skip(latencyCase)) continue;
-    log(`${latencyCase.name}: ${latencyCase.summary}`);
-    result.cases[latencyCase.name] = await latencyCase.measure(options.smoke);
+  for (const selfTimedCase of selfTimedCases) {
+    if (only && !only.has(selfTimedCase.name)) continue;
+    if (skip(selfTimedCase)) continue;
+    log(`${selfTimedCase.name}: ${selfTimedCase.summary}`);
+    result.cases[selfTimedCase.name] = await selfTimedCase.measure(options.smoke, clock);
   }
 
   if (!only || only.has(memoryCaseName)) {
@@ -102,7 +112,7 @@ function selection(names: readonly string[] | undefined): ReadonlySet<string> | 
   if (!names || names.length === 0) return undefined;
   const known = [
     ...cases.map((benchCase) => benchCase.name),
-    ...latencyCases.map((latencyCase) => latencyCase.name),
+    ...selfTimedCases.map((selfTimedCase) => selfTimedCase.name),
     memoryCaseName,
   ];
   const unknown = names.filter((name) => !known.includes(name));

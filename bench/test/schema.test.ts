@@ -8,7 +8,7 @@ import { runBench } from '../src/run.ts';
  * machine, several times that when the suite shares two cores with other work. The limit only
  * guards against a hang; nothing here asserts speed.
  */
-const smokeTimeoutMs = 60_000;
+const smokeTimeoutMs = 120_000;
 
 describe('bench smoke run', () => {
   it(
@@ -26,8 +26,34 @@ describe('bench smoke run', () => {
           'closed-with-timeout',
           'open-reject',
           'pipeline',
+          'guard-fetch',
+          'guard-undici',
+          'guard-kraken',
+          'guard-axios',
+          'guard-got',
+          'guard-ky',
+          'registry-100k',
         ]),
       );
+      for (const name of ['fetch', 'undici', 'kraken', 'axios', 'got', 'ky']) {
+        expect(Object.keys(result.cases[`guard-${name}`]!)).toEqual(['bare', 'breakwater']);
+      }
+      expect(Object.keys(result.cases['open-reject']!)).toContain('floor');
+      expect(Object.keys(result.cases['closed-with-timeout']!)).toContain('baseline-timeout');
+      const registry = result.cases['registry-100k']!;
+      expect(Object.keys(registry)).toEqual(['breakwater', 'breakwater-1k', 'map-100k']);
+      for (const figure of Object.values(registry)) {
+        expect(Object.keys(figure).sort()).toEqual([
+          'breakers',
+          'calls',
+          'config',
+          'heapDeltaBytes',
+          'ns',
+          'p99Ns',
+          'samples',
+        ]);
+        expect(Number.isInteger((figure as { heapDeltaBytes: number }).heapDeltaBytes)).toBe(true);
+      }
       for (const name of ['closed-success', 'closed-with-timeout', 'open-reject']) {
         expect(Object.keys(result.cases[name]!)).toEqual(
           expect.arrayContaining(['breakwater', 'cockatiel', 'opossum']),
@@ -36,6 +62,7 @@ describe('bench smoke run', () => {
       for (const [name, figures] of Object.entries(result.cases)) {
         const latencyCase = name.startsWith('redis-') || name === 'fleet-limiter';
         if (!latencyCase) expect(Object.keys(figures)).toContain('breakwater');
+        if (name === 'registry-100k') continue;
         for (const figure of Object.values(figures)) {
           if (!('ns' in figure)) {
             const keys = Object.keys(figure).filter((key) => key !== 'opsPerSec');
@@ -44,8 +71,15 @@ describe('bench smoke run', () => {
             expect(figure.p99Ms).toBeGreaterThanOrEqual(figure.p50Ms);
             continue;
           }
-          expect(Object.keys(figure).sort()).toEqual(['config', 'ns', 'p99Ns', 'samples']);
+          expect(Object.keys(figure).sort()).toEqual([
+            'config',
+            'ns',
+            'nsNoGc',
+            'p99Ns',
+            'samples',
+          ]);
           expect(figure.ns).toBeGreaterThan(0);
+          expect(figure.nsNoGc).toBeGreaterThan(0);
           expect(figure.p99Ns).toBeGreaterThanOrEqual(figure.ns);
           expect(Number.isInteger(figure.samples) && figure.samples > 0).toBe(true);
           expect(typeof figure.config).toBe('string');
@@ -84,6 +118,18 @@ describe('bench smoke run', () => {
     },
     smokeTimeoutMs,
   );
+
+  it('times batches with the CPU time of the process when asked', async () => {
+    const result = await runBench({
+      smoke: true,
+      write: false,
+      only: ['open-reject'],
+      clock: 'cpu',
+    });
+
+    expect(result.clock).toBe('cpu');
+    expect(result.cases['open-reject']!.floor).toMatchObject({ samples: 3 });
+  });
 
   it('runs only the cases it is asked for', async () => {
     const result = await runBench({ smoke: true, write: false, only: ['open-reject'] });

@@ -11,16 +11,23 @@ import { closedSuccess } from './closedSuccess.ts';
 import { closedWithTimeout } from './closedWithTimeout.ts';
 import { fetchCase } from './fetch.ts';
 import { gotCase } from './got.ts';
+import { guardAxios } from './guardAxios.ts';
+import { guardFetch } from './guardFetch.ts';
+import { guardGot } from './guardGot.ts';
+import { guardKraken } from './guardKraken.ts';
+import { guardKy } from './guardKy.ts';
+import { guardUndici } from './guardUndici.ts';
 import { kyCase } from './ky.ts';
 import { openReject } from './openReject.ts';
 import { opossumFire } from './opossumFire.ts';
 import { pipelineCase } from './pipeline.ts';
 import { prometheusHotPath } from './prometheusHotPath.ts';
 import { redisHotPath } from './redisHotPath.ts';
-import type { BenchCase, LatencyCase } from './types.ts';
+import { registry100k } from './registry100k.ts';
+import type { BenchCase, SelfTimedCase } from './types.ts';
 import { undiciCase } from './undici.ts';
 
-export type { BenchCase, LatencyCase } from './types.ts';
+export type { BenchCase, SelfTimedCase } from './types.ts';
 
 /**
  * Every timed case, in table order. To add one (`pipeline`, or the adapter cases `fetch`,
@@ -37,6 +44,12 @@ export const cases: readonly BenchCase[] = [
   axiosCase,
   gotCase,
   kyCase,
+  guardFetch,
+  guardUndici,
+  guardKraken,
+  guardAxios,
+  guardGot,
+  guardKy,
   opossumFire,
   redisHotPath,
   prometheusHotPath,
@@ -45,8 +58,12 @@ export const cases: readonly BenchCase[] = [
   adaptiveConcurrency,
 ];
 
-/** Cases measured in ms of latency, after the timed ones; skipped without a Redis. */
-export const latencyCases: readonly LatencyCase[] = [redisPropagation, fleetLimiter];
+/** Cases that time themselves, after the interleaved ones (the Redis ones need a Redis). */
+export const selfTimedCases: readonly SelfTimedCase[] = [
+  registry100k,
+  redisPropagation,
+  fleetLimiter,
+];
 
 /** The `--case` name of the idle-memory measurement, which fills `memory` in the JSON. */
 export const memoryCaseName = 'memory';

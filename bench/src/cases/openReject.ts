@@ -1,4 +1,4 @@
-import { baselineThenOpen } from '../impls/baseline.ts';
+import { baselineThenOpen, floorOpen } from '../impls/baseline.ts';
 import { breakwaterOpen } from '../impls/breakwater.ts';
 import { cockatielOpen } from '../impls/cockatiel.ts';
 import { opossumOpen } from '../impls/opossum.ts';
@@ -6,8 +6,8 @@ import type { BenchCase } from './types.ts';
 
 export const openReject: BenchCase = {
   name: 'open-reject',
-  summary: 'open breaker: the fast-fail rejection, awaited and caught',
-  reference: 'baseline-then',
+  summary: 'breaker opened by 5 real failures: the fast-fail rejection, awaited and caught',
+  reference: 'floor',
   batch: 5_000,
-  impls: [baselineThenOpen, breakwaterOpen, cockatielOpen, opossumOpen],
+  impls: [floorOpen, baselineThenOpen, breakwaterOpen, cockatielOpen, opossumOpen],
 };

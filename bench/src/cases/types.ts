@@ -1,5 +1,6 @@
+import type { BenchClock } from '../clock.ts';
 import type { Impl } from '../harness.ts';
-import type { LatencyResult } from '../results.ts';
+import type { LatencyResult, RegistryResult } from '../results.ts';
 
 /** One row group of the table and one key of `cases` in the JSON. */
 export interface BenchCase {
@@ -18,15 +19,21 @@ export interface BenchCase {
 }
 
 /**
- * A case measured in milliseconds of latency rather than ns per operation (the Redis
- * propagation across processes): it runs its own measurement and reports percentiles.
+ * A case that runs its own measurement instead of interleaved batches: the Redis propagation
+ * across processes (ms percentiles), the registry of 100 000 breakers (ns per call and the heap
+ * gained).
  */
-export interface LatencyCase {
+export interface SelfTimedCase {
   /** The key in `cases` and the `--case` filter value. */
   readonly name: string;
   readonly summary: string;
+  /** The implementation the table's ratio column divides by, when the case has one. */
+  readonly reference?: string;
   /** Why the case cannot run here; the run skips it and prints this. */
   readonly unavailable?: string;
   /** Measures the case; a smoke run keeps it short. Results by implementation name. */
-  measure(smoke: boolean): Promise<Record<string, LatencyResult>>;
+  measure(
+    smoke: boolean,
+    clock: BenchClock,
+  ): Promise<Record<string, LatencyResult | RegistryResult>>;
 }

@@ -1,5 +1,5 @@
 import { CircuitBreaker, isBreakerOpenError, pipeline, timeout } from '@breakwater/core';
-import { resolveOne, unexpected } from '../actions.ts';
+import { failTimes, rejectNow, resolveOne, unexpected } from '../actions.ts';
 import type { Impl } from '../harness.ts';
 import type { IdleImpl } from '../memory.ts';
 
@@ -96,13 +96,20 @@ export const breakwaterWithTimeout: Impl = {
 
 export const breakwaterOpen: Impl = {
   name: 'breakwater',
-  config: `${breakerConfig}, forceOpen(); rejects with BreakerOpenError`,
+  config:
+    "new CircuitBreaker({ name: 'bench', strategy: { failureCount: 5 }, openMs: 3_600_000 }), " +
+    'tripped by 5 failures; rejects with BreakerOpenError',
   async create() {
-    const breaker = createBreaker();
-    breaker.forceOpen();
+    const breaker = new CircuitBreaker({
+      name: 'bench',
+      strategy: { failureCount: 5 },
+      openMs: 3_600_000,
+    });
+    await failTimes(5, () => breaker.execute(rejectNow));
+    if (breaker.state !== 'open') throw unexpected('breakwater', 'did not open after 5 failures');
     try {
       await breaker.execute(resolveOne);
-      throw unexpected('breakwater', 'let a call through after forceOpen()');
+      throw unexpected('breakwater', 'let a call through while open');
     } catch (error) {
       if (!isBreakerOpenError(error)) throw error;
     }
@@ -123,9 +130,14 @@ export const breakwaterOpen: Impl = {
   },
 };
 
+/**
+ * The peers' configuration (consecutive(5), a constant 10 s open period), stated in full: every
+ * idle breaker is weighed with it, each created from its own options literal as a caller would.
+ */
 export const breakwaterIdle: IdleImpl = {
   name: 'breakwater',
-  config: "new CircuitBreaker({ name: 'bench-<i>' })",
-  create: (name) => createBreaker(name),
+  config:
+    "new CircuitBreaker({ name: 'bench-<i>', strategy: { failureCount: 5 }, openMs: 10_000 })",
+  create: (name) => new CircuitBreaker({ name, strategy: { failureCount: 5 }, openMs: 10_000 }),
   dispose: (breaker) => (breaker as CircuitBreaker).dispose(),
 };

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import type { LatencyCase } from '../cases/types.ts';
+import type { SelfTimedCase } from '../cases/types.ts';
 import type { LatencyResult } from '../results.ts';
 import { percentile } from '../stats.ts';
 import { redisPort, redisUnavailable } from './redisAvailable.ts';
@@ -43,7 +43,7 @@ const implementations = [
  * no-op with the same pre-claims, and `execute()` with a round trip for each (`maxBatchWeight:
  * 0`).
  */
-export const fleetLimiter: LatencyCase = {
+export const fleetLimiter: SelfTimedCase = {
   name: 'fleet-limiter',
   summary: 'acquisitions/s and latency (ms) of a RedisRateLimiter shared by 8 processes',
   ...(redisUnavailable ? { unavailable: redisUnavailable } : {}),

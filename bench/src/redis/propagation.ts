@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CircuitBreaker } from '@breakwater/core';
 import { RedisStore } from '@breakwater/redis';
 import { Redis } from 'ioredis';
-import type { LatencyCase } from '../cases/types.ts';
+import type { SelfTimedCase } from '../cases/types.ts';
 import { percentile } from '../stats.ts';
 import { redisPort, redisUnavailable } from './redisAvailable.ts';
 
@@ -72,7 +72,7 @@ const wallNow = () => performance.timeOrigin + performance.now();
  * each of 8 others (1 in a smoke run), over Redis on loopback. Each round opens the breaker by
  * one failure, waits for every receiver, then resets it and waits for the close everywhere.
  */
-export const redisPropagation: LatencyCase = {
+export const redisPropagation: SelfTimedCase = {
   name: 'redis-propagation',
   summary: 'ms from an open in one process to its application in 8 others (Redis pub/sub)',
   ...(redisUnavailable ? { unavailable: redisUnavailable } : {}),

@@ -1,4 +1,4 @@
-import type { HttpHeaders, HttpRequestInfo } from '@breakwater/core/adapter';
+import { fetchRequestInfo, type HttpHeaders, type HttpRequestInfo } from '@breakwater/core/adapter';
 import type { AxiosRequestConfig } from 'axios';
 
 /** axios' own test for an absolute URL: a scheme and `//`, or a protocol-relative `//`. */
@@ -10,23 +10,17 @@ const absoluteUrl = /^([a-z][a-z\d+\-.]*:)?\/\//i;
  * URL cannot be parsed: axios then fails the request as it always does.
  */
 export function axiosRequestInfo(config: AxiosRequestConfig): HttpRequestInfo | undefined {
-  const url = fullUrl(config);
-  if (url === undefined) return undefined;
-  return { url, method: config.method ?? 'get', headers: config.headers as HttpHeaders };
-}
-
-function fullUrl(config: AxiosRequestConfig): URL | undefined {
   const { baseURL, url = '' } = config;
   const joined =
     baseURL && (!absoluteUrl.test(url) || config.allowAbsoluteUrls === false)
       ? joinUrl(baseURL, url)
       : url;
-  try {
-    // In a browser a relative URL goes to the page's origin, as axios' XHR and fetch adapters do.
-    return new URL(joined, (globalThis as { location?: { href: string } }).location?.href);
-  } catch {
-    return undefined;
-  }
+  // The core's reading of a fetch URL: relative to the page's origin in a browser, as axios'
+  // XHR and fetch adapters are, and parsed only once per origin.
+  return fetchRequestInfo(joined, {
+    method: config.method ?? 'get',
+    headers: config.headers as HttpHeaders,
+  });
 }
 
 /** axios' `combineURLs`: one `/` between the base and the path, whatever either has. */

@@ -11,6 +11,7 @@ import {
   reportCallbackError,
   rethrowInMicrotask,
 } from './events/Emitter.ts';
+import { resolveCached } from './resolvedOptionsCache.ts';
 import type { SerializedDurableState } from './store/parseDurableState.ts';
 import { toDurableState } from './store/StoreLink.ts';
 import type { BreakerStore, DurableState } from './store/types.ts';
@@ -204,7 +205,7 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
     defaults ??= resolve({});
     return defaults;
   }
-  return resolve(options);
+  return resolveCached(options, resolve);
 }
 
 /** A breaker's name, validated. */

@@ -122,6 +122,36 @@ describe('open state', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('words each rejection for its own breaker, state and wait', async () => {
+    const first = create({ name: 'a', strategy: { type: 'consecutive', failureCount: 1 } });
+    const second = create({ name: 'b', strategy: { type: 'consecutive', failureCount: 1 } });
+    await failTimes(first.breaker, 1);
+    await failTimes(second.breaker, 1);
+    const messages: string[] = [];
+    const reject = (breaker: CircuitBreaker) => {
+      messages.push((breaker.tryAcquire() as BreakerOpenError).message);
+    };
+    reject(first.breaker);
+    reject(first.breaker);
+    await first.clock.advance(0.5);
+    reject(first.breaker);
+    reject(second.breaker);
+    await first.clock.advance(0.5);
+    reject(first.breaker);
+    first.breaker.forceOpen();
+    reject(first.breaker);
+    reject(second.breaker);
+    expect(messages).toEqual([
+      'Breaker "a" is open; retry after 1000 ms.',
+      'Breaker "a" is open; retry after 1000 ms.',
+      'Breaker "a" is open; retry after 1000 ms.',
+      'Breaker "b" is open; retry after 1000 ms.',
+      'Breaker "a" is open; retry after 999 ms.',
+      'Breaker "a" is forced open; call reset() or enable() to allow calls.',
+      'Breaker "b" is open; retry after 1000 ms.',
+    ]);
+  });
+
   it('creates fast-fail errors without a stack trace', async () => {
     const { breaker } = create({ strategy: { type: 'consecutive', failureCount: 1 } });
     await failTimes(breaker, 1);

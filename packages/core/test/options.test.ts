@@ -101,3 +101,41 @@ describe('other constructors check their options too', () => {
     ).toThrow('Invalid option `strategy`: expected a factory returning a BreakerStrategy');
   });
 });
+
+describe('breakers configured alike', () => {
+  const peers = () => ({ strategy: { failureCount: 5 }, openMs: 10_000 });
+
+  it('share one resolved options object, whichever object configured them', () => {
+    const a = new CircuitBreaker({ name: 'a', ...peers() });
+    const b = new CircuitBreaker({ name: 'b', ...peers() });
+    const other = new CircuitBreaker({ name: 'c', strategy: { failureCount: 6 }, openMs: 10_000 });
+    expect(a.options).toBe(b.options);
+    expect(other.options).not.toBe(a.options);
+    expect(other.options.strategy).toEqual({ failureCount: 6 });
+  });
+
+  it('still reject what is invalid, however often and after a valid twin', () => {
+    new CircuitBreaker({ name: 'a', ...peers() });
+    const unknown = {
+      name: 'b',
+      strategy: { failureCount: 5, failureTreshold: 1 },
+      openMs: 10_000,
+    };
+    const invalid = { name: 'c', strategy: { failureCount: 0 }, openMs: 10_000 };
+    for (let i = 0; i < 2; i++) {
+      expect(() => new CircuitBreaker(unknown as BreakerOptions)).toThrow(BreakwaterConfigError);
+      expect(() => new CircuitBreaker(invalid)).toThrow('`strategy.failureCount`');
+    }
+  });
+
+  it('keep their state and reconfiguration apart', async () => {
+    const a = new CircuitBreaker({ name: 'a', ...peers() });
+    const b = new CircuitBreaker({ name: 'b', ...peers() });
+    a.reconfigure({ openMs: 5_000 });
+    await a.execute(() => Promise.reject(new Error('down'))).catch(() => {});
+    expect(b.options.openMs.describe()).toBe('constant(10000)');
+    expect(a.options.openMs.describe()).toBe('constant(5000)');
+    expect(b.snapshot().counters.failures).toBe(0);
+    expect(a.snapshot().counters.failures).toBe(1);
+  });
+});

@@ -63,8 +63,16 @@ export interface BreakerHooks {
 export function breakerHooks(options?: HookBreakerOptions): BreakerHooks {
   const guard = new HttpGuard(options, { clientRetry: "got's own `retry` option" });
   // got makes a new `Options` object per attempt and redirect hop, and hands that same object
-  // to every hook of the attempt (`response.request.options`, `error.options`).
-  const attempts = new WeakMap<object, Attempt>();
+  // to every hook of the attempt (`response.request.options`, `error.options`): the attempt is
+  // kept on it under a symbol of this breaker's own. Not a WeakMap: an entry per request (and
+  // the GC's ephemeron work for it) was most of the hooks' own cost.
+  const attemptKey = Symbol('breakwater.attempt');
+  const attempts = {
+    get: (options: object): Attempt | undefined => (options as Carrier)[attemptKey],
+    set: (options: object, attempt: Attempt) => {
+      (options as Carrier)[attemptKey] = attempt;
+    },
+  };
 
   const settleError = (error: RequestError): void => {
     attempts.get(error.options)?.settle({ kind: 'error', error });
@@ -108,8 +116,13 @@ export function breakerHooks(options?: HookBreakerOptions): BreakerHooks {
           const attempt = attempts.get(response.request.options);
           // got has buffered the body (`rawBody`) before afterResponse runs: a body rule only
           // decodes it, or takes it as got parsed it.
-          attempt?.settleResponse(response.statusCode, response.headers, (maxBytes) =>
-            gotBody(response, maxBytes),
+          attempt?.settleResponse(
+            response.statusCode,
+            response.headers,
+            // No reader (a closure per response) when no body rule could use it.
+            guard.options.bodyRules.length === 0
+              ? undefined
+              : (maxBytes) => gotBody(response, maxBytes),
           );
           return response;
         },
@@ -128,6 +141,9 @@ export function breakerHooks(options?: HookBreakerOptions): BreakerHooks {
     },
   };
 }
+
+/** A got `Options` object carrying an attempt. */
+type Carrier = { [key: symbol]: Attempt | undefined };
 
 /**
  * One attempt admitted by the guard, kept by its got `Options`. It listens to the caller's

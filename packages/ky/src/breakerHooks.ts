@@ -105,29 +105,49 @@ function guardedFetch(
     if (call instanceof BreakerOpenError) return Promise.reject(call);
     if (call.permit === undefined) return send(input, init);
     const admitted = call;
-    return guard
-      .sendAttempt(
-        admitted,
-        (signal) => (signal === kySignal ? send(input, init) : send(input, { ...init, signal })),
-        kySignal,
-        withDeadline ? admitted.timeoutMs : Infinity,
-      )
-      .then(
-        (response) => {
-          const settled = guard.settleResponse(
+    const timeoutMs = withDeadline ? admitted.timeoutMs : Infinity;
+    // hot path: no deadline (the common case), so no closure for `sendAttempt()`.
+    const pending =
+      timeoutMs === undefined || timeoutMs === Infinity
+        ? sendNow(send, input, init)
+        : guard.sendAttempt(
             admitted,
-            response.status,
-            response.headers,
-            // A clone's body: ky buffers the caller's branch while it is read (see the README).
-            (maxBytes) => readResponseBody(response, maxBytes),
+            (signal) =>
+              signal === kySignal ? send(input, init) : send(input, { ...init, signal }),
+            kySignal,
+            timeoutMs,
           );
-          // The permit is settled before ky sees the response, and so before its next attempt.
-          return settled instanceof Promise ? settled.then(() => response) : response;
-        },
-        (error: unknown) => {
-          guard.settle(admitted, { kind: 'error', error });
-          throw error;
-        },
-      );
+    // A body is read (from a clone) only for body rules: no reader otherwise.
+    const readsBodies = guard.options.bodyRules.length > 0;
+    return pending.then(
+      (response) => {
+        const settled = guard.settleResponse(
+          admitted,
+          response.status,
+          response.headers,
+          // A clone's body: ky buffers the caller's branch while it is read (see the README).
+          readsBodies ? (maxBytes) => readResponseBody(response, maxBytes) : undefined,
+        );
+        // The permit is settled before ky sees the response, and so before its next attempt.
+        return settled instanceof Promise ? settled.then(() => response) : response;
+      },
+      (error: unknown) => {
+        guard.settle(admitted, { kind: 'error', error });
+        throw error;
+      },
+    );
   };
+}
+
+/** Calls `send` as `sendAttempt()` would without a deadline: a throw becomes the rejection. */
+function sendNow(
+  send: KyFetch,
+  input: Parameters<KyFetch>[0],
+  init: Parameters<KyFetch>[1],
+): Promise<Response> {
+  try {
+    return Promise.resolve(send(input, init));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

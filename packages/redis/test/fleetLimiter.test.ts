@@ -126,17 +126,21 @@ describe('a fleet of 8 processes sharing one rate budget', () => {
       for (const total of exchange.accepted.values()) expect(total).toBeLessThanOrEqual(budget);
       // The dead process stopped counting (activeTtlMs 1.5 s): the 7 others share the budget.
       expect(reports.map((r) => r.processes)).toEqual(Array(7).fill(7));
-      for (const w of [warm + 1, warm + 2]) {
+      const measured = [warm + 1, warm + 2];
+      for (const w of measured) {
         // The fleet spends much of what a window allows (120 less the 10 % margin); how much
         // depends on the CPU its processes get, on a 2-core machine running the whole suite.
-        const total = exchange.accepted.get(w) ?? 0;
-        expect(total).toBeGreaterThan(budget * 0.5);
-        // Fair shares: each survivor got 0.5× to 2× of a seventh.
-        for (const report of reports) {
-          const got = (report.byWindow as Record<number, number>)[w] ?? 0;
-          expect(got).toBeGreaterThanOrEqual((total / 7) * 0.5);
-          expect(got).toBeLessThanOrEqual((total / 7) * 2);
-        }
+        expect(exchange.accepted.get(w) ?? 0).toBeGreaterThan(budget * 0.5);
+      }
+      // Fair shares over the two windows: each survivor got 0.5× to 2× of a seventh. (Per
+      // window, a process the scheduler starves for most of a second falls below 0.5×: the
+      // limiter shares what is asked for, and it asks less.)
+      const total = measured.reduce((sum, w) => sum + (exchange.accepted.get(w) ?? 0), 0);
+      for (const report of reports) {
+        const byWindow = report.byWindow as Record<number, number>;
+        const got = measured.reduce((sum, w) => sum + (byWindow[w] ?? 0), 0);
+        expect(got).toBeGreaterThanOrEqual((total / 7) * 0.5);
+        expect(got).toBeLessThanOrEqual((total / 7) * 2);
       }
     },
     timeoutMs,

@@ -1,4 +1,6 @@
 import { nextDelayMs } from '../backoff/nextDelayMs.ts';
+import { systemClock } from '../Clock.ts';
+import { defaultClassifier } from '../classify/defaultClassifier.ts';
 import { successVerdict } from '../classify/verdicts.ts';
 import { BreakerOpenError, type RejectingState } from '../errors/BreakerOpenError.ts';
 import type { BreakerEvents, TransitionReason } from '../events/BreakerEvents.ts';
@@ -212,7 +214,14 @@ export class BreakerMachine implements PermitHost {
 
   /** @internal {@link PermitHost}: the breaker's classification of an outcome. */
   classify(outcome: Outcome, context: CallContext | undefined): Verdict {
-    return this.options.classifier(outcome, context, this.options.clock.now());
+    const { classifier, clock } = this.options;
+    // The default classifier reads `Date.now()` itself, and only for a Retry-After date: with
+    // the system clock that is the same time, without a clock read per call (~8 % of an HTTP
+    // request's cost in the guard's profile here).
+    if (classifier === defaultClassifier && clock === systemClock) {
+      return defaultClassifier(outcome, context);
+    }
+    return classifier(outcome, context, clock.now());
   }
 
   /** @internal {@link PermitHost}: a permit was settled (`undefined`: released). */

@@ -71,4 +71,4 @@ export function withoutStack<T>(create: () => T): T {
 }
 
 /** `stackTraceLimit` is V8's; elsewhere setting it is harmless and stacks are captured. */
-const V8Error = Error as ErrorConstructor & { stackTraceLimit?: number };
+export const V8Error = Error as ErrorConstructor & { stackTraceLimit?: number };

@@ -74,7 +74,7 @@ export class GuardedRun<R> {
       const adapter = this.#adapter;
       const outcome = readResponseOutcome(
         this.#guard.options.bodyRules,
-        this.#prepared.request.url,
+        this.#prepared.request,
         adapter.status(value),
         adapter.headers(value),
         adapter.readBody,

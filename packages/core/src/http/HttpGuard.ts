@@ -8,7 +8,7 @@ import {
   reportCallbackError,
   rethrowInMicrotask,
 } from '../events/Emitter.ts';
-import type { Outcome, Verdict } from '../Outcome.ts';
+import type { CallContext, Outcome, Verdict } from '../Outcome.ts';
 import { defaultRegistry } from '../registry/defaultRegistry.ts';
 import { rejectDeferred } from '../rejectDeferred.ts';
 import { createCallContext } from './createCallContext.ts';
@@ -17,6 +17,7 @@ import { extraContext } from './extraContext.ts';
 import { GuardedRun } from './GuardedRun.ts';
 import { GuardedCall, type HttpCall } from './HttpCall.ts';
 import { type HttpRetry, type HttpRetryOptions, resolveHttpRetry } from './HttpRetry.ts';
+import { isIdempotentMethod } from './isIdempotent.ts';
 import { type BodyReader, readResponseOutcome } from './readResponseOutcome.ts';
 import { resolveBreakerRequestOptions } from './resolveBreakerRequestOptions.ts';
 import {
@@ -79,6 +80,15 @@ export class HttpGuard {
    * synchronously in `settle()`, so what one throws reaches that breaker's `onListenerError`.
    */
   #ruleErrorHandler: ListenerErrorHandler = rethrowInMicrotask;
+  /**
+   * The context of the last request whose context depended only on its key, method and
+   * idempotency flag: a client's next request to the same origin with the same method reuses
+   * it (contexts are read-only), instead of building one per request.
+   */
+  #lastContext: CallContext | undefined = undefined;
+  #lastKey = '';
+  #lastMethod = '';
+  #lastIdempotent: boolean | undefined = undefined;
 
   /**
    * @param options - the adapter's options, from its user: {@link HookBreakerOptions} for an
@@ -159,7 +169,7 @@ export class HttpGuard {
         ? responseOutcome(status, headers)
         : readResponseOutcome(
             this.#options.bodyRules,
-            call.request.url,
+            call.request,
             status,
             headers,
             readWith,
@@ -306,7 +316,7 @@ export class HttpGuard {
       (value) => {
         const outcome = readResponseOutcome(
           this.#options.bodyRules,
-          call.request.url,
+          call.request,
           adapter.status(value),
           adapter.headers(value),
           adapter.readBody,
@@ -349,16 +359,42 @@ export class HttpGuard {
     const key = options?.key ?? deriveKey(request, o.key);
     const breaker = this.breakerFor(key);
     const configured = typeof o.idempotent === 'function' ? o.idempotent(request) : o.idempotent;
-    const context = createCallContext(
-      request,
-      key,
-      options?.idempotent ?? configured,
-      extraContext(o.context, request, options?.context),
-    );
+    const idempotent = options?.idempotent ?? configured;
+    const extra = extraContext(o.context, request, options?.context);
+    const context =
+      extra === undefined
+        ? this.#plainContext(request, key, idempotent)
+        : createCallContext(request, key, idempotent, extra);
     const timeoutMs = options?.timeoutMs ?? o.timeoutMs;
     const retries = withRetry && request.replayable !== false ? retryPlan : undefined;
     const timeout = timeoutMs === Infinity ? undefined : timeoutMs;
     return new GuardedCall(request, context, breaker, timeout, retries, signal, deadline);
+  }
+
+  // hot path: a request with no extra context fields, to the origin and with the method of the
+  // one before it.
+  #plainContext(
+    request: HttpRequestInfo,
+    key: string,
+    idempotent: boolean | undefined,
+  ): CallContext {
+    const method = request.method;
+    if (
+      key === this.#lastKey &&
+      method === this.#lastMethod &&
+      idempotent === this.#lastIdempotent
+    ) {
+      return this.#lastContext!;
+    }
+    const context = createCallContext(request, key, idempotent);
+    // A POST's idempotency depends on its headers (`Idempotency-Key`): not reused.
+    if (idempotent !== undefined || isIdempotentMethod(method)) {
+      this.#lastContext = context;
+      this.#lastKey = key;
+      this.#lastMethod = method;
+      this.#lastIdempotent = idempotent;
+    }
+    return context;
   }
 
   /** The retry of per-request options: built once per options object. */

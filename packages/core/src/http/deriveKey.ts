@@ -1,4 +1,5 @@
 import { BreakwaterConfigError } from '../errors/BreakwaterConfigError.ts';
+import { requestOrigin } from './fetchRequestInfo.ts';
 import type { HttpRequestInfo } from './types.ts';
 
 /**
@@ -20,7 +21,7 @@ export function deriveKey(
   request: HttpRequestInfo,
   key?: (request: HttpRequestInfo) => string,
 ): string {
-  if (key === undefined) return request.url.origin;
+  if (key === undefined) return requestOrigin(request);
   const name: unknown = key(request);
   if (typeof name !== 'string' || name.length === 0) {
     throw new BreakwaterConfigError('key', 'a function that returns a non-empty string', name);

@@ -1,3 +1,4 @@
+import { cachedOrigin, originOfUrl as originOf, rememberOrigin } from './originMemo.ts';
 import type { HttpHeaders, HttpRequestInfo } from './types.ts';
 
 /** A Fetch `Request` as far as the glue reads it: global, undici's or a polyfill's. */
@@ -34,19 +35,70 @@ export function fetchRequestInfo(
   init?: FetchInitLike | null,
 ): HttpRequestInfo | undefined {
   const request = isRequest(input) ? input : undefined;
+  const body = init?.body !== undefined ? init.body : request?.body;
+  const method = init?.method ?? request?.method ?? 'GET';
+  const headers = init?.headers ?? request?.headers;
+  const replayable = body === undefined || body === null || !isStream(body);
+  if (input instanceof URL) {
+    const known = new LazyRequestInfo(input.href, originOf(input), method, headers, replayable);
+    known.parsed = input;
+    return known;
+  }
+  const href = request !== undefined ? request.url : String(input);
+  // hot path: a URL of the last origin is known to parse, and its key is known: no parse now.
+  const origin = cachedOrigin(href);
+  if (origin !== undefined) return new LazyRequestInfo(href, origin, method, headers, replayable);
   let url: URL;
   try {
-    url = input instanceof URL ? input : new URL(request?.url ?? String(input), baseUrl());
+    url = new URL(href, baseUrl());
   } catch {
     return undefined;
   }
-  const body = init?.body !== undefined ? init.body : request?.body;
-  return {
-    url,
-    method: init?.method ?? request?.method ?? 'GET',
-    headers: init?.headers ?? request?.headers,
-    replayable: body === undefined || body === null || !isStream(body),
-  };
+  const parsed = new LazyRequestInfo(url.href, url.origin, method, headers, replayable);
+  parsed.parsed = url;
+  rememberOrigin(href, parsed.origin);
+  return parsed;
+}
+
+/**
+ * The origin of a request: read from what {@link fetchRequestInfo} remembered, or from its URL.
+ * Not part of the public API: `deriveKey` names breakers by it.
+ */
+export function requestOrigin(request: HttpRequestInfo): string {
+  return request instanceof LazyRequestInfo ? request.origin : originOf(request.url);
+}
+
+/**
+ * A request whose absolute URL is known to parse, parsed only when someone reads `url` (a key
+ * function, a body rule's `match`): the default key is its `origin`.
+ */
+class LazyRequestInfo implements HttpRequestInfo {
+  readonly href: string;
+  readonly origin: string;
+  readonly method: string;
+  readonly headers: HttpHeaders | undefined;
+  readonly replayable: boolean;
+  parsed: URL | undefined;
+
+  constructor(
+    href: string,
+    origin: string,
+    method: string,
+    headers: HttpHeaders | undefined,
+    replayable: boolean,
+  ) {
+    this.href = href;
+    this.origin = origin;
+    this.method = method;
+    this.headers = headers;
+    this.replayable = replayable;
+    this.parsed = undefined;
+  }
+
+  get url(): URL {
+    this.parsed ??= new URL(this.href);
+    return this.parsed;
+  }
 }
 
 /** The signal of a `fetch(input, init)` call: `init.signal`, else the `Request`'s. */

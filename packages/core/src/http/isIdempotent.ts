@@ -22,6 +22,14 @@ const idempotentMethods: ReadonlySet<string> = new Set([
  * @example `isIdempotent('POST', { 'Idempotency-Key': crypto.randomUUID() }) // true`
  */
 export function isIdempotent(method: string, headers?: HttpHeaders | null): boolean {
-  if (idempotentMethods.has(method) || idempotentMethods.has(method.toUpperCase())) return true;
+  if (isIdempotentMethod(method)) return true;
   return readHeader(headers, 'idempotency-key') !== null;
+}
+
+/**
+ * True when `method` (any case) is idempotent whatever the headers say. Not part of the public
+ * API: the HTTP guard reuses a context only when its idempotency did not depend on headers.
+ */
+export function isIdempotentMethod(method: string): boolean {
+  return idempotentMethods.has(method) || idempotentMethods.has(method.toUpperCase());
 }

@@ -53,6 +53,19 @@ export function selectBodyRule(
   headers: HttpHeaders | null | undefined,
   url: URL,
 ): ResolvedBodyRule | undefined {
+  return selectBodyRuleFor(rules, status, headers, { url });
+}
+
+/**
+ * {@link selectBodyRule} for a request whose `url` is read only when a rule's `match` needs it
+ * (see `fetchRequestInfo`). Not part of the public API.
+ */
+export function selectBodyRuleFor(
+  rules: readonly ResolvedBodyRule[],
+  status: number,
+  headers: HttpHeaders | null | undefined,
+  request: { readonly url: URL },
+): ResolvedBodyRule | undefined {
   if (rules.length === 0) return undefined;
   const contentType = mediaType(readHeader(headers, 'content-type'));
   if (!isReadable(contentType)) return undefined;
@@ -62,7 +75,7 @@ export function selectBodyRule(
   if (declared === 0) return undefined;
   for (const rule of rules) {
     if (declared > rule.maxBytes) continue;
-    if (rule.match === undefined || rule.match(status, contentType, url)) return rule;
+    if (rule.match === undefined || rule.match(status, contentType, request.url)) return rule;
   }
   return undefined;
 }
@@ -103,8 +116,9 @@ export async function readResponseBody(
   const stream = response.clone().body;
   if (stream === null) return undefined;
   const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  // The chunks, decoded once at the end: a body under the cap is usually one chunk.
+  let first: ArrayBufferView | undefined;
+  let more: ArrayBufferView[] | undefined;
   let bytes = 0;
   try {
     for (;;) {
@@ -118,13 +132,31 @@ export async function readResponseBody(
         Promise.resolve(reader.cancel()).catch(ignore);
         return undefined;
       }
-      text += decoder.decode(chunk, { stream: true });
+      if (first === undefined) first = chunk;
+      else if (more === undefined) more = [first, chunk];
+      else more.push(chunk);
     }
   } catch {
     return undefined;
   }
-  text += decoder.decode();
+  const text =
+    more !== undefined
+      ? utf8.decode(concat(more, bytes))
+      : first === undefined
+        ? ''
+        : utf8.decode(first);
   return parseBodyText(text, response.headers.get('content-type'));
+}
+
+/** The bytes of `chunks`, `length` in all, in one array. */
+function concat(chunks: readonly ArrayBufferView[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
 }
 
 /**

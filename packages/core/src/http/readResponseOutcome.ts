@@ -1,7 +1,7 @@
 import type { ResponseOutcome } from '../Outcome.ts';
-import { selectBodyRule } from './readBodyForRules.ts';
+import { selectBodyRuleFor } from './readBodyForRules.ts';
 import { responseOutcome } from './responseOutcome.ts';
-import type { HttpHeaders, ResolvedBodyRule } from './types.ts';
+import type { HttpHeaders, HttpRequestInfo, ResolvedBodyRule } from './types.ts';
 
 /**
  * How an adapter reads the body of `source` for body rules: the body as rules see it (parsed
@@ -22,13 +22,15 @@ export type BodyReader<S> = (source: S, maxBytes: number) => unknown;
  */
 export function readResponseOutcome<S>(
   bodyRules: readonly ResolvedBodyRule[],
-  url: URL,
+  request: HttpRequestInfo,
   status: number,
   headers: HttpHeaders | null | undefined,
   read: BodyReader<S> | undefined,
   source: S,
 ): ResponseOutcome | Promise<ResponseOutcome> {
-  const rule = read === undefined ? undefined : selectBodyRule(bodyRules, status, headers, url);
+  // `request.url` may be parsed on first read: only a body rule's `match` needs it.
+  if (read === undefined || bodyRules.length === 0) return responseOutcome(status, headers);
+  const rule = selectBodyRuleFor(bodyRules, status, headers, request);
   if (rule === undefined) return responseOutcome(status, headers);
   let body: unknown;
   try {

@@ -15,7 +15,8 @@ const maxMessageLength = 1_000;
 // One pass finds URLs (group 1) and token-shaped runs (group 2), so a URL's host and path are
 // judged by redactUrl and never mistaken for a token as a whole.
 const sensitiveText = /([a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]+)|([A-Za-z0-9+/=_~.:-]{32,})/gi;
-const trailingPunctuation = /[.,;:!?)\]}]+$/;
+const trailingPunctuation = /[.,;:!?)\]}]$/;
+const openers: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 // A sensitive-looking name, then a value: `key=value`, `key: value`, `"key": "value"`,
 // `'key', 'value'` (a header pair as a log prints it) or `KEY value` (a header as curl prints it).
 const sensitiveName = String.raw`[\w-]*(?:key|secret|token|sign|sig|passphrase|password|pwd|pass|auth|session|credential|cookie)[\w-]*`;
@@ -74,12 +75,33 @@ function redact(error: unknown): RedactedError {
   return Object.freeze(result);
 }
 
+/**
+ * Where a URL found in prose ends: trailing punctuation belongs to the sentence, except a closing
+ * bracket the URL itself opened (`?[redacted]`, `/wiki/Foo_(bar)`), so redacting text twice
+ * gives the same text.
+ */
+function urlEnd(url: string): number {
+  let end = url.length;
+  while (end > 0 && trailingPunctuation.test(url[end - 1]!)) {
+    const opener = openers[url[end - 1]!];
+    if (opener !== undefined && count(url, opener, end) > count(url, url[end - 1]!, end - 1)) break;
+    end--;
+  }
+  return end;
+}
+
+function count(text: string, char: string, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (text[i] === char) n++;
+  return n;
+}
+
 function redactText(text: string): string {
   const redacted = text
     .replace(sensitiveText, (match: string, url: string | undefined) => {
       if (url === undefined) return looksLikeSecret(match) ? redactedText : match;
-      const trailing = trailingPunctuation.exec(url)?.[0] ?? '';
-      return redactUrl(url.slice(0, url.length - trailing.length)) + trailing;
+      const end = urlEnd(url);
+      return redactUrl(url.slice(0, end)) + url.slice(end);
     })
     .replace(bearer, `$1 ${redactedText}`)
     .replace(parameterScheme, `$1 ${redactedText}`)

@@ -152,6 +152,29 @@ describe('HttpGuard.acquire and settle', () => {
     expect(admitted(guard.acquire(get)).timeoutMs).toBe(2_000);
   });
 
+  it('gives each request the context of its own origin, method and idempotency', () => {
+    const { guard } = create();
+    const contextOf = (request: HttpRequestInfo, idempotent?: boolean) =>
+      admitted(guard.acquire(request, idempotent === undefined ? undefined : { idempotent }))
+        .context;
+    const other: HttpRequestInfo = { url: new URL('https://other.example/x'), method: 'GET' };
+    const keyed: HttpRequestInfo = { ...post, headers: { 'Idempotency-Key': 'k-1' } };
+    const expected = [
+      [get, undefined, { key: origin, method: 'GET', idempotent: true }],
+      [get, undefined, { key: origin, method: 'GET', idempotent: true }],
+      [get, false, { key: origin, method: 'GET', idempotent: false }],
+      [get, undefined, { key: origin, method: 'GET', idempotent: true }],
+      [other, undefined, { key: 'https://other.example', method: 'GET', idempotent: true }],
+      [keyed, undefined, { key: origin, method: 'POST', idempotent: true }],
+      [post, undefined, { key: origin, method: 'POST', idempotent: false }],
+      [keyed, undefined, { key: origin, method: 'POST', idempotent: true }],
+      [{ ...get, method: 'get' }, undefined, { key: origin, method: 'GET', idempotent: true }],
+    ] as const;
+    for (const [request, idempotent, context] of expected) {
+      expect(contextOf(request, idempotent)).toEqual({ ...context, endpoint: context.key });
+    }
+  });
+
   it('passes one frozen object of breaker options to the registry, on every request', () => {
     const seen = new Set<object | undefined>();
     const conflicts: string[] = [];

@@ -93,6 +93,23 @@ describe('readBodyForRules', () => {
     );
   });
 
+  it('joins a body of several chunks, a character split between two', async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ error: ['EGeneral:Invalid – “x”'] }));
+    const cut = bytes.indexOf(0xe2) + 1; // inside the three bytes of the en dash
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, cut));
+        controller.enqueue(bytes.slice(cut, cut + 3));
+        controller.enqueue(bytes.slice(cut + 3));
+        controller.close();
+      },
+    });
+    const response = new Response(stream, { headers: { 'content-type': 'application/json' } });
+    expect(await readBodyForRules(response, rules({}), url)).toEqual({
+      error: ['EGeneral:Invalid – “x”'],
+    });
+  });
+
   it('keeps the text of a JSON body that does not parse', async () => {
     const html = new Response('<html>502</html>', {
       headers: { 'content-type': 'application/json' },

@@ -50,4 +50,16 @@ describe('redactError', () => {
   it('returns a frozen object', () => {
     expect(Object.isFrozen(redactError(new TypeError('fetch failed')))).toBe(true);
   });
+
+  it('gives the same text when a message is redacted twice', () => {
+    const once = redactError(
+      new Error(
+        'GET https://api.kraken.com/0/private/Balance?nonce=1&otp=2 failed (see https://docs.example.com/x_(y)).',
+      ),
+    ).message;
+    expect(once).toBe(
+      'GET https://api.kraken.com/0/private/Balance?[redacted] failed (see https://docs.example.com/x_(y)).',
+    );
+    expect(redactError(once).message).toBe(once);
+  });
 });

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { BreakerOpenError } from '@breakwater/core';
 import {
   bufferedBody,
+  fetchRequestInfo,
   type HookBreakerOptions,
   type HookRequestOptions,
   type HttpCall,
@@ -110,12 +111,11 @@ function reject(handler: Dispatcher.DispatchHandler, error: unknown): boolean {
 function requestInfo(opts: Dispatcher.DispatchOptions): HttpRequestInfo | undefined {
   const { origin, path, method } = opts;
   if (origin == null) return undefined;
-  try {
-    const url = new URL((typeof origin === 'string' ? origin : origin.origin) + path);
-    return { url, method, headers: opts.headers as HttpRequestInfo['headers'] };
-  } catch {
-    return undefined;
-  }
+  // The core's reading of a URL: parsed once per origin, not per request.
+  return fetchRequestInfo((typeof origin === 'string' ? origin : origin.origin) + path, {
+    method,
+    headers: opts.headers as HttpRequestInfo['headers'],
+  });
 }
 
 /** Forwards every callback to the caller's handler, settling the request's permit on the way. */
@@ -161,7 +161,14 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
     // now, or at the end of its body when a body rule reads it.
     if (statusCode >= 200) {
       this.#headers = headers;
-      this.#guard.settleResponse(this.#call, statusCode, headers, this.#readBody);
+      // No reader (a closure per request) when no body rule could use it.
+      const reads = this.#guard.options.bodyRules.length > 0;
+      this.#guard.settleResponse(
+        this.#call,
+        statusCode,
+        headers,
+        reads ? (maxBytes) => this.#readBody(maxBytes) : undefined,
+      );
     }
     this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
   }
@@ -201,7 +208,7 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
   }
 
   /** For a body rule: starts keeping a copy of the body, delivered at its end. */
-  readonly #readBody = (maxBytes: number): unknown => {
+  #readBody(maxBytes: number): unknown {
     // The bytes a dispatcher sees are still compressed: only an identity body can be read.
     if ((readHeader(this.#headers, 'content-encoding') ?? 'identity') !== 'identity') {
       return undefined;
@@ -211,7 +218,7 @@ class GuardedHandler implements Dispatcher.DispatchHandler {
     return new Promise((deliver) => {
       this.#deliver = deliver;
     });
-  };
+  }
 
   /** Delivers the copy; `bufferedBody` leaves out one longer than `maxBytes`. */
   #endBody(): void {
