@@ -257,6 +257,25 @@ describe('RateLimiter', () => {
       expect(limiter.available).toBe(0);
     });
 
+    it("holds calls for a 429's Retry-After, not to the end of the used-weight window", () => {
+      // 10 s into a minute whose count is known, the server answers 429 with Retry-After: 6.
+      const clock = new ManualClock({ startMs: Date.UTC(2026, 0, 1, 12, 0, 10) });
+      const limiter = rateLimiter({
+        capacity: 6_000,
+        refill: { amount: 100, intervalMs: 1_000 },
+        clock,
+      });
+      limiter.update({ usedWeight: 1_000, limit: 6_000, windowMs: 60_000 });
+      limiter.update({ remaining: 0, limit: 6_000, resetInMs: 6_000 });
+      expect(limiter.tryAcquire(1)).toBe(6_000);
+      clock.tick(6_000);
+      expect(limiter.tryAcquire(1)).toBe(0);
+      // A looser report with an earlier reset says nothing new: the tighter window stays.
+      limiter.update({ usedWeight: 5_900, limit: 6_000, windowMs: 60_000 });
+      limiter.update({ remaining: 3_000, limit: 6_000, resetInMs: 1_000 });
+      expect(limiter.available).toBe(0);
+    });
+
     it('waits for the reset when the server says nothing remains', async () => {
       const clock = new ManualClock();
       const limiter = rateLimiter({

@@ -193,9 +193,17 @@ export class RateLimiter
       this.#bucket.clamp(allowed);
       if (this.#budget > allowed) this.#budget = allowed;
     } else if (this.#budget !== Infinity && now + resetInMs <= this.#budgetUntil) {
-      // The same window as the last report: keep the tighter of the two, because responses
-      // arrive out of order and the local count already includes calls sent since.
-      if (this.#budget > allowed) this.#budget = allowed;
+      if (allowed < this.#budget && hasResetTime(report) && now + resetInMs < this.#budgetUntil) {
+        // A tighter limit that ends sooner, such as a 429's Retry-After inside a window whose
+        // count is known: hold calls that long, not to the end of the window. The next count
+        // the server sends starts the window again.
+        this.#budget = allowed;
+        this.#budgetUntil = now + resetInMs;
+      } else if (this.#budget > allowed) {
+        // The same window as the last report: keep the tighter of the two, because responses
+        // arrive out of order and the local count already includes calls sent since.
+        this.#budget = allowed;
+      }
     } else {
       this.#budget = allowed;
       this.#budgetUntil = now + resetInMs;
@@ -345,4 +353,9 @@ function finite(value: number | undefined): number | undefined {
  */
 export function rateLimiter(options: RateLimiterOptions): RateLimiter {
   return new RateLimiter(options);
+}
+
+/** True when a report says when its limit resets, rather than leaving it to a fixed window. */
+function hasResetTime(report: RateLimitReport): boolean {
+  return finite(report.resetInMs) !== undefined || finite(report.resetAt) !== undefined;
 }
