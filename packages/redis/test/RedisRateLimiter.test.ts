@@ -170,6 +170,20 @@ describe('RedisRateLimiter', { timeout: 20_000 }, () => {
     expect((other as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(4_000);
   });
 
+  it("holds the fleet for a 429's Retry-After, not to the end of a counted window", async () => {
+    const a = limiter({ maxBatchWeight: 0 });
+    await a.execute(async () => 'sent');
+    // The exchange's count: 90 left until the window resets in 50 s.
+    a.update({ remaining: 90, limit: 100, resetInMs: 50_000 });
+    await a.execute(async () => 'sent');
+    // Then a 429 with Retry-After: 5.
+    a.update({ remaining: 0, limit: 100, resetInMs: 5_000 });
+    const error = await a.execute(async () => 'sent').catch((e: unknown) => e);
+    const { retryAfterMs } = error as { retryAfterMs: number };
+    expect(retryAfterMs).toBeGreaterThan(4_000);
+    expect(retryAfterMs).toBeLessThanOrEqual(5_000);
+  });
+
   it('applies a report made before its connection was up, before its first acquisition', async () => {
     const early = limiter({ maxBatchWeight: 0 });
     early.update({ remaining: 0, limit: 100, resetInMs: 5_000 });

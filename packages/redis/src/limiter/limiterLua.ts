@@ -137,7 +137,8 @@ return { '0', tostring(wait), tostring(lease), tostring(n), tostring(invalid),
  *
  * Tightens the budget with a server's report, as the core `RateLimiter.update()` does: without
  * a reset time the tokens drop to `allowed`; with one, nothing more than `allowed` is spent until
- * then (the tighter of two reports about one window). A fixed-window count that arrives in the
+ * then (the tighter of two reports about one window; a tighter one with an earlier reset time,
+ * such as a 429's Retry-After, holds only until then). A fixed-window count that arrives in the
  * first moments of a window may be the previous window's: it is ignored.
  *
  * Reply: `{ applied (1|0), invalid flags }`.
@@ -164,6 +165,11 @@ if reset_at == nil then
 else
   reset_at = math.min(reset_at, now + max_reset)
   if budget >= 0 and reset_at <= budget_until then
+    -- A tighter limit that ends sooner (a 429's Retry-After inside a counted window) holds only
+    -- that long; a looser one says nothing new about the window.
+    if allowed < budget and reset_kind ~= 'window' and reset_at < budget_until then
+      budget_until = reset_at
+    end
     budget = math.min(budget, allowed)
   else
     budget = allowed
